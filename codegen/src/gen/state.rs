@@ -1,0 +1,147 @@
+//! Generated CPU state (`#[repr(C)]` struct with register offsets), decode context,
+//! parameters, options and memory regions of one variant.
+
+use crate::model::{ParamValue, Variant};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+pub fn rust_uint(width: u32) -> TokenStream {
+    match width {
+        0..=8 => quote!(u8),
+        9..=16 => quote!(u16),
+        17..=32 => quote!(u32),
+        33..=64 => quote!(u64),
+        _ => quote!(u128),
+    }
+}
+
+fn param_item(name: &str, v: &ParamValue) -> TokenStream {
+    let id = format_ident!("{}", name);
+    match v {
+        ParamValue::Int(i) => {
+            let l = proc_macro2::Literal::i128_unsuffixed(*i);
+            if *i >= 0 && *i <= u64::MAX as i128 {
+                quote!(pub const #id: u64 = #l;)
+            } else {
+                quote!(pub const #id: i128 = #l;)
+            }
+        }
+        ParamValue::Bool(b) => quote!(pub const #id: bool = #b;),
+        ParamValue::Str(s) | ParamValue::Ident(s) => quote!(pub const #id: &str = #s;),
+        ParamValue::List(l) => {
+            if l.iter().all(|x| matches!(x, ParamValue::Int(_))) {
+                let xs: Vec<TokenStream> = l
+                    .iter()
+                    .map(|x| match x {
+                        ParamValue::Int(i) => {
+                            let l = proc_macro2::Literal::u64_unsuffixed(*i as u64);
+                            quote!(#l)
+                        }
+                        _ => unreachable!(),
+                    })
+                    .collect();
+                quote!(pub const #id: &[u64] = &[#(#xs),*];)
+            } else {
+                let xs: Vec<String> = l
+                    .iter()
+                    .map(|x| match x {
+                        ParamValue::Str(s) | ParamValue::Ident(s) => s.clone(),
+                        ParamValue::Int(i) => i.to_string(),
+                        ParamValue::Bool(b) => b.to_string(),
+                        ParamValue::List(_) => String::new(),
+                    })
+                    .collect();
+                quote!(pub const #id: &[&str] = &[#(#xs),*];)
+            }
+        }
+    }
+}
+
+pub fn gen_state(v: &Variant) -> TokenStream {
+    let params: Vec<TokenStream> = v.params.iter().map(|(n, p)| param_item(n, p)).collect();
+    let options = &v.options;
+    let regions: Vec<TokenStream> = v
+        .regions
+        .iter()
+        .map(|r| {
+            let (n, k, b, s) = (&r.name, &r.kind, r.base, r.size);
+            quote!((#n, #k, #b, #s))
+        })
+        .collect();
+    let mut fields = Vec::new();
+    let mut offsets = Vec::new();
+    let mut gdb_names = Vec::new();
+    for rf in &v.regfiles {
+        let id = format_ident!("{}", rf.name);
+        let ty = rust_uint(rf.width);
+        let n = rf.count as usize;
+        fields.push(quote!(pub #id: [#ty; #n]));
+        let name = &rf.name;
+        offsets.push(quote!((#name, core::mem::offset_of!(CpuState, #id))));
+        let names = &rf.names;
+        let cname = format_ident!("{}_NAMES", rf.name.to_uppercase());
+        gdb_names.push(quote!(pub const #cname: &[&str] = &[#(#names),*];));
+    }
+    for r in &v.regs {
+        let id = format_ident!("{}", r.name);
+        let ty = rust_uint(r.width);
+        fields.push(quote!(pub #id: #ty));
+        let name = &r.name;
+        offsets.push(quote!((#name, core::mem::offset_of!(CpuState, #id))));
+    }
+    let ctx_fields: Vec<TokenStream> = v
+        .context
+        .iter()
+        .map(|c| {
+            let id = format_ident!("{}", c.name);
+            quote!(pub #id: u64)
+        })
+        .collect();
+    let set_arms: Vec<TokenStream> = v
+        .context
+        .iter()
+        .map(|c| {
+            let id = format_ident!("{}", c.name);
+            let n = &c.name;
+            quote!(#n => { self.#id = value; true })
+        })
+        .collect();
+    let default_be = v.default_be;
+    let core = &v.name;
+    quote! {
+        /// Name of this variant (the core, or the architecture when it has no cores).
+        pub const CORE: &str = #core;
+        /// Byte order the core is configured for.
+        pub const DEFAULT_BIG_ENDIAN: bool = #default_be;
+        /// Options this core has.
+        pub const OPTIONS: &[&str] = &[#(#options),*];
+        /// Memory regions of the core: (name, kind, base, size).
+        pub const REGIONS: &[(&str, &str, u64, u64)] = &[#(#regions),*];
+        /// Parameter values of this core.
+        #[allow(non_upper_case_globals)]
+        pub mod params {
+            #(#params)*
+        }
+        /// Guest CPU state; the IR addresses registers by their offsets in this struct.
+        #[repr(C)]
+        #[derive(Clone, Debug, PartialEq, Eq, Default)]
+        pub struct CpuState {
+            #(#fields,)*
+        }
+        /// Byte offsets of each register and register file in [`CpuState`].
+        pub const OFFSETS: &[(&str, usize)] = &[#(#offsets),*];
+        #(#gdb_names)*
+        /// Decoder context: CPU mode bits and what prefixes set.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+        pub struct Context {
+            #(#ctx_fields,)*
+        }
+        impl Context {
+            /// Set a context variable by its spec name; false if there is none.
+            #[allow(unused_variables)]
+            pub fn set(&mut self, name: &str, value: u64) -> bool {
+                match name { #(#set_arms)* _ => false }
+            }
+        }
+    }
+}

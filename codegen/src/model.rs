@@ -1,0 +1,267 @@
+//! The checked model of one variant (an architecture with one core's options and parameters):
+//! resolved tokens, fields, patterns and displays. Produced by `check`, read by `tree` and `gen`.
+
+use crate::ast::{Block, ByteOrder, Expr};
+use crate::diag::Span;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ParamValue {
+    Int(i128),
+    Bool(bool),
+    Str(String),
+    Ident(String),
+    List(Vec<ParamValue>),
+}
+
+#[derive(Debug, Clone)]
+pub struct RegFile {
+    pub name: String,
+    pub count: u64,
+    pub width: u32,
+    pub names: Vec<String>,
+    pub zero: Option<u64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Reg {
+    pub name: String,
+    pub width: u32,
+    pub fields: Vec<(String, u32, u32)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub name: String,
+    pub width: u32,
+    /// (hi, lo) parts, most significant first, for little- and big-endian reading.
+    pub little: Vec<(u32, u32)>,
+    pub big: Vec<(u32, u32)>,
+}
+
+impl Field {
+    pub fn parts(&self, be: bool) -> &[(u32, u32)] {
+        if be {
+            &self.big
+        } else {
+            &self.little
+        }
+    }
+    /// Mask and value in token bit numbering that make this field equal `v`.
+    pub fn encode(&self, be: bool, v: u64) -> (u64, u64) {
+        let mut mask = 0u64;
+        let mut val = 0u64;
+        let mut shift = self.width;
+        for &(hi, lo) in self.parts(be) {
+            let n = hi - lo + 1;
+            shift -= n;
+            let part = (v >> shift) & ones(n);
+            mask |= ones(n) << lo;
+            val |= part << lo;
+        }
+        (mask, val)
+    }
+}
+
+pub fn ones(n: u32) -> u64 {
+    if n >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << n) - 1
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Token {
+    pub name: String,
+    pub width: u32,
+    /// Fixed byte order, or None to follow the core's ENDIAN.
+    pub order: Option<ByteOrder>,
+    pub fields: Vec<Field>,
+}
+
+impl Token {
+    pub fn field(&self, name: &str) -> Option<usize> {
+        self.fields.iter().position(|f| f.name == name)
+    }
+    pub fn bytes(&self) -> u32 {
+        self.width / 8
+    }
+    /// Whether this token is read big-endian when the core is `core_be`.
+    pub fn is_be(&self, core_be: bool) -> bool {
+        match self.order {
+            Some(ByteOrder::Big) => true,
+            Some(ByteOrder::Little) => false,
+            None => core_be,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct CtxVar {
+    pub name: String,
+    pub width: u32,
+    pub derived: Option<Expr>,
+}
+
+/// A constraint `field (=|!=) value` on one token field.
+#[derive(Debug, Clone)]
+pub struct FieldConstraint {
+    pub field: usize,
+    pub equal: bool,
+    pub value: u64,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Segment {
+    /// The token read at this position, if any atom names one.
+    pub token: Option<usize>,
+    pub constraints: Vec<FieldConstraint>,
+    /// Tables that start at this position.
+    pub tables: Vec<usize>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Pattern {
+    pub segments: Vec<Segment>,
+    /// Constraints on context variables: (var, equal, value).
+    pub ctx: Vec<(usize, bool, u64)>,
+    pub span: Span,
+}
+
+impl Pattern {
+    /// Number of leading segments whose offsets are known without running a table.
+    pub fn static_len(&self) -> usize {
+        let mut n = 0;
+        for s in &self.segments {
+            n += 1;
+            if !s.tables.is_empty() {
+                break;
+            }
+        }
+        n
+    }
+}
+
+/// Where a name used by an instruction comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Operand {
+    /// Field `field` of the token at segment `seg`.
+    Field { seg: usize, token: usize, field: usize },
+    /// The value of table `table` at segment `seg`.
+    Table { seg: usize, table: usize },
+}
+
+#[derive(Debug, Clone)]
+pub struct Display {
+    pub parts: Vec<DisplayPart>,
+    pub cond: Option<Expr>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum DisplayPart {
+    Text(String),
+    Value { expr: Expr, fmt: Fmt },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Fmt {
+    Unsigned,
+    Signed,
+    Hex,
+    SignedHex,
+    Addr,
+    /// Look the value up in a `names` table or register file.
+    Names(String),
+    /// The display of a table operand.
+    Table(usize),
+    /// A register name: `regfile[index]`.
+    RegName(String),
+}
+
+#[derive(Debug, Clone)]
+pub struct Insn {
+    pub name: String,
+    pub pattern: Pattern,
+    /// Every operand name in scope, in a fixed order.
+    pub operands: BTreeMap<String, Operand>,
+    pub displays: Vec<Display>,
+    pub sem: Option<Block>,
+    pub span: Span,
+    /// `path:line` of the declaration, for generated comments.
+    pub origin: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Table {
+    pub name: String,
+    pub alts: Vec<Insn>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct Prefix {
+    pub pattern: Pattern,
+    pub last: bool,
+    pub assigns: Vec<(usize, Expr)>,
+    pub operands: BTreeMap<String, Operand>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Helper {
+    pub name: String,
+    pub params: Vec<(String, u32)>,
+    pub ret: Option<u32>,
+    pub flags: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Region {
+    pub name: String,
+    pub kind: String,
+    pub base: u64,
+    pub size: u64,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Syntax {
+    /// Pad the mnemonic with spaces to this width and add one space (x86 objdump style);
+    /// None: a tab between mnemonic and operands.
+    pub mnemonic_pad: Option<u32>,
+}
+
+/// Everything the generator needs for one variant.
+#[derive(Debug, Clone)]
+pub struct Variant {
+    pub isa: String,
+    pub name: String,
+    pub default_be: bool,
+    pub options: Vec<String>,
+    pub params: BTreeMap<String, ParamValue>,
+    pub syntax: Syntax,
+    pub regfiles: Vec<RegFile>,
+    pub regs: Vec<Reg>,
+    pub names: BTreeMap<String, BTreeMap<u64, String>>,
+    pub tokens: Vec<Token>,
+    pub context: Vec<CtxVar>,
+    pub prefixes: Vec<Prefix>,
+    pub tables: Vec<Table>,
+    pub insns: Vec<Insn>,
+    pub helpers: Vec<Helper>,
+    pub exceptions: BTreeMap<String, u64>,
+    pub regions: Vec<Region>,
+}
+
+impl Variant {
+    pub fn token_index(&self, name: &str) -> Option<usize> {
+        self.tokens.iter().position(|t| t.name == name)
+    }
+    pub fn table_index(&self, name: &str) -> Option<usize> {
+        self.tables.iter().position(|t| t.name == name)
+    }
+    pub fn ctx_index(&self, name: &str) -> Option<usize> {
+        self.context.iter().position(|c| c.name == name)
+    }
+}

@@ -1,0 +1,548 @@
+//! Width checking of expressions and statements (semantics, display expressions, conditions).
+//! Every value is a bit vector of a known width; integer literals take the width of what they
+//! meet. No implicit truncation or extension: `sext`, `zext` and slices say it.
+
+use crate::ast::{BinOp, Block, Expr, Stmt, UnOp};
+use crate::diag::{Diagnostic, Span};
+use crate::model::{Operand, ParamValue, Variant};
+use std::collections::BTreeMap;
+
+/// The width of an expression: `None` for an integer literal that adapts to its context.
+pub type Ty = Option<u32>;
+
+/// What a name means where it is used.
+pub struct Scope<'a> {
+    pub v: &'a Variant,
+    pub operands: &'a BTreeMap<String, Operand>,
+    /// Field widths of operands, resolved by the caller.
+    pub operand_width: &'a dyn Fn(&Operand) -> Option<u32>,
+    pub locals: Vec<BTreeMap<String, u32>>,
+    /// Whether `pc` (this instruction's address) may be read.
+    pub allow_pc: bool,
+    /// In display expressions names tables may be indexed.
+    pub display: bool,
+    pub used: std::collections::BTreeSet<String>,
+}
+
+type R<T> = Result<T, Diagnostic>;
+
+fn mismatch(span: Span, a: u32, b: u32, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        span,
+        format!("width mismatch: {a} bits {what} {b} bits"),
+        format!("{a} bits vs {b} bits"),
+    )
+    .with_note("widths never change implicitly: use sext(x, N), zext(x, N) or a slice x[hi:lo]")
+}
+
+/// Statement-level intrinsics (no value).
+pub const STMT_INTRINSICS: &[&str] = &[
+    "store",
+    "jump",
+    "jump_delayed",
+    "annul_delay_slot",
+    "raise",
+    "barrier",
+    "nop",
+    "halt",
+    "set_context",
+];
+
+impl<'a> Scope<'a> {
+    fn lookup_local(&self, n: &str) -> Option<u32> {
+        self.locals.iter().rev().find_map(|m| m.get(n).copied())
+    }
+
+    pub fn const_eval(&self, e: &Expr) -> Option<u128> {
+        match e {
+            Expr::Int(v, _) => Some(*v),
+            Expr::Name(i) => match self.v.params.get(&i.name) {
+                Some(ParamValue::Int(v)) => Some(*v as u128),
+                _ => None,
+            },
+            Expr::Binary(op, a, b, _) => {
+                let a = self.const_eval(a)?;
+                let b = self.const_eval(b)?;
+                Some(match op {
+                    BinOp::Add => a.wrapping_add(b),
+                    BinOp::Sub => a.wrapping_sub(b),
+                    BinOp::Mul => a.wrapping_mul(b),
+                    BinOp::Shl => a.checked_shl(b as u32).unwrap_or(0),
+                    BinOp::Shr => a.checked_shr(b as u32).unwrap_or(0),
+                    BinOp::And => a & b,
+                    BinOp::Or => a | b,
+                    _ => return None,
+                })
+            }
+            _ => None,
+        }
+    }
+
+    fn const_width(&self, e: &Expr, what: &str) -> R<u32> {
+        match self.const_eval(e) {
+            Some(v) if (1..=128).contains(&v) => Ok(v as u32),
+            Some(_) => Err(Diagnostic::error(e.span(), format!("{what} out of range"), "must be 1..=128")),
+            None => Err(Diagnostic::error(
+                e.span(),
+                format!("{what} must be a constant"),
+                "expected a number or a parameter",
+            )),
+        }
+    }
+
+    fn unknown(&self, span: Span, name: &str) -> Diagnostic {
+        let in_other_token = self
+            .v
+            .tokens
+            .iter()
+            .find(|t| t.fields.iter().any(|f| f.name == name));
+        match in_other_token {
+            Some(t) => Diagnostic::error(
+                span,
+                format!("missing field: `{name}` is not part of this encoding"),
+                format!("`{name}` is a field of token `{}`, which this pattern does not read", t.name),
+            ),
+            None => Diagnostic::error(span, format!("unknown name `{name}`"), "not found in this scope"),
+        }
+    }
+
+    fn fit(&self, e: &Expr, w: u32) -> R<()> {
+        if let Expr::Int(v, s) = e {
+            if w < 128 && *v >> w != 0 {
+                return Err(Diagnostic::error(
+                    *s,
+                    format!("width mismatch: {v:#x} does not fit in {w} bits"),
+                    format!("needs more than {w} bits"),
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    fn unify(&self, span: Span, a: (&Expr, Ty), b: (&Expr, Ty), what: &str) -> R<Ty> {
+        match (a.1, b.1) {
+            (Some(x), Some(y)) if x != y => Err(mismatch(span, x, y, what)),
+            (Some(x), None) => {
+                self.fit(b.0, x)?;
+                Ok(Some(x))
+            }
+            (None, Some(y)) => {
+                self.fit(a.0, y)?;
+                Ok(Some(y))
+            }
+            (x, _) => Ok(x),
+        }
+    }
+
+    fn want1(&self, e: &Expr, t: Ty, what: &str) -> R<()> {
+        match t {
+            Some(1) | None => Ok(()),
+            Some(w) => Err(Diagnostic::error(
+                e.span(),
+                format!("width mismatch: {what} must be 1 bit, this is {w} bits"),
+                format!("{w} bits"),
+            )
+            .with_note("compare with `!= 0` to make a condition")),
+        }
+    }
+
+    /// The width of an expression.
+    pub fn expr(&mut self, e: &Expr) -> R<Ty> {
+        match e {
+            Expr::Int(..) => Ok(None),
+            Expr::Bool(..) => Ok(Some(1)),
+            Expr::Name(i) => {
+                self.used.insert(i.name.clone());
+                if let Some(w) = self.lookup_local(&i.name) {
+                    return Ok(Some(w));
+                }
+                if let Some(op) = self.operands.get(&i.name) {
+                    return match op {
+                        Operand::Field { .. } => Ok((self.operand_width)(op)),
+                        Operand::Table { .. } => Ok((self.operand_width)(op)),
+                    };
+                }
+                if (i.name == "pc" || (i.name == "next_pc" && self.display)) && self.allow_pc {
+                    if let Some(r) = self.v.regs.iter().find(|r| r.name == "pc") {
+                        return Ok(Some(r.width));
+                    }
+                }
+                if let Some(c) = self.v.context.iter().find(|c| c.name == i.name) {
+                    return Ok(Some(c.width));
+                }
+                if let Some(r) = self.v.regs.iter().find(|r| r.name == i.name) {
+                    return Ok(Some(r.width));
+                }
+                match self.v.params.get(&i.name) {
+                    Some(ParamValue::Int(_)) => return Ok(None),
+                    Some(ParamValue::Bool(_)) => return Ok(Some(1)),
+                    Some(_) => {
+                        return Err(Diagnostic::error(
+                            i.span,
+                            format!("parameter `{}` is not a number", i.name),
+                            "only integer and bool parameters have a value here",
+                        ))
+                    }
+                    None => {}
+                }
+                if self.v.regfiles.iter().any(|r| r.name == i.name) {
+                    return Err(Diagnostic::error(
+                        i.span,
+                        format!("register file `{}` needs an index", i.name),
+                        format!("write `{}[n]`", i.name),
+                    ));
+                }
+                Err(self.unknown(i.span, &i.name))
+            }
+            Expr::Index(base, idx, span) => {
+                if let Expr::Name(b) = &**base {
+                    if let Some(rf) = self.v.regfiles.iter().find(|r| r.name == b.name) {
+                        let w = rf.width;
+                        self.used.insert(b.name.clone());
+                        self.expr(idx)?;
+                        return Ok(Some(w));
+                    }
+                    if self.display && self.v.names.contains_key(&b.name) {
+                        self.expr(idx)?;
+                        return Ok(None);
+                    }
+                }
+                let bt = self.expr(base)?;
+                self.expr(idx)?;
+                if let (Some(w), Some(i)) = (bt, self.const_eval(idx)) {
+                    if i >= w as u128 {
+                        return Err(Diagnostic::error(*span, format!("bit {i} is outside a {w}-bit value"), "out of range"));
+                    }
+                }
+                Ok(Some(1))
+            }
+            Expr::Slice(base, hi, lo, span) => {
+                let bt = self.expr(base)?;
+                let h = self.const_eval(hi);
+                let l = self.const_eval(lo);
+                match (h, l) {
+                    (Some(h), Some(l)) if h >= l => {
+                        if let Some(w) = bt {
+                            if h >= w as u128 {
+                                return Err(Diagnostic::error(
+                                    *span,
+                                    format!("width mismatch: slice [{h}:{l}] of a {w}-bit value"),
+                                    format!("bit {h} does not exist"),
+                                ));
+                            }
+                        }
+                        Ok(Some((h - l + 1) as u32))
+                    }
+                    _ => Err(Diagnostic::error(
+                        *span,
+                        "a slice needs constant bounds hi >= lo",
+                        "write x[hi:lo] with numbers or parameters",
+                    )),
+                }
+            }
+            Expr::Field(base, f, span) => {
+                let rname = match &**base {
+                    Expr::Name(n) => n.name.clone(),
+                    _ => {
+                        return Err(Diagnostic::error(
+                            *span,
+                            "only registers have named fields",
+                            "expected `REG.FIELD`",
+                        ))
+                    }
+                };
+                let Some(reg) = self.v.regs.iter().find(|r| r.name == rname) else {
+                    return Err(self.unknown(base.span(), &rname));
+                };
+                self.used.insert(rname);
+                match reg.fields.iter().find(|(n, _, _)| *n == f.name) {
+                    Some((_, hi, lo)) => Ok(Some(hi - lo + 1)),
+                    None => Err(Diagnostic::error(
+                        f.span,
+                        format!("register `{}` has no field `{}`", reg.name, f.name),
+                        "unknown field",
+                    )),
+                }
+            }
+            Expr::Unary(op, a, _) => {
+                let t = self.expr(a)?;
+                if *op == UnOp::LNot {
+                    self.want1(a, t, "the operand of `!`")?;
+                    return Ok(Some(1));
+                }
+                Ok(t)
+            }
+            Expr::Binary(op, a, b, span) => {
+                let ta = self.expr(a)?;
+                let tb = self.expr(b)?;
+                use BinOp::*;
+                match op {
+                    Add | Sub | Mul | And | Or | Xor => self.unify(*span, (a, ta), (b, tb), op.symbol()),
+                    Shl | Shr | Sar => Ok(ta),
+                    Concat => match (ta, tb) {
+                        (Some(x), Some(y)) => Ok(Some(x + y)),
+                        _ => Err(Diagnostic::error(
+                            *span,
+                            "`++` needs operands of known width",
+                            "a literal has no width here; slice or extend it",
+                        )),
+                    },
+                    Eq | Ne | Lt | Le | Gt | Ge | Slt | Sle | Sgt | Sge => {
+                        self.unify(*span, (a, ta), (b, tb), op.symbol())?;
+                        Ok(Some(1))
+                    }
+                    LAnd | LOr => {
+                        self.want1(a, ta, "an operand of a logical operator")?;
+                        self.want1(b, tb, "an operand of a logical operator")?;
+                        Ok(Some(1))
+                    }
+                }
+            }
+            Expr::Ternary(c, a, b, span) => {
+                let tc = self.expr(c)?;
+                self.want1(c, tc, "a condition")?;
+                let ta = self.expr(a)?;
+                let tb = self.expr(b)?;
+                self.unify(*span, (a, ta), (b, tb), "and")
+            }
+            Expr::Call(name, args, span) => self.call(name.name.as_str(), name.span, args, *span, false),
+        }
+    }
+
+    fn nargs(&self, span: Span, name: &str, args: &[Expr], n: usize) -> R<()> {
+        if args.len() != n {
+            return Err(Diagnostic::error(
+                span,
+                format!("`{name}` takes {n} argument{}, {} given", if n == 1 { "" } else { "s" }, args.len()),
+                "wrong number of arguments",
+            ));
+        }
+        Ok(())
+    }
+
+    /// A call; `stmt` when it stands alone as a statement.
+    pub fn call(&mut self, name: &str, nspan: Span, args: &[Expr], span: Span, stmt: bool) -> R<Ty> {
+        let is_stmt_intrinsic = STMT_INTRINSICS.contains(&name);
+        if is_stmt_intrinsic && !stmt {
+            return Err(Diagnostic::error(span, format!("`{name}` has no value"), "use it as a statement"));
+        }
+        match name {
+            "sext" | "zext" => {
+                self.nargs(span, name, args, 2)?;
+                let t = self.expr(&args[0])?;
+                let w = self.const_width(&args[1], "the target width")?;
+                if let Some(tw) = t {
+                    if tw > w {
+                        return Err(Diagnostic::error(
+                            span,
+                            format!("width mismatch: cannot {name} a {tw}-bit value to {w} bits"),
+                            "target is narrower; use a slice to truncate",
+                        ));
+                    }
+                }
+                Ok(Some(w))
+            }
+            "load" => {
+                self.nargs(span, name, args, 2)?;
+                let w = self.const_width(&args[0], "the access size")?;
+                self.expr(&args[1])?;
+                Ok(Some(w))
+            }
+            "store" => {
+                self.nargs(span, name, args, 3)?;
+                let w = self.const_width(&args[0], "the access size")?;
+                self.expr(&args[1])?;
+                let t = self.expr(&args[2])?;
+                self.unify(span, (&args[2], t), (&args[2], Some(w)), "stored into")?;
+                Ok(None)
+            }
+            "jump" | "jump_delayed" => {
+                self.nargs(span, name, args, 1)?;
+                self.expr(&args[0])?;
+                Ok(None)
+            }
+            "annul_delay_slot" | "barrier" | "nop" | "halt" => {
+                self.nargs(span, name, args, 0)?;
+                Ok(None)
+            }
+            "set_context" => {
+                self.nargs(span, name, args, 2)?;
+                let Expr::Name(n) = &args[0] else {
+                    return Err(Diagnostic::error(args[0].span(), "expected a context variable", "here"));
+                };
+                if self.v.ctx_index(&n.name).is_none() {
+                    return Err(self.unknown(n.span, &n.name));
+                }
+                self.expr(&args[1])?;
+                Ok(None)
+            }
+            "raise" => {
+                if args.is_empty() {
+                    return self.nargs(span, name, args, 1).map(|_| None);
+                }
+                match &args[0] {
+                    Expr::Name(n) if self.v.exceptions.contains_key(&n.name) => {}
+                    other => {
+                        return Err(Diagnostic::error(
+                            other.span(),
+                            "unknown exception",
+                            "expected a name declared with `exception NAME = CODE;`",
+                        ))
+                    }
+                }
+                for a in &args[1..] {
+                    self.expr(a)?;
+                }
+                Ok(None)
+            }
+            "add_overflow" | "sub_overflow" | "carry" | "borrow" => {
+                self.nargs(span, name, args, 2)?;
+                let a = self.expr(&args[0])?;
+                let b = self.expr(&args[1])?;
+                self.unify(span, (&args[0], a), (&args[1], b), "and")?;
+                Ok(Some(1))
+            }
+            "clz" | "clo" | "ctz" | "popcount" | "bswap" | "bitrev" => {
+                self.nargs(span, name, args, 1)?;
+                self.expr(&args[0])
+            }
+            "rotl" | "rotr" => {
+                self.nargs(span, name, args, 2)?;
+                let t = self.expr(&args[0])?;
+                self.expr(&args[1])?;
+                Ok(t)
+            }
+            "mulu_wide" | "muls_wide" => {
+                self.nargs(span, name, args, 2)?;
+                let a = self.expr(&args[0])?;
+                let b = self.expr(&args[1])?;
+                match self.unify(span, (&args[0], a), (&args[1], b), "and")? {
+                    Some(w) => Ok(Some(2 * w)),
+                    None => Err(Diagnostic::error(span, "operands need a known width", "here")),
+                }
+            }
+            "udiv" | "sdiv" | "urem" | "srem" | "umin" | "umax" | "smin" | "smax" => {
+                self.nargs(span, name, args, 2)?;
+                let a = self.expr(&args[0])?;
+                let b = self.expr(&args[1])?;
+                self.unify(span, (&args[0], a), (&args[1], b), "and")
+            }
+            _ => {
+                let Some(h) = self.v.helpers.iter().find(|h| h.name == name) else {
+                    return Err(Diagnostic::error(
+                        nspan,
+                        format!("unknown function `{name}`"),
+                        "not an intrinsic nor a declared helper",
+                    )
+                    .with_note("declare helpers with `helper NAME(arg: WIDTH, ...) -> WIDTH;`"));
+                };
+                let h = h.clone();
+                self.nargs(span, name, args, h.params.len())?;
+                for (a, (_, w)) in args.iter().zip(&h.params) {
+                    let t = self.expr(a)?;
+                    self.unify(a.span(), (a, t), (a, Some(*w)), "passed as")?;
+                }
+                if !stmt && h.ret.is_none() {
+                    return Err(Diagnostic::error(span, format!("helper `{name}` returns no value"), "used as a value here"));
+                }
+                Ok(h.ret)
+            }
+        }
+    }
+
+    pub fn block(&mut self, b: &Block) -> Vec<Diagnostic> {
+        let mut errs = Vec::new();
+        self.locals.push(BTreeMap::new());
+        for s in &b.stmts {
+            if let Err(d) = self.stmt(s, &mut errs) {
+                errs.push(d);
+            }
+        }
+        self.locals.pop();
+        errs
+    }
+
+    fn stmt(&mut self, s: &Stmt, errs: &mut Vec<Diagnostic>) -> R<()> {
+        match s {
+            Stmt::Let { name, width, value, span } => {
+                let t = self.expr(value)?;
+                let w = match (width, t) {
+                    (Some(w), Some(t)) if *w != t => return Err(mismatch(*span, *w, t, "declared, value is")),
+                    (Some(w), _) => {
+                        self.fit(value, *w)?;
+                        *w
+                    }
+                    (None, Some(t)) => t,
+                    (None, None) => {
+                        return Err(Diagnostic::error(
+                            name.span,
+                            "cannot infer the width of this value",
+                            format!("write `let {}: N = ...`", name.name),
+                        ))
+                    }
+                };
+                self.locals.last_mut().expect("scope").insert(name.name.clone(), w);
+                Ok(())
+            }
+            Stmt::Assign { target, value, span } => {
+                let tw = self.lvalue(target)?;
+                let t = self.expr(value)?;
+                self.unify(*span, (value, t), (value, Some(tw)), "assigned to")?;
+                if let Some(t) = t {
+                    if t != tw {
+                        return Err(mismatch(value.span(), t, tw, "assigned to"));
+                    }
+                }
+                Ok(())
+            }
+            Stmt::If { cond, then, els, .. } => {
+                let t = self.expr(cond)?;
+                self.want1(cond, t, "a condition")?;
+                errs.extend(self.block(then));
+                if let Some(e) = els {
+                    errs.extend(self.block(e));
+                }
+                Ok(())
+            }
+            Stmt::Expr(e) => match e {
+                Expr::Call(n, args, span) => self.call(&n.name, n.span, args, *span, true).map(|_| ()),
+                other => Err(Diagnostic::error(other.span(), "expected a statement", "this value is unused")),
+            },
+        }
+    }
+
+    fn lvalue(&mut self, lv: &crate::ast::LValue) -> R<u32> {
+        let n = &lv.name.name;
+        self.used.insert(n.clone());
+        if n == "pc" {
+            return Err(Diagnostic::error(lv.span, "`pc` cannot be assigned", "use jump(target)"));
+        }
+        if let Some(idx) = &lv.index {
+            let Some(rf) = self.v.regfiles.iter().find(|r| &r.name == n) else {
+                return Err(Diagnostic::error(lv.name.span, format!("`{n}` is not a register file"), "cannot index this"));
+            };
+            let w = rf.width;
+            self.expr(idx)?;
+            return Ok(w);
+        }
+        if let Some(reg) = self.v.regs.iter().find(|r| &r.name == n) {
+            if let Some(f) = &lv.field {
+                return match reg.fields.iter().find(|(x, _, _)| *x == f.name) {
+                    Some((_, hi, lo)) => Ok(hi - lo + 1),
+                    None => Err(Diagnostic::error(f.span, format!("register `{n}` has no field `{}`", f.name), "unknown field")),
+                };
+            }
+            return Ok(reg.width);
+        }
+        if let Some(w) = self.lookup_local(n) {
+            return Ok(w);
+        }
+        if let Some(c) = self.v.context.iter().find(|c| &c.name == n) {
+            return Ok(c.width);
+        }
+        if self.operands.contains_key(n) {
+            return Err(Diagnostic::error(lv.span, format!("`{n}` is an encoding field and cannot be assigned"), "read-only"));
+        }
+        Err(self.unknown(lv.name.span, n))
+    }
+}

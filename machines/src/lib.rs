@@ -1,0 +1,1 @@
+//! Board models and devices (system mode); boards compose the runtime, never the other way round.

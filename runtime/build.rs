@@ -1,0 +1,60 @@
+//! Generates each architecture's decoder, disassembler and CPU state from `isa-specs/`
+//! (thin: all logic is in specemu-codegen). `SPECEMU_EXTRA_CORES=DIR[:DIR]` adds core
+//! overlay folders (each holding `<arch>/*.core` or `*.core`) without touching the tree.
+
+use std::path::{Path, PathBuf};
+
+const ARCHES: &[&str] = &["mips", "xtensa", "x86"];
+
+fn main() {
+    let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    let specs = manifest.parent().expect("workspace root").join("isa-specs");
+    let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
+    println!("cargo:rerun-if-env-changed=SPECEMU_EXTRA_CORES");
+    let extra: Vec<PathBuf> = std::env::var("SPECEMU_EXTRA_CORES")
+        .map(|s| s.split(':').filter(|x| !x.is_empty()).map(PathBuf::from).collect())
+        .unwrap_or_default();
+    for arch in ARCHES {
+        let dir = specs.join(arch);
+        watch_dir(&dir);
+        let mut extra_dirs = Vec::new();
+        for e in &extra {
+            watch_dir(e);
+            let sub = e.join(arch);
+            if sub.is_dir() {
+                watch_dir(&sub);
+                extra_dirs.push(sub);
+            } else if *arch == "xtensa" {
+                extra_dirs.push(e.clone());
+            }
+        }
+        match specemu_codegen::generate(&dir, &extra_dirs) {
+            Ok(g) => {
+                std::fs::write(out.join(format!("{arch}.rs")), g.code).expect("write generated code");
+            }
+            Err(d) => {
+                let text = d.render(manifest.parent());
+                for line in text.lines() {
+                    println!("cargo:warning={line}");
+                }
+                eprintln!("{text}");
+                panic!("isa-specs/{arch} has errors (see above)");
+            }
+        }
+    }
+}
+
+fn watch_dir(dir: &Path) {
+    println!("cargo:rerun-if-changed={}", dir.display());
+    if let Ok(rd) = std::fs::read_dir(dir) {
+        let mut entries: Vec<PathBuf> = rd.filter_map(|e| e.ok().map(|e| e.path())).collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                watch_dir(&p);
+            } else {
+                println!("cargo:rerun-if-changed={}", p.display());
+            }
+        }
+    }
+}

@@ -1,0 +1,6 @@
+//! specemu-runtime: the generated targets (decoders, disassemblers, CPU state) and, as they
+//! land, the IR, optimizer, backends, translation cache, softmmu and user mode.
+//! A library: boards, the monitor and the command line sit on top of it.
+
+pub mod disas;
+pub mod targets;

@@ -1,0 +1,42 @@
+//! The `specemu` command line: QEMU-style options; subcommands choose what to do.
+//! `specemu disas FILE.elf [--cpu CORE]` prints the executable sections like
+//! `objdump -d --no-show-raw-insn`.
+
+mod disas_cmd;
+
+use std::process::ExitCode;
+
+const USAGE: &str = "usage:
+  specemu disas [--cpu CORE | -cpu CORE] FILE.elf   disassemble every executable section
+  specemu -cpu help                                  list CPU models (cores)
+  specemu --version";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("specemu: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
+fn run(args: &[String]) -> anyhow::Result<()> {
+    match args.first().map(String::as_str) {
+        Some("disas") => disas_cmd::run(&args[1..]),
+        Some("-cpu") | Some("--cpu") if args.get(1).map(String::as_str) == Some("help") => {
+            disas_cmd::list_cpus();
+            Ok(())
+        }
+        Some("--version") | Some("-version") => {
+            println!("specemu {}", env!("CARGO_PKG_VERSION"));
+            Ok(())
+        }
+        Some("-h") | Some("--help") | Some("-help") => {
+            println!("{USAGE}");
+            Ok(())
+        }
+        _ => anyhow::bail!("{USAGE}"),
+    }
+}
