@@ -3,11 +3,14 @@
 //! `objdump -d --no-show-raw-insn`.
 
 mod disas_cmd;
+mod objdump_diff;
 
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   specemu disas [--cpu CORE | -cpu CORE] FILE.elf   disassemble every executable section
+  specemu objdump-diff [--cpu CORE] [--only m1,m2] OBJDUMP-LISTING FILE.elf
+                                                     compare with objdump's listing
   specemu -cpu help                                  list CPU models (cores)
   specemu --version";
 
@@ -25,6 +28,7 @@ fn main() -> ExitCode {
 fn run(args: &[String]) -> anyhow::Result<()> {
     match args.first().map(String::as_str) {
         Some("disas") => disas_cmd::run(&args[1..]),
+        Some("objdump-diff") => objdump_diff::run(&args[1..]),
         Some("-cpu") | Some("--cpu") if args.get(1).map(String::as_str) == Some("help") => {
             disas_cmd::list_cpus();
             Ok(())

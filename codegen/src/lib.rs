@@ -38,7 +38,21 @@ pub struct Generated {
 /// Check an architecture folder and return the checked variants, or every diagnostic.
 pub fn check(dir: &Path, extra_core_dirs: &[PathBuf]) -> Result<(Vec<model::Variant>, Diagnostics), Diagnostics> {
     let mut diags = Diagnostics::default();
-    let Some(loaded) = load::load_arch(dir, extra_core_dirs, &mut diags) else {
+    let loaded = load::load_arch(dir, extra_core_dirs, &mut diags);
+    check_loaded(loaded, diags)
+}
+
+/// Check one root spec file with the given core files or folders (used by the spec-error
+/// tests and by authors trying a single file).
+pub fn check_file(root: &Path, cores: &[PathBuf]) -> Result<(Vec<model::Variant>, Diagnostics), Diagnostics> {
+    let mut diags = Diagnostics::default();
+    let dir = root.parent().unwrap_or(Path::new("."));
+    let loaded = load::load_root(dir, root, cores, &mut diags);
+    check_loaded(loaded, diags)
+}
+
+fn check_loaded(loaded: Option<load::Loaded>, mut diags: Diagnostics) -> Result<(Vec<model::Variant>, Diagnostics), Diagnostics> {
+    let Some(loaded) = loaded else {
         return Err(diags);
     };
     let variants = check::check_arch(&loaded, &mut diags);

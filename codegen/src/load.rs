@@ -27,6 +27,14 @@ pub struct Loaded {
 pub fn load_arch(dir: &Path, extra_core_dirs: &[PathBuf], diags: &mut Diagnostics) -> Option<Loaded> {
     let name = dir.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_default();
     let root = dir.join(format!("{name}.isa"));
+    let mut cores = vec![dir.join("cores")];
+    cores.extend(extra_core_dirs.iter().cloned());
+    load_root(dir, &root, &cores, diags)
+}
+
+/// Load from an explicit root file; `core_paths` are folders of `.core` files or single files.
+pub fn load_root(dir: &Path, root: &Path, core_paths: &[PathBuf], diags: &mut Diagnostics) -> Option<Loaded> {
+    let root = root.to_path_buf();
     let mut loaded = Loaded {
         dir: dir.to_path_buf(),
         modules: Vec::new(),
@@ -73,14 +81,15 @@ pub fn load_arch(dir: &Path, extra_core_dirs: &[PathBuf], diags: &mut Diagnostic
             ast,
         });
     }
-    let mut core_dirs = vec![dir.join("cores")];
-    core_dirs.extend(extra_core_dirs.iter().cloned());
-    for cd in core_dirs {
-        let Ok(rd) = std::fs::read_dir(&cd) else { continue };
-        let mut paths: Vec<PathBuf> = rd
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter(|p| p.extension().is_some_and(|e| e == "core"))
-            .collect();
+    for cd in core_paths {
+        let mut paths: Vec<PathBuf> = if cd.is_file() {
+            vec![cd.clone()]
+        } else {
+            let Ok(rd) = std::fs::read_dir(cd) else { continue };
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|e| e == "core"))
+                .collect()
+        };
         paths.sort();
         for p in paths {
             if let Some((file, ast)) = read_and_parse(&p, None, &mut diags.sources, &mut diags.list) {

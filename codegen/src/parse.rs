@@ -12,6 +12,7 @@ struct SpecParser;
 
 /// Parse one file's text. `file` is the id in the source map, used for spans.
 pub fn parse_file(text: &str, file: u32) -> Result<SpecFile, Diagnostic> {
+    pest::set_error_detail(true);
     let mut pairs = SpecParser::parse(Rule::file, text).map_err(|e| pest_error(e, file))?;
     let file_pair = pairs.next().expect("file rule");
     let mut items = Vec::new();
@@ -28,6 +29,7 @@ pub fn parse_file(text: &str, file: u32) -> Result<SpecFile, Diagnostic> {
 /// Parse an expression that stands inside a display template (`{...}`).
 /// `base` is the span of the expression's text within its file.
 pub fn parse_expr(text: &str, base: Span) -> Result<Expr, Diagnostic> {
+    pest::set_error_detail(true);
     let mut pairs = SpecParser::parse(Rule::expr_only, text).map_err(|e| {
         let mut d = pest_error(e, base.file);
         if let Some(s) = d.span.as_mut() {
@@ -114,10 +116,39 @@ fn rule_words(r: &Rule) -> &'static str {
 
 fn pest_error(e: pest::error::Error<Rule>, file: u32) -> Diagnostic {
     use pest::error::{ErrorVariant, InputLocation};
-    let (start, end) = match e.location {
+    let (mut start, mut end) = match e.location {
         InputLocation::Pos(p) => (p, p + 1),
         InputLocation::Span((a, b)) => (a, b),
     };
+    // With error detail on, pest also knows the literal tokens (`;`, `}`) it wanted at the
+    // furthest position it reached: that is where the mistake is.
+    if let Some(att) = e.parse_attempts() {
+        let toks: Vec<String> = att
+            .expected_tokens()
+            .iter()
+            .map(|t| t.to_string())
+            .filter(|t| !t.trim().is_empty() && t != "//" && t != "/*" && !t.contains(".."))
+            .collect();
+        if att.max_position >= start && !toks.is_empty() {
+            start = att.max_position;
+            end = start + 1;
+            let mut words: Vec<String> = toks.iter().map(|t| format!("`{t}`")).collect();
+            words.sort();
+            words.dedup();
+            let expected = match words.len() {
+                1 => words[0].clone(),
+                _ => {
+                    let last = words.pop().unwrap_or_default();
+                    format!("{} or {last}", words.join(", "))
+                }
+            };
+            return Diagnostic::error(
+                Span::new(file, start, end),
+                format!("syntax error: expected {expected}"),
+                format!("expected {expected}"),
+            );
+        }
+    }
     let expected = match &e.variant {
         ErrorVariant::ParsingError { positives, .. } => {
             let mut words: Vec<&str> = positives.iter().map(rule_words).collect();
