@@ -27,10 +27,12 @@ pub fn check_arch(l: &Loaded, diags: &mut Diagnostics) -> Vec<Variant> {
         if diags.has_errors() {
             return vec![];
         }
-        diags.list.push(Diagnostic::error_nospan(format!(
-            "{}: the root spec file must start with `isa NAME;`",
-            l.dir.display()
-        )));
+        let at = l.modules.first().map(|m| Span::new(m.file, 0, 1)).unwrap_or_default();
+        diags.list.push(Diagnostic::error(
+            at,
+            "the root spec file does not name its architecture",
+            "expected `isa NAME;` in this file",
+        ));
         return vec![];
     };
     let declared_options: BTreeMap<String, Span> =

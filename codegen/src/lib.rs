@@ -84,7 +84,13 @@ fn check_loaded(loaded: Option<load::Loaded>, mut diags: Diagnostics) -> Result<
 /// Generate the Rust source for an architecture folder (`isa-specs/<arch>`), with cores
 /// from `<dir>/cores` and `extra_core_dirs`.
 pub fn generate(dir: &Path, extra_core_dirs: &[PathBuf]) -> Result<Generated, Diagnostics> {
-    let (variants, diags) = check(dir, extra_core_dirs)?;
+    if dir.is_file() {
+        return generate_checked(check_file(dir, extra_core_dirs)?);
+    }
+    generate_checked(check(dir, extra_core_dirs)?)
+}
+
+fn generate_checked((variants, diags): (Vec<model::Variant>, Diagnostics)) -> Result<Generated, Diagnostics> {
     let isa = variants.first().map(|v| v.isa.clone()).unwrap_or_default();
     let code = gen::gen_file(&isa, &variants).map_err(|e| {
         let mut d = diags.clone();
