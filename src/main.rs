@@ -2,8 +2,7 @@
 //! `specemu disas FILE.elf [--cpu CORE]` prints the executable sections like
 //! `objdump -d --no-show-raw-insn`.
 
-mod disas_cmd;
-mod objdump_diff;
+use specemu::{disas_cmd, objdump_diff};
 
 use std::process::ExitCode;
 

@@ -1,0 +1,5 @@
+//! The `specemu` command line as a library: each subcommand is a module, so integration
+//! tests call the same code the binary runs.
+
+pub mod disas_cmd;
+pub mod objdump_diff;

@@ -1,0 +1,257 @@
+//! Conformance tier: `specemu disas` against GNU objdump, line by line by address (ignoring
+//! `<symbol>` annotations and runs of white space), on real binaries: Debian's
+//! busybox-static for mipsel, the project's own programs built with Debian's cross compilers
+//! (tests/guests/build.sh), and hand-written assembly covering every instruction of a spec.
+//!
+//! These need the cross toolchains; they are `#[ignore]`d in the hermetic `cargo test` and run
+//! by `.ci/run` (`cargo test -- --ignored`), which installs them. A missing tool fails the test
+//! with the command that installs it.
+
+use specemu::objdump_diff::{compare, parse_listing, Report};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Mutex, OnceLock};
+
+const INSTALL: &str = "sudo .ci/install-tools.sh   (or: apt-get install gcc-mipsel-linux-gnu gcc-mips-linux-gnu binutils-mipsel-linux-gnu binutils-mips-linux-gnu gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf binutils gcc)";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn work() -> PathBuf {
+    let d = root().join("target/conformance");
+    std::fs::create_dir_all(&d).expect("create target/conformance");
+    d
+}
+
+fn need(cmd: &str) {
+    let ok = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {cmd}"))
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    assert!(ok, "`{cmd}` is not installed; install the conformance tools with:\n  {INSTALL}");
+}
+
+fn run(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// Build the project's guest programs once per test run.
+fn guests() -> PathBuf {
+    static ONCE: OnceLock<PathBuf> = OnceLock::new();
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _g = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    ONCE.get_or_init(|| {
+        for c in ["mips-linux-gnu-gcc", "mipsel-linux-gnu-gcc", "xtensa-lx106-elf-gcc", "gcc"] {
+            need(c);
+        }
+        let out = work().join("guests");
+        run(Command::new("bash").arg(root().join("tests/guests/build.sh")).arg(&out));
+        out
+    })
+    .clone()
+}
+
+/// Debian's busybox-static for mipsel, downloaded with apt (no foreign architecture added).
+fn busybox_mipsel() -> PathBuf {
+    static ONCE: OnceLock<PathBuf> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        need("apt-get");
+        need("dpkg-deb");
+        let out = work().join("debian");
+        run(Command::new("bash").arg(root().join("tests/guests/fetch-debian.sh")).arg(&out).arg("mipsel").arg("busybox-static"));
+        let bin = out.join("busybox-mipsel/bin/busybox");
+        assert!(bin.is_file(), "fetch-debian.sh did not produce {}", bin.display());
+        bin
+    })
+    .clone()
+}
+
+fn objdump(tool: &str, elf: &Path) -> String {
+    need(tool);
+    run(Command::new(tool).arg("-d").arg("--no-show-raw-insn").arg(elf))
+}
+
+fn ours(elf: &Path, cpu: Option<&str>) -> String {
+    let data = std::fs::read(elf).unwrap_or_else(|e| panic!("{}: {e}", elf.display()));
+    specemu::disas_cmd::disassemble_elf(&data, &elf.display().to_string(), cpu).expect("specemu disas")
+}
+
+fn diff(tool: &str, elf: &Path, cpu: Option<&str>, only: Option<&dyn Fn(&str) -> bool>) -> Report {
+    let theirs = parse_listing(&objdump(tool, elf));
+    let mine = parse_listing(&ours(elf, cpu));
+    compare(&theirs, &mine, only)
+}
+
+/// Assert a minimum agreement and print the figure (shown with `--nocapture`).
+fn expect(name: &str, r: &Report, min_percent: f64) {
+    println!("{name}: {}", r.render(2));
+    assert!(r.total > 0, "{name}: objdump printed no instructions");
+    assert!(
+        r.percent() >= min_percent,
+        "{name}: {:.3}% agreement with objdump, below {min_percent}%:\n{}",
+        r.percent(),
+        r.render(4)
+    );
+}
+
+/// Assemble every `.s` in `dir` with `as_tool` (extra flags) and link nothing: objdump reads
+/// relocatable objects, and so does `specemu disas`.
+fn assemble_all(dir: &str, as_tool: &str, flags: &[&str], tag: &str) -> Vec<PathBuf> {
+    need(as_tool);
+    let src = root().join(dir);
+    let out = work().join("asm").join(tag);
+    std::fs::create_dir_all(&out).expect("asm out dir");
+    let mut objs = Vec::new();
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&src)
+        .unwrap_or_else(|e| panic!("{}: {e}", src.display()))
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "s" || e == "S"))
+        .collect();
+    files.sort();
+    assert!(!files.is_empty(), "no assembly inputs in {dir}");
+    for f in files {
+        let o = out.join(f.file_name().unwrap()).with_extension("o");
+        run(Command::new(as_tool).args(flags).arg("-o").arg(&o).arg(&f));
+        objs.push(o);
+    }
+    objs
+}
+
+// ------------------------------------------------------------------ MIPS
+
+#[test]
+#[ignore = "conformance tier: needs Debian's cross binutils and network access to Debian's archive (.ci/run)"]
+fn mips_busybox_mipsel_matches_objdump() {
+    let bb = busybox_mipsel();
+    let r = diff("mipsel-linux-gnu-objdump", &bb, None, None);
+    expect("busybox-static:mipsel", &r, 99.5);
+}
+
+#[test]
+#[ignore = "conformance tier: needs Debian's MIPS cross compilers (.ci/run)"]
+fn mips_own_programs_match_objdump_both_byte_orders() {
+    let g = guests();
+    let be = diff("mips-linux-gnu-objdump", &g.join("mips/prog-be"), None, None);
+    expect("prog-be (big-endian, static glibc)", &be, 99.5);
+    let le = diff("mipsel-linux-gnu-objdump", &g.join("mips/prog-le"), None, None);
+    expect("prog-le (little-endian, static glibc)", &le, 99.5);
+}
+
+#[test]
+#[ignore = "conformance tier: needs Debian's MIPS cross binutils (.ci/run)"]
+fn mips_every_instruction_matches_objdump_both_byte_orders() {
+    for (tool, as_tool, tag) in [
+        ("mipsel-linux-gnu-objdump", "mipsel-linux-gnu-as", "mipsel"),
+        ("mips-linux-gnu-objdump", "mips-linux-gnu-as", "mips"),
+    ] {
+        for o in assemble_all("tests/guests/mips/asm", as_tool, &["-march=mips32r2", "-mhard-float"], tag) {
+            let r = diff(tool, &o, None, None);
+            expect(&format!("{tag} {}", o.display()), &r, 100.0);
+        }
+    }
+}
+
+// ------------------------------------------------------------------ Xtensa
+
+#[test]
+#[ignore = "conformance tier: needs gcc-xtensa-lx106 and picolibc (.ci/run)"]
+fn xtensa_lx106_programs_match_objdump() {
+    let g = guests();
+    for p in ["intalgo-O2", "strfmt-O2", "fsm-O2", "fsm-Os"] {
+        let elf = g.join(format!("xtensa-lx106/{p}.elf"));
+        let r = diff("xtensa-lx106-elf-objdump", &elf, Some("lx106"), None);
+        expect(&format!("lx106 {p}"), &r, 99.5);
+    }
+}
+
+#[test]
+#[ignore = "conformance tier: needs binutils-xtensa-lx106 (.ci/run)"]
+fn xtensa_every_lx106_instruction_matches_objdump() {
+    for o in assemble_all("tests/guests/xtensa-lx106/asm", "xtensa-lx106-elf-as", &[], "xtensa") {
+        let r = diff("xtensa-lx106-elf-objdump", &o, Some("lx106"), None);
+        expect(&format!("lx106 {}", o.display()), &r, 100.0);
+    }
+}
+
+// ------------------------------------------------------------------ x86
+
+/// objdump mnemonics of the instructions in the x86 subset (with the suffixed forms objdump
+/// prints in AT&T syntax).
+fn x86_subset(m: &str) -> bool {
+    const BASE: &[&str] = &[
+        "mov", "movzx", "movsx", "movsxd", "lea", "add", "or", "adc", "sbb", "and", "sub", "xor", "cmp", "test",
+        "inc", "dec", "neg", "not", "imul", "mul", "div", "idiv", "shl", "shr", "sar", "rol", "ror", "push",
+        "pop", "call", "ret", "jmp", "leave", "syscall", "int", "hlt", "nop", "cltq", "cqto", "cltd", "cwtl",
+        "cwtd", "cbtw", "cdqe", "cqo", "cdq", "cwde",
+    ];
+    const SUFFIX: &[char] = &['b', 'w', 'l', 'q'];
+    if BASE.contains(&m) {
+        return true;
+    }
+    // movzbl, movswq, movslq, ...
+    if (m.starts_with("movz") || m.starts_with("movs")) && m.len() == 6 && m[4..].chars().all(|c| SUFFIX.contains(&c)) {
+        return true;
+    }
+    if let Some(stem) = m.strip_suffix(SUFFIX) {
+        if BASE.contains(&stem) && !matches!(stem, "movzx" | "movsx") {
+            return true;
+        }
+    }
+    const CC: &[&str] = &[
+        "o", "no", "b", "ae", "e", "ne", "be", "a", "s", "ns", "p", "np", "l", "ge", "le", "g", "c", "nc", "z",
+        "nz", "na", "nae", "nb", "nbe", "ng", "nge", "nl", "nle", "pe", "po",
+    ];
+    for p in ["j", "set", "cmov"] {
+        if let Some(cc) = m.strip_prefix(p) {
+            let cc = if p == "cmov" { cc.trim_end_matches(SUFFIX) } else { cc };
+            if CC.contains(&cc) {
+                return true;
+            }
+        }
+    }
+    false
+}
+
+#[test]
+#[ignore = "conformance tier: needs gcc with static glibc (.ci/run)"]
+fn x86_64_subset_matches_objdump() {
+    let g = guests();
+    for p in ["prog-O0", "prog-O2"] {
+        let r = diff("objdump", &g.join(format!("x86_64/{p}")), None, Some(&x86_subset));
+        expect(&format!("x86-64 {p} (subset)"), &r, 100.0);
+    }
+}
+
+#[test]
+#[ignore = "conformance tier: needs GNU as for x86 (.ci/run)"]
+fn x86_every_subset_form_matches_objdump() {
+    for (flags, tag) in [(&["--64"][..], "x86_64"), (&["--32"][..], "i386")] {
+        for o in assemble_all("tests/guests/x86_64/asm", "as", flags, tag) {
+            let r = diff("objdump", &o, None, Some(&x86_subset));
+            expect(&format!("{tag} {}", o.display()), &r, 100.0);
+        }
+    }
+}
+
+// ------------------------------------------------------------------ cores
+
+#[test]
+#[ignore = "conformance tier: needs picolibc-xtensa-lx106-elf for the real core-isa.h (.ci/run)"]
+fn lx106_core_file_is_what_the_importer_writes() {
+    let header = Path::new("/usr/lib/xtensa-lx106-elf/include/machine/core-isa.h");
+    assert!(header.is_file(), "{} is missing; install it with:\n  apt-get install picolibc-xtensa-lx106-elf", header.display());
+    let text = std::fs::read_to_string(header).expect("read core-isa.h");
+    let generated = specemu_codegen::xtensa_import::import_overlay(&text, "lx106").expect("import");
+    let checked_in = std::fs::read_to_string(root().join("isa-specs/xtensa/cores/lx106.core")).expect("lx106.core");
+    assert_eq!(checked_in, generated, "isa-specs/xtensa/cores/lx106.core differs from the importer's output");
+}
