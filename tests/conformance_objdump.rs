@@ -255,3 +255,19 @@ fn lx106_core_file_is_what_the_importer_writes() {
     let checked_in = std::fs::read_to_string(root().join("isa-specs/xtensa/cores/lx106.core")).expect("lx106.core");
     assert_eq!(checked_in, generated, "isa-specs/xtensa/cores/lx106.core differs from the importer's output");
 }
+
+#[test]
+#[ignore = "conformance tier: needs the MIPS, Xtensa and x86 binutils (.ci/run)"]
+fn checked_in_guests_match_objdump() {
+    let bin = root().join("tests/guests/bin");
+    for (tool, name, cpu) in [
+        ("mipsel-linux-gnu-objdump", "hello-mipsel", None),
+        ("mips-linux-gnu-objdump", "hello-mips", None),
+        ("objdump", "hello-x86_64", None),
+        ("xtensa-lx106-elf-objdump", "lx106-fsm.elf", Some("lx106")),
+    ] {
+        let only: Option<&dyn Fn(&str) -> bool> = if name.contains("x86") { Some(&x86_subset) } else { None };
+        let r = diff(tool, &bin.join(name), cpu, only);
+        expect(name, &r, 100.0);
+    }
+}
