@@ -1,6 +1,7 @@
 //! Generates each architecture's decoder, disassembler and CPU state from `isa-specs/`
 //! (thin: all logic is in specemu-codegen). `SPECEMU_EXTRA_CORES=DIR[:DIR]` adds core
-//! overlay folders (each holding `<arch>/*.core` or `*.core`) without touching the tree.
+//! overlay folders (each holding `<arch>/*.core` or `*.core`) without touching the tree;
+//! `SPECEMU_DUMP_GENERATED=DIR` writes a copy of the generated sources to DIR for reading.
 
 use std::path::{Path, PathBuf};
 
@@ -11,6 +12,9 @@ fn main() {
     let specs = manifest.parent().expect("workspace root").join("isa-specs");
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     println!("cargo:rerun-if-env-changed=SPECEMU_EXTRA_CORES");
+    println!("cargo:rerun-if-env-changed=SPECEMU_DUMP_GENERATED");
+    // SPECEMU_DUMP_GENERATED=DIR also writes the generated sources there, for reading.
+    let dump = std::env::var_os("SPECEMU_DUMP_GENERATED").map(PathBuf::from);
     let extra: Vec<PathBuf> = std::env::var("SPECEMU_EXTRA_CORES")
         .map(|s| s.split(':').filter(|x| !x.is_empty()).map(PathBuf::from).collect())
         .unwrap_or_default();
@@ -30,6 +34,10 @@ fn main() {
         }
         match specemu_codegen::generate(&dir, &extra_dirs) {
             Ok(g) => {
+                if let Some(d) = &dump {
+                    std::fs::create_dir_all(d).expect("create SPECEMU_DUMP_GENERATED");
+                    std::fs::write(d.join(format!("{arch}.rs")), &g.code).expect("write dump");
+                }
                 std::fs::write(out.join(format!("{arch}.rs")), g.code).expect("write generated code");
             }
             Err(d) => {

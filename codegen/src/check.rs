@@ -267,14 +267,8 @@ impl Builder<'_> {
             let p = m.path.strip_prefix(self.l.dir.parent().unwrap_or(&self.l.dir)).unwrap_or(&m.path);
             p.display().to_string()
         });
-        let line = m
-            .map(|m| {
-                let _ = m;
-                0
-            })
-            .unwrap_or(0);
-        let _ = line;
-        path.unwrap_or_default()
+        let line = m.map(|m| m.line_starts.partition_point(|&st| st <= span.start)).unwrap_or(0);
+        format!("{}:{line}", path.unwrap_or_default())
     }
 
     fn pass_params(&mut self, items: &[(&Module, &Item)], core: &CoreSel) {
@@ -833,12 +827,6 @@ impl Builder<'_> {
             self.errs.extend(errs);
         }
         let origin = self.origin(span);
-        let line = {
-            let m = self.l.modules.iter().find(|m| m.file == span.file);
-            let _ = m;
-            0
-        };
-        let _ = line;
         Some(Insn {
             name: name.to_string(),
             pattern: pat,

@@ -14,6 +14,14 @@ pub struct Module {
     pub file: u32,
     pub option: Option<(String, Span)>,
     pub ast: SpecFile,
+    /// Byte offset of the start of each line, for `file:line` in generated comments.
+    pub line_starts: Vec<u32>,
+}
+
+fn line_starts(text: &str) -> Vec<u32> {
+    std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
+        .collect()
 }
 
 #[derive(Debug, Clone)]
@@ -74,11 +82,13 @@ pub fn load_root(dir: &Path, root: &Path, core_paths: &[PathBuf], diags: &mut Di
         for u in uses.into_iter().rev() {
             stack.push((u.0, Some(u.1)));
         }
+        let ls = line_starts(diags.sources.text(file));
         loaded.modules.push(Module {
             path,
             file,
             option,
             ast,
+            line_starts: ls,
         });
     }
     for cd in core_paths {
@@ -93,11 +103,13 @@ pub fn load_root(dir: &Path, root: &Path, core_paths: &[PathBuf], diags: &mut Di
         paths.sort();
         for p in paths {
             if let Some((file, ast)) = read_and_parse(&p, None, &mut diags.sources, &mut diags.list) {
+                let ls = line_starts(diags.sources.text(file));
                 loaded.cores.push(Module {
                     path: p,
                     file,
                     option: None,
                     ast,
+                    line_starts: ls,
                 });
             }
         }
