@@ -11,7 +11,9 @@ use std::io::Write as _;
 pub fn list_cpus() {
     use specemu_runtime::targets;
     println!("Available CPUs:");
-    for (arch, list) in [("mips", targets::mips::VARIANTS), ("xtensa", targets::xtensa::VARIANTS), ("x86", targets::x86::VARIANTS)] {
+    for (arch, list) in
+        [("mips", targets::mips::VARIANTS), ("xtensa", targets::xtensa::VARIANTS), ("x86", targets::x86::VARIANTS)]
+    {
         for v in list {
             println!("  {arch:<8} {v}");
         }
@@ -62,7 +64,9 @@ pub fn disassemble_elf(data: &[u8], path: &str, cpu: Option<&str>) -> anyhow::Re
     let obj = object::File::parse(data).with_context(|| format!("{path}: not a readable ELF file"))?;
     let big_endian = !obj.is_little_endian();
     let (arch, format) = match obj.architecture() {
-        object::Architecture::Mips => (Arch::Mips, if big_endian { "elf32-tradbigmips" } else { "elf32-tradlittlemips" }),
+        object::Architecture::Mips => {
+            (Arch::Mips, if big_endian { "elf32-tradbigmips" } else { "elf32-tradlittlemips" })
+        }
         object::Architecture::Xtensa => (Arch::Xtensa, if big_endian { "elf32-xtensa-be" } else { "elf32-xtensa-le" }),
         object::Architecture::X86_64 => (Arch::X86_64, "elf64-x86-64"),
         object::Architecture::I386 => (Arch::I386, "elf32-i386"),
@@ -72,7 +76,8 @@ pub fn disassemble_elf(data: &[u8], path: &str, cpu: Option<&str>) -> anyhow::Re
     let mut by_addr: BTreeMap<u64, String> = BTreeMap::new();
     for s in obj.symbols() {
         let Ok(name) = s.name() else { continue };
-        if name.is_empty() || matches!(s.kind(), SymbolKind::Section | SymbolKind::File) || s.section_index().is_none() {
+        if name.is_empty() || matches!(s.kind(), SymbolKind::Section | SymbolKind::File) || s.section_index().is_none()
+        {
             continue;
         }
         // Prefer global symbols, then the first seen, as objdump mostly does.

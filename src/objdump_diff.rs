@@ -66,12 +66,7 @@ impl Report {
         }
     }
     pub fn render(&self, max_examples: usize) -> String {
-        let mut s = format!(
-            "{} of {} instructions identical ({:.3}%)\n",
-            self.same,
-            self.total,
-            self.percent()
-        );
+        let mut s = format!("{} of {} instructions identical ({:.3}%)\n", self.same, self.total, self.percent());
         let mut kinds: Vec<_> = self.diffs.iter().collect();
         kinds.sort_by_key(|(k, (n, _))| (std::cmp::Reverse(*n), (*k).clone()));
         for (k, (n, ex)) in kinds {
@@ -86,12 +81,12 @@ impl Report {
 
 /// Compare two listings on objdump's addresses; `only`, if given, keeps only instructions
 /// whose objdump mnemonic is in the list.
-pub fn compare(objdump: &BTreeMap<u64, String>, ours: &BTreeMap<u64, String>, only: Option<&dyn Fn(&str) -> bool>) -> Report {
-    let mut r = Report {
-        total: 0,
-        same: 0,
-        diffs: BTreeMap::new(),
-    };
+pub fn compare(
+    objdump: &BTreeMap<u64, String>,
+    ours: &BTreeMap<u64, String>,
+    only: Option<&dyn Fn(&str) -> bool>,
+) -> Report {
+    let mut r = Report { total: 0, same: 0, diffs: BTreeMap::new() };
     for (a, o) in objdump {
         let mnem = o.split(' ').next().unwrap_or("").to_string();
         if let Some(f) = only {
@@ -135,11 +130,7 @@ pub fn run(args: &[String]) -> anyhow::Result<()> {
     let data = std::fs::read(elf).with_context(|| format!("cannot read {elf}"))?;
     let ours = crate::disas_cmd::disassemble_elf(&data, elf, cpu.as_deref())?;
     let f = only.map(|l| move |m: &str| l.iter().any(|x| x == m));
-    let r = compare(
-        &parse_listing(&theirs),
-        &parse_listing(&ours),
-        f.as_ref().map(|f| f as &dyn Fn(&str) -> bool),
-    );
+    let r = compare(&parse_listing(&theirs), &parse_listing(&ours), f.as_ref().map(|f| f as &dyn Fn(&str) -> bool));
     print!("{}", r.render(examples));
     Ok(())
 }

@@ -68,7 +68,11 @@ fn busybox_mipsel() -> PathBuf {
         need("apt-get");
         need("dpkg-deb");
         let out = work().join("debian");
-        run(Command::new("bash").arg(root().join("tests/guests/fetch-debian.sh")).arg(&out).arg("mipsel").arg("busybox-static"));
+        run(Command::new("bash")
+            .arg(root().join("tests/guests/fetch-debian.sh"))
+            .arg(&out)
+            .arg("mipsel")
+            .arg("busybox-static"));
         let bin = out.join("busybox-mipsel/bin/busybox");
         assert!(bin.is_file(), "fetch-debian.sh did not produce {}", bin.display());
         bin
@@ -189,10 +193,10 @@ fn xtensa_every_lx106_instruction_matches_objdump() {
 /// prints in AT&T syntax).
 fn x86_subset(m: &str) -> bool {
     const BASE: &[&str] = &[
-        "mov", "movzx", "movsx", "movsxd", "lea", "add", "or", "adc", "sbb", "and", "sub", "xor", "cmp", "test",
-        "inc", "dec", "neg", "not", "imul", "mul", "div", "idiv", "shl", "shr", "sar", "rol", "ror", "push",
-        "pop", "call", "ret", "jmp", "leave", "syscall", "int", "hlt", "nop", "cltq", "cqto", "cltd", "cwtl",
-        "cwtd", "cbtw", "cdqe", "cqo", "cdq", "cwde",
+        "mov", "movzx", "movsx", "movsxd", "lea", "add", "or", "adc", "sbb", "and", "sub", "xor", "cmp", "test", "inc",
+        "dec", "neg", "not", "imul", "mul", "div", "idiv", "shl", "shr", "sar", "rol", "ror", "push", "pop", "call",
+        "ret", "jmp", "leave", "syscall", "int", "hlt", "nop", "cltq", "cqto", "cltd", "cwtl", "cwtd", "cbtw", "cdqe",
+        "cqo", "cdq", "cwde",
     ];
     const SUFFIX: &[char] = &['b', 'w', 'l', 'q'];
     if BASE.contains(&m) {
@@ -208,8 +212,8 @@ fn x86_subset(m: &str) -> bool {
         }
     }
     const CC: &[&str] = &[
-        "o", "no", "b", "ae", "e", "ne", "be", "a", "s", "ns", "p", "np", "l", "ge", "le", "g", "c", "nc", "z",
-        "nz", "na", "nae", "nb", "nbe", "ng", "nge", "nl", "nle", "pe", "po",
+        "o", "no", "b", "ae", "e", "ne", "be", "a", "s", "ns", "p", "np", "l", "ge", "le", "g", "c", "nc", "z", "nz",
+        "na", "nae", "nb", "nbe", "ng", "nge", "nl", "nle", "pe", "po",
     ];
     for p in ["j", "set", "cmov"] {
         if let Some(cc) = m.strip_prefix(p) {
@@ -249,7 +253,11 @@ fn x86_every_subset_form_matches_objdump() {
 #[ignore = "conformance tier: needs picolibc-xtensa-lx106-elf for the real core-isa.h (.ci/run)"]
 fn lx106_core_file_is_what_the_importer_writes() {
     let header = Path::new("/usr/lib/xtensa-lx106-elf/include/machine/core-isa.h");
-    assert!(header.is_file(), "{} is missing; install it with:\n  apt-get install picolibc-xtensa-lx106-elf", header.display());
+    assert!(
+        header.is_file(),
+        "{} is missing; install it with:\n  apt-get install picolibc-xtensa-lx106-elf",
+        header.display()
+    );
     let text = std::fs::read_to_string(header).expect("read core-isa.h");
     let generated = specemu_codegen::xtensa_import::import_overlay(&text, "lx106").expect("import");
     let checked_in = std::fs::read_to_string(root().join("isa-specs/xtensa/cores/lx106.core")).expect("lx106.core");

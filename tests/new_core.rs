@@ -48,12 +48,14 @@ fn derived_core(name: &str, drop_options: &[&str]) -> String {
 #[ignore = "conformance tier: rebuilds specemu (minutes) and needs gcc-xtensa-lx106 (.ci/run)"]
 fn a_new_core_is_a_file_and_a_rebuild() {
     for t in ["xtensa-lx106-elf-gcc", "xtensa-lx106-elf-objdump"] {
-        let ok = Command::new("sh").arg("-c").arg(format!("command -v {t}")).status().map(|s| s.success()).unwrap_or(false);
+        let ok =
+            Command::new("sh").arg("-c").arg(format!("command -v {t}")).status().map(|s| s.success()).unwrap_or(false);
         assert!(ok, "`{t}` is missing; install with: apt-get install gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf");
     }
     let tmp = tempfile::tempdir().expect("tempdir");
     std::fs::write(tmp.path().join("testcore.core"), derived_core("testcore", &[])).unwrap();
-    std::fs::write(tmp.path().join("testcore_nomul.core"), derived_core("testcore_nomul", &["mul32", "mul16"])).unwrap();
+    std::fs::write(tmp.path().join("testcore_nomul.core"), derived_core("testcore_nomul", &["mul32", "mul16"]))
+        .unwrap();
 
     // Build specemu with the extra cores, apart from the normal target directory.
     let target = root().join("target/conformance/new-core-target");
@@ -73,7 +75,8 @@ fn a_new_core_is_a_file_and_a_rebuild() {
     let guests = root().join("target/conformance/new-core-guests");
     run(Command::new("bash").arg(root().join("tests/guests/build.sh")).arg(&guests));
     let elf = guests.join("xtensa-lx106/intalgo-O2.elf");
-    let theirs = parse_listing(&run(Command::new("xtensa-lx106-elf-objdump").args(["-d", "--no-show-raw-insn"]).arg(&elf)));
+    let theirs =
+        parse_listing(&run(Command::new("xtensa-lx106-elf-objdump").args(["-d", "--no-show-raw-insn"]).arg(&elf)));
 
     let same = parse_listing(&run(Command::new(&bin).args(["disas", "--cpu", "testcore"]).arg(&elf)));
     let r = compare(&theirs, &same, None);
@@ -82,11 +85,8 @@ fn a_new_core_is_a_file_and_a_rebuild() {
 
     // Without the multiply options, exactly the multiply instructions stop decoding.
     let nomul = parse_listing(&run(Command::new(&bin).args(["disas", "--cpu", "testcore_nomul"]).arg(&elf)));
-    let muls: Vec<u64> = theirs
-        .iter()
-        .filter(|(_, t)| t.starts_with("mull ") || t.starts_with("mul16"))
-        .map(|(a, _)| *a)
-        .collect();
+    let muls: Vec<u64> =
+        theirs.iter().filter(|(_, t)| t.starts_with("mull ") || t.starts_with("mul16")).map(|(a, _)| *a).collect();
     assert!(!muls.is_empty(), "the test program should contain multiplications");
     for a in &muls {
         assert_ne!(nomul.get(a), theirs.get(a), "{a:x}: a multiply decoded without the option");

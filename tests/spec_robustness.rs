@@ -49,10 +49,17 @@ fn mutate(src: &str, rng: &mut Rng) -> String {
 #[test]
 fn mutated_specs_give_diagnostics_not_panics() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let seeds: Vec<PathBuf> = ["tests/spec-errors/pass/minimal.isa", "tests/spec-errors/pass/more-specific-wins.isa", "tests/spec-errors/pass/disjoint-by-exclusion.isa", "tests/spec-errors/fail/width-mismatch.isa", "tests/spec-errors/fail/overlapping-encodings.isa", "tests/spec-robustness/seed.isa"]
-        .iter()
-        .map(|p| root.join(p))
-        .collect();
+    let seeds: Vec<PathBuf> = [
+        "tests/spec-errors/pass/minimal.isa",
+        "tests/spec-errors/pass/more-specific-wins.isa",
+        "tests/spec-errors/pass/disjoint-by-exclusion.isa",
+        "tests/spec-errors/fail/width-mismatch.isa",
+        "tests/spec-errors/fail/overlapping-encodings.isa",
+        "tests/spec-robustness/seed.isa",
+    ]
+    .iter()
+    .map(|p| root.join(p))
+    .collect();
     let dir = tempfile::tempdir().expect("temp dir");
     let mut rng = Rng(0x5eed_1234_abcd_ef01);
     let mut rejected = 0;

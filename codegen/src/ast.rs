@@ -92,73 +92,20 @@ pub enum Item {
     Option(Ident),
     Use(String, Span),
     Syntax(Ident, Value),
-    Param {
-        name: Ident,
-        ty: Option<Ident>,
-        value: Value,
-    },
-    Core {
-        name: Ident,
-        arch: Ident,
-    },
-    Region {
-        name: Ident,
-        kind: Ident,
-        base: u64,
-        size: u64,
-        span: Span,
-    },
-    RegFile {
-        name: Ident,
-        count: Count,
-        width: u32,
-        attrs: Vec<(Ident, Value)>,
-        span: Span,
-    },
-    Reg {
-        name: Ident,
-        width: u32,
-        fields: Vec<(Ident, BitRange)>,
-        span: Span,
-    },
-    Names {
-        name: Ident,
-        entries: Vec<(u64, String, Span)>,
-    },
-    Token {
-        name: Ident,
-        width: u32,
-        order: Option<ByteOrder>,
-        fields: Vec<TokenField>,
-        span: Span,
-    },
+    Param { name: Ident, ty: Option<Ident>, value: Value },
+    Core { name: Ident, arch: Ident },
+    Region { name: Ident, kind: Ident, base: u64, size: u64, span: Span },
+    RegFile { name: Ident, count: Count, width: u32, attrs: Vec<(Ident, Value)>, span: Span },
+    Reg { name: Ident, width: u32, fields: Vec<(Ident, BitRange)>, span: Span },
+    Names { name: Ident, entries: Vec<(u64, String, Span)> },
+    Token { name: Ident, width: u32, order: Option<ByteOrder>, fields: Vec<TokenField>, span: Span },
     Context(Vec<ContextVar>),
-    Prefix {
-        pattern: Pattern,
-        last: bool,
-        assigns: Vec<(Ident, Expr)>,
-        span: Span,
-    },
-    Format {
-        name: Ident,
-        pattern: Pattern,
-        operands: Option<(String, Span)>,
-    },
-    Table {
-        name: Ident,
-        alts: Vec<TableAlt>,
-    },
+    Prefix { pattern: Pattern, last: bool, assigns: Vec<(Ident, Expr)>, span: Span },
+    Format { name: Ident, pattern: Pattern, operands: Option<(String, Span)> },
+    Table { name: Ident, alts: Vec<TableAlt> },
     Insn(InsnDecl),
-    Helper {
-        name: Ident,
-        params: Vec<(Ident, u32)>,
-        ret: Option<u32>,
-        flags: Vec<Ident>,
-    },
-    Exception {
-        name: Ident,
-        code: u64,
-    },
+    Helper { name: Ident, params: Vec<(Ident, u32)>, ret: Option<u32>, flags: Vec<Ident> },
+    Exception { name: Ident, code: u64 },
 }
 
 #[derive(Debug, Clone)]
@@ -199,23 +146,9 @@ pub struct Block {
 
 #[derive(Debug, Clone)]
 pub enum Stmt {
-    Let {
-        name: Ident,
-        width: Option<u32>,
-        value: Expr,
-        span: Span,
-    },
-    Assign {
-        target: LValue,
-        value: Expr,
-        span: Span,
-    },
-    If {
-        cond: Expr,
-        then: Block,
-        els: Option<Block>,
-        span: Span,
-    },
+    Let { name: Ident, width: Option<u32>, value: Expr, span: Span },
+    Assign { target: LValue, value: Expr, span: Span },
+    If { cond: Expr, then: Block, els: Option<Block>, span: Span },
     Expr(Expr),
 }
 

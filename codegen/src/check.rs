@@ -16,7 +16,11 @@ pub fn check_arch(l: &Loaded, diags: &mut Diagnostics) -> Vec<Variant> {
         for it in &m.ast.items {
             if let Item::Isa(i) = it {
                 if isa.is_some() {
-                    diags.list.push(Diagnostic::error(i.span, "a second `isa` declaration", "only the root file names the architecture"));
+                    diags.list.push(Diagnostic::error(
+                        i.span,
+                        "a second `isa` declaration",
+                        "only the root file names the architecture",
+                    ));
                 } else {
                     isa = Some(i.name.clone());
                 }
@@ -35,14 +39,17 @@ pub fn check_arch(l: &Loaded, diags: &mut Diagnostics) -> Vec<Variant> {
         ));
         return vec![];
     };
-    let declared_options: BTreeMap<String, Span> =
-        l.modules.iter().filter_map(|m| m.option.clone()).collect();
+    let declared_options: BTreeMap<String, Span> = l.modules.iter().filter_map(|m| m.option.clone()).collect();
 
     let mut cores: Vec<CoreSel> = Vec::new();
     for c in &l.cores {
         if let Some(sel) = read_core(c, &isa, &declared_options, diags) {
             if cores.iter().any(|x| x.name == sel.name) {
-                diags.list.push(Diagnostic::error(sel.span, format!("core `{}` is defined twice", sel.name), "second definition"));
+                diags.list.push(Diagnostic::error(
+                    sel.span,
+                    format!("core `{}` is defined twice", sel.name),
+                    "second definition",
+                ));
                 continue;
             }
             cores.push(sel);
@@ -129,7 +136,11 @@ fn read_core(m: &Module, isa: &str, declared: &BTreeMap<String, Span>, diags: &m
                     Item::Param { name, value, .. } => s.params.push((name.clone(), value.clone())),
                     Item::Region { name, kind, base, size, .. } => {
                         if kind.name != "ram" && kind.name != "rom" {
-                            diags.list.push(Diagnostic::error(kind.span, "unknown region kind", "expected `ram` or `rom`"));
+                            diags.list.push(Diagnostic::error(
+                                kind.span,
+                                "unknown region kind",
+                                "expected `ram` or `rom`",
+                            ));
                         }
                         s.regions.push(Region {
                             name: name.name.clone(),
@@ -154,11 +165,7 @@ fn read_core(m: &Module, isa: &str, declared: &BTreeMap<String, Span>, diags: &m
 }
 
 fn closest<'a>(name: &str, cands: impl Iterator<Item = &'a String>) -> Option<&'a String> {
-    cands
-        .map(|c| (edit_distance(name, c), c))
-        .filter(|(d, c)| *d <= (c.len() / 3).max(1))
-        .min()
-        .map(|(_, c)| c)
+    cands.map(|c| (edit_distance(name, c), c)).filter(|(d, c)| *d <= (c.len() / 3).max(1)).min().map(|(_, c)| c)
 }
 
 fn edit_distance(a: &str, b: &str) -> usize {
@@ -182,7 +189,9 @@ pub fn item_span(it: &Item) -> Span {
         Item::Syntax(i, _) => i.span,
         Item::Param { name, .. } => name.span,
         Item::Core { name, .. } => name.span,
-        Item::Region { span, .. } | Item::RegFile { span, .. } | Item::Reg { span, .. } | Item::Token { span, .. } => *span,
+        Item::Region { span, .. } | Item::RegFile { span, .. } | Item::Reg { span, .. } | Item::Token { span, .. } => {
+            *span
+        }
         Item::Names { name, .. } | Item::Format { name, .. } | Item::Table { name, .. } => name.span,
         Item::Context(v) => v.first().map(|c| c.name.span).unwrap_or_default(),
         Item::Prefix { span, .. } => *span,
@@ -203,7 +212,10 @@ fn param_value(v: &Value) -> ParamValue {
 
 fn type_ok(ty: &str, v: &Value) -> bool {
     match (ty, v) {
-        ("int", Value::Int(..)) | ("bool", Value::Bool(..)) | ("string", Value::Str(..)) | ("list", Value::List(..)) => true,
+        ("int", Value::Int(..))
+        | ("bool", Value::Bool(..))
+        | ("string", Value::Str(..))
+        | ("list", Value::List(..)) => true,
         ("endian", Value::Ident(i)) => i.name == "little" || i.name == "big",
         ("ident", Value::Ident(_)) => true,
         _ => false,
@@ -237,12 +249,7 @@ fn build_variant(l: &Loaded, isa: &str, core: &CoreSel, errs: &mut Vec<Diagnosti
         exceptions: BTreeMap::new(),
         regions: core.regions.clone(),
     };
-    let mut b = Builder {
-        l,
-        v,
-        formats: BTreeMap::new(),
-        errs: vec![],
-    };
+    let mut b = Builder { l, v, formats: BTreeMap::new(), errs: vec![] };
     let items: Vec<(&Module, &Item)> = l
         .modules
         .iter()
@@ -277,13 +284,25 @@ impl Builder<'_> {
             if let Item::Param { name, ty, value } = it {
                 if let Some(t) = ty {
                     if !["int", "bool", "endian", "list", "ident", "string"].contains(&t.name.as_str()) {
-                        self.err(Diagnostic::error(t.span, format!("unknown parameter type `{}`", t.name), "expected int, bool, endian, list, ident or string"));
+                        self.err(Diagnostic::error(
+                            t.span,
+                            format!("unknown parameter type `{}`", t.name),
+                            "expected int, bool, endian, list, ident or string",
+                        ));
                     } else if !type_ok(&t.name, value) {
-                        self.err(Diagnostic::error(value.span(), format!("this value is not of type `{}`", t.name), "wrong type"));
+                        self.err(Diagnostic::error(
+                            value.span(),
+                            format!("this value is not of type `{}`", t.name),
+                            "wrong type",
+                        ));
                     }
                 }
                 if self.v.params.contains_key(&name.name) {
-                    self.err(Diagnostic::error(name.span, format!("parameter `{}` is declared twice", name.name), "second declaration"));
+                    self.err(Diagnostic::error(
+                        name.span,
+                        format!("parameter `{}` is declared twice", name.name),
+                        "second declaration",
+                    ));
                 }
                 types.insert(name.name.clone(), ty.as_ref().map(|t| t.name.clone()));
                 self.v.params.insert(name.name.clone(), param_value(value));
@@ -291,7 +310,11 @@ impl Builder<'_> {
             if let Item::Syntax(k, val) = it {
                 match (k.name.as_str(), val) {
                     ("mnemonic_pad", Value::Int(n, _)) => self.v.syntax.mnemonic_pad = Some(*n as u32),
-                    _ => self.err(Diagnostic::error(k.span, format!("unknown syntax setting `{}`", k.name), "expected `mnemonic_pad = N`")),
+                    _ => self.err(Diagnostic::error(
+                        k.span,
+                        format!("unknown syntax setting `{}`", k.name),
+                        "expected `mnemonic_pad = N`",
+                    )),
                 }
             }
         }
@@ -335,7 +358,11 @@ impl Builder<'_> {
                         ast::Count::Param(p) => match self.v.params.get(&p.name) {
                             Some(ParamValue::Int(n)) => *n as u64,
                             _ => {
-                                self.err(Diagnostic::error(p.span, format!("unknown integer parameter `{}`", p.name), "register count must be a number or an int parameter"));
+                                self.err(Diagnostic::error(
+                                    p.span,
+                                    format!("unknown integer parameter `{}`", p.name),
+                                    "register count must be a number or an int parameter",
+                                ));
                                 0
                             }
                         },
@@ -359,7 +386,11 @@ impl Builder<'_> {
                                     })
                                     .collect();
                                 if ns.len() as u64 != n {
-                                    self.err(Diagnostic::error(*s, format!("{} names for {n} registers", ns.len()), "wrong number of names"));
+                                    self.err(Diagnostic::error(
+                                        *s,
+                                        format!("{} names for {n} registers", ns.len()),
+                                        "wrong number of names",
+                                    ));
                                 }
                                 for (i, nm) in ns.into_iter().enumerate() {
                                     if i < rf.names.len() {
@@ -371,7 +402,11 @@ impl Builder<'_> {
                                 rf.names = (0..n).map(|i| p.replace("{}", &i.to_string())).collect();
                             }
                             ("zero", Value::Int(z, _)) => rf.zero = Some(*z as u64),
-                            _ => self.err(Diagnostic::error(k.span, format!("unknown register file attribute `{}`", k.name), "expected `names` or `zero`")),
+                            _ => self.err(Diagnostic::error(
+                                k.span,
+                                format!("unknown register file attribute `{}`", k.name),
+                                "expected `names` or `zero`",
+                            )),
                         }
                     }
                     self.v.regfiles.push(rf);
@@ -381,33 +416,48 @@ impl Builder<'_> {
                     let mut fs = Vec::new();
                     for (f, r) in fields {
                         if r.hi >= *width {
-                            self.err(Diagnostic::error(r.span, format!("width mismatch: bit {} is outside the {width}-bit register `{}`", r.hi, name.name), "out of range"));
+                            self.err(Diagnostic::error(
+                                r.span,
+                                format!(
+                                    "width mismatch: bit {} is outside the {width}-bit register `{}`",
+                                    r.hi, name.name
+                                ),
+                                "out of range",
+                            ));
                         }
                         fs.push((f.name.clone(), r.hi, r.lo));
                     }
-                    self.v.regs.push(Reg {
-                        name: name.name.clone(),
-                        width: *width,
-                        fields: fs,
-                    });
+                    self.v.regs.push(Reg { name: name.name.clone(), width: *width, fields: fs });
                 }
                 Item::Names { name, entries } => {
                     let e = self.v.names.entry(name.name.clone()).or_default();
                     for (k, s, sp) in entries {
                         if e.insert(*k, s.clone()).is_some() {
-                            self.errs.push(Diagnostic::error(*sp, format!("`{}` has two names for {k}", name.name), "duplicate entry"));
+                            self.errs.push(Diagnostic::error(
+                                *sp,
+                                format!("`{}` has two names for {k}", name.name),
+                                "duplicate entry",
+                            ));
                         }
                     }
                 }
                 Item::Token { name, width, order, fields, .. } => {
                     claim(&mut self.errs, name);
                     if *width == 0 || width % 8 != 0 || *width > 64 {
-                        self.err(Diagnostic::error(name.span, format!("token width {width} is not a whole number of bytes up to 64"), "bad width"));
+                        self.err(Diagnostic::error(
+                            name.span,
+                            format!("token width {width} is not a whole number of bytes up to 64"),
+                            "bad width",
+                        ));
                     }
                     let mut fs: Vec<Field> = Vec::new();
                     for f in fields {
                         if fs.iter().any(|x| x.name == f.name.name) {
-                            self.err(Diagnostic::error(f.name.span, format!("field `{}` is defined twice in token `{}`", f.name.name, name.name), "second definition"));
+                            self.err(Diagnostic::error(
+                                f.name.span,
+                                format!("field `{}` is defined twice in token `{}`", f.name.name, name.name),
+                                "second definition",
+                            ));
                             continue;
                         }
                         let conv = |r: &ast::Ranges, errs: &mut Vec<Diagnostic>| -> (Vec<(u32, u32)>, u32) {
@@ -415,7 +465,14 @@ impl Builder<'_> {
                             let mut v = Vec::new();
                             for p in &r.parts {
                                 if p.hi >= *width {
-                                    errs.push(Diagnostic::error(p.span, format!("width mismatch: bit {} is outside the {width}-bit token `{}`", p.hi, name.name), "out of range"));
+                                    errs.push(Diagnostic::error(
+                                        p.span,
+                                        format!(
+                                            "width mismatch: bit {} is outside the {width}-bit token `{}`",
+                                            p.hi, name.name
+                                        ),
+                                        "out of range",
+                                    ));
                                 }
                                 w += p.hi - p.lo + 1;
                                 v.push((p.hi, p.lo));
@@ -428,24 +485,21 @@ impl Builder<'_> {
                             None => (little.clone(), wl),
                         };
                         if wl != wb {
-                            self.err(Diagnostic::error(f.name.span, format!("width mismatch: field `{}` is {wl} bits little-endian but {wb} bits big-endian", f.name.name), "layouts differ in width"));
+                            self.err(Diagnostic::error(
+                                f.name.span,
+                                format!(
+                                    "width mismatch: field `{}` is {wl} bits little-endian but {wb} bits big-endian",
+                                    f.name.name
+                                ),
+                                "layouts differ in width",
+                            ));
                         }
                         if wl > 64 {
                             self.err(Diagnostic::error(f.name.span, "a field is at most 64 bits", "too wide"));
                         }
-                        fs.push(Field {
-                            name: f.name.name.clone(),
-                            width: wl,
-                            little,
-                            big,
-                        });
+                        fs.push(Field { name: f.name.name.clone(), width: wl, little, big });
                     }
-                    self.v.tokens.push(Token {
-                        name: name.name.clone(),
-                        width: *width,
-                        order: *order,
-                        fields: fs,
-                    });
+                    self.v.tokens.push(Token { name: name.name.clone(), width: *width, order: *order, fields: fs });
                 }
                 Item::Context(vars) => {
                     for c in vars {
@@ -461,7 +515,11 @@ impl Builder<'_> {
                     claim(&mut self.errs, name);
                     for f in flags {
                         if !["pure", "reads", "writes", "raises", "mode"].contains(&f.name.as_str()) {
-                            self.err(Diagnostic::error(f.span, format!("unknown helper flag `{}`", f.name), "expected pure, reads, writes, raises or mode"));
+                            self.err(Diagnostic::error(
+                                f.span,
+                                format!("unknown helper flag `{}`", f.name),
+                                "expected pure, reads, writes, raises or mode",
+                            ));
                         }
                     }
                     self.v.helpers.push(Helper {
@@ -502,7 +560,10 @@ impl Builder<'_> {
                 match sc.expr(e) {
                     Ok(Some(w)) if w != c.width => self.err(Diagnostic::error(
                         e.span(),
-                        format!("width mismatch: context variable `{}` is {} bits, its value {w} bits", c.name, c.width),
+                        format!(
+                            "width mismatch: context variable `{}` is {} bits, its value {w} bits",
+                            c.name, c.width
+                        ),
                         "wrong width",
                     )),
                     Err(d) => self.err(d),
@@ -516,11 +577,7 @@ impl Builder<'_> {
         // Tables first get an index so patterns can name them; alternatives are resolved after.
         for (_, it) in items {
             if let Item::Table { name, .. } = it {
-                self.v.tables.push(Table {
-                    name: name.name.clone(),
-                    alts: vec![],
-                    span: name.span,
-                });
+                self.v.tables.push(Table { name: name.name.clone(), alts: vec![], span: name.span });
             }
         }
         let mut insn_names = BTreeSet::new();
@@ -530,7 +587,14 @@ impl Builder<'_> {
                     let ti = self.v.table_index(&name.name).expect("table indexed");
                     let mut resolved = Vec::new();
                     for (i, a) in alts.iter().enumerate() {
-                        if let Some(ins) = self.resolve_insn(&format!("{}#{i}", name.name), &a.pattern, &a.displays, a.sem.as_ref(), a.span, true) {
+                        if let Some(ins) = self.resolve_insn(
+                            &format!("{}#{i}", name.name),
+                            &a.pattern,
+                            &a.displays,
+                            a.sem.as_ref(),
+                            a.span,
+                            true,
+                        ) {
                             resolved.push(ins);
                         }
                     }
@@ -538,34 +602,44 @@ impl Builder<'_> {
                 }
                 Item::Insn(d) => {
                     if !insn_names.insert(d.name.name.clone()) {
-                        self.err(Diagnostic::error(d.name.span, format!("instruction `{}` is defined twice", d.name.name), "second definition"));
+                        self.err(Diagnostic::error(
+                            d.name.span,
+                            format!("instruction `{}` is defined twice", d.name.name),
+                            "second definition",
+                        ));
                         continue;
                     }
-                    if let Some(ins) = self.resolve_insn(&d.name.name, &d.pattern, &d.displays, d.sem.as_ref(), d.span, false) {
+                    if let Some(ins) =
+                        self.resolve_insn(&d.name.name, &d.pattern, &d.displays, d.sem.as_ref(), d.span, false)
+                    {
                         self.v.insns.push(ins);
                     }
                 }
                 Item::Prefix { pattern, last, assigns, span } => {
                     let mut ops = BTreeMap::new();
                     let Some((pat, _)) = self.resolve_pattern(pattern, &mut ops) else { continue };
-                    if pat.segments.len() != 1 || pat.segments[0].token.is_none() || !pat.segments[0].tables.is_empty() {
-                        self.err(Diagnostic::error(*span, "a prefix is one token", "expected `prefix TOKEN(field=value ...) { ... }`"));
+                    if pat.segments.len() != 1 || pat.segments[0].token.is_none() || !pat.segments[0].tables.is_empty()
+                    {
+                        self.err(Diagnostic::error(
+                            *span,
+                            "a prefix is one token",
+                            "expected `prefix TOKEN(field=value ...) { ... }`",
+                        ));
                         continue;
                     }
                     let mut asg = Vec::new();
                     for (n, e) in assigns {
                         let Some(ci) = self.v.ctx_index(&n.name) else {
-                            self.err(Diagnostic::error(n.span, format!("unknown context variable `{}`", n.name), "declare it in `context { ... }`"));
+                            self.err(Diagnostic::error(
+                                n.span,
+                                format!("unknown context variable `{}`", n.name),
+                                "declare it in `context { ... }`",
+                            ));
                             continue;
                         };
                         asg.push((ci, e.clone()));
                     }
-                    self.v.prefixes.push(Prefix {
-                        pattern: pat,
-                        last: *last,
-                        assigns: asg,
-                        operands: ops,
-                    });
+                    self.v.prefixes.push(Prefix { pattern: pat, last: *last, assigns: asg, operands: ops });
                 }
                 _ => {}
             }
@@ -595,7 +669,11 @@ impl Builder<'_> {
             if let Some(c) = visit(&self.v, t, &mut vec![]) {
                 let names: Vec<&str> = c.iter().map(|&i| self.v.tables[i].name.as_str()).collect();
                 let span = self.v.tables[t].span;
-                self.err(Diagnostic::error(span, format!("table `{}` refers to itself", self.v.tables[t].name), format!("cycle: {}", names.join(" -> "))));
+                self.err(Diagnostic::error(
+                    span,
+                    format!("table `{}` refers to itself", self.v.tables[t].name),
+                    format!("cycle: {}", names.join(" -> ")),
+                ));
                 return;
             }
         }
@@ -603,7 +681,11 @@ impl Builder<'_> {
 
     /// Resolve a pattern; fills `ops` with operand names. Returns the pattern and the
     /// operand template of a format it used.
-    fn resolve_pattern(&mut self, p: &ast::Pattern, ops: &mut BTreeMap<String, Operand>) -> Option<(Pattern, Option<(String, Span)>)> {
+    fn resolve_pattern(
+        &mut self,
+        p: &ast::Pattern,
+        ops: &mut BTreeMap<String, Operand>,
+    ) -> Option<(Pattern, Option<(String, Span)>)> {
         let mut segs: Vec<Segment> = Vec::new();
         let mut ctx = Vec::new();
         let mut fmt_ops = None;
@@ -639,16 +721,19 @@ impl Builder<'_> {
             flat.extend(extra);
         }
         for atoms in &flat {
-            let mut seg = Segment {
-                token: None,
-                constraints: vec![],
-                tables: vec![],
-            };
+            let mut seg = Segment { token: None, constraints: vec![], tables: vec![] };
             for a in atoms {
                 if let Some(ti) = self.v.token_index(&a.name.name) {
                     if let Some(prev) = seg.token {
                         if prev != ti {
-                            self.err(Diagnostic::error(a.name.span, "two different tokens at one position", format!("`{}` and `{}` both start here; use `;` to read them one after the other", self.v.tokens[prev].name, a.name.name)));
+                            self.err(Diagnostic::error(
+                                a.name.span,
+                                "two different tokens at one position",
+                                format!(
+                                    "`{}` and `{}` both start here; use `;` to read them one after the other",
+                                    self.v.tokens[prev].name, a.name.name
+                                ),
+                            ));
                             ok = false;
                         }
                     }
@@ -661,7 +746,11 @@ impl Builder<'_> {
                     }
                 } else if let Some(t) = self.v.table_index(&a.name.name) {
                     if !a.constraints.is_empty() {
-                        self.err(Diagnostic::error(a.constraints[0].span, "a table takes no constraints", "constrain the token instead"));
+                        self.err(Diagnostic::error(
+                            a.constraints[0].span,
+                            "a table takes no constraints",
+                            "constrain the token instead",
+                        ));
                         ok = false;
                     }
                     seg.tables.push(t);
@@ -669,7 +758,11 @@ impl Builder<'_> {
                     let mut cands: Vec<String> = self.v.tokens.iter().map(|t| t.name.clone()).collect();
                     cands.extend(self.formats.keys().cloned());
                     cands.extend(self.v.tables.iter().map(|t| t.name.clone()));
-                    let mut d = Diagnostic::error(a.name.span, format!("unknown name `{}`", a.name.name), "not a token, format or table");
+                    let mut d = Diagnostic::error(
+                        a.name.span,
+                        format!("unknown name `{}`", a.name.name),
+                        "not a token, format or table",
+                    );
                     if let Some(best) = closest(&a.name.name, cands.iter()) {
                         d = d.with_note(format!("did you mean `{best}`?"));
                     }
@@ -697,7 +790,11 @@ impl Builder<'_> {
                     }
                 }
                 if !placed {
-                    self.err(Diagnostic::error(c.field.span, format!("missing field: no token of format `{}` has a field `{}`", a.name.name, c.field.name), "unknown field"));
+                    self.err(Diagnostic::error(
+                        c.field.span,
+                        format!("missing field: no token of format `{}` has a field `{}`", a.name.name, c.field.name),
+                        "unknown field",
+                    ));
                     ok = false;
                 }
             }
@@ -707,13 +804,24 @@ impl Builder<'_> {
                 Some(ci) => {
                     let w = self.v.context[ci].width;
                     if c.value < 0 || (w < 64 && (c.value as u128) >> w != 0) {
-                        self.err(Diagnostic::error(c.span, format!("width mismatch: {} does not fit the {w}-bit context variable `{}`", c.value, c.field.name), "too large"));
+                        self.err(Diagnostic::error(
+                            c.span,
+                            format!(
+                                "width mismatch: {} does not fit the {w}-bit context variable `{}`",
+                                c.value, c.field.name
+                            ),
+                            "too large",
+                        ));
                         ok = false;
                     }
                     ctx.push((ci, c.equal, c.value as u64));
                 }
                 None => {
-                    self.err(Diagnostic::error(c.field.span, format!("unknown context variable `{}`", c.field.name), "declare it in `context { ... }`"));
+                    self.err(Diagnostic::error(
+                        c.field.span,
+                        format!("unknown context variable `{}`", c.field.name),
+                        "declare it in `context { ... }`",
+                    ));
                     ok = false;
                 }
             }
@@ -731,20 +839,17 @@ impl Builder<'_> {
         if !ok {
             return None;
         }
-        Some((
-            Pattern {
-                segments: segs,
-                ctx,
-                span: p.span,
-            },
-            fmt_ops,
-        ))
+        Some((Pattern { segments: segs, ctx, span: p.span }, fmt_ops))
     }
 
     fn field_constraint(&mut self, ti: usize, c: &ast::Constraint) -> Option<FieldConstraint> {
         let tok = &self.v.tokens[ti];
         let Some(fi) = tok.field(&c.field.name) else {
-            let d = Diagnostic::error(c.field.span, format!("missing field: token `{}` has no field `{}`", tok.name, c.field.name), format!("not a field of `{}`", tok.name));
+            let d = Diagnostic::error(
+                c.field.span,
+                format!("missing field: token `{}` has no field `{}`", tok.name, c.field.name),
+                format!("not a field of `{}`", tok.name),
+            );
             let names: Vec<String> = tok.fields.iter().map(|f| f.name.clone()).collect();
             let d = match closest(&c.field.name, names.iter()) {
                 Some(b) => d.with_note(format!("did you mean `{b}`?")),
@@ -768,12 +873,7 @@ impl Builder<'_> {
             ));
             return None;
         }
-        Some(FieldConstraint {
-            field: fi,
-            equal: c.equal,
-            value,
-            span: c.span,
-        })
+        Some(FieldConstraint { field: fi, equal: c.equal, value, span: c.span })
     }
 
     fn resolve_insn(
@@ -802,7 +902,15 @@ impl Builder<'_> {
             }
             let offset_base = if tspan == d.span { d.span.sub(1, 1) } else { tspan.sub(1, 1) };
             let using_fmt = tspan != d.span;
-            match self.parse_display(&template, offset_base, using_fmt, d.template.len(), &ops, d.cond.as_ref(), &mut used) {
+            match self.parse_display(
+                &template,
+                offset_base,
+                using_fmt,
+                d.template.len(),
+                &ops,
+                d.cond.as_ref(),
+                &mut used,
+            ) {
                 Ok(x) => disp.push(x),
                 Err(e) => {
                     self.err(e);
@@ -893,7 +1001,11 @@ impl Builder<'_> {
                     j += 1;
                 }
                 if j >= bytes.len() {
-                    return Err(Diagnostic::error(base.sub(map(byte_pos), map(byte_pos) + 1), "unclosed `{` in display", "expected `}`"));
+                    return Err(Diagnostic::error(
+                        base.sub(map(byte_pos), map(byte_pos) + 1),
+                        "unclosed `{` in display",
+                        "expected `}`",
+                    ));
                 }
                 if !text.is_empty() {
                     parts.push(DisplayPart::Text(std::mem::take(&mut text)));
@@ -932,18 +1044,24 @@ impl Builder<'_> {
             used.extend(sc.used);
             if let Some(w) = t {
                 if w != 1 {
-                    return Err(Diagnostic::error(c.span(), format!("width mismatch: a display condition must be 1 bit, this is {w} bits"), "not a condition"));
+                    return Err(Diagnostic::error(
+                        c.span(),
+                        format!("width mismatch: a display condition must be 1 bit, this is {w} bits"),
+                        "not a condition",
+                    ));
                 }
             }
         }
-        Ok(Display {
-            parts,
-            cond: cond.cloned(),
-            span: base,
-        })
+        Ok(Display { parts, cond: cond.cloned(), span: base })
     }
 
-    fn display_fmt(&mut self, e: &ast::Expr, f: Option<&str>, span: Span, ops: &BTreeMap<String, Operand>) -> Result<Fmt, Diagnostic> {
+    fn display_fmt(
+        &mut self,
+        e: &ast::Expr,
+        f: Option<&str>,
+        span: Span,
+        ops: &BTreeMap<String, Operand>,
+    ) -> Result<Fmt, Diagnostic> {
         if let ast::Expr::Name(n) = e {
             if let Some(Operand::Table { table, .. }) = ops.get(&n.name) {
                 return Ok(Fmt::Table(*table));
@@ -969,13 +1087,23 @@ impl Builder<'_> {
                 if self.v.names.contains_key(other) || self.v.regfiles.iter().any(|r| r.name == other) {
                     Fmt::Names(other.to_string())
                 } else {
-                    return Err(Diagnostic::error(span, format!("unknown display format `{other}`"), "expected u, s, x, sx, a, or a names table or register file"));
+                    return Err(Diagnostic::error(
+                        span,
+                        format!("unknown display format `{other}`"),
+                        "expected u, s, x, sx, a, or a names table or register file",
+                    ));
                 }
             }
         })
     }
 
-    fn check_display_expr(&mut self, e: &ast::Expr, fmt: &Fmt, ops: &BTreeMap<String, Operand>, used: &mut BTreeSet<String>) -> Result<(), Diagnostic> {
+    fn check_display_expr(
+        &mut self,
+        e: &ast::Expr,
+        fmt: &Fmt,
+        ops: &BTreeMap<String, Operand>,
+        used: &mut BTreeSet<String>,
+    ) -> Result<(), Diagnostic> {
         if let Fmt::Table(_) = fmt {
             if let ast::Expr::Name(n) = e {
                 used.insert(n.name.clone());

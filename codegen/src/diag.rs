@@ -14,30 +14,18 @@ pub struct Span {
 
 impl Span {
     pub fn new(file: u32, start: usize, end: usize) -> Span {
-        Span {
-            file,
-            start: start as u32,
-            end: end as u32,
-        }
+        Span { file, start: start as u32, end: end as u32 }
     }
     /// A span covering both.
     pub fn to(self, other: Span) -> Span {
         if self.file != other.file {
             return self;
         }
-        Span {
-            file: self.file,
-            start: self.start.min(other.start),
-            end: self.end.max(other.end),
-        }
+        Span { file: self.file, start: self.start.min(other.start), end: self.end.max(other.end) }
     }
     /// A sub-span at byte offsets relative to this span's start.
     pub fn sub(self, start: usize, end: usize) -> Span {
-        Span {
-            file: self.file,
-            start: self.start + start as u32,
-            end: self.start + end as u32,
-        }
+        Span { file: self.file, start: self.start + start as u32, end: self.start + end as u32 }
     }
 }
 
@@ -62,10 +50,7 @@ impl SourceMap {
         self.files.get(file as usize).map(|f| f.0.as_path())
     }
     pub fn find(&self, path: &Path) -> Option<u32> {
-        self.files
-            .iter()
-            .position(|(p, _)| p == path)
-            .map(|i| i as u32)
+        self.files.iter().position(|(p, _)| p == path).map(|i| i as u32)
     }
     /// 1-based line and column (in characters) of a byte offset.
     pub fn line_col(&self, file: u32, offset: u32) -> (usize, usize) {
@@ -119,10 +104,7 @@ impl Diagnostic {
         }
     }
     pub fn warning(span: Span, message: impl Into<String>, label: impl Into<String>) -> Self {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(span, message, label)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(span, message, label) }
     }
     pub fn with_secondary(mut self, span: Span, label: impl Into<String>) -> Self {
         self.secondary.push((span, label.into()));
@@ -156,11 +138,7 @@ impl Diagnostics {
         }
         let n = self.errors().count();
         if n > 0 {
-            let _ = writeln!(
-                out,
-                "error: could not generate: {n} error{} found",
-                if n == 1 { "" } else { "s" }
-            );
+            let _ = writeln!(out, "error: could not generate: {n} error{} found", if n == 1 { "" } else { "s" });
         }
         out
     }
@@ -188,20 +166,10 @@ fn render_one(sources: &SourceMap, d: &Diagnostic, base: Option<&Path>, out: &mu
     let _ = writeln!(out, "{kind}: {}", d.message);
     if let Some(span) = d.span {
         let (line, col) = sources.line_col(span.file, span.start);
-        let gutter = line.max(
-            d.secondary
-                .iter()
-                .map(|(s, _)| sources.line_col(s.file, s.start).0)
-                .max()
-                .unwrap_or(0),
-        );
+        let gutter = line.max(d.secondary.iter().map(|(s, _)| sources.line_col(s.file, s.start).0).max().unwrap_or(0));
         let width = gutter.to_string().len();
         let pad = " ".repeat(width);
-        let _ = writeln!(
-            out,
-            "{pad}--> {}:{line}:{col}",
-            shown_path(sources, span.file, base)
-        );
+        let _ = writeln!(out, "{pad}--> {}:{line}:{col}", shown_path(sources, span.file, base));
         let _ = writeln!(out, "{pad} |");
         snippet(sources, span, &d.label, '^', width, out);
         for (s, label) in &d.secondary {
@@ -227,25 +195,12 @@ fn snippet(sources: &SourceMap, span: Span, label: &str, mark: char, width: usiz
     let text = sources.text(span.file);
     let (line, col) = sources.line_col(span.file, span.start);
     let line_text = text.lines().nth(line - 1).unwrap_or("");
-    let line_start = text[..(span.start as usize).min(text.len())]
-        .rfind('\n')
-        .map(|i| i + 1)
-        .unwrap_or(0);
+    let line_start = text[..(span.start as usize).min(text.len())].rfind('\n').map(|i| i + 1).unwrap_or(0);
     let line_end = line_start + line_text.len();
     let end = (span.end as usize).clamp(span.start as usize, line_end);
-    let n = text[(span.start as usize).min(line_end)..end]
-        .chars()
-        .count()
-        .max(1);
+    let n = text[(span.start as usize).min(line_end)..end].chars().count().max(1);
     let _ = writeln!(out, "{line:>width$} | {}", line_text.trim_end());
-    let _ = writeln!(
-        out,
-        "{} | {}{} {}",
-        " ".repeat(width),
-        " ".repeat(col - 1),
-        mark.to_string().repeat(n),
-        label
-    );
+    let _ = writeln!(out, "{} | {}{} {}", " ".repeat(width), " ".repeat(col - 1), mark.to_string().repeat(n), label);
     // Trim the trailing space when there is no label.
     if label.is_empty() {
         out.pop();

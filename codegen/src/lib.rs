@@ -51,7 +51,10 @@ pub fn check_file(root: &Path, cores: &[PathBuf]) -> Result<(Vec<model::Variant>
     check_loaded(loaded, diags)
 }
 
-fn check_loaded(loaded: Option<load::Loaded>, mut diags: Diagnostics) -> Result<(Vec<model::Variant>, Diagnostics), Diagnostics> {
+fn check_loaded(
+    loaded: Option<load::Loaded>,
+    mut diags: Diagnostics,
+) -> Result<(Vec<model::Variant>, Diagnostics), Diagnostics> {
     let Some(loaded) = loaded else {
         return Err(diags);
     };
@@ -61,9 +64,13 @@ fn check_loaded(loaded: Option<load::Loaded>, mut diags: Diagnostics) -> Result<
         for v in &variants {
             let mut lists: Vec<Vec<(&str, diag::Span, tree::Cand)>> = Vec::new();
             for be in [false, true] {
-                lists.push(v.insns.iter().map(|i| (i.name.as_str(), i.span, tree::candidate(v, &i.pattern, be))).collect());
+                lists.push(
+                    v.insns.iter().map(|i| (i.name.as_str(), i.span, tree::candidate(v, &i.pattern, be))).collect(),
+                );
                 for t in &v.tables {
-                    lists.push(t.alts.iter().map(|a| (t.name.as_str(), a.span, tree::candidate(v, &a.pattern, be))).collect());
+                    lists.push(
+                        t.alts.iter().map(|a| (t.name.as_str(), a.span, tree::candidate(v, &a.pattern, be))).collect(),
+                    );
                 }
             }
             for l in lists {
@@ -102,13 +109,7 @@ fn generate_checked((variants, diags): (Vec<model::Variant>, Diagnostics)) -> Re
         trees.insert(v.name.clone(), tree_text(v));
     }
     let mut inputs: Vec<PathBuf> = (0..)
-        .map_while(|i| {
-            if (i as usize) < diags_len(&diags) {
-                Some(diags.sources.path(i).to_path_buf())
-            } else {
-                None
-            }
-        })
+        .map_while(|i| if (i as usize) < diags_len(&diags) { Some(diags.sources.path(i).to_path_buf()) } else { None })
         .collect();
     inputs.sort();
     Ok(Generated {

@@ -19,9 +19,7 @@ pub struct Module {
 }
 
 fn line_starts(text: &str) -> Vec<u32> {
-    std::iter::once(0)
-        .chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1))
-        .collect()
+    std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i as u32 + 1)).collect()
 }
 
 #[derive(Debug, Clone)]
@@ -43,11 +41,7 @@ pub fn load_arch(dir: &Path, extra_core_dirs: &[PathBuf], diags: &mut Diagnostic
 /// Load from an explicit root file; `core_paths` are folders of `.core` files or single files.
 pub fn load_root(dir: &Path, root: &Path, core_paths: &[PathBuf], diags: &mut Diagnostics) -> Option<Loaded> {
     let root = root.to_path_buf();
-    let mut loaded = Loaded {
-        dir: dir.to_path_buf(),
-        modules: Vec::new(),
-        cores: Vec::new(),
-    };
+    let mut loaded = Loaded { dir: dir.to_path_buf(), modules: Vec::new(), cores: Vec::new() };
     if !root.is_file() {
         diags.list.push(Diagnostic::error_nospan(format!(
             "no root spec file: expected {} (an architecture folder holds `<folder-name>.isa`)",
@@ -83,34 +77,20 @@ pub fn load_root(dir: &Path, root: &Path, core_paths: &[PathBuf], diags: &mut Di
             stack.push((u.0, Some(u.1)));
         }
         let ls = line_starts(diags.sources.text(file));
-        loaded.modules.push(Module {
-            path,
-            file,
-            option,
-            ast,
-            line_starts: ls,
-        });
+        loaded.modules.push(Module { path, file, option, ast, line_starts: ls });
     }
     for cd in core_paths {
         let mut paths: Vec<PathBuf> = if cd.is_file() {
             vec![cd.clone()]
         } else {
             let Ok(rd) = std::fs::read_dir(cd) else { continue };
-            rd.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|e| e == "core"))
-                .collect()
+            rd.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.extension().is_some_and(|e| e == "core")).collect()
         };
         paths.sort();
         for p in paths {
             if let Some((file, ast)) = read_and_parse(&p, None, &mut diags.sources, &mut diags.list) {
                 let ls = line_starts(diags.sources.text(file));
-                loaded.cores.push(Module {
-                    path: p,
-                    file,
-                    option: None,
-                    ast,
-                    line_starts: ls,
-                });
+                loaded.cores.push(Module { path: p, file, option: None, ast, line_starts: ls });
             }
         }
     }

@@ -62,9 +62,10 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                         "dump" => print!("{}", g.code),
                         "tree" => {
                             let core = pos.get(1).cloned().unwrap_or_else(|| g.variants[0].clone());
-                            let t = g.trees.get(&core).ok_or_else(|| {
-                                format!("no core `{core}`; cores: {}", g.variants.join(", "))
-                            })?;
+                            let t = g
+                                .trees
+                                .get(&core)
+                                .ok_or_else(|| format!("no core `{core}`; cores: {}", g.variants.join(", ")))?;
                             print!("{t}");
                         }
                         _ => println!(

@@ -44,18 +44,11 @@ pub fn parse_expr(text: &str, base: Span) -> Result<Expr, Diagnostic> {
 }
 
 fn shift_span(s: Span, by: u32) -> Span {
-    Span {
-        file: s.file,
-        start: s.start + by,
-        end: s.end + by,
-    }
+    Span { file: s.file, start: s.start + by, end: s.end + by }
 }
 
 fn shift_ident(i: Ident, by: u32) -> Ident {
-    Ident {
-        name: i.name,
-        span: shift_span(i.span, by),
-    }
+    Ident { name: i.name, span: shift_span(i.span, by) }
 }
 
 fn shift_expr(e: Expr, by: u32) -> Expr {
@@ -64,11 +57,9 @@ fn shift_expr(e: Expr, by: u32) -> Expr {
         Expr::Int(v, s) => Expr::Int(v, shift_span(s, by)),
         Expr::Bool(v, s) => Expr::Bool(v, shift_span(s, by)),
         Expr::Name(i) => Expr::Name(shift_ident(i, by)),
-        Expr::Call(i, args, s) => Expr::Call(
-            shift_ident(i, by),
-            args.into_iter().map(|a| shift_expr(a, by)).collect(),
-            shift_span(s, by),
-        ),
+        Expr::Call(i, args, s) => {
+            Expr::Call(shift_ident(i, by), args.into_iter().map(|a| shift_expr(a, by)).collect(), shift_span(s, by))
+        }
         Expr::Index(a, i, s) => Expr::Index(b(a), b(i), shift_span(s, by)),
         Expr::Slice(a, h, l, s) => Expr::Slice(b(a), b(h), b(l), shift_span(s, by)),
         Expr::Field(a, f, s) => Expr::Field(b(a), shift_ident(f, by), shift_span(s, by)),
@@ -214,10 +205,7 @@ impl Cx {
         Span::new(self.file, s.start(), s.end())
     }
     fn ident(&self, p: Pair<Rule>) -> Ident {
-        Ident {
-            name: p.as_str().to_string(),
-            span: self.span(&p),
-        }
+        Ident { name: p.as_str().to_string(), span: self.span(&p) }
     }
     fn int(&self, p: &Pair<Rule>) -> R<u128> {
         let text = p.as_str();
@@ -225,9 +213,8 @@ impl Cx {
             Some(b) => (true, b),
             None => (false, text),
         };
-        let v = parse_int_text(body).ok_or_else(|| {
-            Diagnostic::error(self.span(p), "number too large", "does not fit in 128 bits")
-        })?;
+        let v = parse_int_text(body)
+            .ok_or_else(|| Diagnostic::error(self.span(p), "number too large", "does not fit in 128 bits"))?;
         Ok(if neg { v.wrapping_neg() } else { v })
     }
     fn small(&self, p: &Pair<Rule>) -> R<u32> {
@@ -266,28 +253,17 @@ impl Cx {
                 } else {
                     None
                 };
-                Item::Param {
-                    name,
-                    ty,
-                    value: self.value(next)?,
-                }
+                Item::Param { name, ty, value: self.value(next)? }
             }
-            Rule::core_decl => Item::Core {
-                name: self.ident(it.next().unwrap()),
-                arch: self.ident(it.next().unwrap()),
-            },
+            Rule::core_decl => {
+                Item::Core { name: self.ident(it.next().unwrap()), arch: self.ident(it.next().unwrap()) }
+            }
             Rule::region_decl => {
                 let name = self.ident(it.next().unwrap());
                 let kind = self.ident(it.next().unwrap());
                 let base = self.u64(&it.next().unwrap())?;
                 let size = self.u64(&it.next().unwrap())?;
-                Item::Region {
-                    name,
-                    kind,
-                    base,
-                    size,
-                    span,
-                }
+                Item::Region { name, kind, base, size, span }
             }
             Rule::regfile_decl => {
                 let name = self.ident(it.next().unwrap());
@@ -307,13 +283,7 @@ impl Cx {
                         attrs.push((k, v));
                     }
                 }
-                Item::RegFile {
-                    name,
-                    count,
-                    width,
-                    attrs,
-                    span,
-                }
+                Item::RegFile { name, count, width, attrs, span }
             }
             Rule::reg_decl => {
                 let name = self.ident(it.next().unwrap());
@@ -327,12 +297,7 @@ impl Cx {
                         fields.push((n, r));
                     }
                 }
-                Item::Reg {
-                    name,
-                    width,
-                    fields,
-                    span,
-                }
+                Item::Reg { name, width, fields, span }
             }
             Rule::names_decl => {
                 let name = self.ident(it.next().unwrap());
@@ -354,11 +319,7 @@ impl Cx {
                 for f in it {
                     match f.as_rule() {
                         Rule::byte_order => {
-                            order = Some(if f.as_str() == "big" {
-                                ByteOrder::Big
-                            } else {
-                                ByteOrder::Little
-                            })
+                            order = Some(if f.as_str() == "big" { ByteOrder::Big } else { ByteOrder::Little })
                         }
                         _ => {
                             let mut fi = f.into_inner();
@@ -368,21 +329,11 @@ impl Cx {
                                 Some(b) => Some(self.ranges(b)?),
                                 None => None,
                             };
-                            fields.push(TokenField {
-                                name: n,
-                                little,
-                                big,
-                            });
+                            fields.push(TokenField { name: n, little, big });
                         }
                     }
                 }
-                Item::Token {
-                    name,
-                    width,
-                    order,
-                    fields,
-                    span,
-                }
+                Item::Token { name, width, order, fields, span }
             }
             Rule::context_decl => {
                 let mut vars = Vec::new();
@@ -394,11 +345,7 @@ impl Cx {
                         Some(e) => Some(self.expr(e)?),
                         None => None,
                     };
-                    vars.push(ContextVar {
-                        name,
-                        width,
-                        derived,
-                    });
+                    vars.push(ContextVar { name, width, derived });
                 }
                 Item::Context(vars)
             }
@@ -416,22 +363,13 @@ impl Cx {
                     let e = self.expr(ai.next().unwrap())?;
                     assigns.push((n, e));
                 }
-                Item::Prefix {
-                    pattern,
-                    last,
-                    assigns,
-                    span,
-                }
+                Item::Prefix { pattern, last, assigns, span }
             }
             Rule::format_decl => {
                 let name = self.ident(it.next().unwrap());
                 let pattern = self.pattern(it.next().unwrap())?;
                 let operands = it.next().map(|s| (unquote(s.as_str()), self.span(&s)));
-                Item::Format {
-                    name,
-                    pattern,
-                    operands,
-                }
+                Item::Format { name, pattern, operands }
             }
             Rule::table_decl => {
                 let name = self.ident(it.next().unwrap());
@@ -445,12 +383,7 @@ impl Cx {
                         Some(b) => Some(self.block(b)?),
                         None => None,
                     };
-                    alts.push(TableAlt {
-                        pattern,
-                        displays,
-                        sem,
-                        span: aspan,
-                    });
+                    alts.push(TableAlt { pattern, displays, sem, span: aspan });
                 }
                 Item::Table { name, alts }
             }
@@ -462,13 +395,7 @@ impl Cx {
                     Some(b) => Some(self.block(b)?),
                     None => None,
                 };
-                Item::Insn(InsnDecl {
-                    name,
-                    pattern,
-                    displays,
-                    sem,
-                    span,
-                })
+                Item::Insn(InsnDecl { name, pattern, displays, sem, span })
             }
             Rule::helper_decl => {
                 let name = self.ident(it.next().unwrap());
@@ -488,17 +415,11 @@ impl Cx {
                         _ => {}
                     }
                 }
-                Item::Helper {
-                    name,
-                    params,
-                    ret,
-                    flags,
-                }
+                Item::Helper { name, params, ret, flags }
             }
-            Rule::exception_decl => Item::Exception {
-                name: self.ident(it.next().unwrap()),
-                code: self.u64(&it.next().unwrap())?,
-            },
+            Rule::exception_decl => {
+                Item::Exception { name: self.ident(it.next().unwrap()), code: self.u64(&it.next().unwrap())? }
+            }
             r => unreachable!("unexpected item rule {r:?}"),
         })
     }
@@ -561,12 +482,7 @@ impl Cx {
             let equal = ci.next().unwrap().as_str() == "=";
             let vp = ci.next().unwrap();
             let value = self.int(&vp)? as i128;
-            v.push(Constraint {
-                field,
-                equal,
-                value,
-                span,
-            });
+            v.push(Constraint { field, equal, value, span });
         }
         Ok(v)
     }
@@ -587,11 +503,7 @@ impl Cx {
                             Some(c) => self.constraints(c)?,
                             None => vec![],
                         };
-                        atoms.push(Atom {
-                            name,
-                            constraints,
-                            span: aspan,
-                        });
+                        atoms.push(Atom { name, constraints, span: aspan });
                     }
                     segments.push(atoms);
                 }
@@ -601,11 +513,7 @@ impl Cx {
                 r => unreachable!("pattern {r:?}"),
             }
         }
-        Ok(Pattern {
-            segments,
-            when,
-            span,
-        })
+        Ok(Pattern { segments, when, span })
     }
 
     fn displays(&self, p: Pair<Rule>) -> R<Vec<Display>> {
@@ -618,11 +526,7 @@ impl Cx {
                 Some(e) => Some(self.expr(e)?),
                 None => None,
             };
-            v.push(Display {
-                template: s.as_str()[1..s.as_str().len() - 1].to_string(),
-                span,
-                cond,
-            });
+            v.push(Display { template: s.as_str()[1..s.as_str().len() - 1].to_string(), span, cond });
         }
         Ok(v)
     }
@@ -651,12 +555,7 @@ impl Cx {
                 } else {
                     None
                 };
-                Stmt::Let {
-                    name,
-                    width,
-                    value: self.expr(next)?,
-                    span,
-                }
+                Stmt::Let { name, width, value: self.expr(next)?, span }
             }
             Rule::if_stmt => {
                 let cond = self.expr(it.next().unwrap())?;
@@ -670,18 +569,10 @@ impl Cx {
                             Stmt::If { span, .. } => *span,
                             _ => span,
                         };
-                        Some(Block {
-                            stmts: vec![s],
-                            span: sp,
-                        })
+                        Some(Block { stmts: vec![s], span: sp })
                     }
                 };
-                Stmt::If {
-                    cond,
-                    then,
-                    els,
-                    span,
-                }
+                Stmt::If { cond, then, els, span }
             }
             Rule::assign_stmt => {
                 let lv = it.next().unwrap();
@@ -698,12 +589,7 @@ impl Cx {
                     }
                 }
                 Stmt::Assign {
-                    target: LValue {
-                        name,
-                        index,
-                        field,
-                        span: lspan,
-                    },
+                    target: LValue { name, index, field, span: lspan },
                     value: self.expr(it.next().unwrap())?,
                     span,
                 }
@@ -740,17 +626,29 @@ impl Cx {
                     }
                 }
             }
-            Rule::lor | Rule::land | Rule::bor | Rule::bxor | Rule::band | Rule::eq | Rule::rel
-            | Rule::shift | Rule::concat | Rule::sum | Rule::product => {
+            Rule::lor
+            | Rule::land
+            | Rule::bor
+            | Rule::bxor
+            | Rule::band
+            | Rule::eq
+            | Rule::rel
+            | Rule::shift
+            | Rule::concat
+            | Rule::sum
+            | Rule::product => {
                 let rule = p.as_rule();
                 let mut it = p.into_inner();
                 let mut lhs = self.expr(it.next().unwrap())?;
                 while let Some(x) = it.next() {
                     let (op, rhs) = match x.as_rule() {
-                        Rule::bor_op | Rule::band_op | Rule::eq_op | Rule::rel_op | Rule::shift_op
-                        | Rule::sum_op | Rule::product_op => {
-                            (binop(x.as_str()), self.expr(it.next().unwrap())?)
-                        }
+                        Rule::bor_op
+                        | Rule::band_op
+                        | Rule::eq_op
+                        | Rule::rel_op
+                        | Rule::shift_op
+                        | Rule::sum_op
+                        | Rule::product_op => (binop(x.as_str()), self.expr(it.next().unwrap())?),
                         _ => {
                             let op = match rule {
                                 Rule::lor => BinOp::LOr,

@@ -11,20 +11,22 @@ use std::fmt::Write as _;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Src {
     /// Window of `bytes` bytes at byte offset `offset` (after prefixes).
-    Win { offset: u32, bytes: u32, be: bool },
+    Win {
+        offset: u32,
+        bytes: u32,
+        be: bool,
+    },
     Ctx,
 }
 
 #[derive(Debug, Clone)]
 pub enum Node {
-    Switch {
-        src: Src,
-        mask: u64,
-        arms: Vec<(u64, Node)>,
-        default: Box<Node>,
-    },
+    Switch { src: Src, mask: u64, arms: Vec<(u64, Node)>, default: Box<Node> },
     Leaf(Vec<usize>),
 }
+
+/// One `!=` constraint: byte-level (mask, value) pairs, and a context mask and value.
+pub type Exclusion = (Vec<(u8, u8)>, u64, u64);
 
 /// Static constraints of one candidate, per byte order.
 #[derive(Debug, Clone)]
@@ -35,8 +37,8 @@ pub struct Cand {
     pub bytes: Vec<(u8, u8)>,
     pub ctx_mask: u64,
     pub ctx_val: u64,
-    /// Exclusions: (byte-level (mask,value) list, ctx mask, ctx value).
-    pub excl: Vec<(Vec<(u8, u8)>, u64, u64)>,
+    /// Exclusions: `!=` constraints, each ruling out the words where it matches.
+    pub excl: Vec<Exclusion>,
     pub fixed_bits: u32,
 }
 
@@ -64,14 +66,7 @@ fn token_bytes(width_bytes: u32, be: bool, mask: u64, val: u64) -> Vec<(u8, u8)>
 
 pub fn candidate(v: &Variant, p: &Pattern, core_be: bool) -> Cand {
     let layout = ctx_layout(v);
-    let mut c = Cand {
-        pos: vec![],
-        bytes: vec![],
-        ctx_mask: 0,
-        ctx_val: 0,
-        excl: vec![],
-        fixed_bits: 0,
-    };
+    let mut c = Cand { pos: vec![], bytes: vec![], ctx_mask: 0, ctx_val: 0, excl: vec![], fixed_bits: 0 };
     let mut offset = 0u32;
     for seg in p.segments.iter().take(p.static_len()) {
         let Some(t) = seg.token else { break };
@@ -209,12 +204,7 @@ fn build_rec(all: &[Cand], cands: Vec<usize>, tested: &mut BTreeMap<Src, u64>, d
         }
         let default = Box::new(build_rec(all, wild, tested, depth + 1));
         tested.insert(src, t);
-        return Node::Switch {
-            src,
-            mask,
-            arms,
-            default,
-        };
+        return Node::Switch { src, mask, arms, default };
     }
     Node::Leaf(cands)
 }
@@ -251,9 +241,10 @@ fn excluded(a: &Cand, b: &Cand) -> bool {
     let cm = a.ctx_mask | b.ctx_mask;
     let cv = (a.ctx_val & a.ctx_mask) | (b.ctx_val & b.ctx_mask);
     for (eb, em, ev) in a.excl.iter().chain(b.excl.iter()) {
-        let bytes_forced = eb.iter().enumerate().all(|(i, &(m, v))| {
-            m == 0 || comb.get(i).is_some_and(|&(cm8, cv8)| cm8 & m == m && cv8 & m == v)
-        });
+        let bytes_forced = eb
+            .iter()
+            .enumerate()
+            .all(|(i, &(m, v))| m == 0 || comb.get(i).is_some_and(|&(cm8, cv8)| cm8 & m == m && cv8 & m == v));
         let ctx_forced = *em == 0 || (cm & em == *em && cv & em == *ev);
         if bytes_forced && ctx_forced && (eb.iter().any(|&(m, _)| m != 0) || *em != 0) {
             return true;
@@ -280,12 +271,7 @@ fn contains(a: &Cand, b: &Cand) -> bool {
 fn example(a: &Cand, b: &Cand) -> String {
     let mut parts = Vec::new();
     for (i, &(off, nb, be, am, av)) in a.pos.iter().enumerate() {
-        let (bm, bv) = b
-            .pos
-            .get(i)
-            .filter(|p| p.0 == off && p.1 == nb)
-            .map(|p| (p.3, p.4))
-            .unwrap_or((0, 0));
+        let (bm, bv) = b.pos.get(i).filter(|p| p.0 == off && p.1 == nb).map(|p| (p.3, p.4)).unwrap_or((0, 0));
         let val = (av & am) | (bv & bm);
         let _ = be;
         parts.push(format!("{:#0w$x}", val, w = (nb * 2 + 2) as usize));
@@ -339,7 +325,9 @@ pub fn render(node: &Node, names: &dyn Fn(usize) -> String, out: &mut String, in
         Node::Switch { src, mask, arms, default } => {
             let s = match src {
                 Src::Ctx => "context".to_string(),
-                Src::Win { offset, bytes, be } => format!("bytes[{offset}..{}]{}", offset + bytes, if *be { " be" } else { " le" }),
+                Src::Win { offset, bytes, be } => {
+                    format!("bytes[{offset}..{}]{}", offset + bytes, if *be { " be" } else { " le" })
+                }
             };
             let _ = writeln!(out, "{pad}switch {s} & {mask:#x}");
             for (v, n) in arms {

@@ -27,26 +27,13 @@ pub struct Scope<'a> {
 type R<T> = Result<T, Diagnostic>;
 
 fn mismatch(span: Span, a: u32, b: u32, what: &str) -> Diagnostic {
-    Diagnostic::error(
-        span,
-        format!("width mismatch: {a} bits {what} {b} bits"),
-        format!("{a} bits vs {b} bits"),
-    )
-    .with_note("widths never change implicitly: use sext(x, N), zext(x, N) or a slice x[hi:lo]")
+    Diagnostic::error(span, format!("width mismatch: {a} bits {what} {b} bits"), format!("{a} bits vs {b} bits"))
+        .with_note("widths never change implicitly: use sext(x, N), zext(x, N) or a slice x[hi:lo]")
 }
 
 /// Statement-level intrinsics (no value).
-pub const STMT_INTRINSICS: &[&str] = &[
-    "store",
-    "jump",
-    "jump_delayed",
-    "annul_delay_slot",
-    "raise",
-    "barrier",
-    "nop",
-    "halt",
-    "set_context",
-];
+pub const STMT_INTRINSICS: &[&str] =
+    &["store", "jump", "jump_delayed", "annul_delay_slot", "raise", "barrier", "nop", "halt", "set_context"];
 
 impl<'a> Scope<'a> {
     fn lookup_local(&self, n: &str) -> Option<u32> {
@@ -91,11 +78,7 @@ impl<'a> Scope<'a> {
     }
 
     fn unknown(&self, span: Span, name: &str) -> Diagnostic {
-        let in_other_token = self
-            .v
-            .tokens
-            .iter()
-            .find(|t| t.fields.iter().any(|f| f.name == name));
+        let in_other_token = self.v.tokens.iter().find(|t| t.fields.iter().any(|f| f.name == name));
         match in_other_token {
             Some(t) => Diagnostic::error(
                 span,
@@ -211,7 +194,11 @@ impl<'a> Scope<'a> {
                 self.expr(idx)?;
                 if let (Some(w), Some(i)) = (bt, self.const_eval(idx)) {
                     if i >= w as u128 {
-                        return Err(Diagnostic::error(*span, format!("bit {i} is outside a {w}-bit value"), "out of range"));
+                        return Err(Diagnostic::error(
+                            *span,
+                            format!("bit {i} is outside a {w}-bit value"),
+                            "out of range",
+                        ));
                     }
                 }
                 Ok(Some(1))
@@ -443,7 +430,11 @@ impl<'a> Scope<'a> {
                     self.unify(a.span(), (a, t), (a, Some(*w)), "passed as")?;
                 }
                 if !stmt && h.ret.is_none() {
-                    return Err(Diagnostic::error(span, format!("helper `{name}` returns no value"), "used as a value here"));
+                    return Err(Diagnostic::error(
+                        span,
+                        format!("helper `{name}` returns no value"),
+                        "used as a value here",
+                    ));
                 }
                 Ok(h.ret)
             }
@@ -519,7 +510,11 @@ impl<'a> Scope<'a> {
         }
         if let Some(idx) = &lv.index {
             let Some(rf) = self.v.regfiles.iter().find(|r| &r.name == n) else {
-                return Err(Diagnostic::error(lv.name.span, format!("`{n}` is not a register file"), "cannot index this"));
+                return Err(Diagnostic::error(
+                    lv.name.span,
+                    format!("`{n}` is not a register file"),
+                    "cannot index this",
+                ));
             };
             let w = rf.width;
             self.expr(idx)?;
@@ -529,7 +524,11 @@ impl<'a> Scope<'a> {
             if let Some(f) = &lv.field {
                 return match reg.fields.iter().find(|(x, _, _)| *x == f.name) {
                     Some((_, hi, lo)) => Ok(hi - lo + 1),
-                    None => Err(Diagnostic::error(f.span, format!("register `{n}` has no field `{}`", f.name), "unknown field")),
+                    None => Err(Diagnostic::error(
+                        f.span,
+                        format!("register `{n}` has no field `{}`", f.name),
+                        "unknown field",
+                    )),
                 };
             }
             return Ok(reg.width);
@@ -541,7 +540,11 @@ impl<'a> Scope<'a> {
             return Ok(c.width);
         }
         if self.operands.contains_key(n) {
-            return Err(Diagnostic::error(lv.span, format!("`{n}` is an encoding field and cannot be assigned"), "read-only"));
+            return Err(Diagnostic::error(
+                lv.span,
+                format!("`{n}` is an encoding field and cannot be assigned"),
+                "read-only",
+            ));
         }
         Err(self.unknown(lv.name.span, n))
     }

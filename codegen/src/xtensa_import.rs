@@ -42,10 +42,7 @@ pub struct ImportError {
 
 impl ImportError {
     fn new(line: usize, message: impl Into<String>) -> Self {
-        ImportError {
-            line,
-            message: message.into(),
-        }
+        ImportError { line, message: message.into() }
     }
 }
 
@@ -202,19 +199,13 @@ const REQUIRED_MACROS: &[&str] = &[
 /// overlay named `name`.
 pub fn import_overlay(core_isa_h: &str, name: &str) -> Result<String, ImportError> {
     if !is_identifier(name) {
-        return Err(ImportError::new(
-            0,
-            format!("core name `{name}` is not an identifier ([A-Za-z_][A-Za-z0-9_]*)"),
-        ));
+        return Err(ImportError::new(0, format!("core name `{name}` is not an identifier ([A-Za-z_][A-Za-z0-9_]*)")));
     }
     let table = preprocess(core_isa_h)?;
     let facts = Facts { table: &table };
     for macro_name in REQUIRED_MACROS {
         if !facts.has(macro_name) {
-            return Err(ImportError::new(
-                0,
-                format!("required macro {macro_name} is not defined"),
-            ));
+            return Err(ImportError::new(0, format!("required macro {macro_name} is not defined")));
         }
     }
     let options = collect_options(&facts)?;
@@ -278,11 +269,7 @@ fn render(
     );
     out.push_str(&format!("core {name} for xtensa;\n"));
 
-    let enabled: Vec<&str> = options
-        .iter()
-        .filter(|(_, on)| *on)
-        .map(|(n, _)| *n)
-        .collect();
+    let enabled: Vec<&str> = options.iter().filter(|(_, on)| *on).map(|(n, _)| *n).collect();
     if !enabled.is_empty() {
         out.push('\n');
         for option in enabled {
@@ -298,10 +285,7 @@ fn render(
     if !regions.is_empty() {
         out.push('\n');
         for r in regions {
-            out.push_str(&format!(
-                "region {} {} 0x{:08x} 0x{:08x};\n",
-                r.name, r.kind, r.base, r.size
-            ));
+            out.push_str(&format!("region {} {} 0x{:08x} 0x{:08x};\n", r.name, r.kind, r.base, r.size));
         }
     }
     out
@@ -317,13 +301,7 @@ struct Facts<'a> {
 
 impl Facts<'_> {
     fn has(&self, name: &str) -> bool {
-        matches!(
-            self.table.get(name),
-            Some(Macro {
-                kind: MacroKind::Object(_),
-                ..
-            })
-        )
+        matches!(self.table.get(name), Some(Macro { kind: MacroKind::Object(_), .. }))
     }
 
     fn line_of(&self, name: &str) -> usize {
@@ -342,9 +320,7 @@ impl Facts<'_> {
     }
 
     fn req(&self, name: &str, why: &str) -> Result<i128, ImportError> {
-        self.get(name)?.ok_or_else(|| {
-            ImportError::new(0, format!("macro {name} is not defined (needed for {why})"))
-        })
+        self.get(name)?.ok_or_else(|| ImportError::new(0, format!("macro {name} is not defined (needed for {why})")))
     }
 
     /// An option flag: non-zero means present, absent means 0.
@@ -372,10 +348,7 @@ impl Facts<'_> {
         if (0..=u32::MAX as i128).contains(&v) {
             Ok(v)
         } else {
-            Err(ImportError::new(
-                self.line_of(name),
-                format!("{name} = {v} is not a 32-bit address"),
-            ))
+            Err(ImportError::new(self.line_of(name), format!("{name} = {v} is not a 32-bit address")))
         }
     }
 
@@ -384,10 +357,7 @@ impl Facts<'_> {
         match self.get(name)? {
             None => Ok(None),
             Some(v) if (0..=64).contains(&v) => Ok(Some(v as usize)),
-            Some(v) => Err(ImportError::new(
-                self.line_of(name),
-                format!("{name} = {v} is out of range (0..=64)"),
-            )),
+            Some(v) => Err(ImportError::new(self.line_of(name), format!("{name} = {v} is out of range (0..=64)"))),
         }
     }
 
@@ -397,29 +367,18 @@ impl Facts<'_> {
         for _ in 0..16 {
             let m = match self.table.get(&current) {
                 Some(m) => m,
-                None => {
-                    return Err(ImportError::new(
-                        0,
-                        format!("macro {current} is not defined (needed for {why})"),
-                    ))
-                }
+                None => return Err(ImportError::new(0, format!("macro {current} is not defined (needed for {why})"))),
             };
             let body = match &m.kind {
                 MacroKind::Object(body) => body,
                 MacroKind::Function => {
-                    return Err(ImportError::new(
-                        m.line,
-                        format!("{current} is a function-like macro"),
-                    ))
+                    return Err(ImportError::new(m.line, format!("{current} is a function-like macro")))
                 }
             };
             let ident = single_identifier(body).ok_or_else(|| {
                 ImportError::new(
                     m.line,
-                    format!(
-                        "{current} should name an XTHAL_INTTYPE_* interrupt type, found `{}`",
-                        body.trim()
-                    ),
+                    format!("{current} should name an XTHAL_INTTYPE_* interrupt type, found `{}`", body.trim()),
                 )
             })?;
             if let Some(suffix) = ident.strip_prefix("XTHAL_INTTYPE_") {
@@ -437,10 +396,7 @@ impl Facts<'_> {
         if let Some(v) = self.get("XCHAL_HW_VERSION")? {
             return Ok(Some(v));
         }
-        if let (Some(major), Some(minor)) = (
-            self.get("XCHAL_HW_VERSION_MAJOR")?,
-            self.get("XCHAL_HW_VERSION_MINOR")?,
-        ) {
+        if let (Some(major), Some(minor)) = (self.get("XCHAL_HW_VERSION_MAJOR")?, self.get("XCHAL_HW_VERSION_MINOR")?) {
             return Ok(Some(major * 100 + minor));
         }
         self.get("XCHAL_HW_MIN_VERSION")
@@ -470,8 +426,7 @@ fn collect_options(f: &Facts<'_>) -> Result<Vec<(&'static str, bool)>, ImportErr
     let exclusive = f.flag("XCHAL_HAVE_EXCLUSIVE")?;
     let hw_version = f.hw_version()?.unwrap_or(0);
     let dfpu_single_only = f.flag("XCHAL_HAVE_DFPU_SINGLE_ONLY")?;
-    let dfp =
-        f.flag("XCHAL_HAVE_DFP")? || dfpu_single_only || f.flag("XCHAL_HAVE_DFPU_SINGLE_DOUBLE")?;
+    let dfp = f.flag("XCHAL_HAVE_DFP")? || dfpu_single_only || f.flag("XCHAL_HAVE_DFPU_SINGLE_DOUBLE")?;
     let coprocessor = f.flag("XCHAL_HAVE_CP")? || f.get("XCHAL_CP_NUM")?.is_some_and(|n| n > 0);
 
     let options: Vec<(&'static str, bool)> = vec![
@@ -493,10 +448,7 @@ fn collect_options(f: &Facts<'_>) -> Result<Vec<(&'static str, bool)>, ImportErr
         ("windowed", f.flag("XCHAL_HAVE_WINDOWED")?),
         ("exceptions", f.flag("XCHAL_HAVE_EXCEPTIONS")?),
         ("interrupts", f.flag("XCHAL_HAVE_INTERRUPTS")?),
-        (
-            "high_priority_interrupts",
-            f.flag("XCHAL_HAVE_HIGHPRI_INTERRUPTS")?,
-        ),
+        ("high_priority_interrupts", f.flag("XCHAL_HAVE_HIGHPRI_INTERRUPTS")?),
         ("timer", f.flag("XCHAL_HAVE_CCOUNT")?),
         ("thread_pointer", f.flag("XCHAL_HAVE_THREADPTR")?),
         ("processor_id", f.flag("XCHAL_HAVE_PRID")?),
@@ -509,10 +461,7 @@ fn collect_options(f: &Facts<'_>) -> Result<Vec<(&'static str, bool)>, ImportErr
         ("cacheattr", f.flag("XCHAL_HAVE_CACHEATTR")?),
         ("mpu", f.flag("XCHAL_HAVE_MPU")?),
         ("mmu", f.flag("XCHAL_HAVE_PTP_MMU")?),
-        (
-            "unaligned_exception",
-            f.flag("XCHAL_UNALIGNED_LOAD_EXCEPTION")?,
-        ),
+        ("unaligned_exception", f.flag("XCHAL_UNALIGNED_LOAD_EXCEPTION")?),
         ("hw_alignment", f.flag("XCHAL_UNALIGNED_LOAD_HW")?),
         ("relocatable_vector", f.flag("XCHAL_HAVE_VECBASE")?),
         // As QEMU: ATOMCTL exists with S32C1I on LX2.3+ hardware, or with
@@ -531,10 +480,7 @@ fn collect_options(f: &Facts<'_>) -> Result<Vec<(&'static str, bool)>, ImportErr
         ("memory_ecc_parity", f.flag("XCHAL_HAVE_MEM_ECC_PARITY")?),
         ("trace_port", f.flag("XCHAL_HAVE_TRAX")?),
     ];
-    debug_assert_eq!(
-        options.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
-        OPTION_NAMES
-    );
+    debug_assert_eq!(options.iter().map(|(n, _)| *n).collect::<Vec<_>>(), OPTION_NAMES);
     Ok(options)
 }
 
@@ -550,30 +496,14 @@ fn collect_params(
         }
     };
 
-    let endian = if f.flag("XCHAL_HAVE_BE")? {
-        "big"
-    } else {
-        "little"
-    };
-    push(
-        &mut p,
-        "ENDIAN",
-        Some(ParamValue::Ident(endian.to_string())),
-    );
+    let endian = if f.flag("XCHAL_HAVE_BE")? { "big" } else { "little" };
+    push(&mut p, "ENDIAN", Some(ParamValue::Ident(endian.to_string())));
     push(&mut p, "NUM_AREGS", f.dec("XCHAL_NUM_AREGS")?);
-    push(
-        &mut p,
-        "MAX_INSTRUCTION_SIZE",
-        f.dec("XCHAL_MAX_INSTRUCTION_SIZE")?,
-    );
+    push(&mut p, "MAX_INSTRUCTION_SIZE", f.dec("XCHAL_MAX_INSTRUCTION_SIZE")?);
     push(&mut p, "INST_FETCH_WIDTH", f.dec("XCHAL_INST_FETCH_WIDTH")?);
     push(&mut p, "XEA_VERSION", f.dec("XCHAL_XEA_VERSION")?);
     push(&mut p, "NUM_INTERRUPTS", f.dec("XCHAL_NUM_INTERRUPTS")?);
-    push(
-        &mut p,
-        "NUM_EXTINTERRUPTS",
-        f.dec("XCHAL_NUM_EXTINTERRUPTS")?,
-    );
+    push(&mut p, "NUM_EXTINTERRUPTS", f.dec("XCHAL_NUM_EXTINTERRUPTS")?);
     push(&mut p, "NUM_INTLEVELS", f.dec("XCHAL_NUM_INTLEVELS")?);
     push(&mut p, "EXCM_LEVEL", f.dec("XCHAL_EXCM_LEVEL")?);
     push(&mut p, "DEBUGLEVEL", f.dec("XCHAL_DEBUGLEVEL")?);
@@ -595,12 +525,8 @@ fn collect_params(
         let mut levels = Vec::new();
         let mut types = Vec::new();
         for i in 0..n {
-            levels.push(ParamValue::Dec(
-                f.req(&format!("XCHAL_INT{i}_LEVEL"), "INTERRUPT_LEVELS")?,
-            ));
-            types.push(ParamValue::Ident(
-                f.int_type(&format!("XCHAL_INT{i}_TYPE"), "INTERRUPT_TYPES")?,
-            ));
+            levels.push(ParamValue::Dec(f.req(&format!("XCHAL_INT{i}_LEVEL"), "INTERRUPT_LEVELS")?));
+            types.push(ParamValue::Ident(f.int_type(&format!("XCHAL_INT{i}_TYPE"), "INTERRUPT_TYPES")?));
         }
         push(&mut p, "INTERRUPT_LEVELS", Some(ParamValue::List(levels)));
         push(&mut p, "INTERRUPT_TYPES", Some(ParamValue::List(types)));
@@ -608,9 +534,7 @@ fn collect_params(
     if let Some(n) = f.count("XCHAL_NUM_EXTINTERRUPTS")? {
         let mut list = Vec::new();
         for i in 0..n {
-            list.push(ParamValue::Dec(
-                f.req(&format!("XCHAL_EXTINT{i}_NUM"), "EXTERNAL_INTERRUPTS")?,
-            ));
+            list.push(ParamValue::Dec(f.req(&format!("XCHAL_EXTINT{i}_NUM"), "EXTERNAL_INTERRUPTS")?));
         }
         push(&mut p, "EXTERNAL_INTERRUPTS", Some(ParamValue::List(list)));
     }
@@ -635,16 +559,8 @@ fn collect_params(
     push(&mut p, "VECBASE_RESET", f.hex("XCHAL_VECBASE_RESET_VADDR")?);
     push(&mut p, "USER_VECTOR", f.hex("XCHAL_USER_VECTOR_VADDR")?);
     push(&mut p, "KERNEL_VECTOR", f.hex("XCHAL_KERNEL_VECTOR_VADDR")?);
-    push(
-        &mut p,
-        "DOUBLEEXC_VECTOR",
-        f.hex("XCHAL_DOUBLEEXC_VECTOR_VADDR")?,
-    );
-    push(
-        &mut p,
-        "WINDOW_VECTORS",
-        f.hex("XCHAL_WINDOW_VECTORS_VADDR")?,
-    );
+    push(&mut p, "DOUBLEEXC_VECTOR", f.hex("XCHAL_DOUBLEEXC_VECTOR_VADDR")?);
+    push(&mut p, "WINDOW_VECTORS", f.hex("XCHAL_WINDOW_VECTORS_VADDR")?);
     // One vector per interrupt level from 2 up to the highest level, the
     // NMI level (NUM_INTLEVELS + 1) included, as in QEMU's
     // INTERRUPT_VECTORS.  The headers alias the debug and NMI levels'
@@ -659,10 +575,7 @@ fn collect_params(
         }
         let mut list = Vec::new();
         for level in 2..=top {
-            list.push(f.req_hex(
-                &format!("XCHAL_INTLEVEL{level}_VECTOR_VADDR"),
-                "INTLEVEL_VECTORS",
-            )?);
+            list.push(f.req_hex(&format!("XCHAL_INTLEVEL{level}_VECTOR_VADDR"), "INTLEVEL_VECTORS")?);
         }
         push(&mut p, "INTLEVEL_VECTORS", Some(ParamValue::List(list)));
     }
@@ -671,28 +584,13 @@ fn collect_params(
         push(&mut p, "NMI_VECTOR", f.hex("XCHAL_NMI_VECTOR_VADDR")?);
     }
     if option("mmu") {
-        push(
-            &mut p,
-            "ITLB_ARF_ENTRIES_LOG2",
-            f.dec("XCHAL_ITLB_ARF_ENTRIES_LOG2")?,
-        );
-        push(
-            &mut p,
-            "DTLB_ARF_ENTRIES_LOG2",
-            f.dec("XCHAL_DTLB_ARF_ENTRIES_LOG2")?,
-        );
-        push(
-            &mut p,
-            "MMU_SPANNING_WAY",
-            f.dec("XCHAL_HAVE_SPANNING_WAY")?,
-        );
+        push(&mut p, "ITLB_ARF_ENTRIES_LOG2", f.dec("XCHAL_ITLB_ARF_ENTRIES_LOG2")?);
+        push(&mut p, "DTLB_ARF_ENTRIES_LOG2", f.dec("XCHAL_DTLB_ARF_ENTRIES_LOG2")?);
+        push(&mut p, "MMU_SPANNING_WAY", f.dec("XCHAL_HAVE_SPANNING_WAY")?);
     }
 
     debug_assert!({
-        let order: Vec<usize> = p
-            .iter()
-            .map(|(n, _)| PARAM_NAMES.iter().position(|x| x == n).unwrap())
-            .collect();
+        let order: Vec<usize> = p.iter().map(|(n, _)| PARAM_NAMES.iter().position(|x| x == n).unwrap()).collect();
         order.windows(2).all(|w| w[0] < w[1])
     });
     Ok(p)
@@ -724,11 +622,7 @@ fn collect_regions(f: &Facts<'_>) -> Result<Vec<Region>, ImportError> {
         }
     }
     for (stem, ram_or_rom) in [("XCHAL_SYSROM0", "rom"), ("XCHAL_SYSRAM0", "ram")] {
-        let base = if f.has(&format!("{stem}_VADDR")) {
-            format!("{stem}_VADDR")
-        } else {
-            format!("{stem}_PADDR")
-        };
+        let base = if f.has(&format!("{stem}_VADDR")) { format!("{stem}_VADDR") } else { format!("{stem}_PADDR") };
         if let Some(r) = region(f, stem, &base, ram_or_rom)? {
             regions.push(r);
         }
@@ -736,12 +630,7 @@ fn collect_regions(f: &Facts<'_>) -> Result<Vec<Region>, ImportError> {
     Ok(regions)
 }
 
-fn region(
-    f: &Facts<'_>,
-    stem: &str,
-    base_macro: &str,
-    kind: &'static str,
-) -> Result<Option<Region>, ImportError> {
+fn region(f: &Facts<'_>, stem: &str, base_macro: &str, kind: &'static str) -> Result<Option<Region>, ImportError> {
     let size_macro = format!("{stem}_SIZE");
     let (Some(base), Some(size)) = (f.get(base_macro)?, f.get(&size_macro)?) else {
         return Ok(None);
@@ -753,18 +642,11 @@ fn region(
     if size < 0 || base + size > 1i128 << 32 {
         return Err(ImportError::new(
             f.line_of(&size_macro),
-            format!(
-                "{size_macro} = {size} does not fit in the 32-bit address space at 0x{base:08x}"
-            ),
+            format!("{size_macro} = {size} does not fit in the 32-bit address space at 0x{base:08x}"),
         ));
     }
     let name = stem.trim_start_matches("XCHAL_").to_ascii_lowercase();
-    Ok(Some(Region {
-        name,
-        kind,
-        base,
-        size,
-    }))
+    Ok(Some(Region { name, kind, base, size }))
 }
 
 // ---------------------------------------------------------------------------
@@ -844,10 +726,7 @@ fn logical_lines(src: &str) -> Vec<LogicalLine> {
             start = Some(ln);
         }
         if c == '\n' && !matches!(state, State::BlockComment) {
-            lines.push(LogicalLine {
-                line: start.take().unwrap_or(ln),
-                text: std::mem::take(&mut text),
-            });
+            lines.push(LogicalLine { line: start.take().unwrap_or(ln), text: std::mem::take(&mut text) });
             state = State::Code;
             k += 1;
             continue;
@@ -917,9 +796,7 @@ fn preprocess(src: &str) -> Result<Table, ImportError> {
             continue;
         };
         let rest = rest.trim_start();
-        let name_len = rest
-            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-            .unwrap_or(rest.len());
+        let name_len = rest.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(rest.len());
         let (directive, args) = rest.split_at(name_len);
         let active = stack.last().is_none_or(|f| f.active);
         match directive {
@@ -928,9 +805,8 @@ fn preprocess(src: &str) -> Result<Table, ImportError> {
                     match directive {
                         "if" => eval_condition(&table, args, line)?,
                         _ => {
-                            let name = first_identifier(args).ok_or_else(|| {
-                                ImportError::new(line, format!("#{directive} without a macro name"))
-                            })?;
+                            let name = first_identifier(args)
+                                .ok_or_else(|| ImportError::new(line, format!("#{directive} without a macro name")))?;
                             let defined = is_defined(&table, &name);
                             if directive == "ifdef" {
                                 defined
@@ -951,9 +827,7 @@ fn preprocess(src: &str) -> Result<Table, ImportError> {
                 });
             }
             "elif" => {
-                let frame = stack
-                    .last_mut()
-                    .ok_or_else(|| ImportError::new(line, "#elif without #if"))?;
+                let frame = stack.last_mut().ok_or_else(|| ImportError::new(line, "#elif without #if"))?;
                 if frame.seen_else {
                     return Err(ImportError::new(line, "#elif after #else"));
                 }
@@ -966,9 +840,7 @@ fn preprocess(src: &str) -> Result<Table, ImportError> {
                 }
             }
             "else" => {
-                let frame = stack
-                    .last_mut()
-                    .ok_or_else(|| ImportError::new(line, "#else without #if"))?;
+                let frame = stack.last_mut().ok_or_else(|| ImportError::new(line, "#else without #if"))?;
                 if frame.seen_else {
                     return Err(ImportError::new(line, "#else after #else"));
                 }
@@ -977,15 +849,13 @@ fn preprocess(src: &str) -> Result<Table, ImportError> {
                 frame.taken = true;
             }
             "endif" => {
-                stack
-                    .pop()
-                    .ok_or_else(|| ImportError::new(line, "#endif without #if"))?;
+                stack.pop().ok_or_else(|| ImportError::new(line, "#endif without #if"))?;
             }
             _ if !active => {}
             "define" => {
                 let args = args.trim_start();
-                let name = first_identifier(args)
-                    .ok_or_else(|| ImportError::new(line, "#define without a macro name"))?;
+                let name =
+                    first_identifier(args).ok_or_else(|| ImportError::new(line, "#define without a macro name"))?;
                 let after = &args[name.len()..];
                 let kind = if after.starts_with('(') {
                     MacroKind::Function
@@ -1021,10 +891,7 @@ fn eval_condition(table: &Table, expr: &str, line: usize) -> Result<bool, Import
 }
 
 fn is_defined(table: &Table, name: &str) -> bool {
-    table.contains_key(name)
-        || Evaluator::new(table, Mode::Condition)
-            .predefined(name)
-            .is_some()
+    table.contains_key(name) || Evaluator::new(table, Mode::Condition).predefined(name).is_some()
 }
 
 fn is_identifier(s: &str) -> bool {
@@ -1035,9 +902,7 @@ fn is_identifier(s: &str) -> bool {
 
 fn first_identifier(s: &str) -> Option<String> {
     let s = s.trim_start();
-    let end = s
-        .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .unwrap_or(s.len());
+    let end = s.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(s.len());
     let ident = &s[..end];
     is_identifier(ident).then(|| ident.to_string())
 }
@@ -1068,8 +933,8 @@ enum Tok {
 type LTok = (Tok, Option<usize>);
 
 const OPERATORS: &[&str] = &[
-    "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+", "-", "*", "/", "%", "<", ">", "&", "|",
-    "^", "~", "!", "(", ")", "?", ":", ",",
+    "<<", ">>", "<=", ">=", "==", "!=", "&&", "||", "+", "-", "*", "/", "%", "<", ">", "&", "|", "^", "~", "!", "(",
+    ")", "?", ":", ",",
 ];
 
 fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
@@ -1088,9 +953,7 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
             toks.push(Tok::Ident(chars[start..i].iter().collect()));
         } else if c.is_ascii_digit() {
             let start = i;
-            while i < chars.len()
-                && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '.')
-            {
+            while i < chars.len() && (chars[i].is_ascii_alphanumeric() || chars[i] == '_' || chars[i] == '.') {
                 i += 1;
             }
             let text: String = chars[start..i].iter().collect();
@@ -1125,19 +988,14 @@ fn tokenize(s: &str) -> Result<Vec<Tok>, String> {
 
 fn parse_number(text: &str) -> Result<i128, String> {
     let digits = text.trim_end_matches(['u', 'U', 'l', 'L']);
-    let parsed = if let Some(hex) = digits
-        .strip_prefix("0x")
-        .or_else(|| digits.strip_prefix("0X"))
-    {
+    let parsed = if let Some(hex) = digits.strip_prefix("0x").or_else(|| digits.strip_prefix("0X")) {
         u64::from_str_radix(hex, 16)
     } else if digits.len() > 1 && digits.starts_with('0') {
         u64::from_str_radix(&digits[1..], 8)
     } else {
         digits.parse::<u64>()
     };
-    parsed
-        .map(i128::from)
-        .map_err(|_| format!("invalid integer constant `{text}`"))
+    parsed.map(i128::from).map_err(|_| format!("invalid integer constant `{text}`"))
 }
 
 #[derive(Debug, Clone)]
@@ -1163,10 +1021,7 @@ struct EvalError {
 
 impl EvalError {
     fn at(line: Option<usize>, msg: impl Into<String>) -> Self {
-        EvalError {
-            line,
-            msg: msg.into(),
-        }
+        EvalError { line, msg: msg.into() }
     }
 }
 
@@ -1184,10 +1039,7 @@ impl Parser<'_> {
         let e = p.conditional()?;
         match p.toks.get(p.pos) {
             None => Ok(e),
-            Some((t, line)) => Err(EvalError::at(
-                *line,
-                format!("unexpected {} after expression", describe(t)),
-            )),
+            Some((t, line)) => Err(EvalError::at(*line, format!("unexpected {} after expression", describe(t)))),
         }
     }
 
@@ -1204,9 +1056,7 @@ impl Parser<'_> {
             return Ok(());
         }
         Err(match self.toks.get(self.pos) {
-            Some((t, line)) => {
-                EvalError::at(*line, format!("expected `{op}`, found {}", describe(t)))
-            }
+            Some((t, line)) => EvalError::at(*line, format!("expected `{op}`, found {}", describe(t))),
             None => EvalError::at(None, format!("expected `{op}` at end of expression")),
         })
     }
@@ -1265,11 +1115,8 @@ impl Parser<'_> {
     }
 
     fn primary(&mut self) -> Result<Expr, EvalError> {
-        let (tok, line) = self
-            .toks
-            .get(self.pos)
-            .cloned()
-            .ok_or_else(|| EvalError::at(None, "unexpected end of expression"))?;
+        let (tok, line) =
+            self.toks.get(self.pos).cloned().ok_or_else(|| EvalError::at(None, "unexpected end of expression"))?;
         self.pos += 1;
         match tok {
             Tok::Num(n) => Ok(Expr::Num(n)),
@@ -1282,12 +1129,7 @@ impl Parser<'_> {
                 let mut depth = 0usize;
                 loop {
                     match self.toks.get(self.pos) {
-                        None => {
-                            return Err(EvalError::at(
-                                line,
-                                format!("unbalanced parentheses after `{name}`"),
-                            ))
-                        }
+                        None => return Err(EvalError::at(line, format!("unbalanced parentheses after `{name}`"))),
                         Some((Tok::Op("("), _)) => depth += 1,
                         Some((Tok::Op(")"), _)) => {
                             depth -= 1;
@@ -1343,11 +1185,7 @@ struct Evaluator<'a> {
 
 impl<'a> Evaluator<'a> {
     fn new(table: &'a Table, mode: Mode) -> Self {
-        Evaluator {
-            table,
-            mode,
-            endian_known: true,
-        }
+        Evaluator { table, mode, endian_known: true }
     }
 
     /// Evaluates the text of an expression (an `#if` condition).
@@ -1362,10 +1200,7 @@ impl<'a> Evaluator<'a> {
         let m = &self.table[name];
         if let MacroKind::Object(body) = &m.kind {
             if body.is_empty() {
-                return Err(EvalError::at(
-                    Some(m.line),
-                    format!("{name} is defined without a value"),
-                ));
+                return Err(EvalError::at(Some(m.line), format!("{name} is defined without a value")));
             }
         }
         self.eval_tokens(&[(Tok::Ident(name.to_string()), Some(m.line))])
@@ -1378,12 +1213,7 @@ impl<'a> Evaluator<'a> {
         self.eval(&expr)
     }
 
-    fn expand(
-        &self,
-        toks: &[LTok],
-        out: &mut Vec<LTok>,
-        expanding: &mut Vec<String>,
-    ) -> Result<(), EvalError> {
+    fn expand(&self, toks: &[LTok], out: &mut Vec<LTok>, expanding: &mut Vec<String>) -> Result<(), EvalError> {
         let mut i = 0;
         while i < toks.len() {
             let (tok, line) = &toks[i];
@@ -1406,8 +1236,7 @@ impl<'a> Evaluator<'a> {
                     }
                     i += 1;
                 }
-                let defined =
-                    self.table.contains_key(operand) || self.predefined(operand).is_some();
+                let defined = self.table.contains_key(operand) || self.predefined(operand).is_some();
                 out.push((Tok::Num(i128::from(defined)), *line));
                 continue;
             }
@@ -1416,17 +1245,10 @@ impl<'a> Evaluator<'a> {
                 continue;
             }
             match self.table.get(name) {
-                Some(Macro {
-                    line: def_line,
-                    kind: MacroKind::Object(body),
-                }) => {
-                    let body_toks = tokenize(body).map_err(|msg| {
-                        EvalError::at(Some(*def_line), format!("in the value of {name}: {msg}"))
-                    })?;
-                    let body_toks: Vec<LTok> = body_toks
-                        .into_iter()
-                        .map(|t| (t, Some(*def_line)))
-                        .collect();
+                Some(Macro { line: def_line, kind: MacroKind::Object(body) }) => {
+                    let body_toks = tokenize(body)
+                        .map_err(|msg| EvalError::at(Some(*def_line), format!("in the value of {name}: {msg}")))?;
+                    let body_toks: Vec<LTok> = body_toks.into_iter().map(|t| (t, Some(*def_line))).collect();
                     expanding.push(name.clone());
                     self.expand(&body_toks, out, expanding)?;
                     expanding.pop();
@@ -1448,11 +1270,7 @@ impl<'a> Evaluator<'a> {
             if !self.endian_known || !self.table.contains_key("XCHAL_HAVE_BE") {
                 return None;
             }
-            let ev = Evaluator {
-                table: self.table,
-                mode: Mode::Condition,
-                endian_known: false,
-            };
+            let ev = Evaluator { table: self.table, mode: Mode::Condition, endian_known: false };
             ev.eval_macro("XCHAL_HAVE_BE").ok().map(|v| v != 0)
         };
         match name {
@@ -1473,18 +1291,11 @@ impl<'a> Evaluator<'a> {
     fn eval(&self, e: &Expr) -> Result<i128, EvalError> {
         Ok(match e {
             Expr::Num(n) => *n,
-            Expr::Str(line) => {
-                return Err(EvalError::at(*line, "a string literal is not a number"))
-            }
-            Expr::Call(name, line) => {
-                return self.unknown(*line, format!("`{name}(...)` cannot be evaluated"))
-            }
+            Expr::Str(line) => return Err(EvalError::at(*line, "a string literal is not a number")),
+            Expr::Call(name, line) => return self.unknown(*line, format!("`{name}(...)` cannot be evaluated")),
             Expr::Ident(name, line) => {
                 let why = match self.table.get(name) {
-                    Some(Macro {
-                        kind: MacroKind::Function,
-                        ..
-                    }) => "is a function-like macro",
+                    Some(Macro { kind: MacroKind::Function, .. }) => "is a function-like macro",
                     Some(_) => "refers to itself",
                     None => "is not a defined macro",
                 };
@@ -1494,9 +1305,7 @@ impl<'a> Evaluator<'a> {
                 let a = self.eval(a)?;
                 match *op {
                     "+" => a,
-                    "-" => a
-                        .checked_neg()
-                        .ok_or_else(|| EvalError::at(None, "arithmetic overflow"))?,
+                    "-" => a.checked_neg().ok_or_else(|| EvalError::at(None, "arithmetic overflow"))?,
                     "~" => !a,
                     "!" => i128::from(a == 0),
                     _ => unreachable!("unary operator {op}"),
@@ -1506,8 +1315,7 @@ impl<'a> Evaluator<'a> {
             Expr::Binary("||", a, b) => i128::from(self.eval(a)? != 0 || self.eval(b)? != 0),
             Expr::Binary(op, a, b) => {
                 let (a, b) = (self.eval(a)?, self.eval(b)?);
-                let overflow =
-                    || EvalError::at(None, format!("arithmetic overflow in `{a} {op} {b}`"));
+                let overflow = || EvalError::at(None, format!("arithmetic overflow in `{a} {op} {b}`"));
                 match *op {
                     "+" => a.checked_add(b).ok_or_else(overflow)?,
                     "-" => a.checked_sub(b).ok_or_else(overflow)?,
@@ -1518,10 +1326,7 @@ impl<'a> Evaluator<'a> {
                     "<<" | ">>" if !(0..64).contains(&b) => {
                         return Err(EvalError::at(None, format!("shift by {b} is out of range")))
                     }
-                    "<<" => a
-                        .checked_shl(b as u32)
-                        .filter(|v| v >> b == a)
-                        .ok_or_else(overflow)?,
+                    "<<" => a.checked_shl(b as u32).filter(|v| v >> b == a).ok_or_else(overflow)?,
                     ">>" => a >> b,
                     "<" => i128::from(a < b),
                     ">" => i128::from(a > b),
@@ -1574,10 +1379,7 @@ mod tests {
     }
 
     fn options_of(out: &str) -> Vec<&str> {
-        out.lines()
-            .filter_map(|l| l.strip_prefix("option "))
-            .map(|l| l.trim_end_matches(';'))
-            .collect()
+        out.lines().filter_map(|l| l.strip_prefix("option ")).map(|l| l.trim_end_matches(';')).collect()
     }
 
     #[test]
@@ -1738,8 +1540,7 @@ mod tests {
 
     #[test]
     fn function_like_macros_and_self_reference() {
-        let src =
-            "#define F(x) ((x) + 1)\n#define S S\n#if F(2)\n#define A 1\n#endif\n#define B F(2)\n";
+        let src = "#define F(x) ((x) + 1)\n#define S S\n#if F(2)\n#define A 1\n#endif\n#define B F(2)\n";
         assert_eq!(value(src, "A").unwrap(), None);
         assert!(value(src, "B").is_err());
         assert!(value(src, "S").is_err());
@@ -1753,19 +1554,10 @@ mod tests {
         assert_eq!(e.message, "required macro XCHAL_HAVE_BE is not defined");
         let src = base("").replace("#define XCHAL_NUM_AREGS 16\n", "");
         let e = import_overlay(&src, "x").unwrap_err();
-        assert_eq!(
-            (e.line, e.message.as_str()),
-            (0, "required macro XCHAL_NUM_AREGS is not defined")
-        );
+        assert_eq!((e.line, e.message.as_str()), (0, "required macro XCHAL_NUM_AREGS is not defined"));
         // A required macro hidden behind a false #if is missing too.
-        let src = base("").replace(
-            "#define XCHAL_HAVE_BE 0\n",
-            "#if 0\n#define XCHAL_HAVE_BE 0\n#endif\n",
-        );
-        assert!(import_overlay(&src, "x")
-            .unwrap_err()
-            .message
-            .contains("XCHAL_HAVE_BE"));
+        let src = base("").replace("#define XCHAL_HAVE_BE 0\n", "#if 0\n#define XCHAL_HAVE_BE 0\n#endif\n");
+        assert!(import_overlay(&src, "x").unwrap_err().message.contains("XCHAL_HAVE_BE"));
         assert_eq!(format!("{}", ImportError::new(0, "m")), "core-isa.h: m");
         assert_eq!(format!("{}", ImportError::new(7, "m")), "core-isa.h:7: m");
     }
@@ -1777,19 +1569,13 @@ mod tests {
         let e = import_overlay(&src, "x").unwrap_err();
         assert_eq!(e.line, line);
         assert!(e.message.contains("XCHAL_RESET_VECTOR_VADDR"));
-        let src = base(
-            "#define XCHAL_NUM_TIMERS 1\n#define XCHAL_TIMER0_INTERRUPT XTHAL_TIMER_UNCONFIGURED\n",
-        );
+        let src = base("#define XCHAL_NUM_TIMERS 1\n#define XCHAL_TIMER0_INTERRUPT XTHAL_TIMER_UNCONFIGURED\n");
         let e = import_overlay(&src, "x").unwrap_err();
         assert_eq!(e.line, src.lines().count());
         let src = base("#define XCHAL_NUM_TIMERS 2\n#define XCHAL_TIMER0_INTERRUPT 6\n");
         let e = import_overlay(&src, "x").unwrap_err();
         assert_eq!(e.line, 0);
-        assert!(
-            e.message.contains("XCHAL_TIMER1_INTERRUPT"),
-            "{}",
-            e.message
-        );
+        assert!(e.message.contains("XCHAL_TIMER1_INTERRUPT"), "{}", e.message);
     }
 
     #[test]
@@ -1831,26 +1617,11 @@ mod tests {
         );
         let out = import_overlay(&src, "t").unwrap();
         let params = params_of(&out);
-        assert!(
-            params.contains(&"param TIMER_INTERRUPTS = [1, 2];"),
-            "{out}"
-        );
-        assert!(
-            params.contains(&"param INTERRUPT_LEVELS = [1, 1, 3, 4];"),
-            "{out}"
-        );
-        assert!(
-            params.contains(&"param INTERRUPT_TYPES = [level, timer, edge, nmi];"),
-            "{out}"
-        );
-        assert!(
-            params.contains(&"param EXTERNAL_INTERRUPTS = [0, 3];"),
-            "{out}"
-        );
-        assert!(
-            params.contains(&"param INTLEVEL_VECTORS = [0x00001000, 0x00001040, 0x40000020];"),
-            "{out}"
-        );
+        assert!(params.contains(&"param TIMER_INTERRUPTS = [1, 2];"), "{out}");
+        assert!(params.contains(&"param INTERRUPT_LEVELS = [1, 1, 3, 4];"), "{out}");
+        assert!(params.contains(&"param INTERRUPT_TYPES = [level, timer, edge, nmi];"), "{out}");
+        assert!(params.contains(&"param EXTERNAL_INTERRUPTS = [0, 3];"), "{out}");
+        assert!(params.contains(&"param INTLEVEL_VECTORS = [0x00001000, 0x00001040, 0x40000020];"), "{out}");
         assert!(params.contains(&"param NMILEVEL = 4;"), "{out}");
         assert!(params.contains(&"param NMI_VECTOR = 0x40000020;"), "{out}");
     }
@@ -1891,17 +1662,7 @@ mod tests {
         // Later definitions win; base() defined these as 0 first.
         ;
         let out = import_overlay(&src, "t").unwrap();
-        assert_eq!(
-            options_of(&out),
-            [
-                "misc_sr",
-                "conditional_store",
-                "atomctl",
-                "dfp_single_only",
-                "dfp",
-                "icache"
-            ]
-        );
+        assert_eq!(options_of(&out), ["misc_sr", "conditional_store", "atomctl", "dfp_single_only", "dfp", "icache"]);
         assert!(params_of(&out).contains(&"param HW_VERSION = 230000;"));
 
         let src = base("#define XCHAL_HAVE_S32C1I 1\n#define XCHAL_HW_VERSION 221001\n");
@@ -1939,8 +1700,7 @@ mod tests {
                 "region sysrom0 rom 0xfe000000 0x02000000;",
             ]
         );
-        let src =
-            base("#define XCHAL_DATARAM0_VADDR 0xFFFF0000\n#define XCHAL_DATARAM0_SIZE 0x20000\n");
+        let src = base("#define XCHAL_DATARAM0_VADDR 0xFFFF0000\n#define XCHAL_DATARAM0_SIZE 0x20000\n");
         let e = import_overlay(&src, "t").unwrap_err();
         assert_eq!(e.line, src.lines().count());
     }
@@ -1994,10 +1754,7 @@ region instram0 ram 0x40000000 0x00001000;
         assert_eq!(out, expected);
         // Deterministic, and CRLF line ends change nothing.
         assert_eq!(import_overlay(&src, "tiny").unwrap(), out);
-        assert_eq!(
-            import_overlay(&src.replace('\n', "\r\n"), "tiny").unwrap(),
-            out
-        );
+        assert_eq!(import_overlay(&src.replace('\n', "\r\n"), "tiny").unwrap(), out);
     }
 
     #[test]

@@ -43,11 +43,7 @@ impl Disassembler {
         };
         let want = cpu.unwrap_or(default);
         let Some((core, one)) = lookup(want) else {
-            return Err(DisasError::UnknownCpu {
-                cpu: want.to_string(),
-                arch: name,
-                available: variants.join(", "),
-            });
+            return Err(DisasError::UnknownCpu { cpu: want.to_string(), arch: name, available: variants.join(", ") });
         };
         let ctx: &'static [(&'static str, u64)] = match arch {
             Arch::X86_64 => &[("mode", 2)],

@@ -326,11 +326,7 @@ pub fn gen_decoder(v: &Variant) -> Result<TokenStream, String> {
             quote!(((ctx.#id & #m) << #o))
         })
         .collect();
-    let ctx_word = if packs.is_empty() {
-        quote!(0u64)
-    } else {
-        quote!(#(#packs)|*)
-    };
+    let ctx_word = if packs.is_empty() { quote!(0u64) } else { quote!(#(#packs)|*) };
 
     // Prefixes.
     let mut pfx = Vec::new();
@@ -359,12 +355,7 @@ pub fn gen_decoder(v: &Variant) -> Result<TokenStream, String> {
                 binds.push(field_code(tok, f, &id, &quote!(t)));
             }
         }
-        let env = Env {
-            v,
-            operands: &p.operands,
-            via_struct: false,
-            pc_width: None,
-        };
+        let env = Env { v, operands: &p.operands, via_struct: false, pc_width: None };
         let mut assigns = Vec::new();
         for (ci, e) in &p.assigns {
             let c = &v.context[*ci];
@@ -400,12 +391,7 @@ pub fn gen_decoder(v: &Variant) -> Result<TokenStream, String> {
         }
     };
     let empty = std::collections::BTreeMap::new();
-    let env = Env {
-        v,
-        operands: &empty,
-        via_struct: false,
-        pc_width: None,
-    };
+    let env = Env { v, operands: &empty, via_struct: false, pc_width: None };
     let mut derive = Vec::new();
     for c in &v.context {
         if let Some(e) = &c.derived {
@@ -426,7 +412,9 @@ pub fn gen_decoder(v: &Variant) -> Result<TokenStream, String> {
         })
         .collect();
     let insn_enum = if variants.is_empty() {
-        quote!(pub enum Insn {})
+        quote!(
+            pub enum Insn {}
+        )
     } else {
         quote!(pub enum Insn { #(#variants),* })
     };

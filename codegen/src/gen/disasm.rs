@@ -119,7 +119,13 @@ fn display_code(v: &Variant, env: &Env, d: &Display, split: bool) -> Result<Toke
     }
 }
 
-fn display_fn(v: &Variant, fname: &proc_macro2::Ident, sty: TokenStream, ins: &Insn, split: bool) -> Result<TokenStream, String> {
+fn display_fn(
+    v: &Variant,
+    fname: &proc_macro2::Ident,
+    sty: TokenStream,
+    ins: &Insn,
+    split: bool,
+) -> Result<TokenStream, String> {
     let env = Env {
         v,
         operands: &ins.operands,
