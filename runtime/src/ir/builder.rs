@@ -1,0 +1,190 @@
+//! Building IR blocks: values (temporaries, globals, constants), labels and operations.
+//! Generated lowering code and hand-written target support call this; it folds nothing
+//! itself (the optimizer does), except that constants and globals are shared.
+
+use super::*;
+use std::collections::HashMap;
+
+#[derive(Debug, Default)]
+pub struct Builder {
+    pub block: Block,
+    globals: HashMap<(u32, Ty), Val>,
+    consts: HashMap<(u64, Ty), Val>,
+}
+
+impl Builder {
+    pub fn new(pc: u64) -> Self {
+        Builder { block: Block { pc, ..Block::default() }, ..Builder::default() }
+    }
+
+    pub fn finish(self) -> Block {
+        self.block
+    }
+
+    fn val(&mut self, ty: Ty, kind: ValKind) -> Val {
+        self.block.vals.push(ValInfo { ty, kind });
+        Val(self.block.vals.len() as u32 - 1)
+    }
+
+    /// A fresh temporary.
+    pub fn temp(&mut self, ty: Ty) -> Val {
+        self.val(ty, ValKind::Temp)
+    }
+
+    /// A constant (masked to the type).
+    pub fn konst(&mut self, ty: Ty, v: u64) -> Val {
+        let v = v & ty.mask();
+        if let Some(&x) = self.consts.get(&(v, ty)) {
+            return x;
+        }
+        let x = self.val(ty, ValKind::Const(v));
+        self.consts.insert((v, ty), x);
+        x
+    }
+
+    /// The guest register of type `ty` at byte `offset` of the CPU state.
+    pub fn global(&mut self, ty: Ty, offset: u32, name: &str) -> Val {
+        if let Some(&x) = self.globals.get(&(offset, ty)) {
+            return x;
+        }
+        let x = self.val(ty, ValKind::Global { offset, name: name.to_string() });
+        self.globals.insert((offset, ty), x);
+        x
+    }
+
+    pub fn ty(&self, v: Val) -> Ty {
+        self.block.ty(v)
+    }
+
+    pub fn emit(&mut self, op: Op) {
+        self.block.ops.push(op);
+    }
+
+    pub fn new_label(&mut self) -> Label {
+        self.block.labels += 1;
+        Label(self.block.labels - 1)
+    }
+
+    pub fn set_label(&mut self, l: Label) {
+        self.emit(Op::Label(l));
+    }
+
+    pub fn insn_start(&mut self, pc: u64, flags: u32) {
+        self.block.insns += 1;
+        self.emit(Op::InsnStart { pc, flags });
+    }
+
+    pub fn mov(&mut self, dst: Val, src: Val) {
+        self.emit(Op::Mov { dst, src });
+    }
+
+    pub fn bin(&mut self, op: BinOp, a: Val, b: Val) -> Val {
+        let ty = self.ty(a);
+        let dst = self.temp(ty);
+        self.emit(Op::Bin { op, dst, a, b });
+        dst
+    }
+
+    pub fn un(&mut self, op: UnOp, a: Val) -> Val {
+        let ty = self.ty(a);
+        let dst = self.temp(ty);
+        self.emit(Op::Un { op, dst, a });
+        dst
+    }
+
+    /// `a & mask(bits)` when `bits` is below the type's width (keeps values canonical).
+    pub fn trunc(&mut self, a: Val, bits: u32) -> Val {
+        let ty = self.ty(a);
+        if bits >= ty.bits() {
+            return a;
+        }
+        let dst = self.temp(ty);
+        self.emit(Op::Extract { dst, src: a, ofs: 0, len: bits as u8, signed: false });
+        dst
+    }
+
+    /// Extend the low `bits` of `a` into a value of type `ty`.
+    pub fn ext(&mut self, ty: Ty, a: Val, bits: u32, signed: bool) -> Val {
+        let dst = self.temp(ty);
+        self.emit(Op::Ext { dst, src: a, bits: bits as u8, signed });
+        dst
+    }
+
+    pub fn extract(&mut self, a: Val, ofs: u32, len: u32, signed: bool) -> Val {
+        let ty = self.ty(a);
+        let dst = self.temp(ty);
+        self.emit(Op::Extract { dst, src: a, ofs: ofs as u8, len: len as u8, signed });
+        dst
+    }
+
+    pub fn deposit(&mut self, base: Val, val: Val, ofs: u32, len: u32) -> Val {
+        let ty = self.ty(base);
+        let dst = self.temp(ty);
+        self.emit(Op::Deposit { dst, base, val, ofs: ofs as u8, len: len as u8 });
+        dst
+    }
+
+    /// 0 or 1, of type i32.
+    pub fn setcond(&mut self, cond: Cond, a: Val, b: Val) -> Val {
+        let dst = self.temp(Ty::I32);
+        self.emit(Op::Setcond { cond, dst, a, b });
+        dst
+    }
+
+    pub fn movcond(&mut self, cond: Cond, a: Val, b: Val, t: Val, f: Val) -> Val {
+        let ty = self.ty(t);
+        let dst = self.temp(ty);
+        self.emit(Op::Movcond { cond, dst, a, b, t, f });
+        dst
+    }
+
+    pub fn mul2(&mut self, signed: bool, a: Val, b: Val) -> (Val, Val) {
+        let ty = self.ty(a);
+        let lo = self.temp(ty);
+        let hi = self.temp(ty);
+        self.emit(Op::Mul2 { signed, lo, hi, a, b });
+        (lo, hi)
+    }
+
+    pub fn load(&mut self, ty: Ty, addr: Val, mem: MemOp) -> Val {
+        let dst = self.temp(ty);
+        self.emit(Op::Load { dst, addr, mem });
+        dst
+    }
+
+    pub fn store(&mut self, val: Val, addr: Val, mem: MemOp) {
+        self.emit(Op::Store { val, addr, mem });
+    }
+
+    pub fn load_state(&mut self, ty: Ty, base: u32, index: Val, scale: u8) -> Val {
+        let dst = self.temp(ty);
+        self.emit(Op::LoadState { dst, base, index, scale });
+        dst
+    }
+
+    pub fn store_state(&mut self, val: Val, base: u32, index: Val, scale: u8) {
+        self.emit(Op::StoreState { val, base, index, scale });
+    }
+
+    pub fn call(&mut self, helper: u32, name: &'static str, args: Vec<Val>, ret: Option<Ty>, flags: HelperFlags) -> Option<Val> {
+        let ret = ret.map(|t| self.temp(t));
+        self.emit(Op::Call { helper, name, args, ret, flags });
+        ret
+    }
+
+    pub fn raise(&mut self, code: u32, arg: Val) {
+        self.emit(Op::Raise { code, arg });
+    }
+
+    pub fn br(&mut self, l: Label) {
+        self.emit(Op::Br(l));
+    }
+
+    pub fn brcond(&mut self, cond: Cond, a: Val, b: Val, label: Label) {
+        self.emit(Op::Brcond { cond, a, b, label });
+    }
+
+    pub fn exit(&mut self, e: Exit) {
+        self.emit(Op::Exit(e));
+    }
+}
