@@ -3,4 +3,6 @@
 //! A library: boards, the monitor and the command line sit on top of it.
 
 pub mod disas;
+pub mod ir;
 pub mod targets;
+pub mod tb;

@@ -1,0 +1,115 @@
+//! Translation blocks: turning guest code into IR blocks, one instruction at a time, with
+//! the block-ending rules (branches, delay slots, annulled slots, exceptions, page ends).
+//! `sem` lowers spec operations to IR; `LowerCx` carries what an instruction's lowering
+//! tells the translator (a branch, an annulled delay slot, the end of the block).
+
+pub mod sem;
+
+use crate::ir::{Builder, Cond, Ty, Val};
+
+/// A branch an instruction requested.
+#[derive(Debug, Clone, Copy)]
+pub struct Branch {
+    /// 1-bit value: taken or not; `None` when the branch is unconditional.
+    pub taken: Option<Val>,
+    /// Target address value.
+    pub target: Val,
+    /// The target when it is known at translation time.
+    pub static_target: Option<u64>,
+    /// Taken after the next instruction (a delay slot).
+    pub delayed: bool,
+}
+
+/// State shared between the translator and one instruction's lowering.
+#[derive(Debug, Clone)]
+pub struct LowerCx {
+    pub big_endian: bool,
+    /// Width of the guest PC in bits.
+    pub pc_bits: u32,
+    pub branch: Option<Branch>,
+    /// Annul the delay slot: `Some(Some(v))` when 1-bit `v` says so, `Some(None)` always.
+    pub annul: Option<Option<Val>>,
+    /// The instruction ends the block unconditionally (raise, halt, mode change).
+    pub ends_block: bool,
+    taken_tmp: Option<Val>,
+    target_tmp: Option<Val>,
+    annul_tmp: Option<Val>,
+}
+
+impl LowerCx {
+    pub fn new(big_endian: bool, pc_bits: u32) -> Self {
+        LowerCx {
+            big_endian,
+            pc_bits,
+            branch: None,
+            annul: None,
+            ends_block: false,
+            taken_tmp: None,
+            target_tmp: None,
+            annul_tmp: None,
+        }
+    }
+
+    fn pc_ty(&self) -> Ty {
+        Ty::for_width(self.pc_bits)
+    }
+
+    /// Before an instruction that may branch: temporaries start "not taken".
+    pub fn prepare(&mut self, b: &mut Builder) {
+        let taken = b.temp(Ty::I32);
+        let zero = b.konst(Ty::I32, 0);
+        b.mov(taken, zero);
+        let target = b.temp(self.pc_ty());
+        let annul = b.temp(Ty::I32);
+        b.mov(annul, zero);
+        self.taken_tmp = Some(taken);
+        self.target_tmp = Some(target);
+        self.annul_tmp = Some(annul);
+    }
+
+    /// `jump(t)` / `jump_delayed(t)`; `conditional` when under a run-time condition.
+    pub fn jump(&mut self, b: &mut Builder, t: sem::V, static_target: Option<u64>, delayed: bool, conditional: bool) {
+        let tv = sem::fit(b, t, self.pc_bits);
+        let target = match self.target_tmp {
+            Some(tt) => {
+                b.mov(tt, tv);
+                tt
+            }
+            None => tv,
+        };
+        let prev_static = self.branch.and_then(|br| br.static_target);
+        let static_target = if self.branch.is_none() || prev_static == static_target { static_target } else { None };
+        if conditional {
+            let taken = self.taken_tmp.expect("prepare() before a conditional jump");
+            let one = b.konst(Ty::I32, 1);
+            b.mov(taken, one);
+            self.branch = Some(Branch { taken: Some(taken), target, static_target, delayed });
+        } else {
+            self.branch = Some(Branch { taken: None, target, static_target, delayed });
+        }
+    }
+
+    /// `annul_delay_slot()`.
+    pub fn annul(&mut self, b: &mut Builder, conditional: bool) {
+        if conditional {
+            let a = self.annul_tmp.expect("prepare() before a conditional annul");
+            let one = b.konst(Ty::I32, 1);
+            b.mov(a, one);
+            self.annul = Some(Some(a));
+        } else {
+            self.annul = Some(None);
+        }
+    }
+
+    /// `halt()`: the block ends here when the halt is unconditional.
+    pub fn halt(&mut self, _b: &mut Builder, conditional: bool) {
+        if !conditional {
+            self.ends_block = true;
+        }
+    }
+
+    /// The condition under which the branch is taken, if it is conditional.
+    pub fn taken_cond(&self) -> Option<(Cond, Val)> {
+        self.branch.and_then(|br| br.taken.map(|t| (Cond::Ne, t)))
+    }
+}
