@@ -935,6 +935,11 @@ impl Builder<'_> {
             self.errs.extend(errs);
         }
         let origin = self.origin(span);
+        // Keep the operands the instruction uses (tables always: they decide the length).
+        let ops: BTreeMap<String, Operand> = ops
+            .into_iter()
+            .filter(|(n, o)| matches!(o, Operand::Table { .. }) || used.contains(n))
+            .collect();
         Some(Insn {
             name: name.to_string(),
             pattern: pat,
@@ -1009,6 +1014,13 @@ impl Builder<'_> {
                 }
                 if !text.is_empty() {
                     parts.push(DisplayPart::Text(std::mem::take(&mut text)));
+                }
+                if inner.trim() == "#" {
+                    // `{#}`: the rest of the display is a trailing comment.
+                    parts.push(DisplayPart::Comment);
+                    byte_pos += inner.len() + 2;
+                    i = j + 1;
+                    continue;
                 }
                 // Split off a format spec after the last top-level ':' not inside [].
                 let (expr_text, fmt_text) = split_fmt(&inner);

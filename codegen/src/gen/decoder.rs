@@ -188,7 +188,6 @@ pub fn matcher(v: &Variant, fname: &proc_macro2::Ident, sname: TokenStream, ins:
         body.push(quote!(p = #start + #len;));
     }
     Ok(quote! {
-        #[allow(unused_variables, unused_mut, clippy::identity_op, clippy::unnecessary_cast)]
         #[inline]
         fn #fname<const BE: bool>(b: &[u8], pos: usize, ctx: &Context) -> Option<(#sname, usize)> {
             let mut p = pos;
@@ -338,8 +337,15 @@ pub fn gen_decoder(v: &Variant) -> Result<TokenStream, String> {
         let mut conds = Vec::new();
         for fc in &seg.constraints {
             let f = &tok.fields[fc.field];
-            let (m, val) = f.encode(tok.is_be(v.default_be), fc.value);
-            let (m, val) = (lit(m), lit(val));
+            // The byte order is known only at run time (`BE` below) unless the token fixes it.
+            let (ml, vl) = f.encode(tok.is_be(false), fc.value);
+            let (mb, vb) = f.encode(tok.is_be(true), fc.value);
+            let (m, val) = if (ml, vl) == (mb, vb) {
+                (lit(ml), lit(vl))
+            } else {
+                let (ml, vl, mb, vb) = (lit(ml), lit(vl), lit(mb), lit(vb));
+                (quote!((if BE { #mb } else { #ml })), quote!((if BE { #vb } else { #vl })))
+            };
             conds.push(if fc.equal { quote!((t & #m) == #val) } else { quote!((t & #m) != #val) });
         }
         for &(ci, eq, val) in &p.pattern.ctx {
@@ -459,6 +465,9 @@ pub fn gen_decoder(v: &Variant) -> Result<TokenStream, String> {
         pub fn decode(b: &[u8], big_endian: bool, ctx: &Context) -> Option<Decoded> {
             let mut ctx = *ctx;
             let mut pos = 0usize;
+            // Prefix tokens without a fixed byte order follow the caller's.
+            #[allow(non_snake_case)]
+            let BE: bool = big_endian;
             #prefix_loop
             #(#derive)*
             let (insn, n) = if big_endian { tree::<true>(b, pos, &ctx)? } else { tree::<false>(b, pos, &ctx)? };

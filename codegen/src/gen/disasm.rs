@@ -14,7 +14,7 @@ fn value_code(v: &Variant, env: &Env, expr: &crate::ast::Expr, fmt: &Fmt) -> Res
             let fnm = format_ident!("disp_tab_{}", v.tables[*t].name.to_lowercase());
             let crate::ast::Expr::Name(n) = expr else { return Err("table display".into()) };
             let id = format_ident!("f_{}", n.name);
-            quote!(#fnm(&f.#id, pc, npc, ctx, out, sym);)
+            quote!(#fnm(&f.#id, pc, npc, ctx, out, tail, sym);)
         }
         Fmt::RegName(rf) | Fmt::Names(rf) if matches!(expr, crate::ast::Expr::Index(..)) => {
             let crate::ast::Expr::Index(_, idx, _) = expr else { unreachable!() };
@@ -62,13 +62,25 @@ fn names_code(v: &Variant, table: &str, idx: TokenStream) -> TokenStream {
     quote!(match #idx { #(#arms,)* other => { let _ = write!(out, "{}", other); } })
 }
 
-/// Code writing one display; `split` separates the mnemonic from the operands.
+/// Code writing one display; `split` separates the mnemonic from the operands. Parts after
+/// `{#}` go to `tail`, which the caller appends at the end of the line.
 fn display_code(v: &Variant, env: &Env, d: &Display, split: bool) -> Result<TokenStream, String> {
     let mut mnem = Vec::new();
     let mut ops = Vec::new();
+    let mut comment = Vec::new();
+    let mut in_comment = false;
     let mut in_ops = !split;
     for part in &d.parts {
+        if in_comment {
+            match part {
+                DisplayPart::Text(t) => comment.push(quote!(out.push_str(#t);)),
+                DisplayPart::Value { expr, fmt } => comment.push(value_code(v, env, expr, fmt)?),
+                DisplayPart::Comment => {}
+            }
+            continue;
+        }
         match part {
+            DisplayPart::Comment => in_comment = true,
             DisplayPart::Text(t) => {
                 if !in_ops {
                     if let Some(i) = t.find(' ') {
@@ -98,8 +110,19 @@ fn display_code(v: &Variant, env: &Env, d: &Display, split: bool) -> Result<Toke
             }
         }
     }
+    // The comment writes to `tail` (named `out` inside); a table displayed there gets a
+    // scratch tail of its own.
+    let comment = if comment.is_empty() {
+        quote!()
+    } else {
+        quote!({
+            let out: &mut String = &mut *tail;
+            let tail: &mut String = &mut String::new();
+            #(#comment)*
+        })
+    };
     if !split {
-        return Ok(quote!(#(#ops)*));
+        return Ok(quote!(#(#ops)* #comment));
     }
     let sep = match v.syntax.mnemonic_pad {
         Some(n) => {
@@ -113,9 +136,9 @@ fn display_code(v: &Variant, env: &Env, d: &Display, split: bool) -> Result<Toke
         None => quote!(out.push('\t');),
     };
     if ops.is_empty() {
-        Ok(quote!(#(#mnem)*))
+        Ok(quote!(#(#mnem)* #comment))
     } else {
-        Ok(quote!(#(#mnem)* #sep #(#ops)*))
+        Ok(quote!(#(#mnem)* #sep #(#ops)* #comment))
     }
 }
 
@@ -148,8 +171,7 @@ fn display_fn(
         }
     }
     Ok(quote! {
-        #[allow(unused_variables, unused_braces, unreachable_code, clippy::identity_op, clippy::unnecessary_cast, clippy::needless_return)]
-        fn #fname(f: &#sty, pc: u64, npc: u64, ctx: &Context, out: &mut String, sym: Sym) {
+        fn #fname(f: &#sty, pc: u64, npc: u64, ctx: &Context, out: &mut String, tail: &mut String, sym: Sym) {
             let start = out.len();
             #(#branches)*
         }
@@ -163,7 +185,7 @@ pub fn gen_disasm(v: &Variant) -> Result<TokenStream, String> {
         let s = insn_struct(ins);
         let fname = format_ident!("disp_{}", ins.name.replace('.', "_").to_lowercase());
         fns.push(display_fn(v, &fname, quote!(f::#s), ins, true)?);
-        arms.push(quote!(Insn::#s(x) => #fname(x, pc, npc, &d.ctx, out, sym)));
+        arms.push(quote!(Insn::#s(x) => #fname(x, pc, npc, &d.ctx, out, &mut tail, sym)));
     }
     for t in &v.tables {
         let ty = table_type(t);
@@ -173,11 +195,11 @@ pub fn gen_disasm(v: &Variant) -> Result<TokenStream, String> {
             let fname = format_ident!("disp_{}_{}", t.name.to_lowercase(), i);
             fns.push(display_fn(v, &fname, quote!(f::#s), a, false)?);
             let an = format_ident!("A{}", i);
-            tarms.push(quote!(#ty::#an(x) => #fname(x, pc, npc, ctx, out, sym)));
+            tarms.push(quote!(#ty::#an(x) => #fname(x, pc, npc, ctx, out, tail, sym)));
         }
         let fnm = format_ident!("disp_tab_{}", t.name.to_lowercase());
         fns.push(quote! {
-            fn #fnm(t: &#ty, pc: u64, npc: u64, ctx: &Context, out: &mut String, sym: Sym) {
+            fn #fnm(t: &#ty, pc: u64, npc: u64, ctx: &Context, out: &mut String, tail: &mut String, sym: Sym) {
                 match t { #(#tarms,)* }
             }
         });
@@ -191,7 +213,10 @@ pub fn gen_disasm(v: &Variant) -> Result<TokenStream, String> {
         #[allow(unreachable_code, unused_variables)]
         pub fn disasm(d: &Decoded, pc: u64, out: &mut String, sym: Sym) {
             let npc = pc.wrapping_add(d.len as u64);
+            // Trailing comments (`{#}` in a display) are collected here, then appended.
+            let mut tail = String::new();
             match &d.insn { #(#arms,)* }
+            out.push_str(&tail);
         }
         /// Decode and disassemble one instruction; `ctx` sets decoder context variables by
         /// name (for example the x86 `mode`). Returns the length and the text.

@@ -4,6 +4,7 @@
 pub mod decoder;
 pub mod disasm;
 pub mod expr;
+pub mod lower;
 pub mod state;
 
 use crate::model::Variant;
@@ -65,12 +66,15 @@ pub fn gen_variant(v: &Variant) -> Result<TokenStream, String> {
     let state = state::gen_state(v);
     let dec = decoder::gen_decoder(v)?;
     let dis = disasm::gen_disasm(v)?;
+    let low = lower::gen_lower(v)?;
     let m = format_ident!("{}", v.name);
     let doc = format!("Core `{}` of architecture `{}`.", v.name, v.isa);
     Ok(quote! {
         #[doc = #doc]
         #[allow(clippy::all, non_camel_case_types, non_snake_case, unused_parens)]
         pub mod #m {
+            #![allow(unused_variables, unused_braces, unused_mut, unused_parens, unreachable_code, dead_code)]
+            #![allow(clippy::identity_op, clippy::unnecessary_cast, clippy::needless_return, clippy::match_single_binding)]
             #[allow(unused_imports)]
             use super::rt::*;
             #[allow(unused_imports)]
@@ -78,6 +82,7 @@ pub fn gen_variant(v: &Variant) -> Result<TokenStream, String> {
             #state
             #dec
             #dis
+            #low
         }
     })
 }

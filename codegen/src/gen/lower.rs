@@ -1,0 +1,870 @@
+//! Generated lowering: one `lower_<insn>` per instruction with semantics, emitting IR through
+//! the runtime's `ir::Builder` and `tb::sem`. Parts of the semantics that depend only on
+//! encoding fields, `pc` and parameters are computed in Rust at translation time (static);
+//! the rest becomes IR (dynamic). Also the `Helpers` trait for helpers a spec declares, so a
+//! missing implementation is a compile error.
+
+use super::decoder::insn_struct;
+use super::expr::{const_eval, lit, Env};
+use super::state::rust_uint;
+use crate::ast::{BinOp, Block, Expr, Stmt, UnOp};
+use crate::model::*;
+use proc_macro2::{Ident, TokenStream};
+use quote::{format_ident, quote};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Lowering state for one instruction.
+struct Lx<'a> {
+    v: &'a Variant,
+    ins: &'a Insn,
+    /// Scopes of locals: name -> (rust ident, width, static?).
+    scopes: Vec<BTreeMap<String, (Ident, u32, bool)>>,
+    assigned: BTreeSet<String>,
+    counter: u32,
+    /// Inside a run-time `if`: jumps, annuls and raises are conditional.
+    dyn_depth: u32,
+}
+
+type R<T> = Result<T, String>;
+
+fn collect_assigned(b: &Block, out: &mut BTreeSet<String>) {
+    for s in &b.stmts {
+        match s {
+            Stmt::Assign { target, .. } if target.index.is_none() && target.field.is_none() => {
+                out.insert(target.name.name.clone());
+            }
+            Stmt::If { then, els, .. } => {
+                collect_assigned(then, out);
+                if let Some(e) = els {
+                    collect_assigned(e, out);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+fn has_call(b: &Block, names: &[&str]) -> bool {
+    fn in_expr(e: &Expr, names: &[&str]) -> bool {
+        match e {
+            Expr::Call(n, args, _) => names.contains(&n.name.as_str()) || args.iter().any(|a| in_expr(a, names)),
+            _ => false,
+        }
+    }
+    b.stmts.iter().any(|s| match s {
+        Stmt::Expr(e) => in_expr(e, names),
+        Stmt::If { then, els, .. } => has_call(then, names) || els.as_ref().is_some_and(|e| has_call(e, names)),
+        _ => false,
+    })
+}
+
+fn elem_size(width: u32) -> u32 {
+    match width {
+        0..=8 => 1,
+        9..=16 => 2,
+        17..=32 => 4,
+        _ => 8,
+    }
+}
+
+fn ty_of(w: u32) -> TokenStream {
+    if w <= 32 {
+        quote!(Ty::I32)
+    } else {
+        quote!(Ty::I64)
+    }
+}
+
+fn reg_global(r: &Reg) -> TokenStream {
+    let f = format_ident!("reg_{}", r.name);
+    quote!(#f(b))
+}
+
+fn helper_flags(h: &Helper) -> TokenStream {
+    let has = |f: &str| h.flags.iter().any(|x| x == f);
+    let (p, r, w, x) = (has("pure"), has("reads"), has("writes"), has("raises"));
+    quote!(HelperFlags { pure: #p, reads_state: #r, writes_state: #w, may_raise: #x })
+}
+
+impl<'a> Lx<'a> {
+    fn local(&self, n: &str) -> Option<&(Ident, u32, bool)> {
+        self.scopes.iter().rev().find_map(|s| s.get(n))
+    }
+
+    fn fresh(&mut self, base: &str) -> Ident {
+        self.counter += 1;
+        format_ident!("{}{}", base, self.counter)
+    }
+
+    fn pc_bits(&self) -> u32 {
+        self.v.regs.iter().find(|r| r.name == "pc").map(|r| r.width).unwrap_or(64)
+    }
+
+    fn env(&self) -> Env<'a> {
+        Env { v: self.v, operands: &self.ins.operands, via_struct: true, pc_width: Some(self.pc_bits()) }
+    }
+
+    /// Whether `e` can be computed at translation time.
+    fn is_static(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Int(..) | Expr::Bool(..) => true,
+            Expr::Name(i) => {
+                if let Some((_, _, st)) = self.local(&i.name) {
+                    return *st;
+                }
+                self.ins.operands.get(&i.name).is_some_and(|o| matches!(o, Operand::Field { .. }))
+                    || i.name == "pc"
+                    || self.v.ctx_index(&i.name).is_some()
+                    || matches!(self.v.params.get(&i.name), Some(ParamValue::Int(_)) | Some(ParamValue::Bool(_)))
+            }
+            Expr::Unary(_, a, _) => self.is_static(a),
+            Expr::Binary(_, a, b, _) => self.is_static(a) && self.is_static(b),
+            Expr::Ternary(c, a, b, _) => self.is_static(c) && self.is_static(a) && self.is_static(b),
+            Expr::Slice(a, _, _, _) => self.is_static(a),
+            Expr::Index(a, i, _) => {
+                if let Expr::Name(n) = &**a {
+                    if self.v.regfiles.iter().any(|r| r.name == n.name) {
+                        return false;
+                    }
+                }
+                self.is_static(a) && self.is_static(i)
+            }
+            Expr::Call(n, args, _) => matches!(n.name.as_str(), "sext" | "zext") && self.is_static(&args[0]),
+            Expr::Field(..) => false,
+        }
+    }
+
+    fn has_static_local(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Name(i) => matches!(self.local(&i.name), Some((_, _, true))),
+            Expr::Unary(_, a, _) | Expr::Slice(a, _, _, _) | Expr::Field(a, _, _) => self.has_static_local(a),
+            Expr::Binary(_, a, b, _) | Expr::Index(a, b, _) => self.has_static_local(a) || self.has_static_local(b),
+            Expr::Ternary(c, a, b, _) => {
+                self.has_static_local(c) || self.has_static_local(a) || self.has_static_local(b)
+            }
+            Expr::Call(_, args, _) => args.iter().any(|a| self.has_static_local(a)),
+            _ => false,
+        }
+    }
+
+    /// Rust `u64` code for a static expression, and its width when known.
+    fn st(&self, e: &Expr, want: Option<u32>) -> R<(TokenStream, Option<u32>)> {
+        if let Expr::Name(i) = e {
+            if let Some((id, w, true)) = self.local(&i.name) {
+                return Ok((quote!(#id), Some(*w)));
+            }
+        }
+        if !self.has_static_local(e) {
+            let (code, w) = self.env().gen(e, want)?;
+            // Context variables come from the decoded instruction.
+            if code.to_string().contains("ctx") {
+                return Ok((quote!({ let ctx = &d.ctx; #code }), w));
+            }
+            return Ok((code, w));
+        }
+        match e {
+            Expr::Unary(op, a, _) => {
+                let (x, w) = self.st(a, want)?;
+                let w = w.or(want).unwrap_or(64);
+                let m = lit(ones(w));
+                Ok(match op {
+                    UnOp::Neg => (quote!((#x.wrapping_neg() & #m)), Some(w)),
+                    UnOp::Not => (quote!((!#x & #m)), Some(w)),
+                    UnOp::LNot => (quote!(((#x == 0) as u64)), Some(1)),
+                })
+            }
+            Expr::Binary(op, a, b, _) => {
+                let (x, wa) = self.st(a, None)?;
+                let (y, wb) = self.st(b, None)?;
+                static_bin(*op, x, y, wa.or(wb).or(want), wb)
+            }
+            Expr::Ternary(c, a, b, _) => {
+                let (cc, _) = self.st(c, Some(1))?;
+                let (x, wa) = self.st(a, want)?;
+                let (y, wb) = self.st(b, want)?;
+                Ok((quote!((if #cc != 0 { #x } else { #y })), wa.or(wb)))
+            }
+            Expr::Slice(a, hi, lo, _) => {
+                let (x, _) = self.st(a, None)?;
+                let h = const_eval(self.v, hi).ok_or("slice bound")? as u32;
+                let l = const_eval(self.v, lo).ok_or("slice bound")? as u32;
+                let m = lit(ones(h - l + 1));
+                let ll = lit(l as u64);
+                Ok((quote!(((#x >> #ll) & #m)), Some(h - l + 1)))
+            }
+            Expr::Call(n, args, _) => {
+                let (x, wx) = self.st(&args[0], None)?;
+                let w = const_eval(self.v, &args[1]).ok_or("width")? as u32;
+                let m = lit(ones(w));
+                if n.name == "sext" {
+                    let wl = lit(wx.unwrap_or(64) as u64);
+                    Ok((quote!(((sx(#x, #wl as u32) as u64) & #m)), Some(w)))
+                } else {
+                    Ok((x, Some(w)))
+                }
+            }
+            _ => Err(format!("unsupported translation-time expression in `{}`", self.ins.name)),
+        }
+    }
+
+    fn width_hint(&self, e: &Expr) -> Option<u32> {
+        match e {
+            Expr::Int(..) => None,
+            Expr::Bool(..) => Some(1),
+            Expr::Name(i) => {
+                if let Some((_, w, _)) = self.local(&i.name) {
+                    return Some(*w);
+                }
+                if let Some(op) = self.ins.operands.get(&i.name) {
+                    return crate::check::operand_width(self.v, op);
+                }
+                if i.name == "pc" {
+                    return Some(self.pc_bits());
+                }
+                if let Some(r) = self.v.regs.iter().find(|r| r.name == i.name) {
+                    return Some(r.width);
+                }
+                self.v.context.iter().find(|c| c.name == i.name).map(|c| c.width)
+            }
+            Expr::Index(a, _, _) => {
+                if let Expr::Name(n) = &**a {
+                    if let Some(rf) = self.v.regfiles.iter().find(|r| r.name == n.name) {
+                        return Some(rf.width);
+                    }
+                }
+                Some(1)
+            }
+            Expr::Slice(_, h, l, _) => {
+                let h = const_eval(self.v, h)? as u32;
+                let l = const_eval(self.v, l)? as u32;
+                Some(h - l + 1)
+            }
+            Expr::Field(r, f, _) => {
+                let Expr::Name(n) = &**r else { return None };
+                let reg = self.v.regs.iter().find(|x| x.name == n.name)?;
+                reg.fields.iter().find(|(x, _, _)| *x == f.name).map(|(_, h, l)| h - l + 1)
+            }
+            Expr::Unary(UnOp::LNot, _, _) => Some(1),
+            Expr::Unary(_, a, _) => self.width_hint(a),
+            Expr::Binary(op, a, b, _) => match op {
+                BinOp::Eq
+                | BinOp::Ne
+                | BinOp::Lt
+                | BinOp::Le
+                | BinOp::Gt
+                | BinOp::Ge
+                | BinOp::Slt
+                | BinOp::Sle
+                | BinOp::Sgt
+                | BinOp::Sge
+                | BinOp::LAnd
+                | BinOp::LOr => Some(1),
+                BinOp::Concat => Some(self.width_hint(a)? + self.width_hint(b)?),
+                BinOp::Shl | BinOp::Shr | BinOp::Sar => self.width_hint(a),
+                _ => self.width_hint(a).or_else(|| self.width_hint(b)),
+            },
+            Expr::Ternary(_, a, b, _) => self.width_hint(a).or_else(|| self.width_hint(b)),
+            Expr::Call(n, args, _) => match n.name.as_str() {
+                "sext" | "zext" => const_eval(self.v, &args[1]).map(|x| x as u32),
+                "load" => const_eval(self.v, &args[0]).map(|x| x as u32),
+                "add_overflow" | "sub_overflow" | "carry" | "borrow" => Some(1),
+                "mulu_wide" | "muls_wide" => {
+                    Some(2 * self.width_hint(&args[0]).or_else(|| self.width_hint(&args[1]))?)
+                }
+                "clz" | "clo" | "ctz" | "popcount" | "bswap" | "bitrev" | "rotl" | "rotr" => {
+                    self.width_hint(&args[0])
+                }
+                "udiv" | "sdiv" | "urem" | "srem" | "umin" | "umax" | "smin" | "smax" => {
+                    self.width_hint(&args[0]).or_else(|| self.width_hint(&args[1]))
+                }
+                other => self.v.helpers.iter().find(|h| h.name == other).and_then(|h| h.ret),
+            },
+        }
+    }
+
+    /// Rust code producing a `sem::V` (IR value and width) for `e`.
+    fn dy(&mut self, e: &Expr, want: Option<u32>) -> R<(TokenStream, u32)> {
+        if self.is_static(e) {
+            let (code, w) = self.st(e, want)?;
+            let w = w.or(want).ok_or_else(|| format!("cannot tell the width of a constant in `{}`", self.ins.name))?;
+            return Ok((quote!(sem::konst(b, #code, #w)), w));
+        }
+        Ok(match e {
+            Expr::Name(i) => {
+                if let Some((id, w, _)) = self.local(&i.name).cloned() {
+                    (quote!(#id), w)
+                } else if let Some(r) = self.v.regs.iter().find(|r| r.name == i.name) {
+                    (reg_global(r), r.width)
+                } else {
+                    return Err(format!("`{}` cannot be read in semantics", i.name));
+                }
+            }
+            Expr::Index(base, idx, _) => {
+                if let Expr::Name(n) = &**base {
+                    if let Some(rf) = self.v.regfiles.iter().find(|r| r.name == n.name) {
+                        let w = rf.width;
+                        if self.is_static(idx) {
+                            let (i, _) = self.st(idx, Some(32))?;
+                            let f = format_ident!("rd_{}", rf.name);
+                            return Ok((quote!(#f(b, #i)), w));
+                        }
+                        let (i, _) = self.dy(idx, None)?;
+                        let f = format_ident!("rdx_{}", rf.name);
+                        return Ok((quote!({ let i = #i; #f(b, i) }), w));
+                    }
+                }
+                let (x, wx) = self.dy(base, None)?;
+                if self.is_static(idx) {
+                    let (i, _) = self.st(idx, Some(wx))?;
+                    return Ok((quote!({ let x = #x; let i = (#i) as u32; sem::slice(b, x, i, i) }), 1));
+                }
+                let (i, _) = self.dy(idx, Some(wx))?;
+                (quote!({ let x = #x; let i = #i; sem::bit(b, x, i) }), 1)
+            }
+            Expr::Slice(a, hi, lo, _) => {
+                let h = const_eval(self.v, hi).ok_or("slice bound")? as u32;
+                let l = const_eval(self.v, lo).ok_or("slice bound")? as u32;
+                let (x, _) = self.dy(a, None)?;
+                (quote!({ let x = #x; sem::slice(b, x, #h, #l) }), h - l + 1)
+            }
+            Expr::Field(r, f, _) => {
+                let Expr::Name(n) = &**r else { return Err("register field".into()) };
+                let reg = self.v.regs.iter().find(|x| x.name == n.name).ok_or("register")?;
+                let (_, hi, lo) = reg.fields.iter().find(|(x, _, _)| *x == f.name).ok_or("field")?.clone();
+                let g = reg_global(reg);
+                (quote!({ let r = #g; sem::field(b, r, #hi, #lo) }), hi - lo + 1)
+            }
+            Expr::Unary(op, a, _) => {
+                let (x, w) = self.dy(a, want)?;
+                match op {
+                    UnOp::Neg => (quote!({ let x = #x; sem::neg(b, x) }), w),
+                    UnOp::Not | UnOp::LNot => (quote!({ let x = #x; sem::not(b, x) }), w),
+                }
+            }
+            Expr::Binary(op, a, c, _) => self.binary(*op, a, c, want)?,
+            Expr::Ternary(c, a, x, _) => {
+                let w = self.width_hint(a).or_else(|| self.width_hint(x)).or(want);
+                if self.is_static(c) {
+                    let (cc, _) = self.st(c, Some(1))?;
+                    let (t, w1) = self.dy(a, w)?;
+                    let (f, _) = self.dy(x, Some(w1))?;
+                    (quote!(if #cc != 0 { #t } else { #f }), w1)
+                } else {
+                    let (cc, _) = self.dy(c, Some(1))?;
+                    let (t, w1) = self.dy(a, w)?;
+                    let (f, _) = self.dy(x, Some(w1))?;
+                    (quote!({ let c = #cc; let t = #t; let f = #f; sem::select(b, c, t, f) }), w1)
+                }
+            }
+            Expr::Call(n, args, _) => self.call(&n.name, args)?,
+            Expr::Int(..) | Expr::Bool(..) => unreachable!("literals are static"),
+        })
+    }
+
+    fn binary(&mut self, op: BinOp, a: &Expr, c: &Expr, want: Option<u32>) -> R<(TokenStream, u32)> {
+        use BinOp::*;
+        Ok(match op {
+            Shl | Shr | Sar => {
+                let (x, w) = self.dy(a, want)?;
+                let (y, _) = self.dy(c, Some(w.max(8)))?;
+                let f = match op {
+                    Shl => quote!(sem::shl),
+                    Shr => quote!(sem::shr),
+                    _ => quote!(sem::sar),
+                };
+                (quote!({ let x = #x; let y = #y; #f(b, x, y) }), w)
+            }
+            Concat => {
+                let (x, wa) = self.dy(a, None)?;
+                let (y, wb) = self.dy(c, None)?;
+                (quote!({ let x = #x; let y = #y; sem::concat(b, x, y) }), wa + wb)
+            }
+            LAnd | LOr => {
+                let (x, _) = self.dy(a, Some(1))?;
+                let (y, _) = self.dy(c, Some(1))?;
+                let f = if op == LAnd { quote!(sem::and) } else { quote!(sem::or) };
+                (quote!({ let x = #x; let y = #y; #f(b, x, y) }), 1)
+            }
+            _ => {
+                let w = self.width_hint(a).or_else(|| self.width_hint(c)).or(want);
+                let (x, w1) = self.dy(a, w)?;
+                let (y, _) = self.dy(c, Some(w1))?;
+                let (f, rw) = match op {
+                    Add => (quote!(sem::add(b, x, y)), w1),
+                    Sub => (quote!(sem::sub(b, x, y)), w1),
+                    Mul => (quote!(sem::mul(b, x, y)), w1),
+                    And => (quote!(sem::and(b, x, y)), w1),
+                    Or => (quote!(sem::or(b, x, y)), w1),
+                    Xor => (quote!(sem::xor(b, x, y)), w1),
+                    Eq => (quote!(sem::cmp(b, Cond::Eq, x, y)), 1),
+                    Ne => (quote!(sem::cmp(b, Cond::Ne, x, y)), 1),
+                    Lt => (quote!(sem::cmp(b, Cond::Ltu, x, y)), 1),
+                    Le => (quote!(sem::cmp(b, Cond::Leu, x, y)), 1),
+                    Gt => (quote!(sem::cmp(b, Cond::Gtu, x, y)), 1),
+                    Ge => (quote!(sem::cmp(b, Cond::Geu, x, y)), 1),
+                    Slt => (quote!(sem::cmp(b, Cond::Lt, x, y)), 1),
+                    Sle => (quote!(sem::cmp(b, Cond::Le, x, y)), 1),
+                    Sgt => (quote!(sem::cmp(b, Cond::Gt, x, y)), 1),
+                    Sge => (quote!(sem::cmp(b, Cond::Ge, x, y)), 1),
+                    _ => unreachable!("handled above"),
+                };
+                (quote!({ let x = #x; let y = #y; #f }), rw)
+            }
+        })
+    }
+
+    /// Two operands of a common width (the first operand's, or a hint).
+    fn pair(&mut self, a: &Expr, c: &Expr) -> R<(TokenStream, TokenStream, u32)> {
+        let w = self.width_hint(a).or_else(|| self.width_hint(c));
+        let (x, w1) = self.dy(a, w)?;
+        let (y, _) = self.dy(c, Some(w1))?;
+        Ok((x, y, w1))
+    }
+
+    fn call(&mut self, name: &str, args: &[Expr]) -> R<(TokenStream, u32)> {
+        Ok(match name {
+            "sext" | "zext" => {
+                let w = const_eval(self.v, &args[1]).ok_or("width")? as u32;
+                let (x, _) = self.dy(&args[0], None)?;
+                let f = if name == "sext" { quote!(sem::sext) } else { quote!(sem::zext) };
+                (quote!({ let x = #x; #f(b, x, #w) }), w)
+            }
+            "load" => {
+                let w = const_eval(self.v, &args[0]).ok_or("load size")? as u32;
+                let (a, _) = self.dy(&args[1], Some(self.pc_bits()))?;
+                (quote!({ let a = #a; sem::load(b, #w, a, cx.big_endian) }), w)
+            }
+            "add_overflow" | "sub_overflow" | "carry" | "borrow" => {
+                let (x, y, _) = self.pair(&args[0], &args[1])?;
+                let f = format_ident!("{}", name);
+                (quote!({ let x = #x; let y = #y; sem::#f(b, x, y) }), 1)
+            }
+            "clz" | "clo" | "ctz" | "popcount" | "bswap" | "bitrev" => {
+                let (x, w) = self.dy(&args[0], None)?;
+                let f = format_ident!("{}", name);
+                (quote!({ let x = #x; sem::#f(b, x) }), w)
+            }
+            "rotl" | "rotr" => {
+                let (x, w) = self.dy(&args[0], None)?;
+                let (y, _) = self.dy(&args[1], Some(w.max(8)))?;
+                let f = format_ident!("{}", name);
+                (quote!({ let x = #x; let y = #y; sem::#f(b, x, y) }), w)
+            }
+            "mulu_wide" | "muls_wide" => {
+                let (x, y, w) = self.pair(&args[0], &args[1])?;
+                let signed = name == "muls_wide";
+                (quote!({ let x = #x; let y = #y; sem::mul_wide(b, x, y, #signed) }), 2 * w)
+            }
+            "udiv" | "sdiv" | "urem" | "srem" => {
+                let (x, y, w) = self.pair(&args[0], &args[1])?;
+                let op = match name {
+                    "udiv" => quote!(BinOp::Divu),
+                    "sdiv" => quote!(BinOp::Divs),
+                    "urem" => quote!(BinOp::Remu),
+                    _ => quote!(BinOp::Rems),
+                };
+                (quote!({ let x = #x; let y = #y; sem::div(b, #op, x, y) }), w)
+            }
+            "umin" | "umax" | "smin" | "smax" => {
+                let (x, y, w) = self.pair(&args[0], &args[1])?;
+                let cond = match name {
+                    "umin" => quote!(Cond::Ltu),
+                    "umax" => quote!(Cond::Gtu),
+                    "smin" => quote!(Cond::Lt),
+                    _ => quote!(Cond::Gt),
+                };
+                (quote!({ let x = #x; let y = #y; sem::minmax(b, #cond, x, y) }), w)
+            }
+            other => {
+                let (idx, h) = self
+                    .v
+                    .helpers
+                    .iter()
+                    .enumerate()
+                    .find(|(_, h)| h.name == other)
+                    .ok_or_else(|| format!("unknown function `{other}`"))?;
+                let h = h.clone();
+                let mut argc = Vec::new();
+                for (a, (_, w)) in args.iter().zip(&h.params) {
+                    let (x, _) = self.dy(a, Some(*w))?;
+                    argc.push(quote!({ let x = #x; sem::fit(b, x, 64) }));
+                }
+                let idx = idx as u32;
+                let flags = helper_flags(&h);
+                let ret = match h.ret {
+                    Some(w) => {
+                        let ty = ty_of(w);
+                        quote!(Some(#ty))
+                    }
+                    None => quote!(None),
+                };
+                let rw = h.ret.unwrap_or(1);
+                let call = quote!(b.call(#idx, #other, vec![#(#argc),*], #ret, #flags));
+                if h.ret.is_some() {
+                    (quote!({ let r = #call.expect("helper result"); (r, #rw) }), rw)
+                } else {
+                    (quote!({ #call; sem::konst(b, 0, 1) }), 1)
+                }
+            }
+        })
+    }
+
+    fn block(&mut self, blk: &Block) -> R<TokenStream> {
+        self.scopes.push(BTreeMap::new());
+        let mut out = Vec::new();
+        for s in &blk.stmts {
+            out.push(self.stmt(s)?);
+        }
+        self.scopes.pop();
+        Ok(quote!(#(#out)*))
+    }
+
+    fn stmt(&mut self, s: &Stmt) -> R<TokenStream> {
+        Ok(match s {
+            Stmt::Let { name, width, value, .. } => {
+                let id = self.fresh(&format!("l_{}_", name.name));
+                let assigned = self.assigned.contains(&name.name);
+                if self.is_static(value) && !assigned {
+                    let (code, w) = self.st(value, *width)?;
+                    let w = width.or(w).unwrap_or(64);
+                    self.scopes.last_mut().expect("scope").insert(name.name.clone(), (id.clone(), w, true));
+                    quote!(let #id: u64 = #code;)
+                } else {
+                    let (code, w) = self.dy(value, *width)?;
+                    let w = width.unwrap_or(w);
+                    self.scopes.last_mut().expect("scope").insert(name.name.clone(), (id.clone(), w, false));
+                    if assigned {
+                        let ty = ty_of(w);
+                        quote!(let #id: sem::V = { let v = #code; let t = b.temp(#ty); let v = sem::fit(b, v, #w); b.mov(t, v); (t, #w) };)
+                    } else {
+                        quote!(let #id: sem::V = #code;)
+                    }
+                }
+            }
+            Stmt::Assign { target, value, .. } => self.assign(target, value)?,
+            Stmt::If { cond, then, els, .. } => {
+                if self.is_static(cond) {
+                    let (c, _) = self.st(cond, Some(1))?;
+                    let t = self.block(then)?;
+                    let e = match els {
+                        Some(e) => self.block(e)?,
+                        None => quote!(),
+                    };
+                    quote!(if #c != 0 { #t } else { #e })
+                } else {
+                    let (c, _) = self.dy(cond, Some(1))?;
+                    self.dyn_depth += 1;
+                    let t = self.block(then)?;
+                    let e = match els {
+                        Some(e) => Some(self.block(e)?),
+                        None => None,
+                    };
+                    self.dyn_depth -= 1;
+                    match e {
+                        None => quote!({
+                            let c = #c;
+                            let l_end = b.new_label();
+                            let z = b.konst(b.ty(c.0), 0);
+                            b.brcond(Cond::Eq, c.0, z, l_end);
+                            #t
+                            b.set_label(l_end);
+                        }),
+                        Some(e) => quote!({
+                            let c = #c;
+                            let l_else = b.new_label();
+                            let l_end = b.new_label();
+                            let z = b.konst(b.ty(c.0), 0);
+                            b.brcond(Cond::Eq, c.0, z, l_else);
+                            #t
+                            b.br(l_end);
+                            b.set_label(l_else);
+                            #e
+                            b.set_label(l_end);
+                        }),
+                    }
+                }
+            }
+            Stmt::Expr(Expr::Call(n, args, _)) => self.stmt_call(&n.name, args)?,
+            Stmt::Expr(_) => return Err("expression statement".into()),
+        })
+    }
+
+    fn stmt_call(&mut self, name: &str, args: &[Expr]) -> R<TokenStream> {
+        let conditional = self.dyn_depth > 0;
+        Ok(match name {
+            "store" => {
+                let w = const_eval(self.v, &args[0]).ok_or("store size")? as u32;
+                let (a, _) = self.dy(&args[1], Some(self.pc_bits()))?;
+                let (x, _) = self.dy(&args[2], Some(w))?;
+                quote!({ let a = #a; let x = #x; sem::store(b, #w, a, x, cx.big_endian); })
+            }
+            "jump" | "jump_delayed" => {
+                let delayed = name == "jump_delayed";
+                let pcw = self.pc_bits();
+                let stat = if self.is_static(&args[0]) {
+                    let (code, _) = self.st(&args[0], Some(pcw))?;
+                    quote!(Some(#code))
+                } else {
+                    quote!(None)
+                };
+                let (t, _) = self.dy(&args[0], Some(pcw))?;
+                quote!({ let t = #t; cx.jump(b, t, #stat, #delayed, #conditional); })
+            }
+            "annul_delay_slot" => quote!(cx.annul(b, #conditional);),
+            "raise" => {
+                let Expr::Name(n) = &args[0] else { return Err("raise needs an exception name".into()) };
+                let code = *self.v.exceptions.get(&n.name).ok_or("unknown exception")? as u32;
+                let arg = if args.len() > 1 {
+                    let (a, _) = self.dy(&args[1], Some(32))?;
+                    quote!({ let a = #a; sem::fit(b, a, 64) })
+                } else {
+                    quote!(b.konst(Ty::I64, 0))
+                };
+                let end = if conditional { quote!() } else { quote!(cx.ends_block = true;) };
+                quote!({ let a = #arg; b.raise(#code, a); #end })
+            }
+            "barrier" | "nop" => quote!(),
+            "halt" => quote!(cx.halt(b, #conditional);),
+            "set_context" => quote!(cx.ends_block = true;),
+            _ => {
+                let (code, _) = self.call(name, args)?;
+                quote!({ let _ = #code; })
+            }
+        })
+    }
+
+    fn assign(&mut self, t: &crate::ast::LValue, value: &Expr) -> R<TokenStream> {
+        let n = &t.name.name;
+        if let Some(idx) = &t.index {
+            let rf = self.v.regfiles.iter().find(|r| &r.name == n).ok_or("register file")?.clone();
+            let (x, _) = self.dy(value, Some(rf.width))?;
+            if self.is_static(idx) {
+                let (i, _) = self.st(idx, Some(32))?;
+                let f = format_ident!("wr_{}", rf.name);
+                return Ok(quote!({ let x = #x; #f(b, #i, x); }));
+            }
+            let (i, _) = self.dy(idx, None)?;
+            let f = format_ident!("wrx_{}", rf.name);
+            return Ok(quote!({ let x = #x; let i = #i; #f(b, i, x); }));
+        }
+        if let Some(reg) = self.v.regs.iter().find(|r| &r.name == n).cloned() {
+            let g = reg_global(&reg);
+            if let Some(f) = &t.field {
+                let (_, hi, lo) = reg.fields.iter().find(|(x, _, _)| *x == f.name).ok_or("field")?.clone();
+                let (x, _) = self.dy(value, Some(hi - lo + 1))?;
+                return Ok(quote!({
+                    let x = #x;
+                    let r = #g;
+                    let nv = sem::set_field(b, r, #hi, #lo, x);
+                    b.mov(r.0, nv.0);
+                }));
+            }
+            let (x, _) = self.dy(value, Some(reg.width))?;
+            let w = reg.width;
+            return Ok(quote!({ let x = #x; let r = #g; let v = sem::fit(b, x, #w); b.mov(r.0, v); }));
+        }
+        if let Some((id, w, false)) = self.local(n).cloned() {
+            let (x, _) = self.dy(value, Some(w))?;
+            return Ok(quote!({ let x = #x; let v = sem::fit(b, x, #w); b.mov(#id.0, v); }));
+        }
+        Err(format!("cannot assign `{n}` in `{}`", self.ins.name))
+    }
+}
+
+fn static_bin(op: BinOp, x: TokenStream, y: TokenStream, w: Option<u32>, wb: Option<u32>) -> R<(TokenStream, Option<u32>)> {
+    use BinOp::*;
+    let wv = w.unwrap_or(64);
+    let m = lit(ones(wv));
+    Ok(match op {
+        Add => (quote!((#x.wrapping_add(#y) & #m)), w),
+        Sub => (quote!((#x.wrapping_sub(#y) & #m)), w),
+        Mul => (quote!((#x.wrapping_mul(#y) & #m)), w),
+        And => (quote!((#x & #y)), w),
+        Or => (quote!((#x | #y)), w),
+        Xor => (quote!((#x ^ #y)), w),
+        Shl => (quote!(shl(#x, #y, #wv)), w),
+        Shr => (quote!(shr(#x, #y)), w),
+        Sar => (quote!(sar(#x, #y, #wv)), w),
+        Eq => (quote!(((#x == #y) as u64)), Some(1)),
+        Ne => (quote!(((#x != #y) as u64)), Some(1)),
+        Lt => (quote!(((#x < #y) as u64)), Some(1)),
+        Le => (quote!(((#x <= #y) as u64)), Some(1)),
+        Gt => (quote!(((#x > #y) as u64)), Some(1)),
+        Ge => (quote!(((#x >= #y) as u64)), Some(1)),
+        Slt => (quote!(((sx(#x, #wv) < sx(#y, #wv)) as u64)), Some(1)),
+        Sle => (quote!(((sx(#x, #wv) <= sx(#y, #wv)) as u64)), Some(1)),
+        Sgt => (quote!(((sx(#x, #wv) > sx(#y, #wv)) as u64)), Some(1)),
+        Sge => (quote!(((sx(#x, #wv) >= sx(#y, #wv)) as u64)), Some(1)),
+        LAnd => (quote!((((#x != 0) && (#y != 0)) as u64)), Some(1)),
+        LOr => (quote!((((#x != 0) || (#y != 0)) as u64)), Some(1)),
+        Concat => {
+            let s = lit(wb.ok_or("`++` operand without a width")? as u64);
+            (quote!(((#x << #s) | #y)), w.map(|a| a + wb.unwrap_or(0)))
+        }
+    })
+}
+
+/// Register accessors emitted once per variant: `reg_X(b)` for registers, `rd_F`/`wr_F`
+/// (index known at translation time) and `rdx_F`/`wrx_F` (run-time index) for register files.
+fn accessors(v: &Variant) -> TokenStream {
+    let mut out = Vec::new();
+    for r in &v.regs {
+        let f = format_ident!("reg_{}", r.name);
+        let field = format_ident!("{}", r.name);
+        let name = &r.name;
+        let ty = ty_of(r.width);
+        let w = r.width;
+        out.push(quote! {
+            fn #f(b: &mut Builder) -> sem::V {
+                (b.global(#ty, core::mem::offset_of!(CpuState, #field) as u32, #name), #w)
+            }
+        });
+    }
+    for rf in &v.regfiles {
+        let field = format_ident!("{}", rf.name);
+        let names = format_ident!("{}_NAMES", rf.name.to_uppercase());
+        let ty = ty_of(rf.width);
+        let w = rf.width;
+        let esz = elem_size(rf.width);
+        let esz8 = esz as u8;
+        let (rd, wr, rdx, wrx) = (
+            format_ident!("rd_{}", rf.name),
+            format_ident!("wr_{}", rf.name),
+            format_ident!("rdx_{}", rf.name),
+            format_ident!("wrx_{}", rf.name),
+        );
+        let (zero_rd, zero_wr, zero_fix) = match rf.zero {
+            Some(z) => (
+                quote!(if i == #z { return sem::konst(b, 0, #w); }),
+                quote!(if i == #z { return; }),
+                quote!({
+                    let zi = b.konst(Ty::I32, #z);
+                    let zv = b.konst(#ty, 0);
+                    b.store_state(zv, core::mem::offset_of!(CpuState, #field) as u32, zi, #esz8);
+                }),
+            ),
+            None => (quote!(), quote!(), quote!()),
+        };
+        out.push(quote! {
+            fn #rd(b: &mut Builder, i: u64) -> sem::V {
+                #zero_rd
+                let name = #names.get(i as usize).copied().unwrap_or("?");
+                (b.global(#ty, core::mem::offset_of!(CpuState, #field) as u32 + (i as u32) * #esz, name), #w)
+            }
+            fn #wr(b: &mut Builder, i: u64, x: sem::V) {
+                #zero_wr
+                let v = sem::fit(b, x, #w);
+                let g = #rd(b, i).0;
+                b.mov(g, v);
+            }
+            fn #rdx(b: &mut Builder, i: sem::V) -> sem::V {
+                let i = sem::fit(b, i, 32);
+                (b.load_state(#ty, core::mem::offset_of!(CpuState, #field) as u32, i, #esz8), #w)
+            }
+            fn #wrx(b: &mut Builder, i: sem::V, x: sem::V) {
+                let i = sem::fit(b, i, 32);
+                let v = sem::fit(b, x, #w);
+                b.store_state(v, core::mem::offset_of!(CpuState, #field) as u32, i, #esz8);
+                #zero_fix
+            }
+        });
+    }
+    quote!(#(#out)*)
+}
+
+/// Lowering functions, the `lower` dispatcher, and the `Helpers` trait of one variant.
+pub fn gen_lower(v: &Variant) -> Result<TokenStream, String> {
+    let mut fns = Vec::new();
+    let mut arms = Vec::new();
+    for ins in &v.insns {
+        let s = insn_struct(ins);
+        let Some(sem) = &ins.sem else {
+            arms.push(quote!(Insn::#s(_) => false));
+            continue;
+        };
+        let mut assigned = BTreeSet::new();
+        collect_assigned(sem, &mut assigned);
+        let mut lx = Lx { v, ins, scopes: vec![], assigned, counter: 0, dyn_depth: 0 };
+        let body = lx.block(sem).map_err(|e| format!("{}: {e}", ins.origin))?;
+        let fname = format_ident!("lower_{}", ins.name.replace('.', "_").to_lowercase());
+        let prepare = if has_call(sem, &["jump", "jump_delayed", "annul_delay_slot"]) {
+            quote!(cx.prepare(b);)
+        } else {
+            quote!()
+        };
+        let doc = format!("Lowering of `{}` ({}).", ins.name, ins.origin);
+        fns.push(quote! {
+            #[doc = #doc]
+            fn #fname(f: &f::#s, d: &Decoded, pc: u64, b: &mut Builder, cx: &mut LowerCx) {
+                #prepare
+                #body
+            }
+        });
+        arms.push(quote!(Insn::#s(x) => { #fname(x, d, pc, b, cx); true }));
+    }
+    let mut methods = Vec::new();
+    let mut dispatch = Vec::new();
+    let mut table = Vec::new();
+    for (i, h) in v.helpers.iter().enumerate() {
+        let m = format_ident!("{}", h.name);
+        let params: Vec<TokenStream> = h
+            .params
+            .iter()
+            .map(|(n, w)| {
+                let id = format_ident!("{}", n);
+                let t = rust_uint(*w);
+                quote!(#id: #t)
+            })
+            .collect();
+        let ret = match h.ret {
+            Some(w) => {
+                let t = rust_uint(w);
+                quote!(-> #t)
+            }
+            None => quote!(),
+        };
+        let doc = format!("Helper `{}` declared by the spec; flags: [{}].", h.name, h.flags.join(", "));
+        methods.push(quote!(#[doc = #doc] fn #m(&mut self, cpu: &mut CpuState #(, #params)*) #ret;));
+        let args: Vec<TokenStream> = h
+            .params
+            .iter()
+            .enumerate()
+            .map(|(k, (_, w))| {
+                let t = rust_uint(*w);
+                quote!(args[#k] as #t)
+            })
+            .collect();
+        let i = i as u32;
+        let call = if h.ret.is_some() {
+            quote!(h.#m(cpu #(, #args)*) as u64)
+        } else {
+            quote!({ h.#m(cpu #(, #args)*); 0 })
+        };
+        dispatch.push(quote!(#i => #call));
+        let name = &h.name;
+        let flags = helper_flags(h);
+        table.push(quote!((#name, #flags)));
+    }
+    let acc = accessors(v);
+    Ok(quote! {
+        #[allow(unused_imports)]
+        use crate::ir::{BinOp, Builder, Cond, HelperFlags, Ty};
+        #[allow(unused_imports)]
+        use crate::tb::{sem, LowerCx};
+        #acc
+        #(#fns)*
+        /// Lower `d` (at `pc`) into `b`. `false`: the instruction has no semantics yet.
+        pub fn lower(d: &Decoded, pc: u64, b: &mut Builder, cx: &mut LowerCx) -> bool {
+            match &d.insn { #(#arms,)* }
+        }
+        /// The helpers this core's spec declares; the runtime implements them.
+        #[allow(clippy::too_many_arguments)]
+        pub trait Helpers { #(#methods)* }
+        /// Name and flags of each helper, by id.
+        pub const HELPERS: &[(&str, HelperFlags)] = &[#(#table),*];
+        /// Call helper `id` with `args` (each zero-extended to 64 bits).
+        pub fn call_helper<H: Helpers + ?Sized>(h: &mut H, cpu: &mut CpuState, id: u32, args: &[u64]) -> u64 {
+            match id { #(#dispatch,)* _ => panic!("no helper {id}") }
+        }
+    })
+}
