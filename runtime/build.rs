@@ -1,7 +1,8 @@
 //! Generates each architecture's decoder, disassembler and CPU state from `isa-specs/`
 //! (thin: all logic is in specemu-codegen). `SPECEMU_EXTRA_CORES=DIR[:DIR]` adds core
 //! overlay folders (each holding `<arch>/*.core` or `*.core`) without touching the tree;
-//! `SPECEMU_DUMP_GENERATED=DIR` writes a copy of the generated sources to DIR for reading.
+//! `SPECEMU_DUMP_GENERATED=DIR` writes a copy of the generated sources to DIR for reading;
+//! `SPECEMU_SPECS=DIR` reads the specs from DIR instead of `isa-specs/`.
 
 use std::path::{Path, PathBuf};
 
@@ -9,7 +10,12 @@ const ARCHES: &[&str] = &["mips", "xtensa", "x86"];
 
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
-    let specs = manifest.parent().expect("workspace root").join("isa-specs");
+    // SPECEMU_SPECS=DIR builds from another spec tree (for trying changes side by side).
+    println!("cargo:rerun-if-env-changed=SPECEMU_SPECS");
+    let specs = match std::env::var_os("SPECEMU_SPECS") {
+        Some(d) => PathBuf::from(d),
+        None => manifest.parent().expect("workspace root").join("isa-specs"),
+    };
     let out = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR"));
     println!("cargo:rerun-if-env-changed=SPECEMU_EXTRA_CORES");
     println!("cargo:rerun-if-env-changed=SPECEMU_DUMP_GENERATED");
