@@ -499,7 +499,7 @@ impl<'a> Lx<'a> {
                     None => quote!(None),
                 };
                 let rw = h.ret.unwrap_or(1);
-                let call = quote!(b.call(#idx, #other, vec![#(#argc),*], #ret, #flags));
+                let call = quote!({ let args = vec![#(#argc),*]; b.call(#idx, #other, args, #ret, #flags) });
                 if h.ret.is_some() {
                     (quote!({ let r = #call.expect("helper result"); (r, #rw) }), rw)
                 } else {
