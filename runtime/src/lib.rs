@@ -3,6 +3,8 @@
 //! A library: boards, the monitor and the command line sit on top of it.
 
 pub mod disas;
+pub mod interp;
 pub mod ir;
 pub mod targets;
 pub mod tb;
+pub mod user;

@@ -69,6 +69,11 @@ pub fn gen_state(v: &Variant) -> TokenStream {
         })
         .collect();
     let mut fields = Vec::new();
+    // `Default` is written out: derive(Default) stops at arrays of 32 elements.
+    let mut zeros = Vec::new();
+    // Safe access by byte offset, for the IR interpreter, the debugger and the monitor.
+    let mut reads = Vec::new();
+    let mut writes = Vec::new();
     let mut offsets = Vec::new();
     let mut gdb_names = Vec::new();
     for rf in &v.regfiles {
@@ -76,6 +81,15 @@ pub fn gen_state(v: &Variant) -> TokenStream {
         let ty = rust_uint(rf.width);
         let n = rf.count as usize;
         fields.push(quote!(pub #id: [#ty; #n]));
+        zeros.push(quote!(#id: [0; #n]));
+        let esz = (rf.width.div_ceil(8)).next_power_of_two().min(16) as usize;
+        reads.push(quote!(if off >= core::mem::offset_of!(CpuState, #id) && off < core::mem::offset_of!(CpuState, #id) + #n * #esz {
+            return self.#id[(off - core::mem::offset_of!(CpuState, #id)) / #esz] as u64;
+        }));
+        writes.push(quote!(if off >= core::mem::offset_of!(CpuState, #id) && off < core::mem::offset_of!(CpuState, #id) + #n * #esz {
+            self.#id[(off - core::mem::offset_of!(CpuState, #id)) / #esz] = v as #ty;
+            return;
+        }));
         let name = &rf.name;
         offsets.push(quote!((#name, core::mem::offset_of!(CpuState, #id))));
         let names = &rf.names;
@@ -86,6 +100,9 @@ pub fn gen_state(v: &Variant) -> TokenStream {
         let id = format_ident!("{}", r.name);
         let ty = rust_uint(r.width);
         fields.push(quote!(pub #id: #ty));
+        zeros.push(quote!(#id: 0));
+        reads.push(quote!(if off == core::mem::offset_of!(CpuState, #id) { return self.#id as u64; }));
+        writes.push(quote!(if off == core::mem::offset_of!(CpuState, #id) { self.#id = v as #ty; return; }));
         let name = &r.name;
         offsets.push(quote!((#name, core::mem::offset_of!(CpuState, #id))));
     }
@@ -124,9 +141,28 @@ pub fn gen_state(v: &Variant) -> TokenStream {
         }
         /// Guest CPU state; the IR addresses registers by their offsets in this struct.
         #[repr(C)]
-        #[derive(Clone, Debug, PartialEq, Eq, Default)]
+        #[derive(Clone, Debug, PartialEq, Eq)]
         pub struct CpuState {
             #(#fields,)*
+        }
+        impl Default for CpuState {
+            fn default() -> Self {
+                CpuState { #(#zeros,)* }
+            }
+        }
+        impl CpuState {
+            /// The register (or register-file element) at byte offset `off`, zero-extended;
+            /// 0 for an offset that names no register.
+            #[allow(clippy::cast_lossless, clippy::unnecessary_cast)]
+            pub fn read_state(&self, off: usize) -> u64 {
+                #(#reads)*
+                0
+            }
+            /// Write the register at byte offset `off` (truncated to its width).
+            #[allow(clippy::cast_lossless, clippy::unnecessary_cast)]
+            pub fn write_state(&mut self, off: usize, v: u64) {
+                #(#writes)*
+            }
         }
         /// Byte offsets of each register and register file in [`CpuState`].
         pub const OFFSETS: &[(&str, usize)] = &[#(#offsets),*];

@@ -4,6 +4,7 @@
 //! tells the translator (a branch, an annulled delay slot, the end of the block).
 
 pub mod sem;
+pub mod translate;
 
 use crate::ir::{Builder, Cond, Ty, Val};
 

@@ -1,0 +1,159 @@
+//! The translator: decodes and lowers guest instructions into one IR block until a branch,
+//! an exception, a page boundary or the size limit. Delay slots (MIPS, SPARC) are translated
+//! with their branch; an annulled slot is skipped under its condition.
+
+use super::{Branch, LowerCx};
+use crate::ir::{Block, Builder, Cond, Exit, Ty};
+
+/// `insn_start` flag: this instruction is in a delay slot (the branch is 1 instruction back).
+pub const IN_DELAY_SLOT: u32 = 1;
+
+/// Outcome of lowering one instruction.
+pub enum Lowered {
+    /// Lowered; the instruction is `len` bytes.
+    Ok(usize),
+    /// Not an instruction of this core (or no semantics yet): raise the target's
+    /// illegal-instruction exception.
+    Illegal,
+}
+
+/// What the translator needs from a guest architecture.
+pub trait Frontend {
+    fn big_endian(&self) -> bool;
+    /// Width of the guest PC in bits.
+    fn pc_bits(&self) -> u32;
+    /// Byte offset of the PC in the CPU state.
+    fn pc_offset(&self) -> u32;
+    /// Exception code raised for an undecodable instruction.
+    fn illegal_insn_code(&self) -> u32;
+    /// Longest instruction in bytes.
+    fn max_insn_len(&self) -> usize;
+    /// Decode `bytes` (at `pc`) and lower the instruction into `b`.
+    fn lower_insn(&self, bytes: &[u8], pc: u64, b: &mut Builder, cx: &mut LowerCx) -> Lowered;
+}
+
+/// Translation limits.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    pub max_insns: u32,
+    pub page_size: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_insns: 512, page_size: 4096 }
+    }
+}
+
+fn write_pc(f: &dyn Frontend, b: &mut Builder, target: crate::ir::Val) {
+    let pc = b.global(Ty::for_width(f.pc_bits()), f.pc_offset(), "pc");
+    b.mov(pc, target);
+}
+
+/// Leave the block toward `br` (taken) or `fallthrough` (not taken).
+fn emit_branch_exit(f: &dyn Frontend, b: &mut Builder, br: &Branch, fallthrough: u64) {
+    let not_taken = br.taken.map(|t| {
+        let l = b.new_label();
+        let z = b.konst(Ty::I32, 0);
+        b.brcond(Cond::Eq, t, z, l);
+        l
+    });
+    match br.static_target {
+        Some(t) => b.exit(Exit::GotoTb { slot: 0, pc: t }),
+        None => {
+            write_pc(f, b, br.target);
+            b.exit(Exit::LookupAndGoto);
+        }
+    }
+    if let Some(l) = not_taken {
+        b.set_label(l);
+        b.exit(Exit::GotoTb { slot: 1, pc: fallthrough });
+    }
+}
+
+/// Translate the block starting at `pc`. `fetch(addr, buf)` copies guest code bytes and
+/// returns how many it could (0 when the address is not executable).
+pub fn translate(f: &dyn Frontend, pc: u64, fetch: &mut dyn FnMut(u64, &mut [u8]) -> usize, lim: Limits) -> Block {
+    let mut b = Builder::new(pc);
+    let mut cur = pc;
+    let mut buf = vec![0u8; f.max_insn_len()];
+    let page = pc & !(lim.page_size - 1);
+    let mut n = 0u32;
+    loop {
+        let got = fetch(cur, &mut buf);
+        b.insn_start(cur, 0);
+        let mut cx = LowerCx::new(f.big_endian(), f.pc_bits());
+        let len = match f.lower_insn(&buf[..got], cur, &mut b, &mut cx) {
+            Lowered::Ok(len) => len,
+            Lowered::Illegal => {
+                let z = b.konst(Ty::I64, 0);
+                b.raise(f.illegal_insn_code(), z);
+                b.block.guest_len = cur - pc + 1;
+                return b.finish();
+            }
+        };
+        n += 1;
+        let next = cur + len as u64;
+        if cx.ends_block {
+            let np = b.konst(Ty::for_width(f.pc_bits()), next);
+            write_pc(f, &mut b, np);
+            b.exit(Exit::ExitTb);
+            b.block.guest_len = next - pc;
+            return b.finish();
+        }
+        if let Some(br) = cx.branch {
+            let mut after = next;
+            if br.delayed {
+                // The delay slot: translated here, skipped when annulled.
+                let skip = match cx.annul {
+                    Some(None) => true,
+                    Some(Some(a)) => {
+                        let l = b.new_label();
+                        let z = b.konst(Ty::I32, 0);
+                        b.brcond(Cond::Ne, a, z, l);
+                        let done = translate_slot(f, &mut b, next, fetch, &mut buf);
+                        after = done;
+                        b.set_label(l);
+                        false
+                    }
+                    None => false,
+                };
+                if skip {
+                    after = next + (f.max_insn_len().min(4)) as u64;
+                } else if cx.annul.is_none() {
+                    after = translate_slot(f, &mut b, next, fetch, &mut buf);
+                }
+            }
+            emit_branch_exit(f, &mut b, &br, after);
+            b.block.guest_len = after - pc;
+            return b.finish();
+        }
+        cur = next;
+        if n >= lim.max_insns || cur & !(lim.page_size - 1) != page {
+            b.exit(Exit::GotoTb { slot: 0, pc: cur });
+            b.block.guest_len = cur - pc;
+            return b.finish();
+        }
+    }
+}
+
+/// Translate the instruction in a delay slot at `pc`; returns the address after it.
+fn translate_slot(
+    f: &dyn Frontend,
+    b: &mut Builder,
+    pc: u64,
+    fetch: &mut dyn FnMut(u64, &mut [u8]) -> usize,
+    buf: &mut [u8],
+) -> u64 {
+    let got = fetch(pc, buf);
+    b.insn_start(pc, IN_DELAY_SLOT);
+    let mut cx = LowerCx::new(f.big_endian(), f.pc_bits());
+    match f.lower_insn(&buf[..got], pc, b, &mut cx) {
+        Lowered::Ok(len) => pc + len as u64,
+        Lowered::Illegal => {
+            let z = b.konst(Ty::I64, 0);
+            b.raise(f.illegal_insn_code(), z);
+            pc + 4
+        }
+    }
+}
