@@ -164,6 +164,9 @@ pub struct Display {
 pub enum DisplayPart {
     Text(String),
     Value { expr: Expr, fmt: Fmt },
+    /// `{#}`: the rest of this display is a trailing comment, printed at the end of the
+    /// line after every operand (x86 objdump's `# ADDRESS` after a %rip-relative operand).
+    Comment,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

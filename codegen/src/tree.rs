@@ -250,16 +250,70 @@ fn excluded(a: &Cand, b: &Cand) -> bool {
             return true;
         }
     }
-    false
+    disjoint_by_enumeration(a, b, &comb, cm, cv)
+}
+
+/// Exact check for exclusions that only together rule out every common word (`r!=0 r!=1`
+/// against `r!=2 r!=3` on a 2-bit field): try every value of the bits the exclusions test
+/// and the fixed bits leave open, when they are few.
+fn disjoint_by_enumeration(a: &Cand, b: &Cand, comb: &[(u8, u8)], cm: u64, cv: u64) -> bool {
+    // Free bits: (byte index or None for the context word, bit mask).
+    let mut free: Vec<(Option<usize>, u64)> = Vec::new();
+    for (eb, em, _) in a.excl.iter().chain(b.excl.iter()) {
+        for (i, &(m, _)) in eb.iter().enumerate() {
+            let fixed = comb.get(i).map_or(0, |&(m8, _)| m8);
+            for bit in 0..8 {
+                let x = 1u64 << bit;
+                if m as u64 & x != 0 && fixed as u64 & x == 0 && !free.contains(&(Some(i), x)) {
+                    free.push((Some(i), x));
+                }
+            }
+        }
+        for bit in 0..64 {
+            let x = 1u64 << bit;
+            if em & x != 0 && cm & x == 0 && !free.contains(&(None, x)) {
+                free.push((None, x));
+            }
+        }
+    }
+    if free.is_empty() || free.len() > 12 {
+        return false;
+    }
+    let holds = |bytes: &[(u8, u8)], ctx: u64, (eb, em, ev): &(Vec<(u8, u8)>, u64, u64)| {
+        eb.iter().enumerate().all(|(i, &(m, v))| m == 0 || bytes.get(i).is_some_and(|&(_, x)| x & m == v))
+            && (*em == 0 || ctx & em == *ev)
+            && (eb.iter().any(|&(m, _)| m != 0) || *em != 0)
+    };
+    for assign in 0u32..(1 << free.len()) {
+        let mut bytes: Vec<(u8, u8)> = comb.iter().map(|&(m, v)| (m, v & m)).collect();
+        let mut ctx = cv & cm;
+        for (k, &(pos, x)) in free.iter().enumerate() {
+            if assign >> k & 1 != 0 {
+                match pos {
+                    Some(i) => {
+                        if i >= bytes.len() {
+                            bytes.resize(i + 1, (0, 0));
+                        }
+                        bytes[i].1 |= x as u8;
+                    }
+                    None => ctx |= x,
+                }
+            }
+        }
+        if !a.excl.iter().chain(b.excl.iter()).any(|e| holds(&bytes, ctx, e)) {
+            // Both candidates accept this word.
+            return false;
+        }
+    }
+    true
 }
 
 /// `a` is strictly more specific than `b`: every bit `b` fixes, `a` fixes the same way.
+/// A shorter `a` qualifies when `b` fixes nothing past `a`'s bytes (x86 `vzeroupper`, no
+/// ModRM, against the VEX form with a ModRM byte of any value).
 fn contains(a: &Cand, b: &Cand) -> bool {
-    if a.bytes.len() < b.bytes.len() {
-        return false;
-    }
     for i in 0..b.bytes.len() {
-        let (am, _) = a.bytes[i];
+        let (am, _) = a.bytes.get(i).copied().unwrap_or((0, 0));
         let (bm, _) = b.bytes[i];
         if bm & !am != 0 {
             return false;
