@@ -3,3 +3,4 @@
 
 pub mod disas_cmd;
 pub mod objdump_diff;
+pub mod run_cmd;

@@ -150,8 +150,13 @@ impl GuestMem {
         Ok(())
     }
 
+    /// A load for the runtime's own use (system-call arguments on the stack).
+    pub fn load_quiet(&self, addr: u64, size: u8, big_endian: bool) -> Option<u64> {
+        self.load(addr, size, big_endian).ok()
+    }
+
     /// A guest load of `size` bytes.
-    pub fn load(&mut self, addr: u64, size: u8, big_endian: bool) -> Result<u64, MemFault> {
+    pub fn load(&self, addr: u64, size: u8, big_endian: bool) -> Result<u64, MemFault> {
         self.check(addr, size as u64, PROT_READ, false)?;
         let a = addr as usize;
         let s = &self.map[a..a + size as usize];

@@ -1,0 +1,58 @@
+//! `specemu run [-L SYSROOT] [-E VAR=VALUE] [-cpu CPU] [-strace] [-d ITEMS] PROG [ARGS...]`:
+//! runs a Linux program of another architecture (chosen from its ELF header), passing
+//! stdin, stdout, stderr and the exit status through like a native program.
+
+use anyhow::{bail, Context as _};
+use specemu_runtime::user::run::{run_mips, GuestEnd, RunOptions};
+
+pub fn run(args: &[String]) -> anyhow::Result<i32> {
+    let mut opts = RunOptions::default();
+    let mut i = 0;
+    // The guest inherits the host environment unless -E/-U change it.
+    opts.env = std::env::vars().map(|(k, v)| format!("{k}={v}")).collect();
+    while i < args.len() {
+        let a = args[i].as_str();
+        let mut val = || -> anyhow::Result<String> {
+            i += 1;
+            args.get(i).cloned().with_context(|| format!("{a} needs a value"))
+        };
+        match a {
+            "-L" => opts.sysroot = Some(val()?.into()),
+            "-E" => {
+                let kv = val()?;
+                let key = kv.split('=').next().unwrap_or("").to_string();
+                opts.env.retain(|e| e.split('=').next() != Some(&key));
+                opts.env.push(kv);
+            }
+            "-U" => {
+                let key = val()?;
+                opts.env.retain(|e| e.split('=').next() != Some(&key));
+            }
+            "-cpu" | "--cpu" => {
+                let _ = val()?;
+            }
+            "-strace" => opts.strace = true,
+            "-d" => {
+                for item in val()?.split(',') {
+                    match item {
+                        "in_asm" => opts.log_in_asm = true,
+                        "op" => opts.log_op = true,
+                        "exec" => opts.log_exec = true,
+                        other => bail!("unknown -d item `{other}` (known: in_asm, op, exec)"),
+                    }
+                }
+            }
+            s if s.starts_with('-') => bail!("unknown option `{s}`"),
+            _ => break,
+        }
+        i += 1;
+    }
+    let Some(prog) = args.get(i) else {
+        bail!("usage: specemu run [-L SYSROOT] [-E VAR=VALUE] [-strace] [-d ITEMS] PROG [ARGS...]");
+    };
+    let guest_args: Vec<String> = args[i..].to_vec();
+    match run_mips(prog, &guest_args, &opts)? {
+        GuestEnd::Exited(code) => Ok(code & 0xff),
+        GuestEnd::Signaled(sig) => Ok(128 + sig),
+    }
+}
