@@ -5,6 +5,7 @@
 pub mod disas;
 pub mod interp;
 pub mod ir;
+pub mod opt;
 pub mod targets;
 pub mod tb;
 pub mod user;
