@@ -48,7 +48,14 @@ struct Symbols {
 }
 
 impl Symbols {
+    /// Write a code address as objdump does: `addr <sym+off>`, or `0xaddr` in a file that has
+    /// no symbols at all.
     fn annotate(&self, addr: u64, out: &mut String) {
+        if self.by_addr.is_empty() {
+            out.push_str(&format!("{addr:#x}"));
+            return;
+        }
+        out.push_str(&format!("{addr:x}"));
         if let Some((a, n)) = self.by_addr.range(..=addr).next_back() {
             if addr == *a {
                 out.push_str(&format!(" <{n}>"));

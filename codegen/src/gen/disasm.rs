@@ -36,7 +36,7 @@ fn value_code(v: &Variant, env: &Env, expr: &crate::ast::Expr, fmt: &Fmt) -> Res
                     let s = sx(#x, #wl as u32);
                     if s < 0 { let _ = write!(out, "-{:#x}", s.unsigned_abs()); } else { let _ = write!(out, "{:#x}", s); }
                 }),
-                Fmt::Addr => quote!({ let a = #x; let _ = write!(out, "{:x}", a); sym(a, out); }),
+                Fmt::Addr => quote!({ let a = #x; sym(a, out); }),
                 _ => unreachable!(),
             }
         }
@@ -207,8 +207,13 @@ pub fn gen_disasm(v: &Variant) -> Result<TokenStream, String> {
     let _ = lit;
     Ok(quote! {
         #(#fns)*
-        /// Called after each code address written, to append ` <symbol+off>` if wanted.
+        /// Writes a code address as the caller wants it: objdump writes `addr <symbol+off>`,
+        /// or `0xaddr` in a file without symbols ([`plain_addr`] does the latter).
         pub type Sym<'a> = &'a dyn Fn(u64, &mut String);
+        /// A symbolizer that knows no symbols: `0x` and the address in hex, as objdump writes it.
+        pub fn plain_addr(a: u64, out: &mut String) {
+            let _ = write!(out, "{a:#x}");
+        }
         /// Append the objdump-style text of `d` at address `pc`: mnemonic, separator, operands.
         #[allow(unreachable_code, unused_variables)]
         pub fn disasm(d: &Decoded, pc: u64, out: &mut String, sym: Sym) {

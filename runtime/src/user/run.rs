@@ -209,7 +209,7 @@ fn log_in_asm(mem: &GuestMem, pc: u64, len: u64, be: bool) {
         for (i, b) in buf.iter_mut().enumerate() {
             *b = mem.load_quiet(a + i as u64, 1, false).unwrap_or(0) as u8;
         }
-        let text = mips::disas_one(&buf, a, be, &[], &|_, _| {}).map(|(_, t)| t).unwrap_or_else(|| "(bad)".into());
+        let text = mips::disas_one(&buf, a, be, &[], &mips::plain_addr).map(|(_, t)| t).unwrap_or_else(|| "(bad)".into());
         eprintln!("0x{a:08x}:  {text}");
         a += 4;
     }
