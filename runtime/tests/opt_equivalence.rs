@@ -1,0 +1,231 @@
+//! The optimizer preserves meaning: blocks translated from random MIPS instruction words are
+//! run on the IR interpreter before and after optimization from the same random state; the
+//! final CPU state, the block exit and every memory write must be identical.
+
+use specemu_runtime::interp::{BlockExit, Env, Interp, MemFault};
+use specemu_runtime::ir::MemOp;
+use specemu_runtime::opt::optimize;
+use specemu_runtime::targets::mips::{frontend::MipsFrontend, mips};
+use specemu_runtime::tb::translate::{translate, Limits};
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+/// Memory that answers loads with a function of the address and records stores; addresses
+/// in the top page fault, so fault paths are compared too.
+struct FakeEnv {
+    cpu: mips::CpuState,
+    stores: Vec<(u64, u64, u8)>,
+}
+
+fn mix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z ^ (z >> 27)
+}
+
+impl Env for FakeEnv {
+    fn read_state(&self, off: u32) -> u64 {
+        self.cpu.read_state(off as usize)
+    }
+    fn write_state(&mut self, off: u32, v: u64) {
+        self.cpu.write_state(off as usize, v)
+    }
+    fn load(&mut self, addr: u64, m: MemOp) -> Result<u64, MemFault> {
+        if addr & 0xffff_f000 == 0xffff_f000 {
+            return Err(MemFault { addr, write: false, protection: false });
+        }
+        let bits = m.size as u32 * 8;
+        Ok(mix(addr) & if bits == 64 { u64::MAX } else { (1 << bits) - 1 })
+    }
+    fn store(&mut self, addr: u64, v: u64, m: MemOp) -> Result<(), MemFault> {
+        if addr & 0xffff_f000 == 0xffff_f000 {
+            return Err(MemFault { addr, write: true, protection: false });
+        }
+        self.stores.push((addr, v, m.size));
+        Ok(())
+    }
+    fn call_helper(&mut self, id: u32, args: &[u64]) -> Result<u64, (u32, u64)> {
+        let mut h = id as u64;
+        for a in args {
+            h = mix(h ^ a);
+        }
+        Ok(h)
+    }
+}
+
+#[test]
+fn optimized_blocks_behave_like_unoptimized_ones() {
+    let mut rng = Rng(0x0123_4567_89ab_cdef);
+    let mut compared = 0;
+    for round in 0..3000 {
+        let be = round % 2 == 1;
+        let fe = MipsFrontend { big_endian: be };
+        // A few random words, biased toward common opcodes by taking the top bits from a list.
+        let words: Vec<u32> = (0..8)
+            .map(|_| {
+                let w = rng.next() as u32;
+                let ops = [0x00u32, 0x08, 0x09, 0x0c, 0x0d, 0x0f, 0x23, 0x2b, 0x04, 0x05, 0x1c, 0x1f, 0x11, 0x0a, 0x20, 0x24];
+                if rng.next() % 4 == 0 { w } else { (w & 0x03ff_ffff) | ops[(rng.next() % ops.len() as u64) as usize] << 26 }
+            })
+            .collect();
+        let mut code = Vec::new();
+        for w in &words {
+            code.extend_from_slice(&if be { w.to_be_bytes() } else { w.to_le_bytes() });
+        }
+        let base = 0x1000u64;
+        let mut fetch = |a: u64, buf: &mut [u8]| {
+            let off = (a - base) as usize;
+            let n = buf.len().min(code.len().saturating_sub(off));
+            buf[..n].copy_from_slice(&code[off..off + n]);
+            n
+        };
+        let raw = translate(&fe, base, &mut fetch, Limits { max_insns: 8, page_size: 4096 });
+        let mut opt = raw.clone();
+        optimize(&mut opt);
+        let mut cpu = mips::CpuState::default();
+        for r in 1..32 {
+            cpu.gpr[r] = match rng.next() % 4 {
+                0 => 0,
+                1 => 0xffff_fff0 | (rng.next() as u32 & 15),
+                _ => rng.next() as u32,
+            };
+        }
+        cpu.hi = rng.next() as u32;
+        cpu.lo = rng.next() as u32;
+        cpu.pc = base as u32;
+        cpu.status = 0x2000_0010;
+        let mut e1 = FakeEnv { cpu: cpu.clone(), stores: vec![] };
+        let mut e2 = FakeEnv { cpu, stores: vec![] };
+        let x1 = Interp::default().run(&raw, &mut e1);
+        let x2 = Interp::default().run(&opt, &mut e2);
+        let ctx = || {
+            format!(
+                "round {round} ({}) words {words:08x?}\nraw:\n{}\noptimized:\n{}",
+                if be { "BE" } else { "LE" },
+                specemu_runtime::ir::dump_block(&raw),
+                specemu_runtime::ir::dump_block(&opt)
+            )
+        };
+        assert_eq!(x1, x2, "different exits\n{}", ctx());
+        assert_eq!(e1.stores, e2.stores, "different stores\n{}", ctx());
+        assert_eq!(e1.cpu, e2.cpu, "different state\n{}", ctx());
+        assert!(opt.ops.len() <= raw.ops.len());
+        if !matches!(x1, BlockExit::Raise { code: 10, .. }) {
+            compared += 1;
+        }
+    }
+    assert!(compared > 1000, "too few blocks ran past decoding: {compared}");
+}
+
+/// Random IR over a few globals, temporaries and many constants (folding paths), with forward
+/// branches (where propagation must forget), checked the same way.
+#[test]
+fn optimized_random_ir_behaves_like_unoptimized_ir() {
+    use specemu_runtime::ir::{BinOp, Builder, Cond, Exit, Ty, UnOp};
+    let bins = [
+        BinOp::Add,
+        BinOp::Sub,
+        BinOp::Mul,
+        BinOp::And,
+        BinOp::Or,
+        BinOp::Xor,
+        BinOp::Shl,
+        BinOp::Shr,
+        BinOp::Sar,
+        BinOp::Rotl,
+        BinOp::Rotr,
+        BinOp::Divu,
+        BinOp::Divs,
+        BinOp::Remu,
+        BinOp::Rems,
+    ];
+    let uns = [UnOp::Neg, UnOp::Not, UnOp::Bswap, UnOp::Clz, UnOp::Ctz, UnOp::Ctpop];
+    let conds = [Cond::Eq, Cond::Ne, Cond::Ltu, Cond::Leu, Cond::Gtu, Cond::Geu, Cond::Lt, Cond::Le, Cond::Gt, Cond::Ge];
+    let mut rng = Rng(0xfeed_beef_1234_5678);
+    let mut folded_some = 0;
+    for round in 0..4000 {
+        let mut b = Builder::new(0x1000);
+        let off = |r: u32| core::mem::offset_of!(mips::CpuState, gpr) as u32 + 4 * r;
+        let mut vals: Vec<_> = (1..5).map(|r| b.global(Ty::I32, off(r), "g")).collect();
+        let consts = [0u64, 1, 2, 31, 32, 0x7fff_ffff, 0x8000_0000, 0xffff_ffff, 0x1234_5678];
+        for _ in 0..4 {
+            let c = consts[(rng.next() % consts.len() as u64) as usize];
+            vals.push(b.konst(Ty::I32, c));
+        }
+        let mut pending_label = None;
+        for step in 0..12 {
+            let pick = |rng: &mut Rng, vals: &Vec<_>| vals[(rng.next() % vals.len() as u64) as usize];
+            let (x, y) = (pick(&mut rng, &vals), pick(&mut rng, &vals));
+            let v = match rng.next() % 8 {
+                0 | 1 | 2 => b.bin(bins[(rng.next() % bins.len() as u64) as usize], x, y),
+                3 => b.un(uns[(rng.next() % uns.len() as u64) as usize], x),
+                4 => b.extract(x, (rng.next() % 32) as u32, 1 + (rng.next() % 31) as u32, rng.next() % 2 == 0),
+                5 => b.deposit(x, y, (rng.next() % 24) as u32, 1 + (rng.next() % 8) as u32),
+                6 => b.setcond(conds[(rng.next() % conds.len() as u64) as usize], x, y),
+                _ => {
+                    let (t, f) = (pick(&mut rng, &vals), pick(&mut rng, &vals));
+                    b.movcond(conds[(rng.next() % conds.len() as u64) as usize], x, y, t, f)
+                }
+            };
+            vals.push(v);
+            // Sometimes write a global, sometimes branch forward over a few ops.
+            if rng.next() % 3 == 0 {
+                let g = vals[(rng.next() % 4) as usize];
+                b.mov(g, v);
+            }
+            if pending_label.is_none() && step < 8 && rng.next() % 4 == 0 {
+                let l = b.new_label();
+                let (p, q) = (pick(&mut rng, &vals), pick(&mut rng, &vals));
+                b.brcond(conds[(rng.next() % conds.len() as u64) as usize], p, q, l);
+                pending_label = Some((l, step + 2));
+            }
+            if let Some((l, at)) = pending_label {
+                if step == at {
+                    b.set_label(l);
+                    pending_label = None;
+                }
+            }
+        }
+        if let Some((l, _)) = pending_label {
+            b.set_label(l);
+        }
+        for r in 0..4 {
+            let g = vals[r];
+            let v = vals[vals.len() - 1 - r];
+            b.mov(g, v);
+        }
+        b.exit(Exit::ExitTb);
+        let raw = b.finish();
+        let mut opt = raw.clone();
+        optimize(&mut opt);
+        if opt.ops.len() < raw.ops.len() {
+            folded_some += 1;
+        }
+        let mut cpu = mips::CpuState::default();
+        for r in 1..5 {
+            cpu.gpr[r] = rng.next() as u32;
+        }
+        let mut e1 = FakeEnv { cpu: cpu.clone(), stores: vec![] };
+        let mut e2 = FakeEnv { cpu, stores: vec![] };
+        let x1 = Interp::default().run(&raw, &mut e1);
+        let x2 = Interp::default().run(&opt, &mut e2);
+        let ctx = || {
+            format!(
+                "round {round}\nraw:\n{}\noptimized:\n{}",
+                specemu_runtime::ir::dump_block(&raw),
+                specemu_runtime::ir::dump_block(&opt)
+            )
+        };
+        assert_eq!(x1, x2, "different exits\n{}", ctx());
+        assert_eq!(e1.cpu, e2.cpu, "different state\n{}", ctx());
+    }
+    assert!(folded_some > 2000, "the optimizer should shrink most random blocks: {folded_some}");
+}
