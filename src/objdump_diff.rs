@@ -50,11 +50,14 @@ pub fn normalize(s: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// One differing line: address, objdump's text, ours.
+pub type Example = (u64, String, String);
+
 pub struct Report {
     pub total: usize,
     pub same: usize,
     /// objdump mnemonic -> (count, first few (addr, objdump, ours)).
-    pub diffs: BTreeMap<String, (usize, Vec<(u64, String, String)>)>,
+    pub diffs: BTreeMap<String, (usize, Vec<Example>)>,
 }
 
 impl Report {

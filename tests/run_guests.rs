@@ -15,7 +15,7 @@ fn specemu(args: &[&str]) -> Output {
 }
 
 fn native(name: &str) -> Output {
-    assert!(cfg!(all(target_arch = "x86_64", target_os = "linux")), "the oracle needs an x86-64 Linux host");
+    const { assert!(cfg!(all(target_arch = "x86_64", target_os = "linux")), "the oracle needs an x86-64 Linux host") };
     Command::new(bin(name)).output().expect("run the native build")
 }
 

@@ -936,10 +936,8 @@ impl Builder<'_> {
         }
         let origin = self.origin(span);
         // Keep the operands the instruction uses (tables always: they decide the length).
-        let ops: BTreeMap<String, Operand> = ops
-            .into_iter()
-            .filter(|(n, o)| matches!(o, Operand::Table { .. }) || used.contains(n))
-            .collect();
+        let ops: BTreeMap<String, Operand> =
+            ops.into_iter().filter(|(n, o)| matches!(o, Operand::Table { .. }) || used.contains(n)).collect();
         Some(Insn {
             name: name.to_string(),
             pattern: pat,

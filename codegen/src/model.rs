@@ -163,7 +163,10 @@ pub struct Display {
 #[derive(Debug, Clone)]
 pub enum DisplayPart {
     Text(String),
-    Value { expr: Expr, fmt: Fmt },
+    Value {
+        expr: Expr,
+        fmt: Fmt,
+    },
     /// `{#}`: the rest of this display is a trailing comment, printed at the end of the
     /// line after every operand (x86 objdump's `# ADDRESS` after a %rip-relative operand).
     Comment,

@@ -72,8 +72,13 @@ fn optimized_blocks_behave_like_unoptimized_ones() {
         let words: Vec<u32> = (0..8)
             .map(|_| {
                 let w = rng.next() as u32;
-                let ops = [0x00u32, 0x08, 0x09, 0x0c, 0x0d, 0x0f, 0x23, 0x2b, 0x04, 0x05, 0x1c, 0x1f, 0x11, 0x0a, 0x20, 0x24];
-                if rng.next() % 4 == 0 { w } else { (w & 0x03ff_ffff) | ops[(rng.next() % ops.len() as u64) as usize] << 26 }
+                let ops =
+                    [0x00u32, 0x08, 0x09, 0x0c, 0x0d, 0x0f, 0x23, 0x2b, 0x04, 0x05, 0x1c, 0x1f, 0x11, 0x0a, 0x20, 0x24];
+                if rng.next().is_multiple_of(4) {
+                    w
+                } else {
+                    (w & 0x03ff_ffff) | ops[(rng.next() % ops.len() as u64) as usize] << 26
+                }
             })
             .collect();
         let mut code = Vec::new();
@@ -148,7 +153,8 @@ fn optimized_random_ir_behaves_like_unoptimized_ir() {
         BinOp::Rems,
     ];
     let uns = [UnOp::Neg, UnOp::Not, UnOp::Bswap, UnOp::Clz, UnOp::Ctz, UnOp::Ctpop];
-    let conds = [Cond::Eq, Cond::Ne, Cond::Ltu, Cond::Leu, Cond::Gtu, Cond::Geu, Cond::Lt, Cond::Le, Cond::Gt, Cond::Ge];
+    let conds =
+        [Cond::Eq, Cond::Ne, Cond::Ltu, Cond::Leu, Cond::Gtu, Cond::Geu, Cond::Lt, Cond::Le, Cond::Gt, Cond::Ge];
     let mut rng = Rng(0xfeed_beef_1234_5678);
     let mut folded_some = 0;
     for round in 0..4000 {
@@ -165,9 +171,9 @@ fn optimized_random_ir_behaves_like_unoptimized_ir() {
             let pick = |rng: &mut Rng, vals: &Vec<_>| vals[(rng.next() % vals.len() as u64) as usize];
             let (x, y) = (pick(&mut rng, &vals), pick(&mut rng, &vals));
             let v = match rng.next() % 8 {
-                0 | 1 | 2 => b.bin(bins[(rng.next() % bins.len() as u64) as usize], x, y),
+                0..=2 => b.bin(bins[(rng.next() % bins.len() as u64) as usize], x, y),
                 3 => b.un(uns[(rng.next() % uns.len() as u64) as usize], x),
-                4 => b.extract(x, (rng.next() % 32) as u32, 1 + (rng.next() % 31) as u32, rng.next() % 2 == 0),
+                4 => b.extract(x, (rng.next() % 32) as u32, 1 + (rng.next() % 31) as u32, rng.next().is_multiple_of(2)),
                 5 => b.deposit(x, y, (rng.next() % 24) as u32, 1 + (rng.next() % 8) as u32),
                 6 => b.setcond(conds[(rng.next() % conds.len() as u64) as usize], x, y),
                 _ => {
@@ -177,11 +183,11 @@ fn optimized_random_ir_behaves_like_unoptimized_ir() {
             };
             vals.push(v);
             // Sometimes write a global, sometimes branch forward over a few ops.
-            if rng.next() % 3 == 0 {
+            if rng.next().is_multiple_of(3) {
                 let g = vals[(rng.next() % 4) as usize];
                 b.mov(g, v);
             }
-            if pending_label.is_none() && step < 8 && rng.next() % 4 == 0 {
+            if pending_label.is_none() && step < 8 && rng.next().is_multiple_of(4) {
                 let l = b.new_label();
                 let (p, q) = (pick(&mut rng, &vals), pick(&mut rng, &vals));
                 b.brcond(conds[(rng.next() % conds.len() as u64) as usize], p, q, l);

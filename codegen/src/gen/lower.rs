@@ -268,12 +268,8 @@ impl<'a> Lx<'a> {
                 "sext" | "zext" => const_eval(self.v, &args[1]).map(|x| x as u32),
                 "load" => const_eval(self.v, &args[0]).map(|x| x as u32),
                 "add_overflow" | "sub_overflow" | "carry" | "borrow" => Some(1),
-                "mulu_wide" | "muls_wide" => {
-                    Some(2 * self.width_hint(&args[0]).or_else(|| self.width_hint(&args[1]))?)
-                }
-                "clz" | "clo" | "ctz" | "popcount" | "bswap" | "bitrev" | "rotl" | "rotr" => {
-                    self.width_hint(&args[0])
-                }
+                "mulu_wide" | "muls_wide" => Some(2 * self.width_hint(&args[0]).or_else(|| self.width_hint(&args[1]))?),
+                "clz" | "clo" | "ctz" | "popcount" | "bswap" | "bitrev" | "rotl" | "rotr" => self.width_hint(&args[0]),
                 "udiv" | "sdiv" | "urem" | "srem" | "umin" | "umax" | "smin" | "smax" => {
                     self.width_hint(&args[0]).or_else(|| self.width_hint(&args[1]))
                 }
@@ -671,7 +667,13 @@ impl<'a> Lx<'a> {
     }
 }
 
-fn static_bin(op: BinOp, x: TokenStream, y: TokenStream, w: Option<u32>, wb: Option<u32>) -> R<(TokenStream, Option<u32>)> {
+fn static_bin(
+    op: BinOp,
+    x: TokenStream,
+    y: TokenStream,
+    w: Option<u32>,
+    wb: Option<u32>,
+) -> R<(TokenStream, Option<u32>)> {
     use BinOp::*;
     let wv = w.unwrap_or(64);
     let m = lit(ones(wv));
@@ -835,11 +837,8 @@ pub fn gen_lower(v: &Variant) -> Result<TokenStream, String> {
             })
             .collect();
         let i = i as u32;
-        let call = if h.ret.is_some() {
-            quote!(h.#m(cpu #(, #args)*) as u64)
-        } else {
-            quote!({ h.#m(cpu #(, #args)*); 0 })
-        };
+        let call =
+            if h.ret.is_some() { quote!(h.#m(cpu #(, #args)*) as u64) } else { quote!({ h.#m(cpu #(, #args)*); 0 }) };
         dispatch.push(quote!(#i => #call));
         let name = &h.name;
         let flags = helper_flags(h);

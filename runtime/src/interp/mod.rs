@@ -209,7 +209,12 @@ impl Interp {
                 }
                 Op::Raise { code, arg } => {
                     flush(&self.vals, env);
-                    return BlockExit::Raise { code: *code, arg: self.vals[arg.0 as usize], pc: cur_pc, flags: cur_flags };
+                    return BlockExit::Raise {
+                        code: *code,
+                        arg: self.vals[arg.0 as usize],
+                        pc: cur_pc,
+                        flags: cur_flags,
+                    };
                 }
                 Op::Label(_) => {}
                 Op::Br(l) => ip = self.labels[l.0 as usize],

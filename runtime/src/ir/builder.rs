@@ -166,7 +166,14 @@ impl Builder {
         self.emit(Op::StoreState { val, base, index, scale });
     }
 
-    pub fn call(&mut self, helper: u32, name: &'static str, args: Vec<Val>, ret: Option<Ty>, flags: HelperFlags) -> Option<Val> {
+    pub fn call(
+        &mut self,
+        helper: u32,
+        name: &'static str,
+        args: Vec<Val>,
+        ret: Option<Ty>,
+        flags: HelperFlags,
+    ) -> Option<Val> {
         let ret = ret.map(|t| self.temp(t));
         self.emit(Op::Call { helper, name, args, ret, flags });
         ret

@@ -294,33 +294,115 @@ pub enum Exit {
 pub enum Op {
     /// Start of a guest instruction at `pc`; `flags` are target-defined (for example "in a
     /// delay slot"). Exceptions restore the guest PC from the last marker.
-    InsnStart { pc: u64, flags: u32 },
-    Mov { dst: Val, src: Val },
-    Bin { op: BinOp, dst: Val, a: Val, b: Val },
-    Un { op: UnOp, dst: Val, a: Val },
+    InsnStart {
+        pc: u64,
+        flags: u32,
+    },
+    Mov {
+        dst: Val,
+        src: Val,
+    },
+    Bin {
+        op: BinOp,
+        dst: Val,
+        a: Val,
+        b: Val,
+    },
+    Un {
+        op: UnOp,
+        dst: Val,
+        a: Val,
+    },
     /// Extend the low `bits` bits of `src` (sign or zero) into `dst` (of any type);
     /// also converts between i32 and i64.
-    Ext { dst: Val, src: Val, bits: u8, signed: bool },
+    Ext {
+        dst: Val,
+        src: Val,
+        bits: u8,
+        signed: bool,
+    },
     /// `dst = (src >> ofs) & mask(len)`, sign-extended from `len` if `signed`.
-    Extract { dst: Val, src: Val, ofs: u8, len: u8, signed: bool },
+    Extract {
+        dst: Val,
+        src: Val,
+        ofs: u8,
+        len: u8,
+        signed: bool,
+    },
     /// `dst = base` with bits `ofs..ofs+len` replaced by the low bits of `val`.
-    Deposit { dst: Val, base: Val, val: Val, ofs: u8, len: u8 },
-    Setcond { cond: Cond, dst: Val, a: Val, b: Val },
-    Movcond { cond: Cond, dst: Val, a: Val, b: Val, t: Val, f: Val },
+    Deposit {
+        dst: Val,
+        base: Val,
+        val: Val,
+        ofs: u8,
+        len: u8,
+    },
+    Setcond {
+        cond: Cond,
+        dst: Val,
+        a: Val,
+        b: Val,
+    },
+    Movcond {
+        cond: Cond,
+        dst: Val,
+        a: Val,
+        b: Val,
+        t: Val,
+        f: Val,
+    },
     /// Double-width multiply: `hi:lo = a * b`.
-    Mul2 { signed: bool, lo: Val, hi: Val, a: Val, b: Val },
-    Load { dst: Val, addr: Val, mem: MemOp },
-    Store { val: Val, addr: Val, mem: MemOp },
+    Mul2 {
+        signed: bool,
+        lo: Val,
+        hi: Val,
+        a: Val,
+        b: Val,
+    },
+    Load {
+        dst: Val,
+        addr: Val,
+        mem: MemOp,
+    },
+    Store {
+        val: Val,
+        addr: Val,
+        mem: MemOp,
+    },
     /// A CPU-state slot at a run-time offset (`base + index * scale`), for register files
     /// indexed by a run-time value.
-    LoadState { dst: Val, base: u32, index: Val, scale: u8 },
-    StoreState { val: Val, base: u32, index: Val, scale: u8 },
-    Call { helper: u32, name: &'static str, args: Vec<Val>, ret: Option<Val>, flags: HelperFlags },
+    LoadState {
+        dst: Val,
+        base: u32,
+        index: Val,
+        scale: u8,
+    },
+    StoreState {
+        val: Val,
+        base: u32,
+        index: Val,
+        scale: u8,
+    },
+    Call {
+        helper: u32,
+        name: &'static str,
+        args: Vec<Val>,
+        ret: Option<Val>,
+        flags: HelperFlags,
+    },
     /// Raise guest exception `code` (target-defined) with an argument; leaves the block.
-    Raise { code: u32, arg: Val },
+    Raise {
+        code: u32,
+        arg: Val,
+    },
     Label(Label),
     Br(Label),
-    Brcond { cond: Cond, a: Val, b: Val, label: Label },
+    Brcond {
+        cond: Cond,
+        a: Val,
+        b: Val,
+        label: Label,
+    },
     Exit(Exit),
 }
 

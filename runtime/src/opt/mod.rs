@@ -332,8 +332,7 @@ pub fn eliminate_dead(b: &mut Block) {
     }
     // Remove pure ops whose outputs are dead right after them.
     let mut keep = vec![true; n];
-    for i in 0..n {
-        let op = &b.ops[i];
+    for (i, (op, k)) in b.ops.iter().zip(keep.iter_mut()).enumerate() {
         if !is_pure(op) {
             continue;
         }
@@ -349,12 +348,12 @@ pub fn eliminate_dead(b: &mut Block) {
         });
         if let Op::Mov { dst, src } = op {
             if dst == src {
-                keep[i] = false;
+                *k = false;
                 continue;
             }
         }
         if !live {
-            keep[i] = false;
+            *k = false;
         }
     }
     let mut k = keep.into_iter();

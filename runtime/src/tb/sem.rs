@@ -181,8 +181,7 @@ pub fn cmp(b: &mut Builder, cond: Cond, x: V, y: V) -> V {
     let w = x.1;
     let ty = Ty::for_width(w);
     let signed = matches!(cond, Cond::Lt | Cond::Le | Cond::Gt | Cond::Ge);
-    let (xa, ya) =
-        if signed { (sext_full(b, x, ty), sext_full(b, y, ty)) } else { (to_ty(b, x, ty), to_ty(b, y, ty)) };
+    let (xa, ya) = if signed { (sext_full(b, x, ty), sext_full(b, y, ty)) } else { (to_ty(b, x, ty), to_ty(b, y, ty)) };
     (b.setcond(cond, xa, ya), 1)
 }
 
@@ -324,8 +323,7 @@ pub fn div(b: &mut Builder, op: BinOp, x: V, y: V) -> V {
     let w = x.1;
     let ty = Ty::for_width(w);
     let signed = matches!(op, BinOp::Divs | BinOp::Rems);
-    let (xa, ya) =
-        if signed { (sext_full(b, x, ty), sext_full(b, y, ty)) } else { (to_ty(b, x, ty), to_ty(b, y, ty)) };
+    let (xa, ya) = if signed { (sext_full(b, x, ty), sext_full(b, y, ty)) } else { (to_ty(b, x, ty), to_ty(b, y, ty)) };
     let r = b.bin(op, xa, ya);
     canon(b, r, w)
 }

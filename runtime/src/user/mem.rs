@@ -131,11 +131,8 @@ impl GuestMem {
         if len == 0 {
             return Ok(());
         }
-        let end = addr.checked_add(len - 1).filter(|&e| e < self.size).ok_or(MemFault {
-            addr,
-            write,
-            protection: false,
-        })?;
+        let end =
+            addr.checked_add(len - 1).filter(|&e| e < self.size).ok_or(MemFault { addr, write, protection: false })?;
         let mut p = addr / PAGE;
         while p <= end / PAGE {
             let f = self.flags[p as usize];

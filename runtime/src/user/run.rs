@@ -99,10 +99,10 @@ pub fn run_mips(path: &str, args: &[String], opts: &RunOptions) -> Result<GuestE
     for (i, r) in random.iter_mut().enumerate() {
         *r = (std::process::id() as u8).wrapping_mul(31).wrapping_add(i as u8 * 17);
     }
-    let sp = super::stack::build(&mut mem, &exe, interp_base, args, &opts.env, if be { "mips" } else { "mipsel" }, random)
-        .map_err(|f| RunError::Other(format!("cannot build the stack: fault at {:#x}", f.addr)))?;
-    let mut cpu = mips::CpuState::default();
-    cpu.pc = entry as u32;
+    let sp =
+        super::stack::build(&mut mem, &exe, interp_base, args, &opts.env, if be { "mips" } else { "mipsel" }, random)
+            .map_err(|f| RunError::Other(format!("cannot build the stack: fault at {:#x}", f.addr)))?;
+    let mut cpu = mips::CpuState { pc: entry as u32, ..Default::default() };
     cpu.gpr[abi::REG_SP] = sp as u32;
     cpu.gpr[abi::REG_T9] = entry as u32;
     // User mode: FPU on, FR as the o32 FPXX default (FR=0), user privilege.
@@ -209,7 +209,8 @@ fn log_in_asm(mem: &GuestMem, pc: u64, len: u64, be: bool) {
         for (i, b) in buf.iter_mut().enumerate() {
             *b = mem.load_quiet(a + i as u64, 1, false).unwrap_or(0) as u8;
         }
-        let text = mips::disas_one(&buf, a, be, &[], &mips::plain_addr).map(|(_, t)| t).unwrap_or_else(|| "(bad)".into());
+        let text =
+            mips::disas_one(&buf, a, be, &[], &mips::plain_addr).map(|(_, t)| t).unwrap_or_else(|| "(bad)".into());
         eprintln!("0x{a:08x}:  {text}");
         a += 4;
     }

@@ -92,7 +92,15 @@ fn host_errno(e: &std::io::Error) -> i32 {
 impl Process {
     pub fn new(brk: u64, machine: &'static str) -> Self {
         let brk = brk.div_ceil(4096) * 4096;
-        Process { brk_start: brk, brk, mmap_base: 0x5000_0000, exit_code: None, tls: None, uname_machine: machine, strace: false }
+        Process {
+            brk_start: brk,
+            brk,
+            mmap_base: 0x5000_0000,
+            exit_code: None,
+            tls: None,
+            uname_machine: machine,
+            strace: false,
+        }
     }
 
     /// Perform `sys` with arguments `a`.

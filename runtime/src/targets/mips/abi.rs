@@ -70,7 +70,17 @@ pub fn syscall_args(cpu: &CpuState, mem: &crate::user::mem::GuestMem, big_endian
     let n = cpu.gpr[V0];
     let sp = cpu.gpr[SP] as u64;
     let stack = |k: u64| mem.load_quiet(sp + 16 + 4 * k, 4, big_endian).unwrap_or(0);
-    (n, [cpu.gpr[A0] as u64, cpu.gpr[A0 + 1] as u64, cpu.gpr[A0 + 2] as u64, cpu.gpr[A0 + 3] as u64, stack(0), stack(1)])
+    (
+        n,
+        [
+            cpu.gpr[A0] as u64,
+            cpu.gpr[A0 + 1] as u64,
+            cpu.gpr[A0 + 2] as u64,
+            cpu.gpr[A0 + 3] as u64,
+            stack(0),
+            stack(1),
+        ],
+    )
 }
 
 /// Store a system call's result: a value, or a positive errno.
