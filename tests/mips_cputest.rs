@@ -108,7 +108,11 @@ struct Outcome {
 
 fn run_qemu(v: Variant, bin: &Path, args: &[&str]) -> Outcome {
     let o = Command::new(v.qemu()).arg(bin).args(args).output().expect("run qemu-user");
-    Outcome { stdout: String::from_utf8_lossy(&o.stdout).into_owned(), signal: o.status.signal(), code: o.status.code() }
+    Outcome {
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        signal: o.status.signal(),
+        code: o.status.code(),
+    }
 }
 
 fn run_specemu(bin: &Path, args: &[&str]) -> Outcome {
@@ -119,7 +123,11 @@ fn run_specemu(bin: &Path, args: &[&str]) -> Outcome {
         Some(c) if c > 128 => Some(c - 128),
         _ => o.status.signal(),
     };
-    Outcome { stdout: String::from_utf8_lossy(&o.stdout).into_owned(), signal, code: if signal.is_some() { None } else { code } }
+    Outcome {
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        signal,
+        code: if signal.is_some() { None } else { code },
+    }
 }
 
 /// The documented differences between qemu-user 7.2 and the MIPS manual that specemu follows.
@@ -141,6 +149,9 @@ enum Deviation {
     /// results become zero or the smallest normal by rounding mode, with Underflow and Inexact.
     FlushToZero,
 }
+
+/// How many differing lines each documented deviation covered.
+type Counts = BTreeMap<Deviation, usize>;
 
 fn parse_result(line: &str) -> Option<(&str, u64, u32)> {
     let (label, rest) = line.split_once(" -> ")?;
@@ -181,7 +192,7 @@ fn classify(qemu: &str, ours: &str) -> Option<Deviation> {
     None
 }
 
-fn compare_variant(v: Variant) -> Result<BTreeMap<Deviation, usize>, String> {
+fn compare_variant(v: Variant) -> Result<Counts, String> {
     let bin = &binaries()[&v.name()];
     let q = run_qemu(v, bin, &[]);
     let s = run_specemu(bin, &[]);
@@ -228,14 +239,16 @@ fn compare_variant(v: Variant) -> Result<BTreeMap<Deviation, usize>, String> {
 #[ignore = "conformance tier: needs mips/mipsel cross gcc and qemu-user (.ci/install-tools.sh)"]
 fn cputest_matches_qemu_user() {
     binaries();
-    let results: Vec<(Variant, Result<BTreeMap<Deviation, usize>, String>)> = std::thread::scope(|s| {
+    let results: Vec<(Variant, Result<Counts, String>)> = std::thread::scope(|s| {
         let handles: Vec<_> = VARIANTS.iter().map(|&v| (v, s.spawn(move || compare_variant(v)))).collect();
         handles.into_iter().map(|(v, h)| (v, h.join().expect("compare thread"))).collect()
     });
     let mut failures = Vec::new();
     for (v, r) in results {
         match r {
-            Ok(counts) => eprintln!("cputest {}: identical to qemu-user except documented deviations {counts:?}", v.name()),
+            Ok(counts) => {
+                eprintln!("cputest {}: identical to qemu-user except documented deviations {counts:?}", v.name())
+            }
             Err(e) => failures.push(e),
         }
     }
@@ -276,8 +289,29 @@ fn cputest_paired_single_self_check() {
 #[ignore = "conformance tier: needs mips/mipsel cross gcc and qemu-user (.ci/install-tools.sh)"]
 fn cputest_traps_match_qemu_user() {
     const TRAPS: &[&str] = &[
-        "teq", "tne", "tge", "tgeu", "tlt", "tltu", "teqi", "tnei", "tgei", "tgeiu", "tlti", "tltiu", "break", "add",
-        "addi", "sub", "fpe-v", "fpe-z", "fpe-o", "fpe-u", "fpe-i", "fpe-ctc1", "fpe-ctc1-e",
+        "teq",
+        "tne",
+        "tge",
+        "tgeu",
+        "tlt",
+        "tltu",
+        "teqi",
+        "tnei",
+        "tgei",
+        "tgeiu",
+        "tlti",
+        "tltiu",
+        "break",
+        "add",
+        "addi",
+        "sub",
+        "fpe-v",
+        "fpe-z",
+        "fpe-o",
+        "fpe-u",
+        "fpe-i",
+        "fpe-ctc1",
+        "fpe-ctc1-e",
     ];
     let mut failures = Vec::new();
     for v in [VARIANTS[0], VARIANTS[3]] {

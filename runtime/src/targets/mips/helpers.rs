@@ -48,11 +48,11 @@ impl Helpers for UserHelpers {
     }
     fn rdhwr(&mut self, cpu: &mut CpuState, reg: u8) -> u32 {
         match reg {
-            0 => 0,                     // CPUNum
-            1 => 32,                    // SYNCI_Step: cache line size
-            2 => self.cycles as u32,    // CC
-            3 => 1,                     // CCRes
-            29 => cpu.userlocal,        // UserLocal (TLS pointer)
+            0 => 0,                  // CPUNum
+            1 => 32,                 // SYNCI_Step: cache line size
+            2 => self.cycles as u32, // CC
+            3 => 1,                  // CCRes
+            29 => cpu.userlocal,     // UserLocal (TLS pointer)
             _ => {
                 self.pending = Some((EXC_RI, 0));
                 0

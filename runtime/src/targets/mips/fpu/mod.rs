@@ -49,7 +49,7 @@ fn fr(cpu: &CpuState) -> bool {
 /// is the high half of the even register below it (the pair holds one double).
 pub fn fpr_s(cpu: &CpuState, n: u8) -> u32 {
     let n = n as usize & 31;
-    if fr(cpu) || n % 2 == 0 {
+    if fr(cpu) || n.is_multiple_of(2) {
         cpu.fpr[n] as u32
     } else {
         (cpu.fpr[n - 1] >> 32) as u32
@@ -60,7 +60,7 @@ pub fn fpr_s(cpu: &CpuState, n: u8) -> u32 {
 /// results do on a 64-bit FPU; the manual leaves the upper half UNPREDICTABLE with FR=1).
 pub fn set_fpr_s(cpu: &mut CpuState, n: u8, v: u32) {
     let n = n as usize & 31;
-    if fr(cpu) || n % 2 == 0 {
+    if fr(cpu) || n.is_multiple_of(2) {
         cpu.fpr[n] = (cpu.fpr[n] & 0xffff_ffff_0000_0000) | v as u64;
     } else {
         cpu.fpr[n - 1] = (cpu.fpr[n - 1] & 0xffff_ffff) | (v as u64) << 32;
