@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages needed to build the guest programs
 # (tests/guests/build.sh), fetch Debian guest binaries
-# (tests/guests/fetch-debian.sh) and run the objdump differential tests.
+# (tests/guests/fetch-debian.sh), run the objdump differential tests and the
+# qemu-user differential tests, and build the runtime (CMake for SoftFloat).
 # Idempotent: when every package is already installed it does nothing (no
 # `apt-get update`), so it is fast on a prepared machine. Needs root (or sudo)
 # only when something is missing. Debian 12 (bookworm) is the reference host.
@@ -19,6 +20,10 @@ PACKAGES=(
     dpkg-dev debian-archive-keyring xz-utils
     # ELF inspection in scripts/reports
     file
+    # qemu-user: the execution oracle of the MIPS CPU test (tests/mips_cputest.rs)
+    qemu-user
+    # building Berkeley SoftFloat (softfloat-sys, the MIPS FPU's soft-float): C compiler + CMake
+   
 )
 
 # Commands the scripts run directly; a package may be "installed" while its
@@ -28,6 +33,7 @@ COMMANDS=(
     mipsel-linux-gnu-gcc mipsel-linux-gnu-objdump
     xtensa-lx106-elf-gcc xtensa-lx106-elf-objdump
     gcc objdump make dpkg-deb apt-get xz file
+    qemu-mips qemu-mipsel
 )
 
 missing=()

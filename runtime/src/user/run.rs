@@ -107,6 +107,11 @@ pub fn run_mips(path: &str, args: &[String], opts: &RunOptions) -> Result<GuestE
     cpu.gpr[abi::REG_T9] = entry as u32;
     // User mode: FPU on, FR as the o32 FPXX default (FR=0), user privilege.
     cpu.status = (1 << 29) | 0x10;
+    // The FP register model from the ELF's FP ABI (as Linux chooses it), and the FPU's id.
+    if crate::targets::mips::fpu::status_fr_for(crate::targets::mips::fpu::elf_fp_abi(&data), exe.flags) {
+        cpu.status |= 1 << 26;
+    }
+    cpu.fir = crate::targets::mips::fpu::FIR_VALUE;
     let mut proc = Process::new(exe.end, "mips");
     proc.strace = opts.strace;
     let mut helpers = UserHelpers { big_endian: be, ..UserHelpers::default() };

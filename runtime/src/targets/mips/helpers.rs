@@ -1,10 +1,11 @@
 //! Implementations of the helpers the MIPS spec declares, for user mode: CP0 and TLB
 //! operations are privileged (the spec raises before calling them outside kernel mode),
-//! `rdhwr` reads the user-visible hardware registers, and FPU operations go to `fpu`.
+//! `rdhwr` reads the user-visible hardware registers, and FPU operations go to `fpu` (the
+//! FloatingPoint exception is raised here when `fpu::finish` says an enabled one occurred).
 //! A helper that raises a guest exception records it in `pending`; the caller turns it into
 //! a block exit.
 
-use super::fpu;
+use super::fpu::{self, ops::Arith::*, Fmt::*, Op};
 use super::mips::{CpuState, Helpers};
 
 /// Helper state for one vCPU in user mode.
@@ -18,6 +19,8 @@ pub struct UserHelpers {
 }
 
 const EXC_RI: u32 = 10;
+/// Cause.ExcCode of the FloatingPoint exception.
+const EXC_FPE: u32 = 15;
 
 impl Helpers for UserHelpers {
     fn big_endian(&mut self, _cpu: &mut CpuState) -> u8 {
@@ -70,149 +73,181 @@ impl Helpers for UserHelpers {
         fpu::set_fpr_s(cpu, n, value)
     }
     fn fadd_s(&mut self, cpu: &mut CpuState, a: u32, b: u32) -> u32 {
-        fpu::bin_s(cpu, a, b, |x, y| x + y)
+        self.fp(cpu, |op| op.arith(S, Add, a as u64, b as u64) as u32)
     }
     fn fadd_d(&mut self, cpu: &mut CpuState, a: u64, b: u64) -> u64 {
-        fpu::bin_d(cpu, a, b, |x, y| x + y)
+        self.fp(cpu, |op| op.arith(D, Add, a, b))
     }
     fn fadd_ps(&mut self, cpu: &mut CpuState, a: u64, b: u64) -> u64 {
-        fpu::bin_ps(cpu, a, b, |x, y| x + y)
+        self.fp(cpu, |op| ps2(a, b, |x, y| op.arith(S, Add, x, y)))
     }
     fn fsub_s(&mut self, cpu: &mut CpuState, a: u32, b: u32) -> u32 {
-        fpu::bin_s(cpu, a, b, |x, y| x - y)
+        self.fp(cpu, |op| op.arith(S, Sub, a as u64, b as u64) as u32)
     }
     fn fsub_d(&mut self, cpu: &mut CpuState, a: u64, b: u64) -> u64 {
-        fpu::bin_d(cpu, a, b, |x, y| x - y)
+        self.fp(cpu, |op| op.arith(D, Sub, a, b))
     }
     fn fsub_ps(&mut self, cpu: &mut CpuState, a: u64, b: u64) -> u64 {
-        fpu::bin_ps(cpu, a, b, |x, y| x - y)
+        self.fp(cpu, |op| ps2(a, b, |x, y| op.arith(S, Sub, x, y)))
     }
     fn fmul_s(&mut self, cpu: &mut CpuState, a: u32, b: u32) -> u32 {
-        fpu::bin_s(cpu, a, b, |x, y| x * y)
+        self.fp(cpu, |op| op.arith(S, Mul, a as u64, b as u64) as u32)
     }
     fn fmul_d(&mut self, cpu: &mut CpuState, a: u64, b: u64) -> u64 {
-        fpu::bin_d(cpu, a, b, |x, y| x * y)
+        self.fp(cpu, |op| op.arith(D, Mul, a, b))
     }
     fn fmul_ps(&mut self, cpu: &mut CpuState, a: u64, b: u64) -> u64 {
-        fpu::bin_ps(cpu, a, b, |x, y| x * y)
+        self.fp(cpu, |op| ps2(a, b, |x, y| op.arith(S, Mul, x, y)))
     }
     fn fdiv_s(&mut self, cpu: &mut CpuState, a: u32, b: u32) -> u32 {
-        fpu::bin_s(cpu, a, b, |x, y| x / y)
+        self.fp(cpu, |op| op.arith(S, Div, a as u64, b as u64) as u32)
     }
     fn fdiv_d(&mut self, cpu: &mut CpuState, a: u64, b: u64) -> u64 {
-        fpu::bin_d(cpu, a, b, |x, y| x / y)
+        self.fp(cpu, |op| op.arith(D, Div, a, b))
     }
     fn fsqrt_s(&mut self, cpu: &mut CpuState, a: u32) -> u32 {
-        fpu::un_s(cpu, a, f32::sqrt)
+        self.fp(cpu, |op| op.sqrt(S, a as u64) as u32)
     }
     fn fsqrt_d(&mut self, cpu: &mut CpuState, a: u64) -> u64 {
-        fpu::un_d(cpu, a, f64::sqrt)
+        self.fp(cpu, |op| op.sqrt(D, a))
     }
     fn frecip_s(&mut self, cpu: &mut CpuState, a: u32) -> u32 {
-        fpu::un_s(cpu, a, |x| 1.0 / x)
+        self.fp(cpu, |op| op.recip(S, a as u64) as u32)
     }
     fn frecip_d(&mut self, cpu: &mut CpuState, a: u64) -> u64 {
-        fpu::un_d(cpu, a, |x| 1.0 / x)
+        self.fp(cpu, |op| op.recip(D, a))
     }
     fn frsqrt_s(&mut self, cpu: &mut CpuState, a: u32) -> u32 {
-        fpu::un_s(cpu, a, |x| 1.0 / x.sqrt())
+        self.fp(cpu, |op| op.rsqrt(S, a as u64) as u32)
     }
     fn frsqrt_d(&mut self, cpu: &mut CpuState, a: u64) -> u64 {
-        fpu::un_d(cpu, a, |x| 1.0 / x.sqrt())
+        self.fp(cpu, |op| op.rsqrt(D, a))
     }
-    fn fabs_s(&mut self, _cpu: &mut CpuState, a: u32) -> u32 {
-        a & 0x7fff_ffff
+    fn fabs_s(&mut self, cpu: &mut CpuState, a: u32) -> u32 {
+        self.fp(cpu, |op| op.sign_op(S, a as u64, false) as u32)
     }
-    fn fabs_d(&mut self, _cpu: &mut CpuState, a: u64) -> u64 {
-        a & 0x7fff_ffff_ffff_ffff
+    fn fabs_d(&mut self, cpu: &mut CpuState, a: u64) -> u64 {
+        self.fp(cpu, |op| op.sign_op(D, a, false))
     }
-    fn fabs_ps(&mut self, _cpu: &mut CpuState, a: u64) -> u64 {
-        a & 0x7fff_ffff_7fff_ffff
+    fn fabs_ps(&mut self, cpu: &mut CpuState, a: u64) -> u64 {
+        self.fp(cpu, |op| ps1(a, |x| op.sign_op(S, x, false)))
     }
-    fn fneg_s(&mut self, _cpu: &mut CpuState, a: u32) -> u32 {
-        a ^ 0x8000_0000
+    fn fneg_s(&mut self, cpu: &mut CpuState, a: u32) -> u32 {
+        self.fp(cpu, |op| op.sign_op(S, a as u64, true) as u32)
     }
-    fn fneg_d(&mut self, _cpu: &mut CpuState, a: u64) -> u64 {
-        a ^ 0x8000_0000_0000_0000
+    fn fneg_d(&mut self, cpu: &mut CpuState, a: u64) -> u64 {
+        self.fp(cpu, |op| op.sign_op(D, a, true))
     }
-    fn fneg_ps(&mut self, _cpu: &mut CpuState, a: u64) -> u64 {
-        a ^ 0x8000_0000_8000_0000
+    fn fneg_ps(&mut self, cpu: &mut CpuState, a: u64) -> u64 {
+        self.fp(cpu, |op| ps1(a, |x| op.sign_op(S, x, true)))
     }
     fn fmadd_s(&mut self, cpu: &mut CpuState, a: u32, b: u32, c: u32) -> u32 {
-        fpu::fma_s(cpu, a, b, c, false, false)
+        self.fp(cpu, |op| op.madd(S, a as u64, b as u64, c as u64, false, false) as u32)
     }
     fn fmadd_d(&mut self, cpu: &mut CpuState, a: u64, b: u64, c: u64) -> u64 {
-        fpu::fma_d(cpu, a, b, c, false, false)
+        self.fp(cpu, |op| op.madd(D, a, b, c, false, false))
     }
     fn fmadd_ps(&mut self, cpu: &mut CpuState, a: u64, b: u64, c: u64) -> u64 {
-        fpu::fma_ps(cpu, a, b, c, false, false)
+        self.fp(cpu, |op| ps3(a, b, c, |x, y, z| op.madd(S, x, y, z, false, false)))
     }
     fn fmsub_s(&mut self, cpu: &mut CpuState, a: u32, b: u32, c: u32) -> u32 {
-        fpu::fma_s(cpu, a, b, c, true, false)
+        self.fp(cpu, |op| op.madd(S, a as u64, b as u64, c as u64, true, false) as u32)
     }
     fn fmsub_d(&mut self, cpu: &mut CpuState, a: u64, b: u64, c: u64) -> u64 {
-        fpu::fma_d(cpu, a, b, c, true, false)
+        self.fp(cpu, |op| op.madd(D, a, b, c, true, false))
     }
     fn fmsub_ps(&mut self, cpu: &mut CpuState, a: u64, b: u64, c: u64) -> u64 {
-        fpu::fma_ps(cpu, a, b, c, true, false)
+        self.fp(cpu, |op| ps3(a, b, c, |x, y, z| op.madd(S, x, y, z, true, false)))
     }
     fn fnmadd_s(&mut self, cpu: &mut CpuState, a: u32, b: u32, c: u32) -> u32 {
-        fpu::fma_s(cpu, a, b, c, false, true)
+        self.fp(cpu, |op| op.madd(S, a as u64, b as u64, c as u64, false, true) as u32)
     }
     fn fnmadd_d(&mut self, cpu: &mut CpuState, a: u64, b: u64, c: u64) -> u64 {
-        fpu::fma_d(cpu, a, b, c, false, true)
+        self.fp(cpu, |op| op.madd(D, a, b, c, false, true))
     }
     fn fnmadd_ps(&mut self, cpu: &mut CpuState, a: u64, b: u64, c: u64) -> u64 {
-        fpu::fma_ps(cpu, a, b, c, false, true)
+        self.fp(cpu, |op| ps3(a, b, c, |x, y, z| op.madd(S, x, y, z, false, true)))
     }
     fn fnmsub_s(&mut self, cpu: &mut CpuState, a: u32, b: u32, c: u32) -> u32 {
-        fpu::fma_s(cpu, a, b, c, true, true)
+        self.fp(cpu, |op| op.madd(S, a as u64, b as u64, c as u64, true, true) as u32)
     }
     fn fnmsub_d(&mut self, cpu: &mut CpuState, a: u64, b: u64, c: u64) -> u64 {
-        fpu::fma_d(cpu, a, b, c, true, true)
+        self.fp(cpu, |op| op.madd(D, a, b, c, true, true))
     }
     fn fnmsub_ps(&mut self, cpu: &mut CpuState, a: u64, b: u64, c: u64) -> u64 {
-        fpu::fma_ps(cpu, a, b, c, true, true)
+        self.fp(cpu, |op| ps3(a, b, c, |x, y, z| op.madd(S, x, y, z, true, true)))
     }
     fn fcmp_s(&mut self, cpu: &mut CpuState, a: u32, b: u32, cond: u8) -> u8 {
-        fpu::cmp(cpu, f32::from_bits(a) as f64, f32::from_bits(b) as f64, cond) as u8
+        self.fp(cpu, |op| op.compare(S, a as u64, b as u64, cond) as u8)
     }
     fn fcmp_d(&mut self, cpu: &mut CpuState, a: u64, b: u64, cond: u8) -> u8 {
-        fpu::cmp(cpu, f64::from_bits(a), f64::from_bits(b), cond) as u8
+        self.fp(cpu, |op| op.compare(D, a, b, cond) as u8)
     }
     fn fcmp_ps(&mut self, cpu: &mut CpuState, a: u64, b: u64, cond: u8) -> u8 {
-        let lo = fpu::cmp(cpu, f32::from_bits(a as u32) as f64, f32::from_bits(b as u32) as f64, cond);
-        let hi = fpu::cmp(cpu, f32::from_bits((a >> 32) as u32) as f64, f32::from_bits((b >> 32) as u32) as f64, cond);
-        (hi as u8) << 1 | lo as u8
+        self.fp(cpu, |op| {
+            let lo = op.compare(S, a & 0xffff_ffff, b & 0xffff_ffff, cond);
+            let hi = op.compare(S, a >> 32, b >> 32, cond);
+            (hi as u8) << 1 | lo as u8
+        })
     }
-    fn fcvt_s_d(&mut self, _cpu: &mut CpuState, a: u64) -> u32 {
-        (f64::from_bits(a) as f32).to_bits()
+    fn fcvt_s_d(&mut self, cpu: &mut CpuState, a: u64) -> u32 {
+        self.fp(cpu, |op| op.convert(D, S, a) as u32)
     }
-    fn fcvt_s_w(&mut self, _cpu: &mut CpuState, a: u32) -> u32 {
-        (a as i32 as f32).to_bits()
+    fn fcvt_s_w(&mut self, cpu: &mut CpuState, a: u32) -> u32 {
+        self.fp(cpu, |op| op.from_int(S, a as u64, false) as u32)
     }
-    fn fcvt_s_l(&mut self, _cpu: &mut CpuState, a: u64) -> u32 {
-        (a as i64 as f32).to_bits()
+    fn fcvt_s_l(&mut self, cpu: &mut CpuState, a: u64) -> u32 {
+        self.fp(cpu, |op| op.from_int(S, a, true) as u32)
     }
-    fn fcvt_d_s(&mut self, _cpu: &mut CpuState, a: u32) -> u64 {
-        (f32::from_bits(a) as f64).to_bits()
+    fn fcvt_d_s(&mut self, cpu: &mut CpuState, a: u32) -> u64 {
+        self.fp(cpu, |op| op.convert(S, D, a as u64))
     }
-    fn fcvt_d_w(&mut self, _cpu: &mut CpuState, a: u32) -> u64 {
-        (a as i32 as f64).to_bits()
+    fn fcvt_d_w(&mut self, cpu: &mut CpuState, a: u32) -> u64 {
+        self.fp(cpu, |op| op.from_int(D, a as u64, false))
     }
-    fn fcvt_d_l(&mut self, _cpu: &mut CpuState, a: u64) -> u64 {
-        (a as i64 as f64).to_bits()
+    fn fcvt_d_l(&mut self, cpu: &mut CpuState, a: u64) -> u64 {
+        self.fp(cpu, |op| op.from_int(D, a, true))
     }
     fn fcvt_w_s(&mut self, cpu: &mut CpuState, a: u32, rm: u8) -> u32 {
-        fpu::to_int(cpu, f32::from_bits(a) as f64, rm, 32) as u32
+        self.fp(cpu, |op| op.to_int(S, a as u64, rm, false) as u32)
     }
     fn fcvt_w_d(&mut self, cpu: &mut CpuState, a: u64, rm: u8) -> u32 {
-        fpu::to_int(cpu, f64::from_bits(a), rm, 32) as u32
+        self.fp(cpu, |op| op.to_int(D, a, rm, false) as u32)
     }
     fn fcvt_l_s(&mut self, cpu: &mut CpuState, a: u32, rm: u8) -> u64 {
-        fpu::to_int(cpu, f32::from_bits(a) as f64, rm, 64)
+        self.fp(cpu, |op| op.to_int(S, a as u64, rm, true))
     }
     fn fcvt_l_d(&mut self, cpu: &mut CpuState, a: u64, rm: u8) -> u64 {
-        fpu::to_int(cpu, f64::from_bits(a), rm, 64)
+        self.fp(cpu, |op| op.to_int(D, a, rm, true))
     }
+}
+
+impl UserHelpers {
+    /// Run one floating-point helper: the operation in FCSR's environment, then FCSR
+    /// cause/flags and, if an enabled exception occurred, the FloatingPoint exception.
+    fn fp<T>(&mut self, cpu: &mut CpuState, f: impl FnOnce(&mut Op) -> T) -> T {
+        let mut op = fpu::begin(cpu);
+        let r = f(&mut op);
+        if fpu::finish(cpu, &op) {
+            self.pending = Some((EXC_FPE, 0));
+        }
+        r
+    }
+}
+
+/// Paired single: the same single-precision operation on both halves (lower first).
+fn ps1(a: u64, mut f: impl FnMut(u64) -> u64) -> u64 {
+    let lo = f(a & 0xffff_ffff);
+    let hi = f(a >> 32);
+    hi << 32 | lo
+}
+fn ps2(a: u64, b: u64, mut f: impl FnMut(u64, u64) -> u64) -> u64 {
+    let lo = f(a & 0xffff_ffff, b & 0xffff_ffff);
+    let hi = f(a >> 32, b >> 32);
+    hi << 32 | lo
+}
+fn ps3(a: u64, b: u64, c: u64, mut f: impl FnMut(u64, u64, u64) -> u64) -> u64 {
+    let lo = f(a & 0xffff_ffff, b & 0xffff_ffff, c & 0xffff_ffff);
+    let hi = f(a >> 32, b >> 32, c >> 32);
+    hi << 32 | lo
 }

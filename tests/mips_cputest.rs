@@ -1,0 +1,335 @@
+//! Conformance tier: the MIPS CPU test (tests/guests/mips/cputest/) under `specemu run` against
+//! qemu-user (Debian's `qemu-user`), for both byte orders and the FR=0 (-mfp32, -mfpxx) and
+//! FR=1 (-mfp64) register models; the paired-single self-check (qemu-user's MIPS32 CPUs have
+//! no paired single); and the trapping instructions, one process each, which must die of the
+//! same signal under both.
+//!
+//! Where qemu-user 7.2 disagrees with the MIPS manual, specemu follows the manual and the
+//! difference must fall under one of the rules in [`Deviation`] (each names its evidence);
+//! the test prints how many lines each rule covered, and any other difference fails it.
+//!
+//! `#[ignore]`d in the hermetic `cargo test` (needs the cross compilers and qemu-user); run by
+//! `.ci/run` with `--ignored`, which installs them. A missing tool fails with the command that
+//! installs it.
+
+use std::collections::BTreeMap;
+use std::os::unix::process::ExitStatusExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+const INSTALL: &str = ".ci/install-tools.sh   (or: apt-get install gcc-mipsel-linux-gnu gcc-mips-linux-gnu libc6-dev-mipsel-cross libc6-dev-mips-cross qemu-user)";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn need(cmd: &str) {
+    let ok = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {cmd}"))
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    assert!(ok, "`{cmd}` is not installed; install the conformance tools with:\n  {INSTALL}");
+}
+
+/// One build of the CPU test: byte order and FP register model.
+#[derive(Clone, Copy, Debug)]
+struct Variant {
+    big_endian: bool,
+    fp: &'static str,
+}
+
+impl Variant {
+    fn name(self) -> String {
+        format!("{}-fp{}", if self.big_endian { "mips" } else { "mipsel" }, self.fp)
+    }
+    fn qemu(self) -> &'static str {
+        if self.big_endian {
+            "qemu-mips"
+        } else {
+            "qemu-mipsel"
+        }
+    }
+    fn fr1(self) -> bool {
+        self.fp == "64"
+    }
+}
+
+const VARIANTS: [Variant; 5] = [
+    Variant { big_endian: false, fp: "32" },
+    Variant { big_endian: false, fp: "64" },
+    Variant { big_endian: false, fp: "xx" },
+    Variant { big_endian: true, fp: "32" },
+    Variant { big_endian: true, fp: "64" },
+];
+
+/// Build every variant once per test run.
+fn binaries() -> &'static BTreeMap<String, PathBuf> {
+    static ONCE: OnceLock<BTreeMap<String, PathBuf>> = OnceLock::new();
+    ONCE.get_or_init(|| {
+        for c in ["mips-linux-gnu-gcc", "mipsel-linux-gnu-gcc", "qemu-mips", "qemu-mipsel"] {
+            need(c);
+        }
+        let out = root().join("target/conformance/cputest");
+        std::fs::create_dir_all(&out).expect("create target/conformance/cputest");
+        let src = root().join("tests/guests/mips/cputest");
+        let mut sources: Vec<PathBuf> = std::fs::read_dir(&src)
+            .expect("read cputest sources")
+            .map(|e| e.expect("dir entry").path())
+            .filter(|p| p.extension().is_some_and(|e| e == "c"))
+            .collect();
+        sources.sort();
+        let mut map = BTreeMap::new();
+        for v in VARIANTS {
+            let gcc = if v.big_endian { "mips-linux-gnu-gcc" } else { "mipsel-linux-gnu-gcc" };
+            let bin = out.join(format!("cputest-{}", v.name()));
+            let o = Command::new(gcc)
+                .args(["-O1", "-static", "-march=mips32r2", &format!("-mfp{}", v.fp), "-Wall", "-Wextra", "-Werror"])
+                .arg("-o")
+                .arg(&bin)
+                .args(&sources)
+                .output()
+                .unwrap_or_else(|e| panic!("cannot run {gcc}: {e}"));
+            assert!(o.status.success(), "{gcc} failed for {}:\n{}", v.name(), String::from_utf8_lossy(&o.stderr));
+            map.insert(v.name(), bin);
+        }
+        map
+    })
+}
+
+struct Outcome {
+    stdout: String,
+    /// The signal that ended the process, if one did.
+    signal: Option<i32>,
+    code: Option<i32>,
+}
+
+fn run_qemu(v: Variant, bin: &Path, args: &[&str]) -> Outcome {
+    let o = Command::new(v.qemu()).arg(bin).args(args).output().expect("run qemu-user");
+    Outcome {
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        signal: o.status.signal(),
+        code: o.status.code(),
+    }
+}
+
+fn run_specemu(bin: &Path, args: &[&str]) -> Outcome {
+    let o = Command::new(env!("CARGO_BIN_EXE_specemu")).arg("run").arg(bin).args(args).output().expect("run specemu");
+    // `specemu run` exits with 128 + N when the guest was killed by signal N.
+    let code = o.status.code();
+    let signal = match code {
+        Some(c) if c > 128 => Some(c - 128),
+        _ => o.status.signal(),
+    };
+    Outcome {
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        signal,
+        code: if signal.is_some() { None } else { code },
+    }
+}
+
+/// The documented differences between qemu-user 7.2 and the MIPS manual that specemu follows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Deviation {
+    /// qemu sets softfloat's default-NaN mode for legacy-NaN MIPS (target/mips
+    /// restore_snan_bit_mode), so every NaN result is the default NaN. The manual (MIPS32
+    /// Vol. I, "NaN propagation", quoted in QEMU's own pickNaN comment): "When possible, this
+    /// QNaN result is one of the operand QNaN values." specemu returns the first quiet NaN
+    /// operand; the FCSR must be identical.
+    QuietNanPropagation,
+    /// qemu implements abs/neg as bit operations (helper_float_abs_s/chs_s, no FCSR update).
+    /// The Release 2 manual (ABS.fmt/NEG.fmt: "This operation is arithmetic"; R4000 manual,
+    /// Invalid Operation: ABS and NEG signal Invalid on a signalling NaN): a sNaN operand
+    /// gives Invalid (cause and flag V) and the default NaN.
+    AbsNegSignallingNan,
+    /// FCSR.FS=1: qemu only flushes denormal results to zero, silently. The manual (R4000
+    /// manual table 7-1, 74K programming guide "FS"): denormal operands read as zero and tiny
+    /// results become zero or the smallest normal by rounding mode, with Underflow and Inexact.
+    FlushToZero,
+}
+
+/// How many differing lines each documented deviation covered.
+type Counts = BTreeMap<Deviation, usize>;
+
+fn parse_result(line: &str) -> Option<(&str, u64, u32)> {
+    let (label, rest) = line.split_once(" -> ")?;
+    let mut it = rest.split_whitespace();
+    let value = u64::from_str_radix(it.next()?, 16).ok()?;
+    let fcsr = u32::from_str_radix(it.next()?.strip_prefix("fcsr=")?, 16).ok()?;
+    Some((label, value, fcsr))
+}
+
+/// Is `x` (a result of `bits` bits) a legacy-MIPS quiet NaN?
+fn is_qnan(x: u64, bits: u32) -> bool {
+    if bits == 32 {
+        x & 0x7f80_0000 == 0x7f80_0000 && x & 0x007f_ffff != 0 && x & 0x0040_0000 == 0
+    } else {
+        x & 0x7ff0_0000_0000_0000 == 0x7ff0_0000_0000_0000 && x & 0x000f_ffff_ffff_ffff != 0 && x & (1 << 51) == 0
+    }
+}
+
+fn classify(qemu: &str, ours: &str) -> Option<Deviation> {
+    let (ql, qv, qf) = parse_result(qemu)?;
+    let (ol, ov, of) = parse_result(ours)?;
+    if ql != ol {
+        return None;
+    }
+    let bits = if ours.split(" -> ").nth(1)?.split_whitespace().next()?.len() == 8 { 32 } else { 64 };
+    let default = if bits == 32 { 0x7fbf_ffffu64 } else { 0x7ff7_ffff_ffff_ffff };
+    let sign = if bits == 32 { 1u64 << 31 } else { 1 << 63 };
+    if ol.starts_with("fs ") {
+        return Some(Deviation::FlushToZero);
+    }
+    if (qv == default || qv == default | sign) && is_qnan(ov, bits) && ov != qv && qf == of {
+        return Some(Deviation::QuietNanPropagation);
+    }
+    let insn = ol.split_whitespace().next()?;
+    if matches!(insn, "abs.s" | "abs.d" | "neg.s" | "neg.d") && ov == default && of == qf | 0x0001_0040 {
+        return Some(Deviation::AbsNegSignallingNan);
+    }
+    None
+}
+
+fn compare_variant(v: Variant) -> Result<Counts, String> {
+    let bin = &binaries()[&v.name()];
+    let q = run_qemu(v, bin, &[]);
+    let s = run_specemu(bin, &[]);
+    let mut errors = Vec::new();
+    if q.code != Some(0) || q.signal.is_some() {
+        errors.push(format!("qemu-user did not exit 0: {:?} {:?}", q.code, q.signal));
+    }
+    if s.code != Some(0) || s.signal.is_some() {
+        errors.push(format!("specemu did not exit 0: {:?} {:?}", s.code, s.signal));
+    }
+    let (ql, sl): (Vec<&str>, Vec<&str>) = (q.stdout.lines().collect(), s.stdout.lines().collect());
+    if ql.len() != sl.len() {
+        errors.push(format!("{} lines under qemu-user, {} under specemu", ql.len(), sl.len()));
+    }
+    let mut counts = BTreeMap::new();
+    for (i, (a, b)) in ql.iter().zip(&sl).enumerate() {
+        if a == b {
+            continue;
+        }
+        if a.starts_with("register model") && v.fr1() {
+            errors.push(format!(
+                "line {}: the -mfp64 program ran with another register model.\n  qemu:    {a}\n  specemu: {b}\n  \
+                 The loader must set Status.FR from the ELF's FP ABI: runtime/src/user/run.rs should do\n  \
+                 `if fpu::status_fr_for(fpu::elf_fp_abi(&data), exe.flags) {{ cpu.status |= 1 << 26 }}` and `cpu.fir = fpu::FIR_VALUE`",
+                i + 1
+            ));
+            continue;
+        }
+        match classify(a, b) {
+            Some(d) => *counts.entry(d).or_insert(0) += 1,
+            None => errors.push(format!("line {}:\n  qemu:    {a}\n  specemu: {b}", i + 1)),
+        }
+    }
+    if errors.is_empty() {
+        Ok(counts)
+    } else {
+        let n = errors.len();
+        errors.truncate(40);
+        Err(format!("{}: {n} unexplained differences; first ones:\n{}", v.name(), errors.join("\n")))
+    }
+}
+
+#[test]
+#[ignore = "conformance tier: needs mips/mipsel cross gcc and qemu-user (.ci/install-tools.sh)"]
+fn cputest_matches_qemu_user() {
+    binaries();
+    let results: Vec<(Variant, Result<Counts, String>)> = std::thread::scope(|s| {
+        let handles: Vec<_> = VARIANTS.iter().map(|&v| (v, s.spawn(move || compare_variant(v)))).collect();
+        handles.into_iter().map(|(v, h)| (v, h.join().expect("compare thread"))).collect()
+    });
+    let mut failures = Vec::new();
+    for (v, r) in results {
+        match r {
+            Ok(counts) => {
+                eprintln!("cputest {}: identical to qemu-user except documented deviations {counts:?}", v.name())
+            }
+            Err(e) => failures.push(e),
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+#[test]
+#[ignore = "conformance tier: needs mips/mipsel cross gcc and qemu-user (.ci/install-tools.sh)"]
+fn cputest_paired_single_self_check() {
+    for v in VARIANTS.iter().filter(|v| v.fr1()) {
+        let s = run_specemu(&binaries()[&v.name()], &["ps"]);
+        assert_eq!(s.code, Some(0), "{}: cputest ps did not exit 0:\n{}", v.name(), s.stdout);
+        let checks: Vec<&str> = s.stdout.lines().filter(|l| l.contains(" cases, ")).collect();
+        assert!(checks.len() >= 11, "{}: too few paired-single checks:\n{}", v.name(), s.stdout);
+        for l in &checks {
+            assert!(l.ends_with(" 0 mismatches"), "{}: {l}\n{}", v.name(), s.stdout);
+        }
+        // The pure moves, from the manual's definitions: fs = 1111111122222222,
+        // ft = 3333333344444444; alnv.ps with rs = 4 straddles fs and ft in memory order.
+        let alnv4 = if v.big_endian { "2222222233333333" } else { "4444444411111111" };
+        for want in [
+            "pll.ps -> 2222222244444444".to_string(),
+            "plu.ps -> 2222222233333333".to_string(),
+            "pul.ps -> 1111111144444444".to_string(),
+            "puu.ps -> 1111111133333333".to_string(),
+            "cvt.ps.s -> 2222222244444444".to_string(),
+            "alnv.ps 0 -> 1111111122222222".to_string(),
+            format!("alnv.ps 4 -> {alnv4}"),
+            "cvt.s.pl/cvt.s.pu -> 22222222 11111111".to_string(),
+        ] {
+            assert!(s.stdout.lines().any(|l| l == want), "{}: missing `{want}` in:\n{}", v.name(), s.stdout);
+        }
+        eprintln!("cputest ps {}:\n{}", v.name(), s.stdout);
+    }
+}
+
+#[test]
+#[ignore = "conformance tier: needs mips/mipsel cross gcc and qemu-user (.ci/install-tools.sh)"]
+fn cputest_traps_match_qemu_user() {
+    const TRAPS: &[&str] = &[
+        "teq",
+        "tne",
+        "tge",
+        "tgeu",
+        "tlt",
+        "tltu",
+        "teqi",
+        "tnei",
+        "tgei",
+        "tgeiu",
+        "tlti",
+        "tltiu",
+        "break",
+        "add",
+        "addi",
+        "sub",
+        "fpe-v",
+        "fpe-z",
+        "fpe-o",
+        "fpe-u",
+        "fpe-i",
+        "fpe-ctc1",
+        "fpe-ctc1-e",
+    ];
+    let mut failures = Vec::new();
+    for v in [VARIANTS[0], VARIANTS[3]] {
+        let bin = &binaries()[&v.name()];
+        for t in TRAPS {
+            let q = run_qemu(v, bin, &["trap", t]);
+            let s = run_specemu(bin, &["trap", t]);
+            if q.stdout != s.stdout || q.signal != s.signal || q.signal.is_none() {
+                failures.push(format!(
+                    "{} trap {t}: qemu {:?} {:?}, specemu {:?} {:?}",
+                    v.name(),
+                    q.stdout.trim(),
+                    q.signal,
+                    s.stdout.trim(),
+                    s.signal
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
