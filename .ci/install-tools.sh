@@ -22,8 +22,6 @@ PACKAGES=(
     file
     # qemu-user: the execution oracle of the MIPS CPU test (tests/mips_cputest.rs)
     qemu-user
-    # building Berkeley SoftFloat (softfloat-sys, the MIPS FPU's soft-float): C compiler + CMake
-   
 )
 
 # Commands the scripts run directly; a package may be "installed" while its
