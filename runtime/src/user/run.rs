@@ -190,12 +190,15 @@ pub fn run_mips(path: &str, args: &[String], opts: &RunOptions) -> Result<GuestE
         helpers: UserHelpers { big_endian: be, ..UserHelpers::default() },
         fe: MipsFrontend { big_endian: be },
         cache: HashMap::new(),
+        fast: vec![None; FAST_SLOTS],
         by_page: HashMap::new(),
         interp: Interp::default(),
         opts: opts.clone(),
     };
     Ok(cpu_loop.run())
 }
+
+const FAST_SLOTS: usize = 4096;
 
 struct Loop {
     cpu: mips::CpuState,
@@ -204,6 +207,8 @@ struct Loop {
     helpers: UserHelpers,
     fe: MipsFrontend,
     cache: HashMap<u64, Rc<Block>>,
+    /// Direct-mapped front of `cache`, indexed by guest PC.
+    fast: Vec<Option<(u64, Rc<Block>)>>,
     by_page: HashMap<u64, Vec<u64>>,
     interp: Interp,
     opts: RunOptions,
@@ -228,8 +233,16 @@ impl Loop {
                 self.deliver_signals(None);
             }
             let pc = self.cpu.pc as u64;
-            let block = match self.cache.get(&pc) {
-                Some(b) => b.clone(),
+            let slot = ((pc >> 2) as usize) & (FAST_SLOTS - 1);
+            let fast = match &self.fast[slot] {
+                Some((p, b)) if *p == pc => Some(b.clone()),
+                _ => None,
+            };
+            let block = match fast.or_else(|| self.cache.get(&pc).cloned()) {
+                Some(b) => {
+                    self.fast[slot] = Some((pc, b.clone()));
+                    b
+                }
                 None => {
                     if !self.mem.executable(pc) {
                         let info = SigInfo {
@@ -253,6 +266,7 @@ impl Loop {
             };
             self.helpers.cycles = self.interp.insns;
             if self.mem.has_dirty_code() {
+                self.fast.iter_mut().for_each(|e| *e = None);
                 for page in self.mem.take_dirty_code() {
                     if let Some(pcs) = self.by_page.remove(&page) {
                         for p in pcs {
