@@ -72,7 +72,7 @@ pub fn exception_signal(code: u32, arg: u64, pc: u64, insn: Option<u32>, fcsr: u
                 .unwrap_or(0);
             match c {
                 6 => mk(8, sig::FPE_INTOVF, pc),
-                7 => mk(8, 3, pc), // FPE_INTDIV
+                7 => mk(8, 1, pc), // FPE_INTDIV
                 _ => mk(5, if code == EXC_BP { sig::TRAP_BRKPT } else { sig::SI_KERNEL }, pc),
             }
         }
