@@ -19,6 +19,9 @@ PACKAGES=(
     dpkg-dev debian-archive-keyring xz-utils
     # ELF inspection in scripts/reports
     file
+    # user-mode tests (tests/user_busybox.rs): the host busybox as the oracle, the mipsel
+    # sysroot for dynamically linked guests (-L /usr/mipsel-linux-gnu)
+    busybox libc6-mipsel-cross
 )
 
 # Commands the scripts run directly; a package may be "installed" while its
@@ -27,7 +30,7 @@ COMMANDS=(
     mips-linux-gnu-gcc mips-linux-gnu-objdump
     mipsel-linux-gnu-gcc mipsel-linux-gnu-objdump
     xtensa-lx106-elf-gcc xtensa-lx106-elf-objdump
-    gcc objdump make dpkg-deb apt-get xz file
+    gcc objdump make dpkg-deb apt-get xz file busybox
 )
 
 missing=()

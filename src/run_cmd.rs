@@ -14,9 +14,7 @@ pub fn run(args: &[String]) -> anyhow::Result<i32> {
     let mut opts = RunOptions::default();
     let mut i = 0;
     // The guest inherits the host environment unless -E/-U change it.
-    opts.env = std::env::vars_os()
-        .map(|(k, v)| format!("{}={}", k.to_string_lossy(), v.to_string_lossy()))
-        .collect();
+    opts.env = std::env::vars_os().map(|(k, v)| format!("{}={}", k.to_string_lossy(), v.to_string_lossy())).collect();
     while i < args.len() {
         let a = args[i].as_str();
         let mut val = || -> anyhow::Result<String> {

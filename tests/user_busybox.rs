@@ -195,7 +195,10 @@ fn same(args: &[&str]) {
         h.status,
         String::from_utf8_lossy(&g.stderr)
     );
-    assert!(!h.stdout.is_empty() || matches!(args[0], "true" | "false"), "busybox {args:?} printed nothing on the host");
+    assert!(
+        !h.stdout.is_empty() || matches!(args[0], "true" | "false"),
+        "busybox {args:?} printed nothing on the host"
+    );
 }
 
 // ------------------------------------------------------------------ busybox applets
@@ -213,7 +216,10 @@ fn busybox_text_applets() {
     same(&["sed", "-n", "s/^1\\(.\\)/X\\1/p", "small.txt"]);
     same(&["awk", "{ s += $3 * 1.5; n++ } END { printf \"%.4f %g %d\\n\", s, s / n, n }", "small.txt"]);
     // The host's busybox awk has no math library (no sqrt, sin...): arithmetic only.
-    same(&["awk", "BEGIN { x = 1; for (i = 1; i <= 20; i++) { x = x * 1.1 + 1 / i; printf \"%.6f %e %g\\n\", x, x, x / 3 } }"]);
+    same(&[
+        "awk",
+        "BEGIN { x = 1; for (i = 1; i <= 20; i++) { x = x * 1.1 + 1 / i; printf \"%.6f %e %g\\n\", x, x, x / 3 } }",
+    ]);
     same(&["sort", "-n", "-r", "small.txt"]);
     same(&["false"]);
 }
@@ -234,9 +240,17 @@ fn busybox_hashes() {
 #[test]
 #[ignore = "conformance tier: needs the host busybox and Debian's busybox-static:mipsel (.ci/run)"]
 fn busybox_compression() {
-    same(&["sh", "-c", "head -c 65536 random.bin | gzip -9 | md5sum; head -c 200000 100k.txt | gzip -9 | gunzip | md5sum"]);
+    same(&[
+        "sh",
+        "-c",
+        "head -c 65536 random.bin | gzip -9 | md5sum; head -c 200000 100k.txt | gzip -9 | gunzip | md5sum",
+    ]);
     same(&["sh", "-c", "head -c 150000 100k.txt | gzip -9 | md5sum"]);
-    same(&["sh", "-c", "head -c 100000 100k.txt | bzip2 | md5sum; head -c 100000 100k.txt | bzip2 | bunzip2 | cmp - 100k.txt; echo $?"]);
+    same(&[
+        "sh",
+        "-c",
+        "head -c 100000 100k.txt | bzip2 | md5sum; head -c 100000 100k.txt | bzip2 | bunzip2 | cmp - 100k.txt; echo $?",
+    ]);
 }
 
 #[test]
@@ -258,8 +272,16 @@ fn busybox_files_and_archives() {
 #[ignore = "conformance tier: needs the host busybox and Debian's busybox-static:mipsel (.ci/run)"]
 fn busybox_shell_scripts() {
     same(&["sh", "-c", "seq 1 50 | sort -rn | head -3 | tr '\\n' ' '; echo"]);
-    same(&["sh", "-c", "i=0; while [ $i -lt 20 ]; do i=$((i + 3)); done; echo $i; for w in a b c; do echo -n $w; done; echo"]);
-    same(&["sh", "-c", "x=$(echo sub | tr a-z A-Z); echo $x; (echo in subshell; exit 3); echo status $?; { echo grouped; } | cat"]);
+    same(&[
+        "sh",
+        "-c",
+        "i=0; while [ $i -lt 20 ]; do i=$((i + 3)); done; echo $i; for w in a b c; do echo -n $w; done; echo",
+    ]);
+    same(&[
+        "sh",
+        "-c",
+        "x=$(echo sub | tr a-z A-Z); echo $x; (echo in subshell; exit 3); echo status $?; { echo grouped; } | cat",
+    ]);
     same(&["sh", "-c", "trap 'echo exit trap' EXIT; trap 'echo got INT' INT; kill -INT $$; echo after; false"]);
     same(&["sh", "-c", "f() { echo \"f:$1:$#\"; return 4; }; f one two; echo $?; set -- p q r; echo $2 $#"]);
     same(&["sh", "-c", "echo data > f.tmp; read line < f.tmp; echo got $line; rm f.tmp; exit 5"]);
@@ -340,7 +362,11 @@ fn unhandled_fault_kills_with_the_signal() {
     let o = run_guest_prog(&g, &["die"], None);
     assert_eq!(String::from_utf8_lossy(&o.stdout), "about to fault\n");
     assert_eq!(o.status.signal(), Some(libc_sigsegv()), "expected death by SIGSEGV, got {:?}", o.status);
-    assert!(String::from_utf8_lossy(&o.stderr).contains("uncaught target signal 11"), "stderr: {}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("uncaught target signal 11"),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
 }
 
 fn libc_sigsegv() -> i32 {
@@ -401,9 +427,12 @@ fn strace_prints_qemu_style_lines() {
     let o = env_fixed(&mut c).output().expect("run specemu");
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(
-        err.lines().any(|l| l.contains(" openat(-100,\"hello-missing-file\",") && l.ends_with("= -1 errno=2 (No such file or directory)")),
+        err.lines().any(|l| l.contains(" openat(-100,\"hello-missing-file\",")
+            && l.ends_with("= -1 errno=2 (No such file or directory)")),
         "no openat error line in:\n{err}"
     );
     assert!(err.lines().any(|l| l.contains(" exit_group(1)")), "no exit_group line in:\n{err}");
-    assert!(err.lines().all(|l| !l.contains(" write(") || l.split(' ').next().is_some_and(|p| p.parse::<u32>().is_ok())));
+    assert!(err
+        .lines()
+        .all(|l| !l.contains(" write(") || l.split(' ').next().is_some_and(|p| p.parse::<u32>().is_ok())));
 }

@@ -299,7 +299,7 @@ impl LinuxAbi {
 
     /// Host signal number for guest signal `s`.
     pub fn sig_to_host(&self, s: i32) -> Option<i32> {
-        if s <= 0 || s >= self.nsig + 1 {
+        if s <= 0 || s > self.nsig {
             return None;
         }
         if s >= self.sigrtmin {

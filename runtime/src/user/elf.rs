@@ -45,10 +45,9 @@ impl Reader<'_> {
     }
     fn get(&self, off: u64, n: usize) -> Result<u64, ElfError> {
         let o = usize::try_from(off).map_err(|_| self.bad("offset out of range"))?;
-        let s = self
-            .d
-            .get(o..o.checked_add(n).ok_or_else(|| self.bad("offset out of range"))?)
-            .ok_or_else(|| self.bad(format!("truncated: needs {n} bytes at offset {o:#x}, file has {:#x}", self.d.len())))?;
+        let s = self.d.get(o..o.checked_add(n).ok_or_else(|| self.bad("offset out of range"))?).ok_or_else(|| {
+            self.bad(format!("truncated: needs {n} bytes at offset {o:#x}, file has {:#x}", self.d.len()))
+        })?;
         let mut v = 0u64;
         if self.be {
             for &x in s {

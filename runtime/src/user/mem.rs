@@ -153,6 +153,7 @@ impl GuestMem {
     /// Map `len` bytes of host file `fd` at `offset` to guest `addr` (page-aligned), shared
     /// or private (`fd` < 0: shared anonymous memory, which stays shared across fork). `writable_file` says whether the host file was opened for writing (a shared
     /// mapping of a read-only file can never become writable).
+    #[allow(clippy::too_many_arguments)]
     pub fn map_file(
         &mut self,
         addr: u64,
@@ -176,7 +177,14 @@ impl GuestMem {
         // SAFETY: the target range is page-aligned and inside the reservation we own; it
         // replaces pages that were just reset, and no reference into them is alive.
         let p = unsafe {
-            libc::mmap(self.base.add(r.start as usize).cast(), (r.end - r.start) as usize, hprot, flags, fd, offset as i64)
+            libc::mmap(
+                self.base.add(r.start as usize).cast(),
+                (r.end - r.start) as usize,
+                hprot,
+                flags,
+                fd,
+                offset as i64,
+            )
         };
         if p == libc::MAP_FAILED {
             let e = std::io::Error::last_os_error();
@@ -217,7 +225,7 @@ impl GuestMem {
     /// Detach the shm segment attached at `addr`; returns its length, or None if none is there.
     pub fn detach_shm(&mut self, addr: u64) -> Option<u64> {
         let p = self.page(addr)?;
-        if addr % PAGE != 0 || self.flags[p] & SHM == 0 {
+        if !addr.is_multiple_of(PAGE) || self.flags[p] & SHM == 0 {
             return None;
         }
         let mut end = addr;
@@ -365,11 +373,8 @@ impl GuestMem {
         if len == 0 {
             return Ok(());
         }
-        let end = addr.checked_add(len - 1).filter(|&e| e < self.size).ok_or(MemFault {
-            addr,
-            write,
-            protection: false,
-        })?;
+        let end =
+            addr.checked_add(len - 1).filter(|&e| e < self.size).ok_or(MemFault { addr, write, protection: false })?;
         let mut p = addr / PAGE;
         while p <= end / PAGE {
             let f = self.flags[p as usize];

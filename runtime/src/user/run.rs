@@ -82,8 +82,8 @@ fn resolve_script(path: &str, args: &[String], sysroot: Option<&Path>) -> Result
     for _ in 0..4 {
         let head = {
             use std::io::Read as _;
-            let mut f = std::fs::File::open(&path)
-                .map_err(|err| RunError::Elf(ElfError::Io { path: path.clone(), err }))?;
+            let mut f =
+                std::fs::File::open(&path).map_err(|err| RunError::Elf(ElfError::Io { path: path.clone(), err }))?;
             let mut b = vec![0u8; 256];
             let n = f.read(&mut b).unwrap_or(0);
             b.truncate(n);
@@ -146,8 +146,9 @@ pub fn run_mips(path: &str, args: &[String], opts: &RunOptions) -> Result<GuestE
             *r = (std::process::id() as u8).wrapping_mul(31).wrapping_add(i as u8 * 17);
         }
     }
-    let sp = super::stack::build(&mut mem, &exe, interp_base, &args, &opts.env, if be { "mips" } else { "mipsel" }, random)
-        .map_err(|f| RunError::Other(format!("cannot build the stack: fault at {:#x}", f.addr)))?;
+    let sp =
+        super::stack::build(&mut mem, &exe, interp_base, &args, &opts.env, if be { "mips" } else { "mipsel" }, random)
+            .map_err(|f| RunError::Other(format!("cannot build the stack: fault at {:#x}", f.addr)))?;
     // The signal trampoline page.
     let mut tramp = Vec::new();
     for w in msig::TRAMPOLINE_CODE {
@@ -156,8 +157,7 @@ pub fn run_mips(path: &str, args: &[String], opts: &RunOptions) -> Result<GuestE
     mem.map(msig::TRAMPOLINE, 4096, PROT_READ | PROT_EXEC);
     mem.poke(msig::TRAMPOLINE, &tramp).map_err(|_| RunError::Other("cannot map the signal trampoline".into()))?;
 
-    let mut cpu = mips::CpuState::default();
-    cpu.pc = entry as u32;
+    let mut cpu = mips::CpuState { pc: entry as u32, ..Default::default() };
     cpu.gpr[abi::REG_SP] = sp as u32;
     cpu.gpr[abi::REG_T9] = entry as u32;
     // User mode: FPU on, FR as the o32 FPXX default (FR=0), user privilege.
@@ -219,9 +219,36 @@ fn restartable(s: Sys) -> bool {
     use Sys::*;
     matches!(
         s,
-        Read | Write | Readv | Writev | Pread64 | Pwrite64 | Open | Openat | Wait4 | Waitpid | Waitid | Ioctl | Fcntl
-            | Fcntl64 | Flock | Accept | Accept4 | Connect | Recvfrom | Recv | Sendto | Send | Msgsnd | Msgrcv | Semop
-            | Ipc | Futex | FutexTime64 | Sendfile | Sendfile64 | Getrandom
+        Read | Write
+            | Readv
+            | Writev
+            | Pread64
+            | Pwrite64
+            | Open
+            | Openat
+            | Wait4
+            | Waitpid
+            | Waitid
+            | Ioctl
+            | Fcntl
+            | Fcntl64
+            | Flock
+            | Accept
+            | Accept4
+            | Connect
+            | Recvfrom
+            | Recv
+            | Sendto
+            | Send
+            | Msgsnd
+            | Msgrcv
+            | Semop
+            | Ipc
+            | Futex
+            | FutexTime64
+            | Sendfile
+            | Sendfile64
+            | Getrandom
     )
 }
 
@@ -356,7 +383,7 @@ impl Loop {
                             eprintln!(" = (restored)");
                         }
                     }
-                    Err(()) => {
+                    Err(msig::BadFrame) => {
                         let info = SigInfo { signo: 11, code: hs::SI_KERNEL, ..SigInfo::default() };
                         self.die(info);
                     }

@@ -25,6 +25,7 @@ pub const REG_V0: usize = V0;
 pub const REG_A3: usize = A3;
 
 /// o32 system calls: (number, name) in number order.
+#[rustfmt::skip]
 pub static SYSCALLS: &[(u32, &str)] = &[
     (4000, "syscall"), (4001, "exit"), (4002, "fork"), (4003, "read"), (4004, "write"), (4005, "open"),
     (4006, "close"), (4007, "waitpid"), (4008, "creat"), (4009, "link"), (4010, "unlink"), (4011, "execve"),
@@ -117,6 +118,7 @@ pub static SYSCALLS: &[(u32, &str)] = &[
 ];
 
 /// Host errno → o32 errno where they differ (1..34 are the same everywhere).
+#[rustfmt::skip]
 static ERRNO: &[(i32, i32)] = &[
     (libc::EDEADLK, 45), (libc::ENAMETOOLONG, 78), (libc::ENOLCK, 46), (libc::ENOSYS, 89), (libc::ENOTEMPTY, 93),
     (libc::ELOOP, 90), (libc::ENOMSG, 35), (libc::EIDRM, 36), (libc::ECHRNG, 37), (libc::EL2NSYNC, 38),
@@ -140,6 +142,7 @@ static ERRNO: &[(i32, i32)] = &[
 ];
 
 /// Host signal → MIPS signal.
+#[rustfmt::skip]
 static SIGNALS: &[(i32, i32)] = &[
     (libc::SIGHUP, 1), (libc::SIGINT, 2), (libc::SIGQUIT, 3), (libc::SIGILL, 4), (libc::SIGTRAP, 5),
     (libc::SIGABRT, 6), (libc::SIGFPE, 8), (libc::SIGKILL, 9), (libc::SIGBUS, 10), (libc::SIGSEGV, 11),
@@ -213,11 +216,7 @@ static TERMIOS_CC: &[(usize, usize)] = &[
 ];
 
 /// c_lflag bits that differ: (MIPS, host).
-static TERMIOS_LFLAG: &[(u32, u32)] = &[
-    (0x00100, libc::IEXTEN),
-    (0x02000, libc::FLUSHO),
-    (0x08000, libc::TOSTOP),
-];
+static TERMIOS_LFLAG: &[(u32, u32)] = &[(0x00100, libc::IEXTEN), (0x02000, libc::FLUSHO), (0x08000, libc::TOSTOP)];
 
 static SOCK_TYPES: &[(u32, i32)] = &[(1, libc::SOCK_DGRAM), (2, libc::SOCK_STREAM), (3, libc::SOCK_RAW)];
 
@@ -304,7 +303,14 @@ pub fn o32(big_endian: bool) -> LinuxAbi {
             flags: F(68, 4),
         },
         flock: FlockLayout { size: 36, type_: F(0, 2), whence: F(2, 2), start: F(4, 4), len: F(8, 4), pid: F(16, 4) },
-        flock64: FlockLayout { size: 32, type_: F(0, 2), whence: F(2, 2), start: F(8, 8), len: F(16, 8), pid: F(24, 4) },
+        flock64: FlockLayout {
+            size: 32,
+            type_: F(0, 2),
+            whence: F(2, 2),
+            start: F(8, 8),
+            len: F(16, 8),
+            pid: F(24, 4),
+        },
         fcntl_cmds: FCNTL_CMDS,
         f_getlk: 14,
         f_setlk: 6,

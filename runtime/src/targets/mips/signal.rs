@@ -121,6 +121,10 @@ fn siginfo(abi: &LinuxAbi, info: &SigInfo) -> StructBuf {
     s
 }
 
+/// The signal frame could not be written or read (the guest's stack is bad).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BadFrame;
+
 /// Build an rt signal frame for `info` and point the CPU at `handler`. `resume_pc` is where
 /// the interrupted code continues; `old_mask` the mask sigreturn restores; `altstack` is
 /// (sp, size, enabled) of the alternate stack and `use_altstack` whether this action asks for
@@ -136,7 +140,7 @@ pub fn setup_rt_frame(
     old_mask: u128,
     altstack: (u64, u64, bool),
     use_altstack: bool,
-) -> Result<(), ()> {
+) -> Result<(), BadFrame> {
     let be = abi.big_endian;
     let cur_sp = cpu.gpr[29] as u64;
     let (ss_sp, ss_size, ss_enabled) = altstack;
@@ -151,7 +155,13 @@ pub fn setup_rt_frame(
     let uc = RS_UC as u16;
     f.put(F(uc + UC_STACK as u16, 4), ss_sp);
     f.put(F(uc + UC_STACK as u16 + 4, 4), ss_size);
-    let ss_flags = if !ss_enabled { abi.ss_disable } else if on_alt { abi.ss_onstack } else { 0 };
+    let ss_flags = if !ss_enabled {
+        abi.ss_disable
+    } else if on_alt {
+        abi.ss_onstack
+    } else {
+        0
+    };
     f.put(F(uc + UC_STACK as u16 + 8, 4), ss_flags as u64);
     let sc = uc + UC_MCONTEXT as u16;
     f.put(F(sc + SC_PC as u16, 8), resume_pc);
@@ -166,7 +176,7 @@ pub fn setup_rt_frame(
     for w in 0..4u16 {
         f.put(F(uc + UC_SIGMASK as u16 + 4 * w, 4), (old_mask >> (32 * w)) as u32 as u64);
     }
-    mem.write_bytes(frame, &f.data).map_err(|_| ())?;
+    mem.write_bytes(frame, &f.data).map_err(|_| BadFrame)?;
     cpu.gpr[4] = info.signo as u32;
     cpu.gpr[5] = (frame + RS_INFO) as u32;
     cpu.gpr[6] = (frame + RS_UC) as u32;
@@ -179,9 +189,9 @@ pub fn setup_rt_frame(
 
 /// rt_sigreturn: restore the registers saved in the frame at the guest sp; returns the
 /// signal mask to restore.
-pub fn restore_rt_frame(cpu: &mut CpuState, mem: &GuestMem, abi: &LinuxAbi) -> Result<u128, ()> {
+pub fn restore_rt_frame(cpu: &mut CpuState, mem: &GuestMem, abi: &LinuxAbi) -> Result<u128, BadFrame> {
     let frame = cpu.gpr[29] as u64;
-    let b = mem.read_bytes(frame, FRAME_SIZE as usize).map_err(|_| ())?;
+    let b = mem.read_bytes(frame, FRAME_SIZE as usize).map_err(|_| BadFrame)?;
     let f = StructBuf::from_bytes(b, abi.big_endian);
     let sc = (RS_UC + UC_MCONTEXT) as u16;
     cpu.pc = f.get(F(sc + SC_PC as u16, 8)) as u32;

@@ -369,7 +369,14 @@ impl Process {
         cvt(unsafe { libc::syscall(libc::SYS_faccessat2, dirfd, p.as_ptr(), mode as i32, flags) })
     }
 
-    fn utimens(&mut self, dirfd: i32, path: u64, t: Option<[(i64, i64); 2]>, flags: i32, mem: &mut GuestMem) -> SysResult {
+    fn utimens(
+        &mut self,
+        dirfd: i32,
+        path: u64,
+        t: Option<[(i64, i64); 2]>,
+        flags: i32,
+        mem: &mut GuestMem,
+    ) -> SysResult {
         let ts = t.map(|t| {
             [libc::timespec { tv_sec: t[0].0, tv_nsec: t[0].1 }, libc::timespec { tv_sec: t[1].0, tv_nsec: t[1].1 }]
         });
@@ -459,9 +466,32 @@ impl Process {
         if self.be {
             // struct statx is the same on every ABI except for byte order: swap each field.
             const FIELDS: &[(usize, usize)] = &[
-                (0, 4), (4, 4), (8, 8), (16, 4), (20, 4), (24, 4), (28, 2), (32, 8), (40, 8), (48, 8), (56, 8),
-                (64, 8), (72, 4), (80, 8), (88, 4), (96, 8), (104, 4), (112, 8), (120, 4), (128, 4), (132, 4),
-                (136, 4), (140, 4), (144, 8), (152, 4), (156, 4),
+                (0, 4),
+                (4, 4),
+                (8, 8),
+                (16, 4),
+                (20, 4),
+                (24, 4),
+                (28, 2),
+                (32, 8),
+                (40, 8),
+                (48, 8),
+                (56, 8),
+                (64, 8),
+                (72, 4),
+                (80, 8),
+                (88, 4),
+                (96, 8),
+                (104, 4),
+                (112, 8),
+                (120, 4),
+                (128, 4),
+                (132, 4),
+                (136, 4),
+                (140, 4),
+                (144, 8),
+                (152, 4),
+                (156, 4),
             ];
             for &(o, n) in FIELDS {
                 raw[o..o + n].reverse();

@@ -20,7 +20,9 @@ impl Process {
                 let flags = self.abi.open_flags_to_host(a[1] as u32);
                 // SAFETY: `fds` is a local array of two ints.
                 cvt(unsafe { libc::pipe2(fds.as_mut_ptr(), flags) })?;
-                let r = self.w32(mem, a[0], fds[0] as u32 as u64).and_then(|_| self.w32(mem, a[0] + 4, fds[1] as u32 as u64));
+                let r = self
+                    .w32(mem, a[0], fds[0] as u32 as u64)
+                    .and_then(|_| self.w32(mem, a[0] + 4, fds[1] as u32 as u64));
                 if r.is_err() {
                     // SAFETY: closing the descriptors just created.
                     unsafe {
@@ -191,7 +193,8 @@ impl Process {
         }
         let mut ts = timeout_ns.map(|t| libc::timespec { tv_sec: t / 1_000_000_000, tv_nsec: t % 1_000_000_000 });
         let set = mask.map(|m| crate::user::signal::host_sigset(&self.abi, m));
-        let ptr = |k: usize, h: &mut [libc::fd_set; 3]| if sets[k] == 0 { std::ptr::null_mut() } else { &mut h[k] as *mut _ };
+        let ptr =
+            |k: usize, h: &mut [libc::fd_set; 3]| if sets[k] == 0 { std::ptr::null_mut() } else { &mut h[k] as *mut _ };
         let (p0, p1, p2) = (ptr(0, &mut host), ptr(1, &mut host), ptr(2, &mut host));
         let sigarg: Option<[usize; 2]> = set.as_ref().map(|s| [s as *const libc::sigset_t as usize, 8]);
         let sp = sigarg.as_ref().map(|x| x.as_ptr()).unwrap_or(std::ptr::null());

@@ -70,7 +70,9 @@ fn fields(l: &IpcLayout, k: Kind) -> Vec<F> {
             l.msg_lspid,
             l.msg_lrpid,
         ]),
-        Kind::Shm => v.extend([l.shm_segsz, l.shm_atime, l.shm_dtime, l.shm_ctime, l.shm_cpid, l.shm_lpid, l.shm_nattch]),
+        Kind::Shm => {
+            v.extend([l.shm_segsz, l.shm_atime, l.shm_dtime, l.shm_ctime, l.shm_cpid, l.shm_lpid, l.shm_nattch])
+        }
         Kind::Sem => v.extend([l.sem_otime, l.sem_ctime, l.sem_nsems]),
     }
     v
@@ -312,7 +314,7 @@ impl Process {
             mem.find_free_down(self.mmap_floor, self.mmap_top, len).ok_or(libc::ENOMEM)?
         } else if flg & SHM_RND != 0 {
             addr & !(PAGE - 1)
-        } else if addr % PAGE != 0 {
+        } else if !addr.is_multiple_of(PAGE) {
             return Err(libc::EINVAL);
         } else {
             addr

@@ -43,14 +43,14 @@ impl Process {
             Mmap => self.mmap(a[0], a[1], a[2], a[3] as u32, fd(a[4]), a[5], mem),
             Mmap2 => self.mmap(a[0], a[1], a[2], a[3] as u32, fd(a[4]), a[5] * 4096, mem),
             Munmap => {
-                if a[0] % PAGE != 0 || a[1] == 0 {
+                if !a[0].is_multiple_of(PAGE) || a[1] == 0 {
                     return Err(libc::EINVAL);
                 }
                 mem.unmap(a[0], a[1]);
                 Ok(0)
             }
             Mprotect => {
-                if a[0] % PAGE != 0 {
+                if !a[0].is_multiple_of(PAGE) {
                     return Err(libc::EINVAL);
                 }
                 mem.protect(a[0], a[1], prot_of(a[2])).map(|_| 0)
@@ -87,7 +87,7 @@ impl Process {
     #[allow(clippy::too_many_arguments)]
     fn mmap(&mut self, addr: u64, len: u64, prot: u64, flags: u32, f: i32, off: u64, mem: &mut GuestMem) -> SysResult {
         let abi = self.abi;
-        if len == 0 || off % PAGE != 0 {
+        if len == 0 || !off.is_multiple_of(PAGE) {
             return Err(libc::EINVAL);
         }
         let len = len.checked_next_multiple_of(PAGE).filter(|&l| l < mem.size()).ok_or(libc::ENOMEM)?;
@@ -127,7 +127,7 @@ impl Process {
             file_len = st.st_size as u64;
         }
         let addr = if fixed || noreplace {
-            if addr % PAGE != 0 || addr.checked_add(len).is_none_or(|e| e > mem.size()) {
+            if !addr.is_multiple_of(PAGE) || addr.checked_add(len).is_none_or(|e| e > mem.size()) {
                 return Err(libc::EINVAL);
             }
             if noreplace && (addr..addr + len).step_by(PAGE as usize).any(|p| mem.is_mapped(p)) {
@@ -172,10 +172,18 @@ impl Process {
         Ok(addr)
     }
 
-    fn mremap(&mut self, old: u64, old_len: u64, new_len: u64, flags: u32, new_addr: u64, mem: &mut GuestMem) -> SysResult {
+    fn mremap(
+        &mut self,
+        old: u64,
+        old_len: u64,
+        new_len: u64,
+        flags: u32,
+        new_addr: u64,
+        mem: &mut GuestMem,
+    ) -> SysResult {
         const MAYMOVE: u32 = 1;
         const FIXED: u32 = 2;
-        if old % PAGE != 0 || new_len == 0 {
+        if !old.is_multiple_of(PAGE) || new_len == 0 {
             return Err(libc::EINVAL);
         }
         let old_len = old_len.next_multiple_of(PAGE);
@@ -202,7 +210,7 @@ impl Process {
             }
         }
         let dest = if flags & FIXED != 0 {
-            if new_addr % PAGE != 0 {
+            if !new_addr.is_multiple_of(PAGE) {
                 return Err(libc::EINVAL);
             }
             new_addr

@@ -174,21 +174,21 @@ impl Process {
                 self.exit_code = Some(a[0] as i32);
                 Ok(0)
             }
-            Read | Write | Readv | Writev | Pread64 | Pwrite64 | Preadv | Pwritev | Open | Openat | Creat
-            | Close | CloseRange | Unlink | Unlinkat | Link | Linkat | Symlink | Symlinkat | Readlink
-            | Readlinkat | Rename | Renameat | Renameat2 | Mkdir | Mkdirat | Rmdir | Mknod | Mknodat | Chmod
-            | Fchmod | Fchmodat | Chown | Lchown | Fchown | Fchownat | Access | Faccessat | Faccessat2
-            | Truncate | Ftruncate | Truncate64 | Ftruncate64 | Fsync | Fdatasync | Sync | Syncfs | Lseek
-            | Llseek | Stat64 | Lstat64 | Fstat64 | Fstatat64 | Statx | Statfs64 | Fstatfs64 | Statfs
-            | Fstatfs | Getdents64 | Getcwd | Chdir | Fchdir | Chroot | Umask | Utime | Utimes | Utimensat
-            | UtimensatTime64 | Futimesat | Dup | Dup2 | Dup3 | Fcntl | Fcntl64 | Flock | Fadvise64
-            | Fallocate => self.fs_call(sys, a, mem),
+            Read | Write | Readv | Writev | Pread64 | Pwrite64 | Preadv | Pwritev | Open | Openat | Creat | Close
+            | CloseRange | Unlink | Unlinkat | Link | Linkat | Symlink | Symlinkat | Readlink | Readlinkat | Rename
+            | Renameat | Renameat2 | Mkdir | Mkdirat | Rmdir | Mknod | Mknodat | Chmod | Fchmod | Fchmodat | Chown
+            | Lchown | Fchown | Fchownat | Access | Faccessat | Faccessat2 | Truncate | Ftruncate | Truncate64
+            | Ftruncate64 | Fsync | Fdatasync | Sync | Syncfs | Lseek | Llseek | Stat64 | Lstat64 | Fstat64
+            | Fstatat64 | Statx | Statfs64 | Fstatfs64 | Statfs | Fstatfs | Getdents64 | Getcwd | Chdir | Fchdir
+            | Chroot | Umask | Utime | Utimes | Utimensat | UtimensatTime64 | Futimesat | Dup | Dup2 | Dup3 | Fcntl
+            | Fcntl64 | Flock | Fadvise64 | Fallocate => self.fs_call(sys, a, mem),
             Pipe | Pipe2 | Poll | Ppoll | PpollTime64 | Newselect | Pselect6 | Pselect6Time64 | Sendfile
             | Sendfile64 => self.io_call(sys, a, mem),
             Ioctl => self.ioctl(a, mem),
-            Time | Gettimeofday | Settimeofday | ClockGettime | ClockGettime64 | ClockGetres
-            | ClockGetresTime64 | ClockNanosleep | ClockNanosleepTime64 | Nanosleep | Times | Getitimer
-            | Setitimer | Alarm => self.time_call(sys, a, mem),
+            Time | Gettimeofday | Settimeofday | ClockGettime | ClockGettime64 | ClockGetres | ClockGetresTime64
+            | ClockNanosleep | ClockNanosleepTime64 | Nanosleep | Times | Getitimer | Setitimer | Alarm => {
+                self.time_call(sys, a, mem)
+            }
             Brk | Mmap | Mmap2 | Munmap | Mprotect | Mremap | Madvise | Msync | Mlock | Munlock | Mlockall
             | Munlockall | Mincore | Cacheflush => self.mm_call(sys, a, mem),
             RtSigaction | RtSigprocmask | RtSigsuspend | RtSigpending | RtSigtimedwait | RtSigtimedwaitTime64
@@ -291,27 +291,27 @@ pub(crate) fn errno() -> i32 {
 
 /// Integer return types of libc calls.
 pub(crate) trait Ret {
-    fn as_i64(self) -> i64;
+    fn to_i64(self) -> i64;
 }
 impl Ret for i32 {
-    fn as_i64(self) -> i64 {
+    fn to_i64(self) -> i64 {
         self as i64
     }
 }
 impl Ret for i64 {
-    fn as_i64(self) -> i64 {
+    fn to_i64(self) -> i64 {
         self
     }
 }
 impl Ret for isize {
-    fn as_i64(self) -> i64 {
+    fn to_i64(self) -> i64 {
         self as i64
     }
 }
 
 /// A libc return value: negative means failure with errno.
 pub(crate) fn cvt<T: Ret>(r: T) -> SysResult {
-    let r: i64 = r.as_i64();
+    let r: i64 = r.to_i64();
     if r < 0 {
         Err(errno())
     } else {

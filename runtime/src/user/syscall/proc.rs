@@ -104,8 +104,8 @@ impl Process {
                 // SAFETY: `v` has room for `n` gids.
                 let r = cvt(unsafe { libc::getgroups(n, v.as_mut_ptr()) })?;
                 if n > 0 {
-                    for i in 0..r as usize {
-                        self.w32(mem, a[1] + 4 * i as u64, v[i] as u64)?;
+                    for (i, g) in v.iter().take(r as usize).enumerate() {
+                        self.w32(mem, a[1] + 4 * i as u64, *g as u64)?;
                     }
                 }
                 Ok(r)
@@ -175,7 +175,8 @@ impl Process {
                     libc::uname(&mut u);
                     u
                 };
-                let field = |f: &[libc::c_char]| -> Vec<u8> { f.iter().take_while(|&&c| c != 0).map(|&c| c as u8).collect() };
+                let field =
+                    |f: &[libc::c_char]| -> Vec<u8> { f.iter().take_while(|&&c| c != 0).map(|&c| c as u8).collect() };
                 let mut buf = vec![0u8; 65 * 6];
                 let fields = [
                     field(&u.sysname),
@@ -390,7 +391,8 @@ impl Process {
             let (signo, code, pid, uid, status) =
                 unsafe { (info.si_signo, info.si_code, info.si_pid(), info.si_uid(), info.si_status()) };
             if signo != 0 {
-                let status = if code == libc::CLD_EXITED { status } else { self.abi.sig_to_guest(status).unwrap_or(status) };
+                let status =
+                    if code == libc::CLD_EXITED { status } else { self.abi.sig_to_guest(status).unwrap_or(status) };
                 s.put(F(0, 4), self.abi.sig_to_guest(signo).unwrap_or(signo) as u64);
                 s.put(F(self.abi.si_code_off, 4), code as u64);
                 s.put(F(12, 4), pid as u64);
@@ -509,7 +511,10 @@ impl Process {
         for e in &self.exec_extra_args {
             args.push(CString::new(e.as_str()).map_err(|_| libc::EINVAL)?);
         }
-        let argv0 = argv.first().cloned().unwrap_or_else(|| CString::new(target.path.as_os_str().as_encoded_bytes()).unwrap_or_default());
+        let argv0 = argv
+            .first()
+            .cloned()
+            .unwrap_or_else(|| CString::new(target.path.as_os_str().as_encoded_bytes()).unwrap_or_default());
         args.push(c"-0".to_owned());
         args.push(argv0);
         args.push(c"--".to_owned());

@@ -43,8 +43,8 @@ fn kinds(sys: Option<Sys>) -> &'static str {
         RtSigaction => "dxx",
         RtSigprocmask => "dxx",
         Clone => "xx",
-        Getpid | Getppid | Gettid | Getuid | Geteuid | Getgid | Getegid | Fork | Vfork | Setsid | Getpgrp
-        | Sync | Pause | SchedYield => "",
+        Getpid | Getppid | Gettid | Getuid | Geteuid | Getgid | Getegid | Fork | Vfork | Setsid | Getpgrp | Sync
+        | Pause | SchedYield => "",
         _ => "xxx",
     }
 }
