@@ -20,8 +20,8 @@ PACKAGES=(
     # ELF inspection in scripts/reports
     file
     # user-mode tests (tests/user_busybox.rs): the host busybox as the oracle, the mipsel
-    # sysroot for dynamically linked guests (-L /usr/mipsel-linux-gnu)
-    busybox libc6-mipsel-cross
+    # sysroots for dynamically linked guests (-L /usr/mipsel-linux-gnu, /usr/mips-linux-gnu)
+    busybox libc6-mipsel-cross libc6-mips-cross
 )
 
 # Commands the scripts run directly; a package may be "installed" while its

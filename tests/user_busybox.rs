@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::{Mutex, OnceLock};
 
-const INSTALL: &str = "sudo .ci/install-tools.sh   (or: apt-get install busybox gcc-mipsel-linux-gnu libc6-dev-mipsel-cross libc6-mipsel-cross gcc dpkg-dev debian-archive-keyring)";
+const INSTALL: &str = "sudo .ci/install-tools.sh   (or: apt-get install busybox gcc-mipsel-linux-gnu libc6-dev-mipsel-cross libc6-mipsel-cross gcc-mips-linux-gnu libc6-dev-mips-cross libc6-mips-cross gcc dpkg-dev debian-archive-keyring)";
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -290,17 +290,23 @@ fn busybox_shell_scripts() {
 
 // ------------------------------------------------------------------ own programs
 
-/// Build `tests/guests/mips/NAME.c` for mipsel (static or dynamic) and for the host.
+/// Build `tests/guests/mips/NAME.c` for mipsel (or big-endian mips when `NAME` ends in
+/// `@be`), static or dynamic, and for the host.
 fn build(name: &str, dynamic: bool) -> (PathBuf, PathBuf) {
-    need("mipsel-linux-gnu-gcc");
+    let (name, triple) = match name.strip_suffix("@be") {
+        Some(n) => (n, "mips-linux-gnu"),
+        None => (name, "mipsel-linux-gnu"),
+    };
+    let cc = format!("{triple}-gcc");
+    need(&cc);
     need("gcc");
     let src = root().join(format!("tests/guests/mips/{name}.c"));
     let out = work().join("user-progs");
     std::fs::create_dir_all(&out).expect("user-progs dir");
     let tag = if dynamic { "dyn" } else { "static" };
-    let g = out.join(format!("{name}-mipsel-{tag}"));
+    let g = out.join(format!("{name}-{triple}-{tag}"));
     let h = out.join(format!("{name}-host"));
-    let mut c = Command::new("mipsel-linux-gnu-gcc");
+    let mut c = Command::new(&cc);
     c.args(["-O2", "-o"]).arg(&g).arg(&src).arg("-lm");
     if !dynamic {
         c.arg("-static");
@@ -323,11 +329,12 @@ fn run_guest_prog(prog: &Path, args: &[&str], sysroot: Option<&str>) -> Output {
 fn same_as_host(name: &str, dynamic: bool, args: &[&str]) {
     let (g, h) = build(name, dynamic);
     let sysroot = if dynamic {
+        let root = if name.ends_with("@be") { "/usr/mips-linux-gnu" } else { "/usr/mipsel-linux-gnu" };
         assert!(
-            Path::new("/usr/mipsel-linux-gnu/lib/ld.so.1").is_file(),
-            "the mipsel sysroot is missing; install it with:\n  {INSTALL}"
+            Path::new(root).join("lib/ld.so.1").is_file(),
+            "the sysroot {root} is missing; install it with:\n  {INSTALL}"
         );
-        Some("/usr/mipsel-linux-gnu")
+        Some(root)
     } else {
         None
     };
@@ -344,19 +351,21 @@ fn same_as_host(name: &str, dynamic: bool, args: &[&str]) {
 }
 
 #[test]
-#[ignore = "conformance tier: needs gcc-mipsel-linux-gnu and the mipsel sysroot (.ci/run)"]
+#[ignore = "conformance tier: needs the MIPS cross compilers and sysroots (.ci/run)"]
 fn dynamically_linked_program() {
     same_as_host("dynlink", true, &["one", "two"]);
+    same_as_host("dynlink@be", true, &["big", "endian"]);
 }
 
 #[test]
-#[ignore = "conformance tier: needs gcc-mipsel-linux-gnu (.ci/run)"]
+#[ignore = "conformance tier: needs the MIPS cross compilers (.ci/run)"]
 fn guest_signal_handlers() {
     same_as_host("signals", false, &[]);
+    same_as_host("signals@be", false, &[]);
 }
 
 #[test]
-#[ignore = "conformance tier: needs gcc-mipsel-linux-gnu (.ci/run)"]
+#[ignore = "conformance tier: needs the MIPS cross compilers (.ci/run)"]
 fn unhandled_fault_kills_with_the_signal() {
     let (g, _) = build("signals", false);
     let o = run_guest_prog(&g, &["die"], None);
@@ -374,15 +383,17 @@ fn libc_sigsegv() -> i32 {
 }
 
 #[test]
-#[ignore = "conformance tier: needs gcc-mipsel-linux-gnu (.ci/run)"]
+#[ignore = "conformance tier: needs the MIPS cross compilers (.ci/run)"]
 fn fork_exec_wait() {
     same_as_host("forkexec", false, &[]);
+    same_as_host("forkexec@be", false, &[]);
 }
 
 #[test]
-#[ignore = "conformance tier: needs gcc-mipsel-linux-gnu (.ci/run)"]
+#[ignore = "conformance tier: needs the MIPS cross compilers (.ci/run)"]
 fn sysv_ipc() {
     same_as_host("ipc", false, &[]);
+    same_as_host("ipc@be", false, &[]);
 }
 
 // ------------------------------------------------------------------ errors and tracing
