@@ -522,7 +522,10 @@ impl Loop {
                         }
                     }
                     if self.opts.strace {
-                        eprintln!("--- SIGNAL {g} (delivered to handler {handler:#x}) ---");
+                        eprintln!(
+                            "--- signal {g} {{si_signo={g}, si_code={}, si_addr={:#010x}}} handler {handler:#x} ---",
+                            info.code, info.addr
+                        );
                     }
                 }
             }
