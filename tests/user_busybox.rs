@@ -447,3 +447,23 @@ fn strace_prints_qemu_style_lines() {
         .lines()
         .all(|l| !l.contains(" write(") || l.split(' ').next().is_some_and(|p| p.parse::<u32>().is_ok())));
 }
+
+#[test]
+#[ignore = "conformance tier: needs the host busybox, script(1) and busybox-static:mipsel (.ci/run)"]
+fn terminal_ioctls_on_a_pty() {
+    need("script");
+    // `script` gives the command a pseudo-terminal: stty reads and changes termios (TCGETS,
+    // TCSETS with the guest's c_lflag bits and c_cc positions); tty finds the terminal.
+    let cmd = "stty -a; stty -echo; stty -a | grep -o -- '-echo '; stty echo intr ^K; stty -a | grep -o 'intr = ^K'; tty >/dev/null; echo tty=$?";
+    let on_pty = |prefix: String| -> String {
+        let mut c = Command::new("script");
+        c.arg("-qec").arg(format!("{prefix} sh -c \"{cmd}\"")).arg("/dev/null");
+        let o = env_fixed(&mut c).stdin(Stdio::null()).output().expect("run script");
+        String::from_utf8_lossy(&o.stdout).replace('\r', "")
+    };
+    let path = format!("{}:{}", host_applets().display(), std::env::var("PATH").unwrap_or_default());
+    let h = on_pty(format!("PATH={path} {}", host_applets().join("busybox").display()));
+    let g = on_pty(format!("{} run {}", specemu().display(), guest_busybox().display()));
+    assert!(h.contains("intr = ^K"), "host run did not work on a pty:\n{h}");
+    assert_eq!(g, h);
+}
