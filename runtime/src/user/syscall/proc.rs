@@ -134,13 +134,21 @@ impl Process {
             Setpriority => cvt(unsafe { libc::setpriority(a[0] as u32, a[1] as u32, a[2] as i32) }),
             SchedYield => Ok(0),
             SchedGetaffinity => {
-                let n = (a[1] as usize).min(self.abi.word as usize);
+                // The host's CPU mask, as an array of guest words (byte-swapped per word for
+                // big-endian guests).
+                let n = (a[1] as usize).min(128) & !(self.abi.word as usize - 1);
                 if n == 0 {
                     return Err(libc::EINVAL);
                 }
-                let mut b = vec![0u8; n];
-                b[0] = 1;
-                mem.write_bytes(a[2], &b).map_err(|_| libc::EFAULT)?;
+                let mut b = vec![0u8; 128];
+                // SAFETY: `b` is a 128-byte buffer, the size passed.
+                cvt(unsafe { libc::syscall(libc::SYS_sched_getaffinity, a[0] as i32, 128usize, b.as_mut_ptr()) })?;
+                if self.be {
+                    for w in b.chunks_mut(self.abi.word as usize) {
+                        w.reverse();
+                    }
+                }
+                mem.write_bytes(a[2], &b[..n]).map_err(|_| libc::EFAULT)?;
                 Ok(n as u64)
             }
             Personality => Ok(0),
