@@ -22,6 +22,9 @@ PACKAGES=(
     file
     # qemu-user: the execution oracle of the MIPS CPU test (tests/mips_cputest.rs)
     qemu-user
+    # user-mode tests (tests/user_busybox.rs): the host busybox as the oracle, the mipsel
+    # sysroots for dynamically linked guests (-L /usr/mipsel-linux-gnu, /usr/mips-linux-gnu)
+    busybox libc6-mipsel-cross libc6-mips-cross
 )
 
 # Commands the scripts run directly; a package may be "installed" while its
@@ -30,7 +33,7 @@ COMMANDS=(
     mips-linux-gnu-gcc mips-linux-gnu-objdump
     mipsel-linux-gnu-gcc mipsel-linux-gnu-objdump
     xtensa-lx106-elf-gcc xtensa-lx106-elf-objdump
-    gcc objdump make dpkg-deb apt-get xz file
+    gcc objdump make dpkg-deb apt-get xz file busybox
     qemu-mips qemu-mipsel
 )
 

@@ -1,15 +1,20 @@
-//! `specemu run [-L SYSROOT] [-E VAR=VALUE] [-cpu CPU] [-strace] [-d ITEMS] PROG [ARGS...]`:
-//! runs a Linux program of another architecture (chosen from its ELF header), passing
-//! stdin, stdout, stderr and the exit status through like a native program.
+//! `specemu run [-L SYSROOT] [-E VAR=VALUE] [-U VAR] [-0 ARGV0] [-cpu CPU] [-strace] [-d ITEMS]
+//! [--] PROG [ARGS...]`: runs a Linux program of another architecture (chosen from its ELF
+//! header), passing stdin, stdout, stderr, the exit status and a fatal signal through like a
+//! native program.
 
 use anyhow::{bail, Context as _};
 use specemu_runtime::user::run::{run_mips, GuestEnd, RunOptions};
+use specemu_runtime::user::signal::die_by_signal;
+
+pub const USAGE: &str =
+    "usage: specemu run [-L SYSROOT] [-E VAR=VALUE] [-U VAR] [-0 ARGV0] [-strace] [-d ITEMS] [--] PROG [ARGS...]";
 
 pub fn run(args: &[String]) -> anyhow::Result<i32> {
     let mut opts = RunOptions::default();
     let mut i = 0;
     // The guest inherits the host environment unless -E/-U change it.
-    opts.env = std::env::vars().map(|(k, v)| format!("{k}={v}")).collect();
+    opts.env = std::env::vars_os().map(|(k, v)| format!("{}={}", k.to_string_lossy(), v.to_string_lossy())).collect();
     while i < args.len() {
         let a = args[i].as_str();
         let mut val = || -> anyhow::Result<String> {
@@ -28,6 +33,7 @@ pub fn run(args: &[String]) -> anyhow::Result<i32> {
                 let key = val()?;
                 opts.env.retain(|e| e.split('=').next() != Some(&key));
             }
+            "-0" => opts.argv0 = Some(val()?),
             "-cpu" | "--cpu" => {
                 let _ = val()?;
             }
@@ -42,17 +48,21 @@ pub fn run(args: &[String]) -> anyhow::Result<i32> {
                     }
                 }
             }
-            s if s.starts_with('-') => bail!("unknown option `{s}`"),
+            "--" => {
+                i += 1;
+                break;
+            }
+            s if s.starts_with('-') => bail!("unknown option `{s}`\n{USAGE}"),
             _ => break,
         }
         i += 1;
     }
     let Some(prog) = args.get(i) else {
-        bail!("usage: specemu run [-L SYSROOT] [-E VAR=VALUE] [-strace] [-d ITEMS] PROG [ARGS...]");
+        bail!("{USAGE}");
     };
     let guest_args: Vec<String> = args[i..].to_vec();
     match run_mips(prog, &guest_args, &opts)? {
         GuestEnd::Exited(code) => Ok(code & 0xff),
-        GuestEnd::Signaled(sig) => Ok(128 + sig),
+        GuestEnd::Signaled(sig) => die_by_signal(sig),
     }
 }

@@ -174,7 +174,7 @@ pub fn load_image(mem: &mut GuestMem, data: &[u8], path: &str, bias: Option<u64>
         mem.map(va, memsz, PROT_READ | PROT_WRITE);
         let bytes = &data[off as usize..(off + filesz) as usize];
         mem.poke(va, bytes).map_err(|_| r.bad("segment outside the address space"))?;
-        mem.protect(va, memsz, prot);
+        let _ = mem.protect(va, memsz, prot);
     }
     Ok(ElfInfo {
         big_endian: be,

@@ -1,11 +1,15 @@
 //! Guest memory of a user-mode process: the whole guest address space (4 GiB for 32-bit
-//! guests) reserved as one anonymous mapping (memmap2), accessed through bounds-checked
+//! guests) reserved as one private anonymous host mapping, accessed through bounds-checked
 //! slices, with per-page permissions checked on every access and a "holds translated code"
 //! bit so that stores to code pages invalidate their translations. Guest code can never reach
 //! host memory outside the reservation.
+//!
+//! Host mappings inside the reservation are replaced only here: file mappings (`map_file`),
+//! System V shared memory (`attach_shm`), and fresh zero pages when guest pages are unmapped.
+//! Invariant: a page that the guest has not mapped is a private anonymous zero page, so
+//! mapping it needs no clearing.
 
 use crate::interp::MemFault;
-use memmap2::MmapMut;
 
 pub const PAGE: u64 = 4096;
 pub const PROT_READ: u8 = 1;
@@ -15,9 +19,14 @@ pub const PROT_EXEC: u8 = 4;
 const HAS_CODE: u8 = 8;
 /// Page is mapped (permissions may still be none).
 const MAPPED: u8 = 16;
+/// The host mapping behind the page is read-only (a shared mapping of a read-only file, or a
+/// read-only shm attach): the guest can never get write access to it.
+const HOST_RO: u8 = 32;
+/// The page belongs to an attached System V shared memory segment.
+const SHM: u8 = 64;
 
 pub struct GuestMem {
-    map: MmapMut,
+    base: *mut u8,
     flags: Vec<u8>,
     size: u64,
     /// Pages with translated code that were written since the last `take_dirty_code`.
@@ -26,7 +35,31 @@ pub struct GuestMem {
 
 impl std::fmt::Debug for GuestMem {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "GuestMem({:#x} bytes)", self.size)
+        write!(f, "GuestMem({:#x} bytes at {:p})", self.size, self.base)
+    }
+}
+
+impl Drop for GuestMem {
+    fn drop(&mut self) {
+        // SAFETY: `base..base+size` is the reservation this object created and owns; no
+        // slice into it outlives `self`.
+        unsafe {
+            libc::munmap(self.base.cast(), self.size as usize);
+        }
+    }
+}
+
+fn fresh_anon(ptr: *mut u8, len: usize, fixed: bool) -> std::io::Result<*mut u8> {
+    let flags = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | if fixed { libc::MAP_FIXED } else { 0 };
+    // SAFETY: with MAP_FIXED the caller passes a range inside the reservation it owns (the
+    // old pages there are replaced, and nothing holds references into them across this
+    // call because every access goes through `&self`/`&mut self` of GuestMem); without it
+    // the kernel picks a fresh range.
+    let p = unsafe { libc::mmap(ptr.cast(), len, libc::PROT_READ | libc::PROT_WRITE, flags, -1, 0) };
+    if p == libc::MAP_FAILED {
+        Err(std::io::Error::last_os_error())
+    } else {
+        Ok(p.cast())
     }
 }
 
@@ -34,12 +67,28 @@ impl GuestMem {
     /// Reserve a guest address space of `1 << addr_bits` bytes (at most 32 bits here).
     pub fn new(addr_bits: u32) -> std::io::Result<Self> {
         let size = 1u64 << addr_bits;
-        let map = MmapMut::map_anon(size as usize)?;
-        Ok(GuestMem { map, flags: vec![0; (size / PAGE) as usize], size, dirty_code: Vec::new() })
+        let base = fresh_anon(std::ptr::null_mut(), size as usize, false)?;
+        Ok(GuestMem { base, flags: vec![0; (size / PAGE) as usize], size, dirty_code: Vec::new() })
     }
 
     pub fn size(&self) -> u64 {
         self.size
+    }
+
+    fn bytes(&self) -> &[u8] {
+        // SAFETY: the reservation is `size` readable bytes for as long as `self` lives
+        // (host mappings inside it are only ever replaced by other readable mappings);
+        // the returned slice borrows `self`.
+        unsafe { std::slice::from_raw_parts(self.base, self.size as usize) }
+    }
+
+    fn bytes_mut(&mut self, addr: u64, len: usize) -> &mut [u8] {
+        debug_assert!(addr + len as u64 <= self.size);
+        // SAFETY: in bounds of the reservation (callers check), and `&mut self` gives
+        // exclusive access. Pages whose host mapping is read-only are never written: guest
+        // writes to them fail the permission check first (HOST_RO pages never get
+        // PROT_WRITE).
+        unsafe { std::slice::from_raw_parts_mut(self.base.add(addr as usize), len) }
     }
 
     fn page(&self, addr: u64) -> Option<usize> {
@@ -50,25 +99,145 @@ impl GuestMem {
         }
     }
 
+    fn page_range(&self, addr: u64, len: u64) -> std::ops::Range<u64> {
+        let start = (addr & !(PAGE - 1)).min(self.size);
+        let end = addr.saturating_add(len).div_ceil(PAGE).saturating_mul(PAGE).min(self.size);
+        start..end
+    }
+
     /// Map `[addr, addr+len)` with `prot` (page-aligned outward). Newly mapped pages read as zero.
     pub fn map(&mut self, addr: u64, len: u64, prot: u8) {
-        let start = addr & !(PAGE - 1);
-        let end = (addr + len).div_ceil(PAGE) * PAGE;
-        let mut a = start;
-        while a < end && a < self.size {
+        let r = self.page_range(addr, len);
+        let mut a = r.start;
+        while a < r.end {
             let p = (a / PAGE) as usize;
-            if self.flags[p] & MAPPED == 0 {
-                self.map[a as usize..(a + PAGE) as usize].fill(0);
-            }
             self.flags[p] = MAPPED | (prot & 7) | (self.flags[p] & HAS_CODE);
             a += PAGE;
         }
     }
 
-    /// Unmap the pages of `[addr, addr+len)`.
+    /// Unmap the pages of `[addr, addr+len)`; their host memory is replaced by zero pages.
+    /// Attached shm pages are left alone (see `detach_shm`).
     pub fn unmap(&mut self, addr: u64, len: u64) {
-        let mut a = addr & !(PAGE - 1);
-        while a < addr + len && a < self.size {
+        let r = self.page_range(addr, len);
+        let mut a = r.start;
+        while a < r.end {
+            // Runs of pages to reset at once.
+            let run_start = a;
+            while a < r.end && self.flags[(a / PAGE) as usize] & SHM == 0 {
+                let p = (a / PAGE) as usize;
+                if self.flags[p] & HAS_CODE != 0 {
+                    self.dirty_code.push(a);
+                }
+                self.flags[p] = 0;
+                a += PAGE;
+            }
+            if a > run_start {
+                self.reset_host(run_start, a - run_start);
+            }
+            while a < r.end && self.flags[(a / PAGE) as usize] & SHM != 0 {
+                a += PAGE;
+            }
+        }
+    }
+
+    /// Replace the host pages of a page-aligned range with fresh zero pages.
+    fn reset_host(&mut self, addr: u64, len: u64) {
+        // SAFETY: `addr..addr+len` is page-aligned and inside the reservation.
+        let ptr = unsafe { self.base.add(addr as usize) };
+        // Failure (the host is out of mappings) leaves the old pages in place; there is no
+        // better recovery, and it does not endanger the host.
+        let _ = fresh_anon(ptr, len as usize, true);
+    }
+
+    /// Map `len` bytes of host file `fd` at `offset` to guest `addr` (page-aligned), shared
+    /// or private (`fd` < 0: shared anonymous memory, which stays shared across fork). `writable_file` says whether the host file was opened for writing (a shared
+    /// mapping of a read-only file can never become writable).
+    #[allow(clippy::too_many_arguments)]
+    pub fn map_file(
+        &mut self,
+        addr: u64,
+        len: u64,
+        prot: u8,
+        fd: i32,
+        offset: u64,
+        shared: bool,
+        writable_file: bool,
+    ) -> std::io::Result<()> {
+        let r = self.page_range(addr, len);
+        if r.start != addr || r.end < addr + len {
+            return Err(std::io::Error::from_raw_os_error(libc::EINVAL));
+        }
+        self.unmap(r.start, r.end - r.start);
+        let host_ro = shared && !writable_file;
+        let hprot = if host_ro { libc::PROT_READ } else { libc::PROT_READ | libc::PROT_WRITE };
+        let flags = libc::MAP_FIXED
+            | if shared { libc::MAP_SHARED } else { libc::MAP_PRIVATE }
+            | if fd < 0 { libc::MAP_ANONYMOUS } else { 0 };
+        // SAFETY: the target range is page-aligned and inside the reservation we own; it
+        // replaces pages that were just reset, and no reference into them is alive.
+        let p = unsafe {
+            libc::mmap(
+                self.base.add(r.start as usize).cast(),
+                (r.end - r.start) as usize,
+                hprot,
+                flags,
+                fd,
+                offset as i64,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            let e = std::io::Error::last_os_error();
+            self.reset_host(r.start, r.end - r.start);
+            return Err(e);
+        }
+        let prot = if host_ro { prot & !PROT_WRITE } else { prot };
+        let mut a = r.start;
+        while a < r.end {
+            self.flags[(a / PAGE) as usize] = MAPPED | (prot & 7) | if host_ro { HOST_RO } else { 0 };
+            a += PAGE;
+        }
+        Ok(())
+    }
+
+    /// Attach System V shared memory segment `id` (of `len` bytes) at guest `addr`.
+    pub fn attach_shm(&mut self, addr: u64, len: u64, id: i32, read_only: bool) -> std::io::Result<()> {
+        let r = self.page_range(addr, len);
+        self.unmap(r.start, r.end - r.start);
+        let flags = libc::SHM_REMAP | if read_only { libc::SHM_RDONLY } else { 0 };
+        // SAFETY: the range is page-aligned, inside the reservation, and was just reset;
+        // SHM_REMAP replaces the pages there and nothing references them.
+        let p = unsafe { libc::shmat(id, self.base.add(r.start as usize).cast(), flags) };
+        if p as isize == -1 {
+            let e = std::io::Error::last_os_error();
+            self.reset_host(r.start, r.end - r.start);
+            return Err(e);
+        }
+        let prot = if read_only { PROT_READ } else { PROT_READ | PROT_WRITE };
+        let mut a = r.start;
+        while a < r.end {
+            self.flags[(a / PAGE) as usize] = MAPPED | SHM | prot | if read_only { HOST_RO } else { 0 };
+            a += PAGE;
+        }
+        Ok(())
+    }
+
+    /// Detach the shm segment attached at `addr`; returns its length, or None if none is there.
+    pub fn detach_shm(&mut self, addr: u64) -> Option<u64> {
+        let p = self.page(addr)?;
+        if !addr.is_multiple_of(PAGE) || self.flags[p] & SHM == 0 {
+            return None;
+        }
+        let mut end = addr;
+        while end < self.size && self.flags[(end / PAGE) as usize] & SHM != 0 {
+            end += PAGE;
+        }
+        // SAFETY: `addr` is the start of a segment this object attached inside its reservation.
+        unsafe {
+            libc::shmdt(self.base.add(addr as usize).cast());
+        }
+        let mut a = addr;
+        while a < end {
             let p = (a / PAGE) as usize;
             if self.flags[p] & HAS_CODE != 0 {
                 self.dirty_code.push(a);
@@ -76,29 +245,80 @@ impl GuestMem {
             self.flags[p] = 0;
             a += PAGE;
         }
+        self.reset_host(addr, end - addr);
+        Some(end - addr)
     }
 
-    /// Change permissions of mapped pages; `false` if some page is not mapped.
-    pub fn protect(&mut self, addr: u64, len: u64, prot: u8) -> bool {
-        let mut a = addr & !(PAGE - 1);
-        let mut ok = true;
-        while a < addr + len && a < self.size {
+    /// Host address of the readable guest bytes `[addr, addr+len)` (a key for host futexes).
+    pub fn host_ptr(&self, addr: u64, len: u64) -> Option<*mut u8> {
+        self.check(addr, len, PROT_READ, false).ok()?;
+        Some(self.base.wrapping_add(addr as usize))
+    }
+
+    /// Write back a shared file mapping range (msync).
+    pub fn sync(&self, addr: u64, len: u64, flags: i32) -> std::io::Result<()> {
+        let r = self.page_range(addr, len);
+        // SAFETY: msync only flushes pages of the reservation; it does not change memory.
+        let rc = unsafe { libc::msync(self.base.add(r.start as usize).cast(), (r.end - r.start) as usize, flags) };
+        if rc != 0 {
+            Err(std::io::Error::last_os_error())
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Discard the contents of private anonymous pages (MADV_DONTNEED): they read as zero.
+    pub fn discard(&mut self, addr: u64, len: u64) {
+        let r = self.page_range(addr, len);
+        let mut a = r.start;
+        while a < r.end {
             let p = (a / PAGE) as usize;
-            if self.flags[p] & MAPPED == 0 {
-                ok = false;
-            } else {
-                if self.flags[p] & HAS_CODE != 0 && prot & PROT_EXEC == 0 {
-                    self.dirty_code.push(a);
-                }
-                self.flags[p] = MAPPED | (prot & 7) | (self.flags[p] & HAS_CODE);
+            if self.flags[p] & (SHM | HOST_RO) == 0 && self.flags[p] & MAPPED != 0 {
+                let f = self.flags[p];
+                self.note_code_write(a, PAGE);
+                // Private pages only: reset and keep the mapping and its permissions.
+                self.reset_host(a, PAGE);
+                self.flags[p] = f & !HAS_CODE;
             }
             a += PAGE;
         }
-        ok
+    }
+
+    /// Change permissions of mapped pages; `Err(ENOMEM)` if some page is not mapped,
+    /// `Err(EACCES)` if write access is asked for a read-only host mapping.
+    pub fn protect(&mut self, addr: u64, len: u64, prot: u8) -> Result<(), i32> {
+        let r = self.page_range(addr, len);
+        let mut a = r.start;
+        while a < r.end {
+            let f = self.flags[(a / PAGE) as usize];
+            if f & MAPPED == 0 {
+                return Err(libc::ENOMEM);
+            }
+            if f & HOST_RO != 0 && prot & PROT_WRITE != 0 {
+                return Err(libc::EACCES);
+            }
+            a += PAGE;
+        }
+        let mut a = r.start;
+        while a < r.end {
+            let p = (a / PAGE) as usize;
+            if self.flags[p] & HAS_CODE != 0 && prot & PROT_EXEC == 0 {
+                self.dirty_code.push(a);
+            }
+            self.flags[p] = (self.flags[p] & !7) | (prot & 7);
+            a += PAGE;
+        }
+        Ok(())
     }
 
     pub fn is_mapped(&self, addr: u64) -> bool {
         self.page(addr).is_some_and(|p| self.flags[p] & MAPPED != 0)
+    }
+
+    /// Whether every page of the range is mapped.
+    pub fn range_mapped(&self, addr: u64, len: u64) -> bool {
+        let r = self.page_range(addr, len);
+        (r.start..r.end).step_by(PAGE as usize).all(|a| self.is_mapped(a))
     }
 
     pub fn prot(&self, addr: u64) -> u8 {
@@ -107,7 +327,7 @@ impl GuestMem {
 
     /// Lowest free (unmapped) range of `len` bytes at or above `from`, below `limit`.
     pub fn find_free(&self, from: u64, limit: u64, len: u64) -> Option<u64> {
-        let pages = len.div_ceil(PAGE) as usize;
+        let pages = len.div_ceil(PAGE).max(1) as usize;
         let mut start = (from.div_ceil(PAGE)) as usize;
         let last = (limit.min(self.size) / PAGE) as usize;
         let mut run = 0;
@@ -123,6 +343,28 @@ impl GuestMem {
                 start = p + 1;
             }
             p += 1;
+        }
+        None
+    }
+
+    /// Highest free range of `len` bytes that ends at or below `limit` and starts at or
+    /// above `floor` (top-down allocation, as Linux places mmaps).
+    pub fn find_free_down(&self, floor: u64, limit: u64, len: u64) -> Option<u64> {
+        let pages = len.div_ceil(PAGE).max(1) as usize;
+        let lo = floor.div_ceil(PAGE) as usize;
+        let mut end = (limit.min(self.size) / PAGE) as usize;
+        let mut run = 0;
+        while end > lo {
+            let p = end - 1;
+            if self.flags[p] & MAPPED == 0 {
+                run += 1;
+                if run == pages {
+                    return Some(p as u64 * PAGE);
+                }
+            } else {
+                run = 0;
+            }
+            end -= 1;
         }
         None
     }
@@ -153,10 +395,11 @@ impl GuestMem {
     }
 
     /// A guest load of `size` bytes.
+    #[inline]
     pub fn load(&self, addr: u64, size: u8, big_endian: bool) -> Result<u64, MemFault> {
         self.check(addr, size as u64, PROT_READ, false)?;
         let a = addr as usize;
-        let s = &self.map[a..a + size as usize];
+        let s = &self.bytes()[a..a + size as usize];
         let mut v = 0u64;
         if big_endian {
             for &x in s {
@@ -182,12 +425,12 @@ impl GuestMem {
     }
 
     /// A guest store of the low `size` bytes of `v`.
+    #[inline]
     pub fn store(&mut self, addr: u64, v: u64, size: u8, big_endian: bool) -> Result<(), MemFault> {
         self.check(addr, size as u64, PROT_WRITE, true)?;
         self.note_code_write(addr, size as u64);
-        let a = addr as usize;
         let n = size as usize;
-        let d = &mut self.map[a..a + n];
+        let d = self.bytes_mut(addr, n);
         for (i, byte) in d.iter_mut().enumerate() {
             let shift = if big_endian { (n - 1 - i) * 8 } else { i * 8 };
             *byte = (v >> shift) as u8;
@@ -206,7 +449,7 @@ impl GuestMem {
                 break;
             }
             self.flags[p] |= HAS_CODE;
-            buf[n] = self.map[a as usize];
+            buf[n] = self.bytes()[a as usize];
             n += 1;
         }
         n
@@ -222,26 +465,45 @@ impl GuestMem {
         std::mem::take(&mut self.dirty_code)
     }
 
+    /// Whether code pages were modified since the last `take_dirty_code` (cheap test).
+    pub fn has_dirty_code(&self) -> bool {
+        !self.dirty_code.is_empty()
+    }
+
     /// Read guest bytes for a system call (permission-checked).
     pub fn read_bytes(&self, addr: u64, len: usize) -> Result<&[u8], MemFault> {
         self.check(addr, len as u64, PROT_READ, false)?;
-        Ok(&self.map[addr as usize..addr as usize + len])
+        Ok(&self.bytes()[addr as usize..addr as usize + len])
+    }
+
+    /// Guest bytes a system call will write into (permission-checked; marks code pages).
+    pub fn write_slice(&mut self, addr: u64, len: usize) -> Result<&mut [u8], MemFault> {
+        self.check(addr, len as u64, PROT_WRITE, true)?;
+        if len != 0 {
+            self.note_code_write(addr, len as u64);
+        }
+        Ok(self.bytes_mut(addr, len))
     }
 
     /// Write guest bytes for a system call (permission-checked).
     pub fn write_bytes(&mut self, addr: u64, data: &[u8]) -> Result<(), MemFault> {
-        self.check(addr, data.len() as u64, PROT_WRITE, true)?;
-        if !data.is_empty() {
-            self.note_code_write(addr, data.len() as u64);
-        }
-        self.map[addr as usize..addr as usize + data.len()].copy_from_slice(data);
+        self.write_slice(addr, data.len())?.copy_from_slice(data);
         Ok(())
     }
 
-    /// Write bytes ignoring permissions (the loader, the kernel building the stack).
+    /// Write bytes ignoring permissions (the loader, the kernel building the stack and
+    /// signal frames on mapped pages).
     pub fn poke(&mut self, addr: u64, data: &[u8]) -> Result<(), MemFault> {
         self.check(addr, data.len() as u64, 0, true)?;
-        self.map[addr as usize..addr as usize + data.len()].copy_from_slice(data);
+        if let Some(p) = self.page(addr) {
+            if self.flags[p] & HOST_RO != 0 {
+                return Err(MemFault { addr, write: true, protection: true });
+            }
+        }
+        if !data.is_empty() {
+            self.note_code_write(addr, data.len() as u64);
+        }
+        self.bytes_mut(addr, data.len()).copy_from_slice(data);
         Ok(())
     }
 
@@ -250,12 +512,15 @@ impl GuestMem {
         let mut out = Vec::new();
         let mut a = addr;
         while out.len() < max {
-            let b = self.read_bytes(a, 1)?[0];
-            if b == 0 {
+            // Read up to the end of the page at once.
+            let room = (PAGE - a % PAGE) as usize;
+            let chunk = self.read_bytes(a, room.min(max - out.len()))?;
+            if let Some(z) = chunk.iter().position(|&b| b == 0) {
+                out.extend_from_slice(&chunk[..z]);
                 return Ok(out);
             }
-            out.push(b);
-            a += 1;
+            out.extend_from_slice(chunk);
+            a += chunk.len() as u64;
         }
         Ok(out)
     }

@@ -1,16 +1,19 @@
-//! The user-mode CPU loop for MIPS Linux guests: translate blocks (cached by guest PC,
-//! invalidated when their code pages are written), run them, and handle what they exit
-//! for: system calls, guest exceptions (delivered as signals) and memory faults.
+//! The user-mode CPU loop for MIPS Linux guests: load the program (following `#!` lines),
+//! translate blocks (cached by guest PC, invalidated when their code pages are written), run
+//! them, and handle what they exit for: system calls, guest exceptions and memory faults
+//! (delivered as signals to the guest's handlers, or ending the process with that signal),
+//! and host signals, which are forwarded to the guest at block boundaries.
 
 use super::elf::{self, ElfError};
-use super::mem::GuestMem;
-use super::syscall::Process;
+use super::mem::{GuestMem, PROT_EXEC, PROT_READ};
+use super::signal::{self as hs, SigInfo, SigState, SIG_DFL, SIG_IGN};
+use super::syscall::{strace, Process, Sys};
 use crate::interp::{BlockExit, Env, Interp, MemFault};
 use crate::ir::{Block, MemOp};
-use crate::targets::mips::{abi, frontend::MipsFrontend, helpers::UserHelpers, mips};
-use crate::tb::translate::{translate, Limits};
+use crate::targets::mips::{abi, frontend::MipsFrontend, helpers::UserHelpers, mips, signal as msig};
+use crate::tb::translate::{translate, Limits, IN_DELAY_SLOT};
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
 /// Options of `specemu run`.
@@ -19,6 +22,8 @@ pub struct RunOptions {
     pub sysroot: Option<PathBuf>,
     pub env: Vec<String>,
     pub strace: bool,
+    /// argv[0] for the guest when it differs from the program path (`-0`).
+    pub argv0: Option<String>,
     /// `-d` items: in_asm, op, exec.
     pub log_in_asm: bool,
     pub log_op: bool,
@@ -70,22 +75,62 @@ impl Env for UserEnv<'_> {
     }
 }
 
-/// Linux signal numbers on MIPS and on the host (x86-64) for the guest faults we deliver.
-const SIGILL: i32 = 4;
-const SIGTRAP: i32 = 5;
-const SIGBUS_HOST: i32 = 7;
-const SIGFPE: i32 = 8;
-const SIGSEGV: i32 = 11;
+/// Follow `#!` lines: the program to load and its argument vector.
+fn resolve_script(path: &str, args: &[String], sysroot: Option<&Path>) -> Result<(String, Vec<String>), RunError> {
+    let mut path = path.to_string();
+    let mut args = args.to_vec();
+    for _ in 0..4 {
+        let head = {
+            use std::io::Read as _;
+            let mut f =
+                std::fs::File::open(&path).map_err(|err| RunError::Elf(ElfError::Io { path: path.clone(), err }))?;
+            let mut b = vec![0u8; 256];
+            let n = f.read(&mut b).unwrap_or(0);
+            b.truncate(n);
+            b
+        };
+        if !head.starts_with(b"#!") {
+            return Ok((path, args));
+        }
+        let line = head[2..].split(|&c| c == b'\n').next().unwrap_or(&[]);
+        let line = String::from_utf8_lossy(line).trim().to_string();
+        let mut parts = line.splitn(2, [' ', '\t']);
+        let interp = parts.next().unwrap_or("").to_string();
+        if interp.is_empty() {
+            return Err(RunError::Other(format!("{path}: empty #! line")));
+        }
+        let opt = parts.next().map(|s| s.trim().to_string()).filter(|s| !s.is_empty());
+        let mut new_args = vec![interp.clone()];
+        new_args.extend(opt);
+        new_args.push(path.clone());
+        new_args.extend(args.iter().skip(1).cloned());
+        args = new_args;
+        path = match sysroot {
+            Some(root) if interp.starts_with('/') && root.join(&interp[1..]).exists() => {
+                root.join(&interp[1..]).display().to_string()
+            }
+            _ => interp,
+        };
+    }
+    Err(RunError::Other(format!("{path}: too many levels of #! interpreters")))
+}
 
-/// Run a MIPS Linux program to its end.
+/// Run a MIPS Linux program to its end. `args[0]` is the program path as given.
 pub fn run_mips(path: &str, args: &[String], opts: &RunOptions) -> Result<GuestEnd, RunError> {
-    let data = elf::read(std::path::Path::new(path))?;
+    let (path, mut args) = resolve_script(path, args, opts.sysroot.as_deref())?;
+    if let (Some(a0), Some(first)) = (&opts.argv0, args.first_mut()) {
+        first.clone_from(a0);
+    }
+    let path = path.as_str();
+    let data = elf::read(Path::new(path))?;
     let (_, be, machine) = elf::identify(&data, path)?;
     if machine != elf::EM_MIPS {
         return Err(RunError::Other(format!("{path}: not a MIPS program (e_machine {machine})")));
     }
     let mut mem = GuestMem::new(32).map_err(|e| RunError::Other(format!("cannot reserve guest memory: {e}")))?;
     let exe = elf::load_image(&mut mem, &data, path, None)?;
+    let fp_abi = crate::targets::mips::fpu::elf_fp_abi(&data);
+    drop(data);
     let mut entry = exe.entry;
     let mut interp_base = None;
     if let Some(interp) = &exe.interp {
@@ -96,114 +141,419 @@ pub fn run_mips(path: &str, args: &[String], opts: &RunOptions) -> Result<GuestE
         entry = info.entry;
     }
     let mut random = [0u8; 16];
-    for (i, r) in random.iter_mut().enumerate() {
-        *r = (std::process::id() as u8).wrapping_mul(31).wrapping_add(i as u8 * 17);
+    // SAFETY: `random` is a local 16-byte buffer.
+    if unsafe { libc::getrandom(random.as_mut_ptr().cast(), 16, 0) } != 16 {
+        for (i, r) in random.iter_mut().enumerate() {
+            *r = (std::process::id() as u8).wrapping_mul(31).wrapping_add(i as u8 * 17);
+        }
     }
     let sp =
-        super::stack::build(&mut mem, &exe, interp_base, args, &opts.env, if be { "mips" } else { "mipsel" }, random)
+        super::stack::build(&mut mem, &exe, interp_base, &args, &opts.env, if be { "mips" } else { "mipsel" }, random)
             .map_err(|f| RunError::Other(format!("cannot build the stack: fault at {:#x}", f.addr)))?;
+    // The signal trampoline page.
+    let mut tramp = Vec::new();
+    for w in msig::TRAMPOLINE_CODE {
+        tramp.extend_from_slice(&if be { w.to_be_bytes() } else { w.to_le_bytes() });
+    }
+    mem.map(msig::TRAMPOLINE, 4096, PROT_READ | PROT_EXEC);
+    mem.poke(msig::TRAMPOLINE, &tramp).map_err(|_| RunError::Other("cannot map the signal trampoline".into()))?;
+
     let mut cpu = mips::CpuState { pc: entry as u32, ..Default::default() };
     cpu.gpr[abi::REG_SP] = sp as u32;
     cpu.gpr[abi::REG_T9] = entry as u32;
-    // User mode: FPU on, FR as the o32 FPXX default (FR=0), user privilege.
+    // User mode: FPU on, user privilege; the FP register model (Status.FR) from the ELF's FP
+    // ABI as Linux chooses it, and the FPU's implementation register.
     cpu.status = (1 << 29) | 0x10;
-    // The FP register model from the ELF's FP ABI (as Linux chooses it), and the FPU's id.
-    if crate::targets::mips::fpu::status_fr_for(crate::targets::mips::fpu::elf_fp_abi(&data), exe.flags) {
+    if crate::targets::mips::fpu::status_fr_for(fp_abi, exe.flags) {
         cpu.status |= 1 << 26;
     }
     cpu.fir = crate::targets::mips::fpu::FIR_VALUE;
-    let mut proc = Process::new(exe.end, "mips");
+
+    let exe_path = std::fs::canonicalize(path).unwrap_or_else(|_| PathBuf::from(path));
+    let mut proc = Process::new(abi::o32(be), exe.end, "mips", exe_path);
     proc.strace = opts.strace;
-    let mut helpers = UserHelpers { big_endian: be, ..UserHelpers::default() };
-    let fe = MipsFrontend { big_endian: be };
-    let mut cache: HashMap<u64, Rc<Block>> = HashMap::new();
-    let mut by_page: HashMap<u64, Vec<u64>> = HashMap::new();
-    let mut interp = Interp::default();
-    loop {
-        let pc = cpu.pc as u64;
-        let block = match cache.get(&pc) {
-            Some(b) => b.clone(),
-            None => {
-                if !mem.executable(pc) {
-                    return Ok(deliver(SIGSEGV, pc, opts));
-                }
-                let blk = translate(&fe, pc, &mut |a, buf| mem.fetch(a, buf), Limits::default());
-                if opts.log_in_asm {
-                    log_in_asm(&mem, pc, blk.guest_len, be);
-                }
-                if opts.log_op {
-                    eprint!("{}", crate::ir::dump_block(&blk));
-                }
-                let b = Rc::new(blk);
-                let first = pc & !0xfff;
-                let last = (pc + b.guest_len.max(1) - 1) & !0xfff;
-                let mut p = first;
-                while p <= last {
-                    by_page.entry(p).or_default().push(pc);
-                    p += 0x1000;
-                }
-                cache.insert(pc, b.clone());
-                b
-            }
-        };
-        if opts.log_exec {
-            eprintln!("Trace: [{pc:08x}]");
-        }
-        let exit = {
-            let mut env = UserEnv { cpu: &mut cpu, mem: &mut mem, helpers: &mut helpers };
-            interp.run(&block, &mut env)
-        };
-        helpers.cycles = interp.insns;
-        for page in mem.take_dirty_code() {
-            if let Some(pcs) = by_page.remove(&page) {
-                for p in pcs {
-                    cache.remove(&p);
-                }
-            }
-        }
-        match exit {
-            BlockExit::Goto { pc, .. } => cpu.pc = pc as u32,
-            BlockExit::Lookup | BlockExit::Exit => {}
-            BlockExit::Raise { code: 8, pc, flags, .. } => {
-                // syscall: the instruction after it (a syscall in a delay slot is not supported by Linux either).
-                let _ = flags;
-                let (n, a) = abi::syscall_args(&cpu, &mem, be);
-                let r = match abi::syscall_of(n) {
-                    Some(sys) => proc.call(sys, a, &mut mem, be),
-                    None => Err(super::syscall::ENOSYS),
-                };
-                if opts.strace {
-                    eprintln!("{} {n}({:#x}, {:#x}, {:#x}) = {:?}", std::process::id(), a[0], a[1], a[2], r);
-                }
-                if let Some(code) = proc.exit_code {
-                    return Ok(GuestEnd::Exited(code));
-                }
-                if let Some(t) = proc.tls.take() {
-                    cpu.userlocal = t as u32;
-                }
-                abi::set_result(&mut cpu, r);
-                cpu.pc = (pc + 4) as u32;
-            }
-            BlockExit::Raise { code, pc, .. } => {
-                let sig = match code {
-                    9 | 13 => SIGTRAP,
-                    12 | 15 => SIGFPE,
-                    4 | 5 => SIGBUS_HOST,
-                    _ => SIGILL,
-                };
-                return Ok(deliver(sig, pc, opts));
-            }
-            BlockExit::Fault { fault, pc, .. } => {
-                let _ = fault;
-                return Ok(deliver(SIGSEGV, pc, opts));
+    proc.sysroot = opts.sysroot.clone();
+    if let Some(r) = &opts.sysroot {
+        proc.exec_extra_args.extend(["-L".to_string(), r.display().to_string()]);
+    }
+    if opts.strace {
+        proc.exec_extra_args.push("-strace".into());
+    }
+    // Signal state inherited across exec: ignored signals and the mask.
+    for g in 1..=proc.abi.nsig {
+        if let Some(h) = proc.abi.sig_to_host(g) {
+            if hs::host_ignored(h) {
+                proc.sig.actions[g as usize].handler = SIG_IGN;
             }
         }
     }
+    proc.sig.mask = hs::host_mask_as_guest(&proc.abi);
+
+    let mut cpu_loop = Loop {
+        cpu,
+        mem,
+        proc,
+        helpers: UserHelpers { big_endian: be, ..UserHelpers::default() },
+        fe: MipsFrontend { big_endian: be },
+        cache: HashMap::new(),
+        fast: vec![None; FAST_SLOTS],
+        by_page: HashMap::new(),
+        interp: Interp::default(),
+        opts: opts.clone(),
+    };
+    Ok(cpu_loop.run())
 }
 
-fn deliver(sig: i32, pc: u64, _opts: &RunOptions) -> GuestEnd {
-    eprintln!("specemu: guest terminated by signal {sig} at pc {pc:#x}");
-    GuestEnd::Signaled(sig)
+const FAST_SLOTS: usize = 4096;
+
+struct Loop {
+    cpu: mips::CpuState,
+    mem: GuestMem,
+    proc: Process,
+    helpers: UserHelpers,
+    fe: MipsFrontend,
+    cache: HashMap<u64, Rc<Block>>,
+    /// Direct-mapped front of `cache`, indexed by guest PC.
+    fast: Vec<Option<(u64, Rc<Block>)>>,
+    by_page: HashMap<u64, Vec<u64>>,
+    interp: Interp,
+    opts: RunOptions,
+}
+
+/// Calls that the kernel restarts after a handler with SA_RESTART.
+fn restartable(s: Sys) -> bool {
+    use Sys::*;
+    matches!(
+        s,
+        Read | Write
+            | Readv
+            | Writev
+            | Pread64
+            | Pwrite64
+            | Open
+            | Openat
+            | Wait4
+            | Waitpid
+            | Waitid
+            | Ioctl
+            | Fcntl
+            | Fcntl64
+            | Flock
+            | Accept
+            | Accept4
+            | Connect
+            | Recvfrom
+            | Recv
+            | Sendto
+            | Send
+            | Msgsnd
+            | Msgrcv
+            | Semop
+            | Ipc
+            | Futex
+            | FutexTime64
+            | Sendfile
+            | Sendfile64
+            | Getrandom
+    )
+}
+
+impl Loop {
+    fn run(&mut self) -> GuestEnd {
+        let be = self.fe.big_endian;
+        loop {
+            if hs::any_pending() || !self.proc.sig.sync.is_empty() {
+                self.deliver_signals(None);
+            }
+            let pc = self.cpu.pc as u64;
+            let slot = ((pc >> 2) as usize) & (FAST_SLOTS - 1);
+            let fast = match &self.fast[slot] {
+                Some((p, b)) if *p == pc => Some(b.clone()),
+                _ => None,
+            };
+            let block = match fast.or_else(|| self.cache.get(&pc).cloned()) {
+                Some(b) => {
+                    self.fast[slot] = Some((pc, b.clone()));
+                    b
+                }
+                None => {
+                    if !self.mem.executable(pc) {
+                        let info = SigInfo {
+                            signo: 11,
+                            code: if self.mem.is_mapped(pc) { hs::SEGV_ACCERR } else { hs::SEGV_MAPERR },
+                            addr: pc,
+                            ..SigInfo::default()
+                        };
+                        self.fault(info, pc);
+                        continue;
+                    }
+                    self.translate(pc)
+                }
+            };
+            if self.opts.log_exec {
+                eprintln!("Trace: [{pc:08x}]");
+            }
+            let exit = {
+                let mut env = UserEnv { cpu: &mut self.cpu, mem: &mut self.mem, helpers: &mut self.helpers };
+                self.interp.run(&block, &mut env)
+            };
+            self.helpers.cycles = self.interp.insns;
+            if self.mem.has_dirty_code() {
+                self.fast.iter_mut().for_each(|e| *e = None);
+                for page in self.mem.take_dirty_code() {
+                    if let Some(pcs) = self.by_page.remove(&page) {
+                        for p in pcs {
+                            self.cache.remove(&p);
+                        }
+                    }
+                }
+            }
+            match exit {
+                BlockExit::Goto { pc, .. } => self.cpu.pc = pc as u32,
+                BlockExit::Lookup | BlockExit::Exit => {}
+                BlockExit::Raise { code: 8, pc, .. } => {
+                    if let Some(end) = self.syscall(pc) {
+                        return end;
+                    }
+                }
+                BlockExit::Raise { code, arg, pc, flags } => {
+                    let insn = self.mem.load_quiet(pc, 4, be).map(|w| w as u32);
+                    let info = msig::exception_signal(code, arg, pc, insn, self.cpu.fcsr);
+                    let resume = if flags & IN_DELAY_SLOT != 0 { pc - 4 } else { pc };
+                    self.fault(info, resume);
+                }
+                BlockExit::Fault { fault, pc, flags } => {
+                    let info = SigInfo {
+                        signo: 11,
+                        code: if fault.protection { hs::SEGV_ACCERR } else { hs::SEGV_MAPERR },
+                        addr: fault.addr,
+                        ..SigInfo::default()
+                    };
+                    let resume = if flags & IN_DELAY_SLOT != 0 { pc - 4 } else { pc };
+                    self.fault(info, resume);
+                }
+            }
+        }
+    }
+
+    fn translate(&mut self, pc: u64) -> Rc<Block> {
+        let mem = &mut self.mem;
+        let blk = translate(&self.fe, pc, &mut |a, buf| mem.fetch(a, buf), Limits::default());
+        if self.opts.log_in_asm {
+            log_in_asm(&self.mem, pc, blk.guest_len, self.fe.big_endian);
+        }
+        if self.opts.log_op {
+            eprint!("{}", crate::ir::dump_block(&blk));
+        }
+        let b = Rc::new(blk);
+        let first = pc & !0xfff;
+        let last = (pc + b.guest_len.max(1) - 1) & !0xfff;
+        let mut p = first;
+        while p <= last {
+            self.by_page.entry(p).or_default().push(pc);
+            p += 0x1000;
+        }
+        self.cache.insert(pc, b.clone());
+        b
+    }
+
+    /// A synchronous signal from the guest's own execution; `resume` is the guest PC the
+    /// frame records (the faulting instruction, or its branch for a delay slot).
+    fn fault(&mut self, info: SigInfo, resume: u64) {
+        self.cpu.pc = resume as u32;
+        self.proc.sig.sync.push(info);
+        self.deliver_signals(None);
+    }
+
+    /// Handle a `syscall` at `pc`; `Some` when the guest ended.
+    fn syscall(&mut self, pc: u64) -> Option<GuestEnd> {
+        let be = self.fe.big_endian;
+        let (n, a) = abi::syscall_args(&self.cpu, &self.mem, be);
+        let sys = self.proc.sys_of(n);
+        let pid = std::process::id();
+        if self.opts.strace {
+            let line = strace::call_line(pid, n, self.proc.abi.syscall_name(n), sys, &a, &self.mem);
+            eprint!("{line}");
+            if matches!(sys, Some(Sys::Exit | Sys::ExitGroup)) {
+                eprintln!();
+            }
+        }
+        self.proc.cur_sp = self.cpu.gpr[abi::REG_SP] as u64;
+        match sys {
+            Some(Sys::RtSigreturn) => {
+                match msig::restore_rt_frame(&mut self.cpu, &self.mem, &self.proc.abi) {
+                    Ok(mask) => {
+                        let abi = self.proc.abi;
+                        self.proc.sig.set_mask(&abi, mask);
+                        if self.opts.strace {
+                            eprintln!(" = (restored)");
+                        }
+                    }
+                    Err(msig::BadFrame) => {
+                        let info = SigInfo { signo: 11, code: hs::SI_KERNEL, ..SigInfo::default() };
+                        self.die(info);
+                    }
+                }
+                return None;
+            }
+            Some(Sys::Sigreturn) => {
+                // Frames are always rt frames (see targets::mips::signal).
+                self.finish_syscall(pc, Err(libc::ENOSYS), sys);
+                return None;
+            }
+            _ => {}
+        }
+        let r = match sys {
+            Some(s) => self.proc.call(s, &a, &mut self.mem),
+            None => Err(libc::ENOSYS),
+        };
+        if let Some(code) = self.proc.exit_code {
+            return Some(GuestEnd::Exited(code));
+        }
+        if sys == Some(Sys::Clone) && r == Ok(0) {
+            // The child: clone's new stack and CLONE_SETTLS.
+            if a[1] != 0 {
+                self.cpu.gpr[abi::REG_SP] = a[1] as u32;
+            }
+            if a[0] & 0x80000 != 0 {
+                self.cpu.userlocal = a[3] as u32;
+            }
+        }
+        if let Some(t) = self.proc.tls.take() {
+            self.cpu.userlocal = t as u32;
+        }
+        // Interrupted by a signal: restart the call after the handler when it asks for that.
+        if r == Err(libc::EINTR) && hs::any_pending() {
+            if let Some(s) = sys {
+                let restart = restartable(s) && self.next_pending_restarts();
+                if restart {
+                    if self.opts.strace {
+                        eprintln!(" = ? (restarting)");
+                    }
+                    self.cpu.pc = pc as u32;
+                    self.deliver_signals(None);
+                    return None;
+                }
+            }
+        }
+        self.finish_syscall(pc, r, sys);
+        if self.proc.sig.saved_mask.is_some() {
+            // rt_sigsuspend: deliver now, with the temporary mask; then restore the old mask.
+            self.deliver_signals(None);
+            if let Some(m) = self.proc.sig.saved_mask.take() {
+                let abi = self.proc.abi;
+                self.proc.sig.set_mask(&abi, m);
+            }
+        }
+        None
+    }
+
+    fn finish_syscall(&mut self, pc: u64, r: Result<u64, i32>, sys: Option<Sys>) {
+        let guest = r.map_err(|e| self.proc.abi.errno_to_guest(e));
+        if self.opts.strace {
+            eprintln!("{}", strace::result(r, guest.err().unwrap_or(0)));
+        }
+        abi::set_result(&mut self.cpu, guest);
+        if let (Some(v1), Ok(v0)) = (self.proc.result2.take(), guest) {
+            abi::set_result2(&mut self.cpu, v0, v1);
+        }
+        let _ = sys;
+        self.cpu.pc = (pc + 4) as u32;
+    }
+
+    /// Whether the guest's handlers for the signals that may be pending ask for restarts
+    /// (SA_RESTART on every unblocked handled signal; the usual case is a single handler).
+    fn next_pending_restarts(&self) -> bool {
+        let abi = self.proc.abi;
+        (1..=abi.nsig).all(|g| {
+            let act = &self.proc.sig.actions[g as usize];
+            act.handler <= SIG_IGN || self.proc.sig.blocked(g) || act.flags & abi.sa_restart != 0
+        })
+    }
+
+    /// Deliver pending signals: synchronous ones first, then host ones. A guest handler gets
+    /// a frame; a signal whose action is the default ends the process by that signal.
+    fn deliver_signals(&mut self, _only: Option<i32>) {
+        loop {
+            let abi = self.proc.abi;
+            let (info, sync) = if let Some(i) = self.proc.sig.sync.pop() {
+                (i, true)
+            } else if let Some(i) = hs::take_pending(&abi, &self.proc.sig) {
+                (i, false)
+            } else {
+                return;
+            };
+            let g = info.signo;
+            let act = self.proc.sig.actions.get(g as usize).copied().unwrap_or_default();
+            let blocked = self.proc.sig.blocked(g);
+            if sync && (blocked || act.handler == SIG_IGN || act.handler == SIG_DFL) {
+                self.die(info);
+            }
+            match act.handler {
+                SIG_IGN => continue,
+                SIG_DFL => {
+                    // The host applied the default action already (its disposition mirrors
+                    // the guest's); a signal that reaches us here has an ignoring default.
+                    continue;
+                }
+                handler => {
+                    let old = self.proc.sig.saved_mask.take().unwrap_or(self.proc.sig.mask);
+                    let st = &self.proc.sig;
+                    let alt = (st.altstack_sp, st.altstack_size, !st.altstack_disabled);
+                    let use_alt = act.flags & abi.sa_onstack != 0;
+                    let resume = self.cpu.pc as u64;
+                    let ok = msig::setup_rt_frame(
+                        &mut self.cpu,
+                        &mut self.mem,
+                        &abi,
+                        &info,
+                        handler,
+                        resume,
+                        old,
+                        alt,
+                        use_alt,
+                    );
+                    if ok.is_err() {
+                        self.die(SigInfo { signo: 11, ..info });
+                    }
+                    let mut m = self.proc.sig.mask | act.mask;
+                    if act.flags & abi.sa_nodefer == 0 {
+                        m |= SigState::bit(g);
+                    }
+                    self.proc.sig.set_mask(&abi, m);
+                    if act.flags & abi.sa_resethand != 0 {
+                        self.proc.sig.actions[g as usize] = Default::default();
+                        if let Some(h) = abi.sig_to_host(g) {
+                            hs::set_host_action(h, hs::HostAction::Default);
+                        }
+                    }
+                    if self.opts.strace {
+                        eprintln!(
+                            "--- signal {g} {{si_signo={g}, si_code={}, si_addr={:#010x}}} handler {handler:#x} ---",
+                            info.code, info.addr
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    /// End the process by the host equivalent of guest signal `info.signo`.
+    fn die(&mut self, info: SigInfo) -> ! {
+        let abi = self.proc.abi;
+        let h = abi.sig_to_host(info.signo).unwrap_or(libc::SIGSEGV);
+        // SAFETY: strsignal returns a pointer to a static or thread-local string.
+        let text = unsafe {
+            let p = libc::strsignal(h);
+            if p.is_null() {
+                String::new()
+            } else {
+                std::ffi::CStr::from_ptr(p).to_string_lossy().into_owned()
+            }
+        };
+        eprintln!("specemu: uncaught target signal {} ({text}) at pc {:#010x}", info.signo, self.cpu.pc);
+        hs::die_by_signal(h)
+    }
 }
 
 fn log_in_asm(mem: &GuestMem, pc: u64, len: u64, be: bool) {

@@ -1,6 +1,6 @@
 //! MIPS32 Release 2 (both byte orders): the code generated from `isa-specs/mips` (decoder,
 //! disassembler, lowering, CPU state, `Helpers` trait) and the hand-written support beside it:
-//! the translator front end, helper implementations and the Linux o32 ABI.
+//! the translator front end, helper implementations, the Linux o32 ABI and its signal frames.
 
 include!(concat!(env!("OUT_DIR"), "/mips.rs"));
 
@@ -8,3 +8,4 @@ pub mod abi;
 pub mod fpu;
 pub mod frontend;
 pub mod helpers;
+pub mod signal;

@@ -1,0 +1,469 @@
+//! Conformance tier for Linux user mode: Debian's busybox-static for mipsel under
+//! `specemu run` against the host's busybox (byte-identical stdout, same exit status), a
+//! dynamically linked program with Debian's mipsel sysroot, the project's own C programs
+//! (signals, fork/exec/wait, SysV IPC) built for mipsel and for the host and compared, a
+//! guest killed by an unhandled SIGSEGV, corrupt ELF files, and the `-strace` format.
+//!
+//! The interpreter is not fast yet, so these run a release build of specemu (built once,
+//! in the same target directory) and keep inputs small. They need the cross compiler, the
+//! host busybox and network access to Debian's archive; they are `#[ignore]`d in the
+//! hermetic `cargo test` and run by `.ci/run` (`cargo test -- --ignored`), which installs
+//! the tools. A missing tool fails the test with the command that installs it.
+
+use std::os::unix::process::ExitStatusExt as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::{Mutex, OnceLock};
+
+const INSTALL: &str = "sudo .ci/install-tools.sh   (or: apt-get install busybox gcc-mipsel-linux-gnu libc6-dev-mipsel-cross libc6-mipsel-cross gcc-mips-linux-gnu libc6-dev-mips-cross libc6-mips-cross gcc dpkg-dev debian-archive-keyring)";
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn work() -> PathBuf {
+    let d = root().join("target/conformance");
+    std::fs::create_dir_all(&d).expect("create target/conformance");
+    d
+}
+
+fn need(cmd: &str) {
+    let ok = Command::new("sh")
+        .arg("-c")
+        .arg(format!("command -v {cmd}"))
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    assert!(ok, "`{cmd}` is not installed; install the conformance tools with:\n  {INSTALL}");
+}
+
+fn run_ok(cmd: &mut Command) -> String {
+    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// specemu built with optimisations: `SPECEMU_BIN` if set, else `cargo build --release` into
+/// the target directory this test binary came from.
+fn specemu() -> PathBuf {
+    static ONCE: OnceLock<PathBuf> = OnceLock::new();
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _g = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    ONCE.get_or_init(|| {
+        if let Some(p) = std::env::var_os("SPECEMU_BIN") {
+            return PathBuf::from(p);
+        }
+        let this = PathBuf::from(env!("CARGO_BIN_EXE_specemu"));
+        if this.parent().and_then(|p| p.file_name()).is_some_and(|n| n == "release") {
+            return this;
+        }
+        let target = this.parent().and_then(Path::parent).expect("target directory").to_path_buf();
+        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+        run_ok(
+            Command::new(cargo)
+                .args(["build", "--release", "--bin", "specemu"])
+                .env("CARGO_TARGET_DIR", &target)
+                .current_dir(root()),
+        );
+        let bin = target.join("release/specemu");
+        assert!(bin.is_file(), "{} was not built", bin.display());
+        bin
+    })
+    .clone()
+}
+
+/// Debian's busybox-static for mipsel.
+fn guest_busybox() -> PathBuf {
+    static ONCE: OnceLock<PathBuf> = OnceLock::new();
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _g = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    ONCE.get_or_init(|| {
+        need("apt-get");
+        need("dpkg-deb");
+        let out = work().join("debian");
+        run_ok(
+            Command::new("bash")
+                .arg(root().join("tests/guests/fetch-debian.sh"))
+                .arg(&out)
+                .arg("mipsel")
+                .arg("busybox-static"),
+        );
+        let bin = out.join("busybox-mipsel/bin/busybox");
+        assert!(bin.is_file(), "fetch-debian.sh did not produce {}", bin.display());
+        bin
+    })
+    .clone()
+}
+
+/// A directory whose applet names all point to the host's busybox, put first in PATH for
+/// host runs so that `sh -c` scripts use busybox applets, as the guest's standalone shell does.
+fn host_applets() -> PathBuf {
+    static ONCE: OnceLock<PathBuf> = OnceLock::new();
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _g = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    ONCE.get_or_init(|| {
+        need("busybox");
+        let bb = PathBuf::from(run_ok(Command::new("sh").arg("-c").arg("command -v busybox")).trim());
+        let dir = work().join("host-applets");
+        std::fs::create_dir_all(&dir).expect("applet dir");
+        for name in run_ok(Command::new(&bb).arg("--list")).lines().chain(["busybox"]) {
+            let link = dir.join(name);
+            if link.symlink_metadata().is_err() {
+                std::os::unix::fs::symlink(&bb, &link).expect("symlink applet");
+            }
+        }
+        dir
+    })
+    .clone()
+}
+
+/// A scratch directory with the test inputs (made once, deterministic contents).
+fn inputs() -> PathBuf {
+    static ONCE: OnceLock<PathBuf> = OnceLock::new();
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _g = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    ONCE.get_or_init(|| {
+        let d = work().join("user-inputs");
+        let _ = std::fs::remove_dir_all(&d);
+        std::fs::create_dir_all(&d).expect("inputs dir");
+        // 1 MiB of pseudo-random bytes (xorshift), text files of numbers.
+        let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut bin = Vec::with_capacity(1 << 20);
+        while bin.len() < 1 << 20 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            bin.extend_from_slice(&x.to_le_bytes());
+        }
+        std::fs::write(d.join("random.bin"), &bin).expect("write random.bin");
+        let lines: String = (1..=100_000u64).map(|i| format!("{}\n", (i * 7919) % 100_003)).collect();
+        std::fs::write(d.join("100k.txt"), &lines).expect("write 100k.txt");
+        let small: String = lines.lines().take(3000).map(|l| format!("{l} {}.{}\n", l.len(), l)).collect();
+        std::fs::write(d.join("small.txt"), &small).expect("write small.txt");
+        // A tree with fixed mtimes for ls -l, find and tar.
+        let t = d.join("tree");
+        std::fs::create_dir_all(t.join("a/b")).expect("tree");
+        std::fs::write(t.join("a/f1"), "one\n").expect("f1");
+        std::fs::write(t.join("a/b/f2"), "two two\n").expect("f2");
+        std::fs::write(t.join("top.txt"), "top\n").expect("top");
+        run_ok(Command::new("chmod").arg("640").arg(t.join("a/f1")));
+        run_ok(Command::new("sh").arg("-c").arg(
+            "find tree -exec touch -h -d '2021-03-04 05:06:07' {} + && touch -d '2020-01-02 03:04:05' tree/a/b/f2",
+        ).current_dir(&d));
+        d
+    })
+    .clone()
+}
+
+fn env_fixed(cmd: &mut Command) -> &mut Command {
+    cmd.env("LC_ALL", "C").env("TZ", "UTC").env_remove("SPECEMU_BIN").current_dir(inputs())
+}
+
+fn guest(args: &[&str]) -> Output {
+    let mut c = Command::new(specemu());
+    c.arg("run").arg(guest_busybox()).args(args);
+    env_fixed(&mut c).stdin(Stdio::null()).output().expect("run specemu")
+}
+
+fn host(args: &[&str]) -> Output {
+    let path = format!("{}:{}", host_applets().display(), std::env::var("PATH").unwrap_or_default());
+    let mut c = Command::new(host_applets().join("busybox"));
+    c.args(args).env("PATH", path);
+    env_fixed(&mut c).stdin(Stdio::null()).output().expect("run host busybox")
+}
+
+/// Run `args` under both and require identical stdout and exit status.
+fn same(args: &[&str]) {
+    let h = host(args);
+    let g = guest(args);
+    assert_eq!(
+        String::from_utf8_lossy(&g.stdout),
+        String::from_utf8_lossy(&h.stdout),
+        "stdout differs for busybox {args:?}\nguest stderr: {}",
+        String::from_utf8_lossy(&g.stderr)
+    );
+    assert_eq!(
+        g.status.code(),
+        h.status.code(),
+        "exit status differs for busybox {args:?} (guest {:?}, host {:?})\nguest stderr: {}",
+        g.status,
+        h.status,
+        String::from_utf8_lossy(&g.stderr)
+    );
+    assert!(
+        !h.stdout.is_empty() || matches!(args[0], "true" | "false"),
+        "busybox {args:?} printed nothing on the host"
+    );
+}
+
+// ------------------------------------------------------------------ busybox applets
+
+#[test]
+#[ignore = "conformance tier: needs the host busybox and Debian's busybox-static:mipsel (.ci/run)"]
+fn busybox_text_applets() {
+    same(&["echo", "hello", "world"]);
+    same(&["printf", "%s|%5d|%f|%.3e|%x\\n", "str", "42", "3.14159", "12345.678", "255"]);
+    same(&["expr", "3", "*", "7", "+", "1"]);
+    same(&["expr", "length", "hello"]);
+    same(&["wc", "small.txt"]);
+    same(&["od", "-A", "x", "-t", "x1", "-N", "200", "random.bin"]);
+    same(&["od", "-c", "-N", "64", "small.txt"]);
+    same(&["sed", "-n", "s/^1\\(.\\)/X\\1/p", "small.txt"]);
+    same(&["awk", "{ s += $3 * 1.5; n++ } END { printf \"%.4f %g %d\\n\", s, s / n, n }", "small.txt"]);
+    // The host's busybox awk has no math library (no sqrt, sin...): arithmetic only.
+    same(&[
+        "awk",
+        "BEGIN { x = 1; for (i = 1; i <= 20; i++) { x = x * 1.1 + 1 / i; printf \"%.6f %e %g\\n\", x, x, x / 3 } }",
+    ]);
+    same(&["sort", "-n", "-r", "small.txt"]);
+    same(&["false"]);
+}
+
+#[test]
+#[ignore = "conformance tier: needs the host busybox and Debian's busybox-static:mipsel (.ci/run)"]
+fn busybox_sort_100k_lines() {
+    same(&["sort", "100k.txt"]);
+}
+
+#[test]
+#[ignore = "conformance tier: needs the host busybox and Debian's busybox-static:mipsel (.ci/run)"]
+fn busybox_hashes() {
+    same(&["sha256sum", "random.bin"]);
+    same(&["md5sum", "random.bin", "small.txt"]);
+}
+
+#[test]
+#[ignore = "conformance tier: needs the host busybox and Debian's busybox-static:mipsel (.ci/run)"]
+fn busybox_compression() {
+    same(&[
+        "sh",
+        "-c",
+        "head -c 65536 random.bin | gzip -9 | md5sum; head -c 200000 100k.txt | gzip -9 | gunzip | md5sum",
+    ]);
+    same(&["sh", "-c", "head -c 150000 100k.txt | gzip -9 | md5sum"]);
+    same(&[
+        "sh",
+        "-c",
+        "head -c 100000 100k.txt | bzip2 | md5sum; head -c 100000 100k.txt | bzip2 | bunzip2 | cmp - 100k.txt; echo $?",
+    ]);
+}
+
+#[test]
+#[ignore = "conformance tier: needs the host busybox and Debian's busybox-static:mipsel (.ci/run)"]
+fn busybox_files_and_archives() {
+    same(&["ls", "-l", "tree/a"]);
+    same(&["ls", "-lR", "tree"]);
+    same(&["find", "tree", "-type", "f"]);
+    same(&["sh", "-c", "tar cf - tree | tar tvf -"]);
+    same(&[
+        "sh",
+        "-c",
+        "rm -rf x && mkdir x && tar cf t.tar tree && cd x && tar xf ../t.tar && find . | sort && cat tree/a/b/f2 && ls -l tree/a; cd .. && rm -rf x t.tar",
+    ]);
+    same(&["sh", "-c", "cp small.txt c.txt && mv c.txt d.txt && ln -s d.txt e.txt && readlink e.txt && wc -l e.txt && rm d.txt e.txt; ls d.txt; echo $?"]);
+}
+
+#[test]
+#[ignore = "conformance tier: needs the host busybox and Debian's busybox-static:mipsel (.ci/run)"]
+fn busybox_shell_scripts() {
+    same(&["sh", "-c", "seq 1 50 | sort -rn | head -3 | tr '\\n' ' '; echo"]);
+    same(&[
+        "sh",
+        "-c",
+        "i=0; while [ $i -lt 20 ]; do i=$((i + 3)); done; echo $i; for w in a b c; do echo -n $w; done; echo",
+    ]);
+    same(&[
+        "sh",
+        "-c",
+        "x=$(echo sub | tr a-z A-Z); echo $x; (echo in subshell; exit 3); echo status $?; { echo grouped; } | cat",
+    ]);
+    same(&["sh", "-c", "trap 'echo exit trap' EXIT; trap 'echo got INT' INT; kill -INT $$; echo after; false"]);
+    same(&["sh", "-c", "f() { echo \"f:$1:$#\"; return 4; }; f one two; echo $?; set -- p q r; echo $2 $#"]);
+    same(&["sh", "-c", "echo data > f.tmp; read line < f.tmp; echo got $line; rm f.tmp; exit 5"]);
+    same(&["sh", "-c", "sleep 0.1 & wait $!; echo waited $?; (kill -TERM $$ 2>/dev/null; sleep 1) & wait; echo done"]);
+}
+
+// ------------------------------------------------------------------ own programs
+
+/// Build `tests/guests/mips/NAME.c` for mipsel (or big-endian mips when `NAME` ends in
+/// `@be`), static or dynamic, and for the host.
+fn build(name: &str, dynamic: bool) -> (PathBuf, PathBuf) {
+    let (name, triple) = match name.strip_suffix("@be") {
+        Some(n) => (n, "mips-linux-gnu"),
+        None => (name, "mipsel-linux-gnu"),
+    };
+    let cc = format!("{triple}-gcc");
+    need(&cc);
+    need("gcc");
+    let src = root().join(format!("tests/guests/mips/{name}.c"));
+    let out = work().join("user-progs");
+    std::fs::create_dir_all(&out).expect("user-progs dir");
+    let tag = if dynamic { "dyn" } else { "static" };
+    let g = out.join(format!("{name}-{triple}-{tag}"));
+    let h = out.join(format!("{name}-host"));
+    let mut c = Command::new(&cc);
+    c.args(["-O2", "-o"]).arg(&g).arg(&src).arg("-lm");
+    if !dynamic {
+        c.arg("-static");
+    }
+    run_ok(&mut c);
+    run_ok(Command::new("gcc").args(["-O2", "-o"]).arg(&h).arg(&src).arg("-lm"));
+    (g, h)
+}
+
+fn run_guest_prog(prog: &Path, args: &[&str], sysroot: Option<&str>) -> Output {
+    let mut c = Command::new(specemu());
+    c.arg("run");
+    if let Some(s) = sysroot {
+        c.arg("-L").arg(s);
+    }
+    c.arg(prog).args(args);
+    env_fixed(&mut c).output().expect("run specemu")
+}
+
+fn same_as_host(name: &str, dynamic: bool, args: &[&str]) {
+    let (g, h) = build(name, dynamic);
+    let sysroot = if dynamic {
+        let root = if name.ends_with("@be") { "/usr/mips-linux-gnu" } else { "/usr/mipsel-linux-gnu" };
+        assert!(
+            Path::new(root).join("lib/ld.so.1").is_file(),
+            "the sysroot {root} is missing; install it with:\n  {INSTALL}"
+        );
+        Some(root)
+    } else {
+        None
+    };
+    let go = run_guest_prog(&g, args, sysroot);
+    let ho = env_fixed(Command::new(&h).args(args)).output().expect("run host program");
+    assert_eq!(
+        String::from_utf8_lossy(&go.stdout),
+        String::from_utf8_lossy(&ho.stdout),
+        "{name}: stdout differs\nguest stderr: {}",
+        String::from_utf8_lossy(&go.stderr)
+    );
+    assert_eq!(go.status.code(), ho.status.code(), "{name}: exit status differs");
+    assert_eq!(go.status.signal(), ho.status.signal(), "{name}: terminating signal differs");
+}
+
+#[test]
+#[ignore = "conformance tier: needs the MIPS cross compilers and sysroots (.ci/run)"]
+fn dynamically_linked_program() {
+    same_as_host("dynlink", true, &["one", "two"]);
+    same_as_host("dynlink@be", true, &["big", "endian"]);
+}
+
+#[test]
+#[ignore = "conformance tier: needs the MIPS cross compilers (.ci/run)"]
+fn guest_signal_handlers() {
+    same_as_host("signals", false, &[]);
+    same_as_host("signals@be", false, &[]);
+}
+
+#[test]
+#[ignore = "conformance tier: needs the MIPS cross compilers (.ci/run)"]
+fn unhandled_fault_kills_with_the_signal() {
+    let (g, _) = build("signals", false);
+    let o = run_guest_prog(&g, &["die"], None);
+    assert_eq!(String::from_utf8_lossy(&o.stdout), "about to fault\n");
+    assert_eq!(o.status.signal(), Some(libc_sigsegv()), "expected death by SIGSEGV, got {:?}", o.status);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("uncaught target signal 11"),
+        "stderr: {}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+}
+
+fn libc_sigsegv() -> i32 {
+    11
+}
+
+#[test]
+#[ignore = "conformance tier: needs the MIPS cross compilers (.ci/run)"]
+fn fork_exec_wait() {
+    same_as_host("forkexec", false, &[]);
+    same_as_host("forkexec@be", false, &[]);
+}
+
+#[test]
+#[ignore = "conformance tier: needs the MIPS cross compilers (.ci/run)"]
+fn sysv_ipc() {
+    same_as_host("ipc", false, &[]);
+    same_as_host("ipc@be", false, &[]);
+}
+
+// ------------------------------------------------------------------ errors and tracing
+
+#[test]
+#[ignore = "conformance tier: needs Debian's busybox-static:mipsel (.ci/run)"]
+fn corrupt_elf_files_give_clear_errors() {
+    let data = std::fs::read(guest_busybox()).expect("read busybox");
+    let dir = work().join("corrupt-elf");
+    std::fs::create_dir_all(&dir).expect("corrupt dir");
+    let mut cases: Vec<(&str, Vec<u8>)> = vec![
+        ("empty", vec![]),
+        ("magic-only", b"\x7fELF".to_vec()),
+        ("header-only", data[..52].to_vec()),
+        ("truncated-phdrs", data[..60].to_vec()),
+        ("truncated-segment", data[..data.len() / 3].to_vec()),
+        ("not-elf", b"just some text\n".to_vec()),
+    ];
+    let mut bad_class = data.clone();
+    bad_class[4] = 7;
+    cases.push(("bad-class", bad_class));
+    let mut bad_phnum = data.clone();
+    bad_phnum[44] = 0xff;
+    bad_phnum[45] = 0xff;
+    cases.push(("bad-phnum", bad_phnum));
+    for (name, bytes) in cases {
+        let p = dir.join(name);
+        std::fs::write(&p, &bytes).expect("write case");
+        let o = Command::new(specemu()).arg("run").arg(&p).output().expect("run specemu");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert_eq!(o.status.code(), Some(1), "{name}: expected exit status 1, got {:?}; stderr: {err}", o.status);
+        assert!(err.starts_with("specemu: ") && err.contains(name), "{name}: unclear error: {err}");
+        assert!(!err.contains("panicked"), "{name}: panic: {err}");
+    }
+}
+
+#[test]
+#[ignore = "conformance tier: needs Debian's busybox-static:mipsel (.ci/run)"]
+fn strace_prints_qemu_style_lines() {
+    let mut c = Command::new(specemu());
+    c.arg("run").arg("-strace").arg(guest_busybox()).args(["cat", "hello-missing-file"]);
+    let o = env_fixed(&mut c).output().expect("run specemu");
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.lines().any(|l| l.contains(" openat(-100,\"hello-missing-file\",")
+            && l.ends_with("= -1 errno=2 (No such file or directory)")),
+        "no openat error line in:\n{err}"
+    );
+    assert!(err.lines().any(|l| l.contains(" exit_group(1)")), "no exit_group line in:\n{err}");
+    assert!(err
+        .lines()
+        .all(|l| !l.contains(" write(") || l.split(' ').next().is_some_and(|p| p.parse::<u32>().is_ok())));
+}
+
+#[test]
+#[ignore = "conformance tier: needs the host busybox, script(1) and busybox-static:mipsel (.ci/run)"]
+fn terminal_ioctls_on_a_pty() {
+    need("script");
+    // `script` gives the command a pseudo-terminal: stty reads and changes termios (TCGETS,
+    // TCSETS with the guest's c_lflag bits and c_cc positions); tty finds the terminal.
+    let cmd = "stty -a; stty -echo; stty -a | grep -o -- '-echo '; stty echo intr ^K; stty -a | grep -o 'intr = ^K'; tty >/dev/null; echo tty=$?";
+    let on_pty = |prefix: String| -> String {
+        let mut c = Command::new("script");
+        c.arg("-qec").arg(format!("{prefix} sh -c \"{cmd}\"")).arg("/dev/null");
+        let o = env_fixed(&mut c).stdin(Stdio::null()).output().expect("run script");
+        String::from_utf8_lossy(&o.stdout).replace('\r', "")
+    };
+    let path = format!("{}:{}", host_applets().display(), std::env::var("PATH").unwrap_or_default());
+    let h = on_pty(format!("PATH={path} {}", host_applets().join("busybox").display()));
+    let g = on_pty(format!("{} run {}", specemu().display(), guest_busybox().display()));
+    assert!(h.contains("intr = ^K"), "host run did not work on a pty:\n{h}");
+    assert_eq!(g, h);
+}
