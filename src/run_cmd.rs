@@ -43,8 +43,9 @@ pub fn run(args: &[String]) -> anyhow::Result<i32> {
                     match item {
                         "in_asm" => opts.log_in_asm = true,
                         "op" => opts.log_op = true,
+                        "op_opt" => opts.log_op_opt = true,
                         "exec" => opts.log_exec = true,
-                        other => bail!("unknown -d item `{other}` (known: in_asm, op, exec)"),
+                        other => bail!("unknown -d item `{other}` (known: in_asm, op, op_opt, exec)"),
                     }
                 }
             }

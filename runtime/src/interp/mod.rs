@@ -43,6 +43,8 @@ pub enum BlockExit {
 pub struct Interp {
     vals: Vec<u64>,
     labels: Vec<usize>,
+    globals: Vec<(usize, u32, Ty)>,
+    args: Vec<u64>,
     /// Number of guest instructions started (for statistics and `-d exec`).
     pub insns: u64,
 }
@@ -64,8 +66,9 @@ impl Interp {
     pub fn run(&mut self, b: &Block, env: &mut dyn Env) -> BlockExit {
         self.vals.clear();
         self.vals.resize(b.vals.len(), 0);
-        // Constants and globals.
-        let mut globals: Vec<(usize, u32, Ty)> = Vec::new();
+        // Constants and globals (the list is kept between runs to avoid allocating).
+        let mut globals = std::mem::take(&mut self.globals);
+        globals.clear();
         for (i, v) in b.vals.iter().enumerate() {
             match &v.kind {
                 ValKind::Const(c) => self.vals[i] = *c,
@@ -83,13 +86,19 @@ impl Interp {
                 self.labels[l.0 as usize] = i;
             }
         }
+        let exit = self.exec(b, env, &globals);
+        self.globals = globals;
+        exit
+    }
+
+    fn exec(&mut self, b: &Block, env: &mut dyn Env, globals: &[(usize, u32, Ty)]) -> BlockExit {
         let flush = |vals: &[u64], env: &mut dyn Env| {
-            for &(i, off, _) in &globals {
+            for &(i, off, _) in globals {
                 env.write_state(off, vals[i]);
             }
         };
         let reload = |vals: &mut [u64], env: &mut dyn Env| {
-            for &(i, off, ty) in &globals {
+            for &(i, off, ty) in globals {
                 vals[i] = env.read_state(off) & ty.mask();
             }
         };
@@ -189,11 +198,15 @@ impl Interp {
                     reload(&mut self.vals, env);
                 }
                 Op::Call { helper, args, ret, flags, .. } => {
-                    let a: Vec<u64> = args.iter().map(|v| self.vals[v.0 as usize]).collect();
+                    let mut a = std::mem::take(&mut self.args);
+                    a.clear();
+                    a.extend(args.iter().map(|v| self.vals[v.0 as usize]));
                     if flags.reads_state || flags.writes_state || flags.may_raise {
                         flush(&self.vals, env);
                     }
-                    match env.call_helper(*helper, &a) {
+                    let r = env.call_helper(*helper, &a);
+                    self.args = a;
+                    match r {
                         Ok(r) => {
                             if let Some(rv) = ret {
                                 self.vals[rv.0 as usize] = r & ty(*rv).mask();

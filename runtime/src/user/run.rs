@@ -27,6 +27,7 @@ pub struct RunOptions {
     /// `-d` items: in_asm, op, exec.
     pub log_in_asm: bool,
     pub log_op: bool,
+    pub log_op_opt: bool,
     pub log_exec: bool,
 }
 
@@ -338,12 +339,16 @@ impl Loop {
 
     fn translate(&mut self, pc: u64) -> Rc<Block> {
         let mem = &mut self.mem;
-        let blk = translate(&self.fe, pc, &mut |a, buf| mem.fetch(a, buf), Limits::default());
+        let mut blk = translate(&self.fe, pc, &mut |a, buf| mem.fetch(a, buf), Limits::default());
         if self.opts.log_in_asm {
             log_in_asm(&self.mem, pc, blk.guest_len, self.fe.big_endian);
         }
         if self.opts.log_op {
             eprint!("{}", crate::ir::dump_block(&blk));
+        }
+        crate::opt::optimize(&mut blk);
+        if self.opts.log_op_opt {
+            eprint!("{}", crate::ir::dump_block(&blk).replacen("OP:", "OP after optimization:", 1));
         }
         let b = Rc::new(blk);
         let first = pc & !0xfff;
