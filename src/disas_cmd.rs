@@ -8,6 +8,10 @@ use specemu_runtime::disas::{bad_line, Arch, Disassembler};
 use std::collections::BTreeMap;
 use std::io::Write as _;
 
+// Xtensa property tables (`.xt.prop`): which bytes of a code section are literals.
+#[path = "xtensa_prop.rs"]
+pub mod xtensa_prop;
+
 pub fn list_cpus() {
     use specemu_runtime::targets;
     println!("Available CPUs:");
@@ -101,6 +105,8 @@ pub fn disassemble_elf(data: &[u8], path: &str, cpu: Option<&str>) -> anyhow::Re
         }
     }
     let syms = Symbols { by_addr };
+    let xt_table = (arch == Arch::Xtensa).then(|| xtensa_prop::read_prop_table(&obj));
+    let relocatable = obj.kind() == object::ObjectKind::Relocatable;
     let mut out = String::new();
     out.push_str(&format!("\n{path}:     file format {format}\n\n"));
     for sec in obj.sections() {
@@ -114,7 +120,10 @@ pub fn disassemble_elf(data: &[u8], path: &str, cpu: Option<&str>) -> anyhow::Re
         let Ok(bytes) = sec.data() else { continue };
         let name = sec.name().unwrap_or("?");
         out.push_str(&format!("\nDisassembly of section {name}:\n"));
-        disassemble_section(&dis, bytes, sec.address(), &syms, &mut out);
+        let xt = xt_table
+            .as_ref()
+            .map(|t| (xtensa_prop::SectionProps::new(t, sec.index(), sec.address(), sec.size()), relocatable));
+        disassemble_section(&dis, bytes, sec.address(), &syms, xt.as_ref(), &mut out);
     }
     Ok(out)
 }
@@ -126,7 +135,15 @@ fn addr_width(arch: Arch) -> usize {
     }
 }
 
-fn disassemble_section(dis: &Disassembler, bytes: &[u8], base: u64, syms: &Symbols, out: &mut String) {
+/// `xt`: for Xtensa, the section's property records and whether the file is relocatable.
+fn disassemble_section(
+    dis: &Disassembler,
+    bytes: &[u8],
+    base: u64,
+    syms: &Symbols,
+    xt: Option<&(xtensa_prop::SectionProps, bool)>,
+    out: &mut String,
+) {
     let unit = match dis.arch {
         Arch::Mips => 4,
         _ => 1,
@@ -154,15 +171,27 @@ fn disassemble_section(dis: &Disassembler, bytes: &[u8], base: u64, syms: &Symbo
         let zeros = bytes[off..].iter().take_while(|&&b| b == 0).count();
         let next_sym = labels.range(pc + 1..).next().map(|(a, _)| (*a - base) as usize).unwrap_or(bytes.len());
         let zeros = zeros.min(next_sym - off);
-        if !prev_had_delay_slot && (zeros >= 8 || (off + zeros == bytes.len() && zeros > 0 && zeros < 4 && unit == 1)) {
+        // Xtensa: objdump's rule as written, fewer than 3 zero bytes that end the symbol's range.
+        let short_tail = match xt {
+            Some(_) => off + zeros == next_sym && zeros > 0 && zeros < 3,
+            None => off + zeros == bytes.len() && zeros > 0 && zeros < 4 && unit == 1,
+        };
+        if !prev_had_delay_slot && (zeros >= 8 || short_tail) {
             out.push_str("\t...\n");
-            let skip = zeros - zeros % unit;
+            let mut skip = zeros - zeros % unit;
+            // Xtensa (as objdump on every target): skip whole words unless the run ends the range.
+            if xt.is_some() && off + zeros != next_sym {
+                skip = zeros & !3;
+            }
             off += skip.max(unit);
             continue;
         }
-        let (len, text) = match dis.one(&bytes[off..], pc, &sym) {
-            Some((n, t)) if n > 0 => (n, t),
-            _ => bad_line(dis.arch, &bytes[off..], dis.big_endian),
+        let (len, text) = match xt {
+            Some((props, reloc)) => xtensa_prop::one(dis, props, bytes, base, off, next_sym, *reloc, &sym),
+            None => match dis.one(&bytes[off..], pc, &sym) {
+                Some((n, t)) if n > 0 => (n, t),
+                _ => bad_line(dis.arch, &bytes[off..], dis.big_endian),
+            },
         };
         prev_had_delay_slot = dis.arch == Arch::Mips && has_delay_slot(&text);
         out.push_str(&format!("{pc:>8x}:\t{text}\n"));
