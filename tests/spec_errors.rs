@@ -1,5 +1,6 @@
 //! Spec-error tests: every `tests/spec-errors/fail/*.isa` must be rejected with exactly the
-//! snapshotted message (file:line:column, the line, a caret); every `pass/*.isa` accepted.
+//! snapshotted message (file:line:column, the line, a caret); every `pass/*.isa` accepted;
+//! every `warn/*.isa` accepted with the snapshotted warning.
 //! A `.core` file beside a case is loaded as its core overlay.
 
 use std::path::{Path, PathBuf};
@@ -50,5 +51,17 @@ fn accepted_specs_pass() {
         if let Err(msg) = run_case(&path) {
             panic!("{} must be accepted:\n{msg}", path.display());
         }
+    }
+}
+
+#[test]
+fn unused_encoding_bits_are_warned_about() {
+    for path in cases("warn") {
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        let (_, diags) = specemu_codegen::check_file(&path, &[])
+            .unwrap_or_else(|d| panic!("{name} must be accepted:\n{}", d.render(Some(&root()))));
+        let msg = diags.render(Some(&root()));
+        assert!(msg.starts_with("warning:"), "{name}: expected a warning:\n{msg}");
+        insta::assert_snapshot!(format!("spec_warning_{name}"), msg);
     }
 }

@@ -938,6 +938,9 @@ impl Builder<'_> {
         // Keep the operands the instruction uses (tables always: they decide the length).
         let ops: BTreeMap<String, Operand> =
             ops.into_iter().filter(|(n, o)| matches!(o, Operand::Table { .. }) || used.contains(n)).collect();
+        if !in_table {
+            self.warn_unused_bits(name, span, &pat, &ops);
+        }
         Some(Insn {
             name: name.to_string(),
             pattern: pat,
@@ -947,6 +950,38 @@ impl Builder<'_> {
             span,
             origin,
         })
+    }
+
+    /// Warn about token bits an instruction neither fixes nor reads (its decoding ignores
+    /// them). Positions where a table reads the token are skipped: the table uses those bits.
+    fn warn_unused_bits(&mut self, name: &str, span: Span, pat: &Pattern, ops: &BTreeMap<String, Operand>) {
+        for (si, seg) in pat.segments.iter().enumerate() {
+            let Some(ti) = seg.token else { continue };
+            if !seg.tables.is_empty() {
+                continue;
+            }
+            let tok = &self.v.tokens[ti];
+            let mut covered = 0u64;
+            for fc in &seg.constraints {
+                covered |= tok.fields[fc.field].encode(false, 0).0;
+            }
+            for op in ops.values() {
+                if let Operand::Field { seg: s, field, .. } = op {
+                    if *s == si {
+                        covered |= tok.fields[*field].encode(false, 0).0;
+                    }
+                }
+            }
+            let unused = ones(tok.width) & !covered;
+            if unused != 0 {
+                let bits = bit_ranges(unused);
+                self.errs.push(Diagnostic::warning(
+                    span,
+                    format!("bits {bits} of `{}` in `{name}` are neither fixed nor used", tok.name),
+                    "decoding ignores these bits",
+                ));
+            }
+        }
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -1143,6 +1178,25 @@ pub fn operand_width(v: &Variant, o: &Operand) -> Option<u32> {
         Operand::Field { token, field, .. } => Some(v.tokens[*token].fields[*field].width),
         Operand::Table { .. } => Some(64),
     }
+}
+
+/// `23:20, 7` style list of the set bits of a mask, most significant first.
+fn bit_ranges(mask: u64) -> String {
+    let mut parts = Vec::new();
+    let mut b = 63i32;
+    while b >= 0 {
+        if mask >> b & 1 == 1 {
+            let hi = b;
+            while b >= 0 && mask >> b & 1 == 1 {
+                b -= 1;
+            }
+            let lo = b + 1;
+            parts.push(if hi == lo { format!("{hi}") } else { format!("{hi}:{lo}") });
+        } else {
+            b -= 1;
+        }
+    }
+    parts.join(", ")
 }
 
 fn split_fmt(inner: &str) -> (&str, Option<&str>) {

@@ -130,10 +130,12 @@ impl Diagnostics {
     pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
         self.list.iter().filter(|d| d.severity == Severity::Error)
     }
-    /// Render every diagnostic, paths shown relative to `base` when possible.
+    /// Render the diagnostics, paths shown relative to `base` when possible. When there are
+    /// errors only the errors are shown: warnings come back once the spec generates.
     pub fn render(&self, base: Option<&Path>) -> String {
         let mut out = String::new();
-        for d in &self.list {
+        let errors = self.has_errors();
+        for d in self.list.iter().filter(|d| !errors || d.severity == Severity::Error) {
             render_one(&self.sources, d, base, &mut out);
         }
         let n = self.errors().count();
