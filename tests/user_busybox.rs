@@ -290,7 +290,7 @@ fn busybox_shell_scripts() {
 
 // ------------------------------------------------------------------ own programs
 
-/// Build `tests/guests/mips/NAME.c` for mipsel (or big-endian mips when `NAME` ends in
+/// Build `tests/guests/mips/user/NAME.c` for mipsel (or big-endian mips when `NAME` ends in
 /// `@be`), static or dynamic, and for the host.
 fn build(name: &str, dynamic: bool) -> (PathBuf, PathBuf) {
     let (name, triple) = match name.strip_suffix("@be") {
@@ -300,7 +300,7 @@ fn build(name: &str, dynamic: bool) -> (PathBuf, PathBuf) {
     let cc = format!("{triple}-gcc");
     need(&cc);
     need("gcc");
-    let src = root().join(format!("tests/guests/mips/{name}.c"));
+    let src = root().join(format!("tests/guests/mips/user/{name}.c"));
     let out = work().join("user-progs");
     std::fs::create_dir_all(&out).expect("user-progs dir");
     let tag = if dynamic { "dyn" } else { "static" };
