@@ -51,13 +51,14 @@ impl Field {
     pub fn encode(&self, be: bool, v: u64) -> (u64, u64) {
         let mut mask = 0u64;
         let mut val = 0u64;
+        // Total even for fields the checker rejected (bits beyond 63, layouts of other widths).
         let mut shift = self.width;
         for &(hi, lo) in self.parts(be) {
-            let n = hi - lo + 1;
-            shift -= n;
-            let part = (v >> shift) & ones(n);
-            mask |= ones(n) << lo;
-            val |= part << lo;
+            let n = hi.saturating_sub(lo) + 1;
+            shift = shift.saturating_sub(n);
+            let part = v.checked_shr(shift).unwrap_or(0) & ones(n);
+            mask |= ones(n).checked_shl(lo).unwrap_or(0);
+            val |= part.checked_shl(lo).unwrap_or(0);
         }
         (mask, val)
     }
