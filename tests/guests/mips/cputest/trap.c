@@ -1,5 +1,5 @@
 /* `cputest trap NAME`: run one instruction that must raise an exception. Linux delivers a
- * signal (SIGTRAP for traps and break, SIGFPE for integer overflow and enabled FP
+ * signal (SIGTRAP for traps and break codes other than 6 and 7, SIGFPE for `break 7`, integer overflow and enabled FP
  * exceptions); with no handler installed the process dies of it, which the harness checks.
  * The line printed before says which case ran; "no trap" after it is a failure. */
 #include "cputest.h"
