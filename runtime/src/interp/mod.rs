@@ -2,7 +2,7 @@
 //! [`Env`] (CPU state, guest memory, helpers) and reports how the block ended. Knows no
 //! guest architecture.
 
-use crate::ir::{Block, Cond, Exit, MemOp, Op, Ty, ValKind};
+use crate::ir::{ext_bits as ext, Block, Cond, Exit, MemOp, Op, Ty, ValKind};
 
 /// A guest memory access that failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,18 +47,6 @@ pub struct Interp {
     args: Vec<u64>,
     /// Number of guest instructions started (for statistics and `-d exec`).
     pub insns: u64,
-}
-
-fn ext(v: u64, bits: u8, signed: bool, ty: Ty) -> u64 {
-    let bits = bits as u32;
-    let r = if bits >= 64 {
-        v
-    } else if signed {
-        (((v << (64 - bits)) as i64) >> (64 - bits)) as u64
-    } else {
-        v & ((1u64 << bits) - 1)
-    };
-    r & ty.mask()
 }
 
 impl Interp {

@@ -38,6 +38,20 @@ impl Ty {
     }
 }
 
+/// The low `bits` bits of `v`, sign- or zero-extended, within type `ty` (the meaning of
+/// `Ext`, `Extract` and signed loads; shared by the interpreter and the optimizer).
+pub fn ext_bits(v: u64, bits: u8, signed: bool, ty: Ty) -> u64 {
+    let bits = bits as u32;
+    let r = if bits >= 64 {
+        v
+    } else if signed {
+        (((v << (64 - bits)) as i64) >> (64 - bits)) as u64
+    } else {
+        v & ((1u64 << bits) - 1)
+    };
+    r & ty.mask()
+}
+
 /// A value: an index into the block's value table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct Val(pub u32);

@@ -3,7 +3,7 @@
 //! control-flow graph (a flag computation that the next instruction overwrites disappears).
 //! Works on any block; knows no guest architecture.
 
-use crate::ir::{BinOp, Block, Cond, Exit, Op, Ty, UnOp, Val, ValInfo, ValKind};
+use crate::ir::{ext_bits, BinOp, Block, Cond, Exit, Op, Ty, UnOp, Val, ValInfo, ValKind};
 use std::collections::HashMap;
 
 /// Run every pass.
@@ -78,18 +78,6 @@ fn is_pure(op: &Op) -> bool {
             | Op::Movcond { .. }
             | Op::Mul2 { .. }
     ) || matches!(op, Op::Call { flags, .. } if flags.pure)
-}
-
-fn ext_val(v: u64, bits: u8, signed: bool, ty: Ty) -> u64 {
-    let bits = bits as u32;
-    let r = if bits >= 64 {
-        v
-    } else if signed {
-        (((v << (64 - bits)) as i64) >> (64 - bits)) as u64
-    } else {
-        v & ((1u64 << bits) - 1)
-    };
-    r & ty.mask()
 }
 
 /// Forward pass: replace uses by known copies and constants; fold ops on constants.
@@ -187,13 +175,13 @@ pub fn fold_and_propagate(b: &mut Block) {
             }),
             Op::Ext { dst, src, bits, signed } => c(*src, b).map(|x| {
                 let ty = b.ty(*dst);
-                let k = konst(b, ty, ext_val(x, *bits, *signed, ty));
+                let k = konst(b, ty, ext_bits(x, *bits, *signed, ty));
                 Op::Mov { dst: *dst, src: k }
             }),
             Op::Extract { dst, src, ofs, len, signed } => {
                 let ty = b.ty(*dst);
                 if let Some(x) = c(*src, b) {
-                    let k = konst(b, ty, ext_val(x >> *ofs, *len, *signed, ty));
+                    let k = konst(b, ty, ext_bits(x >> *ofs, *len, *signed, ty));
                     Some(Op::Mov { dst: *dst, src: k })
                 } else if *ofs == 0 && !*signed && *len as u32 >= ty.bits() && b.ty(*src) == ty {
                     Some(Op::Mov { dst: *dst, src: *src })
