@@ -87,6 +87,6 @@ pub fn bad_line(arch: Arch, bytes: &[u8], big_endian: bool) -> (usize, String) {
             let _ = write!(s, ".byte\t{:#02x}", bytes.first().copied().unwrap_or(0));
             (1, s)
         }
-        Arch::X86_64 | Arch::I386 => ("(bad)".len().min(1), "(bad)".to_string()),
+        Arch::X86_64 | Arch::I386 => (1, "(bad)".to_string()),
     }
 }

@@ -2,7 +2,7 @@
 //! [`Env`] (CPU state, guest memory, helpers) and reports how the block ended. Knows no
 //! guest architecture.
 
-use crate::ir::{ext_bits as ext, Block, Cond, Exit, MemOp, Op, Ty, ValKind};
+use crate::ir::{ext_bits as ext, Block, Exit, MemOp, Op, Ty, ValKind};
 
 /// A guest memory access that failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -237,9 +237,4 @@ impl Interp {
         flush(&self.vals, env);
         BlockExit::Exit
     }
-}
-
-/// Evaluate a condition (exposed for tests of other backends).
-pub fn eval_cond(c: Cond, ty: Ty, a: u64, b: u64) -> bool {
-    c.eval(ty, a, b)
 }

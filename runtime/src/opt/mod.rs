@@ -3,7 +3,7 @@
 //! control-flow graph (a flag computation that the next instruction overwrites disappears).
 //! Works on any block; knows no guest architecture.
 
-use crate::ir::{ext_bits, BinOp, Block, Cond, Exit, Op, Ty, UnOp, Val, ValInfo, ValKind};
+use crate::ir::{ext_bits, BinOp, Block, Op, Ty, Val, ValInfo, ValKind};
 use std::collections::HashMap;
 
 /// Run every pass.
@@ -346,9 +346,4 @@ pub fn eliminate_dead(b: &mut Block) {
     }
     let mut k = keep.into_iter();
     b.ops.retain(|_| k.next().unwrap_or(true));
-}
-
-/// Conditions the optimizer relies on (exposed for tests).
-pub fn _invariants() -> (Cond, UnOp, Exit) {
-    (Cond::Eq, UnOp::Neg, Exit::ExitTb)
 }

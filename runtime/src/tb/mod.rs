@@ -6,7 +6,7 @@
 pub mod sem;
 pub mod translate;
 
-use crate::ir::{Builder, Cond, Ty, Val};
+use crate::ir::{Builder, Ty, Val};
 
 /// A branch an instruction requested.
 #[derive(Debug, Clone, Copy)]
@@ -107,10 +107,5 @@ impl LowerCx {
         if !conditional {
             self.ends_block = true;
         }
-    }
-
-    /// The condition under which the branch is taken, if it is conditional.
-    pub fn taken_cond(&self) -> Option<(Cond, Val)> {
-        self.branch.and_then(|br| br.taken.map(|t| (Cond::Ne, t)))
     }
 }
