@@ -1,0 +1,122 @@
+//! What a monitor (QMP, the human monitor) may ask of a system-mode virtual machine: its run
+//! state, pausing and resuming its vCPUs, reset, power-down, quit, CPU and memory inspection,
+//! and the events it reports. Boards implement [`VmControl`] (crate `specemu-machines`); the
+//! monitor (`src/monitor/`) only ever talks to this trait, never to a particular board.
+//!
+//! This module owns the contract only; it must not know any board, device or protocol.
+
+use std::sync::mpsc::Receiver;
+use std::time::SystemTime;
+
+/// QEMU's run states, as `query-status` names them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunState {
+    /// Before the first `cont` after `-S`, or before machine creation with `--preconfig`.
+    Prelaunch,
+    Running,
+    /// Stopped by `stop` (or the monitor).
+    Paused,
+    /// Stopped by the debugger.
+    Debug,
+    /// The guest shut down (and `-no-shutdown` kept the process alive).
+    Shutdown,
+    /// A vCPU hit an error the emulator cannot continue from.
+    InternalError,
+}
+
+impl RunState {
+    /// The name QMP's `query-status` uses.
+    pub fn qmp_name(self) -> &'static str {
+        match self {
+            RunState::Prelaunch => "prelaunch",
+            RunState::Running => "running",
+            RunState::Paused => "paused",
+            RunState::Debug => "debug",
+            RunState::Shutdown => "shutdown",
+            RunState::InternalError => "internal-error",
+        }
+    }
+}
+
+/// An event QMP reports asynchronously.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VmEvent {
+    Stop,
+    Resume,
+    /// `guest` is true when the guest asked for it (QMP's `guest` member); `reason` is QEMU's
+    /// ShutdownCause name (for example "host-qmp-system-reset", "guest-reset").
+    Reset { guest: bool, reason: String },
+    Shutdown { guest: bool, reason: String },
+    Powerdown,
+}
+
+/// An event with the wall-clock time it happened (QMP's `timestamp`).
+#[derive(Debug, Clone)]
+pub struct TimedEvent {
+    pub event: VmEvent,
+    pub at: SystemTime,
+}
+
+/// One vCPU, as `query-cpus-fast` and `info cpus` show it.
+#[derive(Debug, Clone)]
+pub struct CpuInfo {
+    pub index: usize,
+    /// The host thread running it (QMP's `thread-id`).
+    pub thread_id: i64,
+    /// QMP's `target` (for example "mips").
+    pub target: String,
+    /// QOM path, for example "/machine/unattached/device[0]".
+    pub qom_path: String,
+    pub pc: u64,
+    pub halted: bool,
+}
+
+/// A board type, as `query-machines` lists it.
+#[derive(Debug, Clone)]
+pub struct MachineInfo {
+    pub name: String,
+    pub description: String,
+    pub default_cpu_type: String,
+    pub is_default: bool,
+    pub cpu_max: u32,
+}
+
+/// A CPU model, as `query-cpu-definitions` lists it.
+#[derive(Debug, Clone)]
+pub struct CpuDefinition {
+    pub name: String,
+    pub typename: String,
+}
+
+/// Control of one virtual machine. Calls come from the monitor thread; implementations
+/// synchronise with their vCPU threads (a `stop` returns once every vCPU is paused).
+pub trait VmControl: Send {
+    fn state(&self) -> RunState;
+    /// False under `--preconfig` until `create_machine`.
+    fn machine_created(&self) -> bool;
+    /// `x-exit-preconfig`: build the machine configured so far; vCPUs start unless `-S`.
+    fn create_machine(&mut self) -> Result<(), String>;
+    /// Pause every vCPU (QMP `stop`); emits `VmEvent::Stop` when it changed the state.
+    fn stop(&mut self);
+    /// Resume (QMP `cont`); emits `VmEvent::Resume`.
+    fn cont(&mut self) -> Result<(), String>;
+    /// `system_reset`: emits `VmEvent::Reset`.
+    fn reset(&mut self);
+    /// `system_powerdown`: Err when the board has no power button.
+    fn powerdown(&mut self) -> Result<(), String>;
+    /// `quit`: stop everything; the process exits after the monitor replied.
+    fn quit(&mut self);
+    fn cpus(&self) -> Vec<CpuInfo>;
+    /// `info registers` for vCPU `cpu`, in QEMU's layout for the architecture.
+    fn info_registers(&self, cpu: usize) -> String;
+    /// Guest-virtual memory as vCPU `cpu` sees it (`x`).
+    fn read_virt(&self, cpu: usize, addr: u64, len: usize) -> Result<Vec<u8>, String>;
+    /// Guest-physical memory (`xp`).
+    fn read_phys(&self, addr: u64, len: usize) -> Result<Vec<u8>, String>;
+    /// The guest's byte order (for `x`/`xp` word formatting).
+    fn big_endian(&self) -> bool;
+    /// A receiver of every event from now on (each call makes a new subscriber).
+    fn subscribe(&mut self) -> Receiver<TimedEvent>;
+    fn machines(&self) -> Vec<MachineInfo>;
+    fn cpu_definitions(&self) -> Vec<CpuDefinition>;
+}
