@@ -120,3 +120,31 @@ pub trait VmControl: Send {
     fn machines(&self) -> Vec<MachineInfo>;
     fn cpu_definitions(&self) -> Vec<CpuDefinition>;
 }
+
+/// How to build a board: what the system-mode command line says (`-M`, `-cpu`, `-m`,
+/// `-kernel`, `-serial`, `-semihosting`, `-S`, `-d`). The command line fills it; a board's
+/// constructor reads it.
+#[derive(Debug, Clone, Default)]
+pub struct BoardConfig {
+    /// `-M` (for example "mipssim").
+    pub machine: String,
+    /// `-cpu`, when given.
+    pub cpu: Option<String>,
+    /// `-m`, in bytes, when given.
+    pub ram_size: Option<u64>,
+    /// `-kernel`.
+    pub kernel: Option<std::path::PathBuf>,
+    /// `-append`.
+    pub append: Option<String>,
+    /// The guest's byte order (the `specemu system-mips` / `system-mipsel` choice).
+    pub big_endian: bool,
+    /// `-serial stdio` (or `-nographic`, which implies it): serial port 0 on the process's
+    /// stdin/stdout. False: the port is not connected.
+    pub serial_stdio: bool,
+    /// `-semihosting`.
+    pub semihosting: bool,
+    /// `-S`: create the machine with vCPUs paused (state `prelaunch` until `cont`).
+    pub start_paused: bool,
+    /// `-d` items (in_asm, op, op_opt, exec, int...).
+    pub log: Vec<String>,
+}
