@@ -7,6 +7,7 @@ pub mod disas;
 pub mod interp;
 pub mod ir;
 pub mod opt;
+pub mod softmmu;
 pub mod targets;
 pub mod tb;
 pub mod user;
