@@ -4,3 +4,4 @@
 pub mod disas_cmd;
 pub mod objdump_diff;
 pub mod run_cmd;
+pub mod system_cmd;

@@ -123,13 +123,16 @@ impl AddressSpace {
         Some((r, unsafe { m.as_mut_ptr().add(off as usize) }))
     }
 
-    /// Where the page holding `paddr` lives (for a soft-TLB fill).
+    /// Where the page holding `paddr` lives (for a soft-TLB fill): host memory when one
+    /// RAM/ROM region decodes the whole page, else the slow path (devices, holes, pages that
+    /// regions share).
     pub fn page_target(&self, paddr: u64) -> Option<PageTarget> {
         let page = paddr & !(PAGE_SIZE - 1);
-        let r = self.find(page)?;
-        match (&r.kind, self.host(page, PAGE_SIZE)) {
-            (RegionKind::Ram, Some((_, p))) => Some(PageTarget::Host { ptr: p as usize, rom: false }),
-            (RegionKind::Rom, Some((_, p))) => Some(PageTarget::Host { ptr: p as usize, rom: true }),
+        let r = self.regions.iter().find(|r| r.base < page + PAGE_SIZE && page < r.base + r.size)?;
+        let whole = r.base <= page && page + PAGE_SIZE <= r.base + r.size;
+        match (&r.kind, whole, self.host(page, PAGE_SIZE)) {
+            (RegionKind::Ram, true, Some((_, p))) => Some(PageTarget::Host { ptr: p as usize, rom: false }),
+            (RegionKind::Rom, true, Some((_, p))) => Some(PageTarget::Host { ptr: p as usize, rom: true }),
             _ => Some(PageTarget::Slow),
         }
     }
@@ -170,6 +173,11 @@ impl AddressSpace {
         // SAFETY: `host` checked that the whole range lies inside the mapping.
         unsafe { std::ptr::copy_nonoverlapping(p, buf.as_mut_ptr(), buf.len()) };
         Ok(())
+    }
+
+    /// Copy data into RAM (debugger and semihosting writes; ROM ignores them).
+    pub fn write_bytes(&self, paddr: u64, data: &[u8]) -> Result<(), BusError> {
+        self.write_bytes_inner(paddr, data, false)
     }
 
     /// Copy data into RAM or ROM (image loading: ROM is writable this way).
@@ -292,6 +300,10 @@ mod tests {
         assert_eq!(s.read(0x1000_0020, 1, true).unwrap(), 0xff);
         assert_eq!(s.read(0x2000_0000, 4, true), Err(BusError { paddr: 0x2000_0000 }));
         assert!(s.read(0xffff, 4, true).is_err(), "straddles the end of RAM");
+        assert_eq!(s.page_target(0x1000_0010), Some(PageTarget::Slow));
+        assert!(matches!(s.page_target(0x2000), Some(PageTarget::Host { rom: false, .. })));
+        assert!(matches!(s.page_target(0x1fc0_0000), Some(PageTarget::Host { rom: true, .. })));
+        assert_eq!(s.page_target(0x3000_0000), None);
     }
 
     #[test]
