@@ -50,6 +50,7 @@ void put_kv(const char *k, u32 v); /* "k=0x........\n" */
 void print_exc(const char *what);  /* one line: what, ExcCode, BD, EPC offset, BadVAddr */
 u32 uhi_call(u32 op, u32 a0, u32 a1, u32 a2);
 void exc_reset(void);
+extern u32 boot_a0; /* $a0 when _start ran (UHI boot: -1) */
 
 #define EXCCODE(c) (((c) >> 2) & 0x1f)
 

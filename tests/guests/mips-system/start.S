@@ -28,6 +28,7 @@ irq_vector:
     .globl  _start
     .ent    _start
 _start:
+    move    $s0, $a0            /* $a0 at entry (UHI: -1), for entry_a0 */
     mtc0    $zero, $12          /* Status: kernel, BEV=0, ERL=0, EXL=0, IE=0 */
     ehb
     la      $sp, _stack_top
@@ -39,7 +40,9 @@ _start:
     sw      $zero, 0($t0)
     b       1b
     addiu   $t0, $t0, 4
-2:  jal     main
+2:  la      $t0, boot_a0
+    sw      $s0, 0($t0)
+    jal     main
     nop
     move    $a0, $v0
     li      $t9, 1              /* UHI_exit */
@@ -130,6 +133,12 @@ save_and_call:
     ehb
     eret
     nop
+
+    .data
+    .globl  boot_a0
+boot_a0:
+    .word   0
+    .text
 
 /* uhi(op, a0, a1, a2): a UHI call (sdbbp 1 with the operation in t9); returns v0. */
     .globl  uhi_call

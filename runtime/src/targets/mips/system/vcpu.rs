@@ -347,6 +347,10 @@ impl Vcpu {
                 return None;
             }
         };
+        if self.space.page_target(ppc).is_none() {
+            self.take_fault(bus_fault(pc, Access::Fetch), pc, false);
+            return None;
+        }
         let key = (pc, ppc as u32);
         let block = match self.cache.get(&key) {
             Some(b) => b.clone(),
@@ -496,10 +500,11 @@ impl Vcpu {
                 }
                 exception::enter_debug_breakpoint(&mut self.cpu, pc, in_delay);
             }
-            EXC_RI if mmu::translate(&self.cpu, &self.h.cp0, pc, Access::Fetch).is_err() => {
+            EXC_RI if self.fetch_fault(pc).is_some() => {
                 // The translator could not fetch this instruction: the fetch faults.
-                let f = mmu::translate(&self.cpu, &self.h.cp0, pc, Access::Fetch).unwrap_err();
-                self.take_fault(f, pc, in_delay);
+                if let Some(f) = self.fetch_fault(pc) {
+                    self.take_fault(f, pc, in_delay);
+                }
             }
             mmu::EXC_ADEL | mmu::EXC_ADES => {
                 let f = Fault { code, vaddr: arg as u32, refill: false, tlb: false };
@@ -518,6 +523,15 @@ impl Vcpu {
             _ => return Some(Stop::Error(format!("unknown exception {code:#x} at pc {pc:#010x}"))),
         }
         None
+    }
+
+    /// The exception fetching the instruction at `pc` raises, if any (TLB, address or bus
+    /// error).
+    fn fetch_fault(&self, pc: u32) -> Option<Fault> {
+        match mmu::translate(&self.cpu, &self.h.cp0, pc, Access::Fetch) {
+            Err(f) => Some(f),
+            Ok(m) => self.space.read(m.paddr, 4, false).err().map(|_| bus_fault(pc, Access::Fetch)),
+        }
     }
 
     fn semihost(&mut self, pc: u32) -> Option<Stop> {
