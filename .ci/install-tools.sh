@@ -22,6 +22,9 @@ PACKAGES=(
     file
     # qemu-user: the execution oracle of the MIPS CPU test (tests/mips_cputest.rs)
     qemu-user
+    # qemu-system-mips (qemu-system-mips, qemu-system-mipsel): the oracle of the bare-metal
+    # system tests on the mipssim board (tests/system_mipssim.rs)
+    qemu-system-mips
     # user-mode tests (tests/user_busybox.rs): the host busybox as the oracle, the mipsel
     # sysroots for dynamically linked guests (-L /usr/mipsel-linux-gnu, /usr/mips-linux-gnu)
     busybox libc6-mipsel-cross libc6-mips-cross
@@ -35,6 +38,7 @@ COMMANDS=(
     xtensa-lx106-elf-gcc xtensa-lx106-elf-objdump
     gcc objdump make dpkg-deb apt-get xz file busybox
     qemu-mips qemu-mipsel
+    qemu-system-mips qemu-system-mipsel
 )
 
 missing=()
