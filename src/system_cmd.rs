@@ -44,7 +44,7 @@ pub fn parse_size(s: &str) -> anyhow::Result<u64> {
         _ => (s, 1u64 << 20),
     };
     let n: f64 = num.parse().with_context(|| format!("invalid size '{s}'"))?;
-    if !(n > 0.0) || n * mult as f64 > u64::MAX as f64 {
+    if n.is_nan() || n <= 0.0 || n * mult as f64 > u64::MAX as f64 {
         bail!("invalid size '{s}'");
     }
     Ok((n * mult as f64) as u64)
@@ -110,10 +110,8 @@ pub fn parse(args: &[String], big_endian: bool) -> anyhow::Result<SystemArgs> {
         }
         i += 1;
     }
-    if out.board.machine.is_empty() {
-        if out.help.is_none() {
-            bail!("No machine specified, and there is no default (use -M mipssim)");
-        }
+    if out.board.machine.is_empty() && out.help.is_none() {
+        bail!("No machine specified, and there is no default (use -M mipssim)");
     }
     Ok(out)
 }
@@ -127,7 +125,6 @@ pub fn run(args: &[String], big_endian: bool) -> anyhow::Result<i32> {
             for m in specemu_machines::mipssim::machines() {
                 println!("{:<20} {}", m.name, m.description);
             }
-            println!("{:<20} {}", "none", "empty machine");
             return Ok(0);
         }
         Some("cpu") => {

@@ -259,9 +259,9 @@ pub fn from_bytes(b: &[u8], big_endian: bool) -> u64 {
 /// A number to `size` bytes in the given byte order (the first `size` of the result).
 pub fn to_bytes(v: u64, size: u32, big_endian: bool) -> [u8; 8] {
     let mut b = [0u8; 8];
-    for i in 0..size as usize {
+    for (i, x) in b.iter_mut().enumerate().take(size as usize) {
         let shift = if big_endian { 8 * (size as usize - 1 - i) } else { 8 * i };
-        b[i] = (v >> shift) as u8;
+        *x = (v >> shift) as u8;
     }
     b
 }

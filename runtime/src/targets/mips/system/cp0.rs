@@ -275,10 +275,9 @@ impl Cp0 {
     pub fn write(&mut self, cpu: &mut CpuState, reg: u8, sel: u8, v: u32, cycles: u64) -> Effect {
         let mut fx = Effect::default();
         match (reg, sel) {
-            (0, 0) => {
-                if ((v & 0x7fff_ffff) as usize) < tlb::ENTRIES {
-                    self.index = (self.index & 0x8000_0000) | (v & 0x7fff_ffff);
-                }
+            // Index: values beyond the TLB are ignored.
+            (0, 0) if ((v & 0x7fff_ffff) as usize) < tlb::ENTRIES => {
+                self.index = (self.index & 0x8000_0000) | (v & 0x7fff_ffff);
             }
             (2, 0) => self.entrylo0 = v & 0x03ff_ffff,
             (3, 0) => self.entrylo1 = v & 0x03ff_ffff,

@@ -59,7 +59,7 @@ impl Tlb {
             return Lookup::Miss;
         };
         let mask = e.mask | 0x1fff;
-        let page_size = (mask as u64 + 1) / 2;
+        let page_size = (mask as u64 + 1) >> 1;
         let odd = (vaddr as u64 & page_size) != 0;
         let lo = e.lo[odd as usize];
         if lo & 2 == 0 {

@@ -13,10 +13,14 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 
-/// Guest memory as a UHI call sees it (virtual addresses; `Err` for an unmapped byte).
+/// A guest address a UHI call could not access.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Unmapped;
+
+/// Guest memory as a UHI call sees it (virtual addresses).
 pub trait GuestMem {
-    fn read(&mut self, vaddr: u32, buf: &mut [u8]) -> Result<(), ()>;
-    fn write(&mut self, vaddr: u32, data: &[u8]) -> Result<(), ()>;
+    fn read(&mut self, vaddr: u32, buf: &mut [u8]) -> Result<(), Unmapped>;
+    fn write(&mut self, vaddr: u32, data: &[u8]) -> Result<(), Unmapped>;
 }
 
 /// What a call did.
@@ -59,7 +63,7 @@ fn errno_of(e: &std::io::Error) -> u32 {
     }
 }
 
-fn read_cstr(mem: &mut dyn GuestMem, mut a: u32) -> Result<Vec<u8>, ()> {
+fn read_cstr(mem: &mut dyn GuestMem, mut a: u32) -> Result<Vec<u8>, Unmapped> {
     let mut s = Vec::new();
     loop {
         let mut b = [0u8];
@@ -233,14 +237,14 @@ mod tests {
 
     struct Mem(Vec<u8>);
     impl GuestMem for Mem {
-        fn read(&mut self, a: u32, buf: &mut [u8]) -> Result<(), ()> {
+        fn read(&mut self, a: u32, buf: &mut [u8]) -> Result<(), Unmapped> {
             let a = a as usize;
-            buf.copy_from_slice(self.0.get(a..a + buf.len()).ok_or(())?);
+            buf.copy_from_slice(self.0.get(a..a + buf.len()).ok_or(Unmapped)?);
             Ok(())
         }
-        fn write(&mut self, a: u32, d: &[u8]) -> Result<(), ()> {
+        fn write(&mut self, a: u32, d: &[u8]) -> Result<(), Unmapped> {
             let a = a as usize;
-            self.0.get_mut(a..a + d.len()).ok_or(())?.copy_from_slice(d);
+            self.0.get_mut(a..a + d.len()).ok_or(Unmapped)?.copy_from_slice(d);
             Ok(())
         }
     }

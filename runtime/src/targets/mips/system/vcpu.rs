@@ -222,23 +222,23 @@ struct UhiMem<'a> {
 }
 
 impl UhiMem<'_> {
-    fn phys(&self, va: u32, access: Access) -> Result<u64, ()> {
-        mmu::translate(self.cpu, self.cp0, va, access).map(|m| m.paddr).map_err(|_| ())
+    fn phys(&self, va: u32, access: Access) -> Result<u64, uhi::Unmapped> {
+        mmu::translate(self.cpu, self.cp0, va, access).map(|m| m.paddr).map_err(|_| uhi::Unmapped)
     }
 }
 
 impl uhi::GuestMem for UhiMem<'_> {
-    fn read(&mut self, va: u32, buf: &mut [u8]) -> Result<(), ()> {
+    fn read(&mut self, va: u32, buf: &mut [u8]) -> Result<(), uhi::Unmapped> {
         for (i, b) in buf.iter_mut().enumerate() {
             let p = self.phys(va.wrapping_add(i as u32), Access::Read)?;
-            *b = self.space.read(p, 1, false).map_err(|_| ())? as u8;
+            *b = self.space.read(p, 1, false).map_err(|_| uhi::Unmapped)? as u8;
         }
         Ok(())
     }
-    fn write(&mut self, va: u32, data: &[u8]) -> Result<(), ()> {
+    fn write(&mut self, va: u32, data: &[u8]) -> Result<(), uhi::Unmapped> {
         for (i, &b) in data.iter().enumerate() {
             let p = self.phys(va.wrapping_add(i as u32), Access::Write)?;
-            self.space.write(p, 1, b as u64, false).map_err(|_| ())?;
+            self.space.write(p, 1, b as u64, false).map_err(|_| uhi::Unmapped)?;
         }
         Ok(())
     }
