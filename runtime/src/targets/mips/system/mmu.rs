@@ -116,8 +116,11 @@ mod tests {
         cpu.status = 0;
         assert_eq!(translate(&cpu, &cp0, 0x8000_1000, Access::Fetch).unwrap().paddr, 0x1000);
         assert_eq!(translate(&cpu, &cp0, 0xbfd0_03f8, Access::Write).unwrap().paddr, 0x1fd0_03f8);
+        // The reset TLB is all zeros: VPN2 0 of ASID 0 matches, invalid (as in QEMU).
         let f = translate(&cpu, &cp0, 0x1000, Access::Write).unwrap_err();
-        assert_eq!((f.code, f.refill), (EXC_TLBS, true));
+        assert_eq!((f.code, f.refill), (EXC_TLBS, false));
+        let f = translate(&cpu, &cp0, 0x0040_0000, Access::Read).unwrap_err();
+        assert_eq!((f.code, f.refill), (EXC_TLBL, true));
         cp0.tlb.write(0, 0x0000_0000, 0, 0x40 << 6 | 0b010, 0x41 << 6 | 0b110);
         assert_eq!(translate(&cpu, &cp0, 0x10, Access::Read).unwrap(), Mapped { paddr: 0x40010, writable: false });
         assert_eq!(translate(&cpu, &cp0, 0x10, Access::Write).unwrap_err().code, EXC_MOD);
