@@ -43,7 +43,6 @@ const BATCH: usize = 256;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Request {
     None,
-    Reset,
     Quit,
 }
 
@@ -252,14 +251,8 @@ fn vcpu_thread(s: &Shared) {
         let mut v = {
             let mut c = lock(&s.ctl);
             loop {
-                match c.request {
-                    Request::Quit => return,
-                    Request::Reset => {
-                        c.request = Request::None;
-                        s.do_reset();
-                        continue;
-                    }
-                    Request::None => {}
+                if c.request == Request::Quit {
+                    return;
                 }
                 if c.state == RunState::Running {
                     break;
@@ -345,15 +338,16 @@ impl VmControl for Mipssim {
         }
     }
     fn reset(&mut self) {
+        // Between two batches (kick, then take the vCPU): the reset is done on return.
+        self.shared.kick.store(true, Ordering::Release);
+        self.shared.do_reset();
         {
             let mut c = lock(&self.shared.ctl);
-            c.request = Request::Reset;
             if c.state == RunState::Shutdown {
                 c.state = RunState::Running;
                 c.exit = None;
             }
         }
-        self.shared.kick.store(true, Ordering::Release);
         self.shared.cv.notify_all();
         self.shared.emit(VmEvent::Reset { guest: false, reason: "host-qmp-system-reset".into() });
     }
