@@ -45,8 +45,14 @@ pub enum VmEvent {
     Resume,
     /// `guest` is true when the guest asked for it (QMP's `guest` member); `reason` is QEMU's
     /// ShutdownCause name (for example "host-qmp-system-reset", "guest-reset").
-    Reset { guest: bool, reason: String },
-    Shutdown { guest: bool, reason: String },
+    Reset {
+        guest: bool,
+        reason: String,
+    },
+    Shutdown {
+        guest: bool,
+        reason: String,
+    },
     Powerdown,
 }
 
