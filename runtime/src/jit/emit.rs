@@ -92,11 +92,46 @@ macro_rules! alu {
 
 /// Out-of-line code emitted after the block body.
 enum Cold {
-    Load { slow: DynamicLabel, resume: DynamicLabel, code: u32, save: Vec<u8>, pc: u64, flags: u32 },
-    Store { slow: DynamicLabel, resume: DynamicLabel, code: u32, val: Val, save: Vec<u8>, pc: u64, flags: u32 },
-    Raised { label: DynamicLabel, kind: u64, pc: u64, flags: u32 },
-    Goto { stub: DynamicLabel, site: usize, pc: u64 },
-    Request { label: DynamicLabel, pc: u64 },
+    Load {
+        slow: DynamicLabel,
+        resume: DynamicLabel,
+        code: u32,
+        save: Vec<u8>,
+        pc: u64,
+        flags: u32,
+    },
+    Store {
+        slow: DynamicLabel,
+        resume: DynamicLabel,
+        code: u32,
+        val: Val,
+        save: Vec<u8>,
+        pc: u64,
+        flags: u32,
+    },
+    Raised {
+        label: DynamicLabel,
+        kind: u64,
+        pc: u64,
+        flags: u32,
+    },
+    Goto {
+        stub: DynamicLabel,
+        site: usize,
+        pc: u64,
+    },
+    Request {
+        label: DynamicLabel,
+        pc: u64,
+    },
+    /// Ops `from..=to` (ending in a raise) moved out of the hot path.
+    Ops {
+        label: DynamicLabel,
+        from: usize,
+        to: usize,
+        pc: u64,
+        flags: u32,
+    },
 }
 
 struct Em<'a> {
@@ -109,6 +144,10 @@ struct Em<'a> {
     gotos: Vec<(GotoSite, DynamicLabel)>,
     pc: u64,
     flags: u32,
+    /// How many ops read each value.
+    uses: Vec<u32>,
+    /// Op index of each label.
+    label_at: Vec<usize>,
 }
 
 /// Compile `b` as block number `block_id` for address `base`.
@@ -134,14 +173,27 @@ pub fn compile(b: &Block, base: usize, block_id: u64, t: Target) -> Result<Compi
     let a = regalloc::allocate(b, SLOTS_OFF, MAX_SLOTS, has_calls).ok_or(Unsupported::TooManySlots)?;
     let mut ops = VecAssembler::<X64Relocation>::new(base);
     let labels = (0..b.labels).map(|_| ops.new_dynamic_label()).collect();
-    let mut em = Em { ops, b, a, t, labels, cold: Vec::new(), gotos: Vec::new(), pc: b.pc, flags: 0 };
+    let mut uses = vec![0u32; b.vals.len()];
+    let mut label_at = vec![usize::MAX; b.labels as usize];
+    for (k, op) in b.ops.iter().enumerate() {
+        for u in crate::opt::uses(op) {
+            uses[u.0 as usize] += 1;
+        }
+        if let Op::Label(l) = op {
+            label_at[l.0 as usize] = k;
+        }
+    }
+    let mut em = Em { ops, b, a, t, labels, cold: Vec::new(), gotos: Vec::new(), pc: b.pc, flags: 0, uses, label_at };
     em.prologue();
-    for k in 0..b.ops.len() {
-        em.op(k);
+    let mut k = 0;
+    while k < b.ops.len() {
+        k = em.step(k);
     }
     // A block whose ops fall off the end returns to the dispatcher.
-    em.sync_globals();
-    em.exit_with(exit::EXIT);
+    if !matches!(b.ops.last(), Some(Op::Exit(_))) {
+        em.sync_globals();
+        em.exit_with(exit::EXIT);
+    }
     em.emit_cold(block_id);
     let gotos_l = std::mem::take(&mut em.gotos);
     let code = em.ops.finalize().map_err(|e| Unsupported::Assembler(format!("{e:?}")))?;
@@ -375,6 +427,78 @@ impl Em<'_> {
     }
 
     // ------------------------------------------------------------------ ops
+
+    /// Emit the op at `k` (with what it fuses with); returns the index of the next op.
+    fn step(&mut self, k: usize) -> usize {
+        let ops = &self.b.ops;
+        // `x & mask` (or its low bits) compared with zero by the next branch: `test`.
+        if let (Some((src, mask, dst)), Some(Op::Brcond { cond: cond @ (Cond::Eq | Cond::Ne), a, b, label })) =
+            (self.test_operands(k), ops.get(k + 1))
+        {
+            if *a == dst && self.b.const_of(*b) == Some(0) && self.uses[dst.0 as usize] == 1 {
+                let (cond, label) = (*cond, *label);
+                let r = self.reg_or(src, RAX);
+                if self.w64(src) {
+                    dynasm!(self.ops ; .arch x64 ; test Rq(r), mask);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; test Rd(r), mask);
+                }
+                return self.branch_tail(k + 1, cond, label);
+            }
+        }
+        if let Op::Brcond { cond, a, b, label } = &ops[k] {
+            let (cond, label) = (*cond, *label);
+            self.cmp(*a, *b);
+            return self.branch_tail(k, cond, label);
+        }
+        self.op(k);
+        k + 1
+    }
+
+    /// The op at `k` as `(source, mask, destination)` when it only masks low bits.
+    fn test_operands(&self, k: usize) -> Option<(Val, i32, Val)> {
+        match &self.b.ops[k] {
+            Op::Extract { dst, src, ofs: 0, len, signed: false } if *len < 31 => {
+                Some((*src, ((1u32 << len) - 1) as i32, *dst))
+            }
+            Op::Bin { op: BinOp::And, dst, a, b } => {
+                let c = self.b.const_of(*b)?;
+                (c <= i32::MAX as u64).then_some((*a, c as i32, *dst))
+            }
+            _ => None,
+        }
+    }
+
+    /// The jump of the branch at `k` (flags already set): when the not-taken path only
+    /// raises, it moves out of line and the taken path falls through.
+    fn branch_tail(&mut self, k: usize, cond: Cond, label: crate::ir::Label) -> usize {
+        let target = self.label_at[label.0 as usize];
+        if target != usize::MAX && target > k {
+            let body = &self.b.ops[k + 1..target];
+            let raise = body.iter().position(|o| matches!(o, Op::Raise { .. }));
+            if let Some(r) = raise {
+                let plain = body[..r].iter().all(|o| {
+                    !matches!(o, Op::Label(_) | Op::Br(_) | Op::Brcond { .. } | Op::Exit(_) | Op::InsnStart { .. })
+                });
+                let dead_tail = body[r + 1..].iter().all(|o| matches!(o, Op::Br(_)));
+                if plain && dead_tail {
+                    let cold = self.ops.new_dynamic_label();
+                    self.jcc(cond.invert(), cold);
+                    self.cold.push(Cold::Ops {
+                        label: cold,
+                        from: k + 1,
+                        to: k + 1 + r,
+                        pc: self.pc,
+                        flags: self.flags,
+                    });
+                    return target;
+                }
+            }
+        }
+        let l = self.labels[label.0 as usize];
+        self.jcc(cond, l);
+        k + 1
+    }
 
     fn op(&mut self, k: usize) {
         let op = &self.b.ops[k];
@@ -1000,9 +1124,26 @@ impl Em<'_> {
     // ------------------------------------------------------------------ cold code
 
     fn emit_cold(&mut self, block_id: u64) {
-        let cold = std::mem::take(&mut self.cold);
-        for c in cold {
+        // Cold code may queue more cold code (an outlined load's slow path).
+        while !self.cold.is_empty() {
+            let cold = std::mem::take(&mut self.cold);
+            for c in cold {
+                self.emit_cold_one(c, block_id);
+            }
+        }
+    }
+
+    fn emit_cold_one(&mut self, c: Cold, block_id: u64) {
+        {
             match c {
+                Cold::Ops { label, from, to, pc, flags } => {
+                    dynasm!(self.ops ; .arch x64 ; =>label);
+                    self.pc = pc;
+                    self.flags = flags;
+                    for k in from..=to {
+                        self.op(k);
+                    }
+                }
                 Cold::Load { slow, resume, code, save, pc, flags } => {
                     dynasm!(self.ops ; .arch x64 ; =>slow);
                     self.save_regs(&save);

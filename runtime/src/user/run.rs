@@ -522,6 +522,10 @@ impl Loop {
             let mut env = UserEnv { cpu: &mut self.cpu, mem: &mut self.mem, helpers: &mut self.helpers };
             self.interp.run(&tb.ir, &mut env)
         };
+        // Compiled code writes the PC of a goto_tb exit; the interpreter leaves it to the loop.
+        if let BlockExit::Goto { pc, .. } = interp_exit {
+            self.cpu.pc = pc as u32;
+        }
         let mut diffs = Vec::new();
         if jit_exit != interp_exit {
             diffs.push(format!("exit: jit {jit_exit:?}, interpreter {interp_exit:?}"));
