@@ -6,6 +6,8 @@ pub mod control;
 pub mod disas;
 pub mod interp;
 pub mod ir;
+pub mod jit;
+pub mod lowmem;
 pub mod opt;
 pub mod softmmu;
 pub mod targets;
