@@ -220,6 +220,8 @@ startup_loop() { # workload config
 }
 
 declare -A TIMES RSS
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD -- 2>/dev/null || commit="$commit (with uncommitted changes)"
 load_start=$(cut -d' ' -f1-3 /proc/loadavg)
 date_start=$(date -u '+%Y-%m-%d %H:%M UTC')
 rm -f "$OUT"/*.ref
@@ -249,9 +251,6 @@ median() { # numbers...
 
 # ---- report ------------------------------------------------------------------------------
 cpu=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
-cd "$ROOT"
-commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
-git diff --quiet HEAD -- 2>/dev/null || commit="$commit (with uncommitted changes)"
 qemu_version=$("$QEMU" --version | head -n1)
 bb_version=$(sed -n 2p "$ROOT/target/conformance/debian/busybox-mipsel/.fetched" 2>/dev/null || echo "?")
 REPORT=$OUT/report.md
