@@ -256,7 +256,7 @@ bb_version=$(sed -n 2p "$ROOT/target/conformance/debian/busybox-mipsel/.fetched"
 REPORT=$OUT/report.md
 {
     echo "- date: $date_start; host: $cpu, $(nproc) cores, Linux $(uname -r)"
-    echo "- $qemu_version; specemu $commit; busybox-static:mipsel $bb_version; host $("$HOST_BB" | head -n1 | cut -d' ' -f1-3)"
+    echo "- $qemu_version; specemu $commit; busybox-static:mipsel $bb_version; host $("$HOST_BB" | sed -n '1s/ multi-call.*//p')"
     echo "- $ROUNDS rounds, interleaved (native, JIT$([ "$INTERP" = 1 ] && echo ", interp"), qemu per workload per round); medians; start-up: $LOOPS invocations per run"
     echo "- load average (1/5/15 min): $load_start at the start, $load_end at the end"
     echo
