@@ -9,7 +9,7 @@
 #   -n N          rounds (runs of each workload in each configuration), default 3; the table
 #                 shows the median
 #   --no-interp   skip specemu's interpreter (-accel interp); it is ~100x slower than the JIT
-#                 and takes most of an hour at the default sizes
+#                 and would take about two hours (3 rounds) at the default sizes
 #   --only LIST   only these workloads (comma-separated): sha256 gzip bzip2 sort awk cbench
 #                 true hello
 #   --loops K     start-up workloads (true, hello): invocations per timed run, default 50
