@@ -94,11 +94,33 @@ pub fn fold_and_propagate(b: &mut Block) {
         known.remove(&d);
         known.retain(|_, v| *v != d);
     };
+    // Labels some branch jumps to: control flow merges there. A label no branch names is
+    // reached only by falling through, so what is known stays known.
+    let targeted: std::collections::HashSet<u32> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Br(l) | Op::Brcond { label: l, .. } => Some(l.0),
+            _ => None,
+        })
+        .collect();
+    // False after an unconditional jump, exit or raise, until a label that is jumped to.
+    let mut reachable = true;
     for mut op in ops {
-        if let Op::Label(_) = op {
-            known.clear();
-            out.push(op);
+        if let Op::Label(l) = op {
+            if targeted.contains(&l.0) {
+                known.clear();
+                reachable = true;
+            }
+            if reachable {
+                out.push(op);
+            }
             continue;
+        }
+        if !reachable {
+            continue;
+        }
+        if matches!(op, Op::Br(_) | Op::Exit(_) | Op::Raise { .. }) {
+            reachable = false;
         }
         // Substitute known values in uses.
         let sub = |v: &mut Val, known: &HashMap<Val, Val>| {
@@ -235,6 +257,9 @@ pub fn fold_and_propagate(b: &mut Block) {
         if let Op::InsnStart { pc: u64::MAX, flags: u32::MAX } = op {
             continue;
         }
+        if let Op::Br(_) = op {
+            reachable = false;
+        }
         // Update knowledge with what this op defines.
         for d in defs(&op) {
             forget(&mut known, d);
@@ -248,6 +273,14 @@ pub fn fold_and_propagate(b: &mut Block) {
         }
         out.push(op);
     }
+    let used: std::collections::HashSet<u32> = out
+        .iter()
+        .filter_map(|op| match op {
+            Op::Br(l) | Op::Brcond { label: l, .. } => Some(l.0),
+            _ => None,
+        })
+        .collect();
+    out.retain(|op| !matches!(op, Op::Label(l) if !used.contains(&l.0)));
     b.ops = out;
 }
 
