@@ -124,7 +124,7 @@ fn parse_ram_size(v: &str) -> anyhow::Result<u64> {
         _ => (v, 1u64 << 20),
     };
     let n: f64 = num.parse().map_err(|_| anyhow!("-m {v}: invalid ram size"))?;
-    if !(n > 0.0) || n * mult as f64 >= u64::MAX as f64 {
+    if n.is_nan() || n <= 0.0 || n * mult as f64 >= u64::MAX as f64 {
         bail!("-m {v}: invalid ram size");
     }
     Ok((n * mult as f64) as u64)

@@ -14,6 +14,7 @@ use specemu_runtime::control::{
 };
 
 use crate::MachineType;
+use specemu_runtime::disas::{bad_line, Arch, Disassembler};
 
 pub const MACHINE: MachineType = MachineType {
     name: "none",
@@ -185,6 +186,25 @@ impl VmControl for NoneMachine {
         crate::machine_infos()
     }
 
+    fn disassemble(&self, cpu: usize, physical: bool, addr: u64, count: usize) -> Result<Vec<(u64, String)>, String> {
+        let d = Disassembler::new(Arch::Mips, self.config.big_endian, None).map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        for i in 0..count {
+            let a = (addr as u32).wrapping_add(4 * i as u32);
+            let word = if physical { self.read_phys(u64::from(a), 4) } else { self.read_virt(cpu, u64::from(a), 4) };
+            let Ok(word) = word else {
+                out.push((u64::from(a), "Cannot access memory".to_string()));
+                break;
+            };
+            let text = match d.one(&word, u64::from(a), &|_, _| {}) {
+                Some((_, t)) => t,
+                None => bad_line(Arch::Mips, &word, self.config.big_endian).1,
+            };
+            out.push((u64::from(a), text));
+        }
+        Ok(out)
+    }
+
     fn cpu_definitions(&self) -> Vec<CpuDefinition> {
         CPU_MODELS.iter().map(|m| CpuDefinition { name: m.to_string(), typename: format!("{m}-mips-cpu") }).collect()
     }
@@ -274,6 +294,8 @@ mod tests {
         assert!(vm.read_virt(0, 0xc000_0000, 4).is_err());
         assert_eq!(vm.cpus().len(), 1);
         assert!(vm.info_registers(0).starts_with("pc=0xbfc00000 "));
+        assert_eq!(vm.disassemble(0, true, 0, 1).unwrap(), vec![(0, "nop".to_string())]);
+        assert_eq!(vm.disassemble(0, true, 4092, 5).unwrap().len(), 2);
         let bare = create(&BoardConfig { machine: "none".into(), ..Default::default() }).unwrap();
         assert!(bare.cpus().is_empty());
         assert!(bare.read_phys(0, 1).is_err());

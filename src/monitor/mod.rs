@@ -13,6 +13,8 @@
 //! This module owns the state the monitors share ([`Shared`]); it must not know boards.
 
 pub mod chardev;
+#[cfg(test)]
+mod fake_vm;
 pub mod hmp;
 pub mod json_parse;
 pub mod json_stream;

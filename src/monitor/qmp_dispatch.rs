@@ -231,3 +231,164 @@ fn machine_json(m: &specemu_runtime::control::MachineInfo) -> Value {
     e.insert("deprecated".into(), json!(false));
     Value::Object(e)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::monitor::fake_vm::FakeVm;
+    use crate::monitor::json_stream::JsonStream;
+    use crate::monitor::json_write::to_qemu_json;
+
+    /// Feed raw text as a client would; the responses as QEMU prints them.
+    fn talk(shared: &Shared, session: &mut Session, input: &str) -> Vec<String> {
+        JsonStream::new()
+            .feed(input.as_bytes())
+            .into_iter()
+            .map(|m| to_qemu_json(&handle(session, shared, m)))
+            .collect()
+    }
+
+    fn negotiated(created: bool) -> (Shared, Session) {
+        let shared = Shared::new(Box::new(FakeVm::new(created)));
+        let mut s = Session::default();
+        assert_eq!(talk(&shared, &mut s, r#"{"execute":"qmp_capabilities"}"#), vec![r#"{"return": {}}"#]);
+        (shared, s)
+    }
+
+    #[test]
+    fn negotiation() {
+        let shared = Shared::new(Box::new(FakeVm::new(true)));
+        let mut s = Session::default();
+        let want = r#"{"error": {"class": "CommandNotFound", "desc": "Expecting capabilities negotiation with 'qmp_capabilities'"}}"#;
+        assert_eq!(talk(&shared, &mut s, r#"{"execute":"query-status"}"#), vec![want]);
+        assert_eq!(talk(&shared, &mut s, r#"{"execute":"nope"}"#), vec![want]);
+        assert_eq!(
+            talk(&shared, &mut s, r#"{"execute":"qmp_capabilities","id":1}"#),
+            vec![r#"{"return": {}, "id": 1}"#]
+        );
+        assert_eq!(
+            talk(&shared, &mut s, r#"{"execute":"qmp_capabilities"}"#),
+            vec![
+                r#"{"error": {"class": "CommandNotFound", "desc": "Capabilities negotiation is already complete, command ignored"}}"#
+            ]
+        );
+    }
+
+    #[test]
+    fn request_shape_errors_match_qemu() {
+        let (shared, mut s) = negotiated(true);
+        let cases = [
+            (r#"[1,2]"#, r#"{"error": {"class": "GenericError", "desc": "QMP input must be a JSON object"}}"#),
+            (r#"{"foo":1}"#, r#"{"error": {"class": "GenericError", "desc": "QMP input member 'foo' is unexpected"}}"#),
+            (
+                r#"{"execute":1}"#,
+                r#"{"error": {"class": "GenericError", "desc": "QMP input member 'execute' must be a string"}}"#,
+            ),
+            (
+                r#"{"execute":"query-status","arguments":5}"#,
+                r#"{"error": {"class": "GenericError", "desc": "QMP input member 'arguments' must be an object"}}"#,
+            ),
+            (
+                r#"{"id":5}"#,
+                r#"{"id": 5, "error": {"class": "GenericError", "desc": "QMP input lacks member 'execute'"}}"#,
+            ),
+            (
+                r#"{"exec-oob":"query-status"}"#,
+                r#"{"error": {"class": "GenericError", "desc": "QMP input member 'exec-oob' is unexpected"}}"#,
+            ),
+            (
+                r#"{"execute":"nope","id":[1,2]}"#,
+                r#"{"id": [1, 2], "error": {"class": "CommandNotFound", "desc": "The command nope has not been found"}}"#,
+            ),
+            (
+                r#"{bad json}"#,
+                r#"{"error": {"class": "GenericError", "desc": "JSON parse error, invalid keyword 'bad'"}}"#,
+            ),
+            (
+                r#"{"execute":"query-status","arguments":{"x":1}}"#,
+                r#"{"error": {"class": "GenericError", "desc": "Parameter 'x' is unexpected"}}"#,
+            ),
+            (
+                r#"{"execute":"human-monitor-command"}"#,
+                r#"{"error": {"class": "GenericError", "desc": "Parameter 'command-line' is missing"}}"#,
+            ),
+            (
+                r#"{"execute":"human-monitor-command","arguments":{"command-line":"info status","cpu-index":5}}"#,
+                r#"{"error": {"class": "GenericError", "desc": "Parameter 'cpu-index' expects a CPU number"}}"#,
+            ),
+            (
+                r#"{"execute":"query-status","id":"a"}"#,
+                r#"{"return": {"status": "running", "singlestep": false, "running": true}, "id": "a"}"#,
+            ),
+            (
+                r#"{"execute":"x-exit-preconfig"}"#,
+                r#"{"error": {"class": "GenericError", "desc": "The command is permitted only before machine initialization"}}"#,
+            ),
+            (
+                r#"{"execute":"system_powerdown"}"#,
+                r#"{"error": {"class": "GenericError", "desc": "this board has no power button"}}"#,
+            ),
+        ];
+        for (input, want) in cases {
+            assert_eq!(talk(&shared, &mut s, input), vec![want.to_string()], "input {input}");
+        }
+    }
+
+    #[test]
+    fn out_of_band() {
+        let shared = Shared::new(Box::new(FakeVm::new(true)));
+        let mut s = Session::default();
+        talk(&shared, &mut s, r#"{"execute":"qmp_capabilities","arguments":{"enable":["oob"]}}"#);
+        assert!(s.oob);
+        assert_eq!(
+            talk(&shared, &mut s, r#"{"exec-oob":"query-status"}"#),
+            vec![r#"{"error": {"class": "GenericError", "desc": "The command query-status does not support OOB"}}"#]
+        );
+        assert_eq!(
+            talk(&shared, &mut s, r#"{"execute":"stop","exec-oob":"stop"}"#),
+            vec![
+                r#"{"error": {"class": "GenericError", "desc": "QMP input member 'execute' clashes with 'exec-oob'"}}"#
+            ]
+        );
+    }
+
+    #[test]
+    fn preconfig_gate_and_exit() {
+        let (shared, mut s) = negotiated(false);
+        let events = shared.vm().subscribe();
+        assert_eq!(
+            talk(&shared, &mut s, r#"{"execute":"query-status"}"#),
+            vec![r#"{"return": {"status": "prelaunch", "singlestep": false, "running": false}}"#]
+        );
+        for c in ["stop", "cont", "query-cpus-fast", "human-monitor-command", "query-machines"] {
+            assert_eq!(
+                talk(&shared, &mut s, &format!(r#"{{"execute":"{c}"}}"#)),
+                vec![format!(
+                    r#"{{"error": {{"class": "GenericError", "desc": "The command '{c}' is permitted only after machine initialization has completed"}}}}"#
+                )]
+            );
+        }
+        for c in ["query-version", "query-commands", "query-qmp-schema"] {
+            assert!(talk(&shared, &mut s, &format!(r#"{{"execute":"{c}"}}"#))[0].starts_with(r#"{"return": "#));
+        }
+        assert_eq!(talk(&shared, &mut s, r#"{"execute":"x-exit-preconfig"}"#), vec![r#"{"return": {}}"#]);
+        assert_eq!(events.try_recv().map(|e| e.event).ok(), Some(specemu_runtime::control::VmEvent::Resume));
+        assert_eq!(
+            talk(&shared, &mut s, r#"{"execute":"query-cpus-fast"}"#),
+            vec![
+                r#"{"return": [{"thread-id": 42, "qom-path": "/machine/unattached/device[0]", "cpu-index": 0, "target": "mips"}]}"#
+            ]
+        );
+    }
+
+    #[test]
+    fn human_monitor_command_through_qmp() {
+        let (shared, mut s) = negotiated(true);
+        let r = talk(
+            &shared,
+            &mut s,
+            r#"{"execute":"human-monitor-command","arguments":{"command-line":"xp /2x 0","cpu-index":0}}"#,
+        );
+        assert_eq!(r, vec![r#"{"return": "0000000000000000: 0xff0a4241 0x01000080\r\n"}"#]);
+    }
+}

@@ -264,3 +264,121 @@ fn help(topic: &str, out: &mut String) {
     }
     list(std::slice::from_ref(cmd), "", out);
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::monitor::fake_vm::FakeVm;
+
+    fn hmp(shared: &Shared, line: &str) -> String {
+        execute(shared, line, None).text
+    }
+
+    #[test]
+    fn dumps_match_qemu() {
+        // Expected texts are qemu-system-mips 7.2's, with the same bytes at address 0.
+        let sh = Shared::new(Box::new(FakeVm::new(true)));
+        let cases = [
+            ("xp /8xb 0", "0000000000000000: 0xff 0x0a 0x42 0x41 0x01 0x00 0x00 0x80\n"),
+            ("xp /4xh 0", "0000000000000000: 0xff0a 0x4241 0x0100 0x0080\n"),
+            ("xp /1xg 0", "0000000000000000: 0xff0a424101000080\n"),
+            ("xp /3dw 0", "0000000000000000: 4278862401   16777344 2131581991\n"),
+            ("xp /3ow 0", "0000000000000000: 037702441101  0100000200 017703256047\n"),
+            ("xp /2db 0", "0000000000000000: 255  10\n"),
+            ("xp /2oh 0", "0000000000000000: 0177412 041101\n"),
+            ("xp /2dg 0", "0000000000000000:   -69169997313736576  9155074940087566336\n"),
+            (
+                "xp /20cb 0",
+                "0000000000000000: '\\xff' '\\n' 'B' 'A' '\\x01' '\\x00' '\\x00' '\\x80'\n\
+                 0000000000000008: '\\x7f' '\\r' '\\\\' '\\'' '\\x00' '\\x00' '\\x00' '\\x00'\n\
+                 0000000000000010: '\\x00' '\\x00' '\\x00' '\\x00'\n",
+            ),
+            // Format and size stick: bytes, as chars.
+            ("xp /3 0", "0000000000000000: '\\xff' '\\n' 'B'\n"),
+            ("x /2xg 0x80000000", "80000000: 0xff0a424101000080 0x7f0d5c2700000000\n"),
+            ("x /2x -8", "fffffff8: Cannot access memory\n"),
+            ("xp /2x -8", "fffffffffffffff8: Cannot access memory\n"),
+            (
+                "xp /3xg 0xffff0",
+                "00000000000ffff0: 0x0000000000000000 0x0000000000000000\n0000000000100000: Cannot access memory\n",
+            ),
+            ("xp /2x 0x10+0x4*2", "0000000000000018: 0x0000000000000000 0x0000000000000000\n"),
+            ("xp /0x 0", ""),
+            ("xp /2zx 0", "invalid char in format: 'z'\nTry \"help xp\" for more information\n"),
+            ("xp /x", "unexpected end of expression\nTry \"help xp\" for more information\n"),
+            ("xp /x 0 1", "xp: extraneous characters at the end of line\nTry \"help xp\" for more information\n"),
+            ("xp /x foo", "invalid char 'f' in expression\nTry \"help xp\" for more information\n"),
+            ("xp /x $pc", "unknown register\nTry \"help xp\" for more information\n"),
+        ];
+        for (line, want) in cases {
+            assert_eq!(hmp(&sh, line), want, "{line}");
+        }
+    }
+
+    #[test]
+    fn commands_match_qemu() {
+        let sh = Shared::new(Box::new(FakeVm::new(true)));
+        assert_eq!(hmp(&sh, "info status"), "VM status: running\n");
+        assert_eq!(hmp(&sh, "s"), "");
+        assert_eq!(hmp(&sh, "info status"), "VM status: paused\n");
+        assert_eq!(hmp(&sh, "c"), "");
+        assert_eq!(hmp(&sh, "info cpus"), "* CPU #0: thread_id=42\n");
+        assert_eq!(hmp(&sh, "info registers"), "\nCPU#0\npc=0xbfc00000\n");
+        assert_eq!(hmp(&sh, "info registers 3"), "CPU#3 not available\n");
+        assert_eq!(
+            hmp(&sh, "info registers x"),
+            "invalid char 'x' in expression\nTry \"help info registers\" for more information\n"
+        );
+        assert_eq!(
+            hmp(&sh, "info status extra"),
+            "status: extraneous characters at the end of line\nTry \"help info status\" for more information\n"
+        );
+        assert_eq!(
+            hmp(&sh, "stop extra"),
+            "stop|s: extraneous characters at the end of line\nTry \"help stop\" for more information\n"
+        );
+        assert_eq!(hmp(&sh, "bogus"), "unknown command: 'bogus'\n");
+        assert_eq!(hmp(&sh, "info bogus"), "unknown command: 'info bogus'\n");
+        assert_eq!(hmp(&sh, "help stop"), "stop|s  -- stop emulation\n");
+        assert_eq!(hmp(&sh, "help nosuch"), "unknown command: 'nosuch'\n");
+        assert_eq!(hmp(&sh, "help info status"), "info status  -- show the current VM status (running|paused)\n");
+        assert_eq!(hmp(&sh, "? x"), "x /fmt addr -- virtual memory dump starting at 'addr'\n");
+        assert_eq!(hmp(&sh, "  info   status  "), "VM status: running\n");
+        assert_eq!(hmp(&sh, ""), "");
+        assert_eq!(hmp(&sh, "system_powerdown"), "Error: this board has no power button\n");
+        assert!(hmp(&sh, "help").contains("xp /fmt addr -- physical memory dump starting at 'addr'\n"));
+    }
+
+    #[test]
+    fn preconfig() {
+        let sh = Shared::new(Box::new(FakeVm::new(false)));
+        assert_eq!(hmp(&sh, "info status"), "VM status: paused (prelaunch)\n");
+        assert_eq!(
+            hmp(&sh, "info cpus"),
+            "Command 'info cpus' not available until machine initialization has completed.\n"
+        );
+        assert_eq!(hmp(&sh, "stop"), "Command 'stop' not available until machine initialization has completed.\n");
+        assert_eq!(hmp(&sh, "exit_preconfig"), "");
+        assert_eq!(hmp(&sh, "info status"), "VM status: running\n");
+        assert_eq!(hmp(&sh, "exit_preconfig"), "Error: The command is permitted only before machine initialization\n");
+    }
+
+    #[test]
+    fn any_line_is_safe() {
+        let sh = Shared::new(Box::new(FakeVm::new(true)));
+        let mut seed = 7u32;
+        for _ in 0..3000 {
+            let mut line = String::new();
+            for _ in 0..(seed % 24) {
+                seed = seed.wrapping_mul(1103515245).wrapping_add(12345);
+                let pick = "x p/ 0123456789abcdefghiuwgLo$()+-*%&|^~'\" info registers status -a xp é\u{0}";
+                line.push(pick.chars().nth((seed >> 16) as usize % pick.chars().count()).unwrap_or(' '));
+            }
+            seed = seed.wrapping_mul(1103515245).wrapping_add(12345);
+            let _ = hmp(&sh, &line);
+            if line.trim_start().starts_with('q') {
+                continue;
+            }
+        }
+    }
+}
