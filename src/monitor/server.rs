@@ -52,6 +52,9 @@ pub struct Conn {
     writer: Box<dyn Write + Send>,
     /// Ends the reader thread when the session is over (sockets only).
     closer: Option<Box<dyn FnOnce() + Send>>,
+    /// The human monitor echoes what it reads (as QEMU's line editor does), except on a
+    /// terminal, which echoes by itself.
+    echo: bool,
 }
 
 impl Conn {
@@ -62,6 +65,7 @@ impl Conn {
             reader: Box::new(r),
             writer: Box::new(s),
             closer: Some(Box::new(move || drop(c.shutdown(std::net::Shutdown::Both)))),
+            echo: true,
         })
     }
 
@@ -72,11 +76,18 @@ impl Conn {
             reader: Box::new(r),
             writer: Box::new(s),
             closer: Some(Box::new(move || drop(c.shutdown(std::net::Shutdown::Both)))),
+            echo: true,
         })
     }
 
     fn stdio() -> Conn {
-        Conn { reader: Box::new(std::io::stdin()), writer: Box::new(std::io::stdout()), closer: None }
+        use std::io::IsTerminal;
+        Conn {
+            reader: Box::new(std::io::stdin()),
+            writer: Box::new(std::io::stdout()),
+            closer: None,
+            echo: !std::io::stdin().is_terminal(),
+        }
     }
 }
 
@@ -263,7 +274,7 @@ fn send(w: &mut dyn Write, v: &serde_json::Value) -> bool {
 }
 
 fn qmp_session(shared: &Shared, gate: &ExitGate, conn: Conn) {
-    let Conn { reader, mut writer, closer } = conn;
+    let Conn { reader, mut writer, closer, .. } = conn;
     let id = NEXT_SESSION.fetch_add(1, Ordering::Relaxed);
     let events = shared.vm().subscribe();
     let input = spawn_reader(reader);
@@ -317,7 +328,7 @@ fn qmp_session(shared: &Shared, gate: &ExitGate, conn: Conn) {
 }
 
 fn hmp_session(shared: &Shared, conn: Conn) {
-    let Conn { reader, mut writer, closer } = conn;
+    let Conn { reader, mut writer, closer, echo } = conn;
     let input = spawn_reader(reader);
     let banner = format!("specemu {} monitor - type 'help' for more information\r\n(qemu) ", env!("CARGO_PKG_VERSION"));
     let mut alive = writer.write_all(banner.as_bytes()).and_then(|_| writer.flush()).is_ok();
@@ -338,7 +349,9 @@ fn hmp_session(shared: &Shared, conn: Conn) {
             let line = String::from_utf8_lossy(&raw);
             let line = line.trim_end_matches(['\n', '\r']);
             let out = hmp::execute(shared, line, None);
-            let text = format!("{}(qemu) ", out.text.replace('\n', "\r\n"));
+            let echoed = if echo { format!("{line}\r\n") } else { String::new() };
+            let prompt = if out.quit { "" } else { "(qemu) " };
+            let text = format!("{echoed}{}{prompt}", out.text.replace('\n', "\r\n"));
             if writer.write_all(text.as_bytes()).and_then(|_| writer.flush()).is_err() {
                 alive = false;
                 break;

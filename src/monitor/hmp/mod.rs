@@ -18,6 +18,8 @@ use specemu_runtime::control::{RunState, VmControl};
 #[derive(Debug, Default)]
 pub struct Output {
     pub text: String,
+    /// The command was `quit`: the process is about to exit (no prompt follows).
+    pub quit: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -78,11 +80,11 @@ fn matches(cmd: &Cmd, name: &str) -> bool {
 /// Run one command line. `cpu` is the current vCPU (QMP's `cpu-index`); None: the first.
 pub fn execute(shared: &Shared, line: &str, cpu: Option<usize>) -> Output {
     let mut out = Output::default();
-    run(shared, line, cpu, &mut out.text);
+    run(shared, line, cpu, &mut out.text, &mut out.quit);
     out
 }
 
-fn run(shared: &Shared, line: &str, cpu: Option<usize>, out: &mut String) {
+fn run(shared: &Shared, line: &str, cpu: Option<usize>, out: &mut String, quit: &mut bool) {
     // Command name(s): up to a blank or '/'.
     let mut rest = line;
     let mut table = COMMANDS;
@@ -113,7 +115,7 @@ fn run(shared: &Shared, line: &str, cpu: Option<usize>, out: &mut String) {
         break cmd;
     };
     let typed = line[..line.len() - rest.len()].trim_end();
-    if let Err(msg) = run_cmd(shared, cmd, prefix, rest, cpu, out) {
+    if let Err(msg) = run_cmd(shared, cmd, prefix, rest, cpu, out, quit) {
         out.push_str(&format!("{msg}\nTry \"help {typed}\" for more information\n"));
     }
 }
@@ -126,6 +128,7 @@ fn run_cmd(
     args: &str,
     cpu: Option<usize>,
     out: &mut String,
+    quit: &mut bool,
 ) -> Result<(), String> {
     let extraneous = || format!("{}: extraneous characters at the end of line", cmd.name);
     let current_cpu = || cpu.or_else(|| shared.vm().cpus().first().map(|c| c.index));
@@ -196,7 +199,10 @@ fn run_cmd(
         "stop|s" => shared.vm().stop(),
         "system_reset" => shared.vm().reset(),
         "system_powerdown" => error_line(out, shared.vm().powerdown()),
-        "quit|q" => shared.vm().quit(),
+        "quit|q" => {
+            shared.vm().quit();
+            *quit = true;
+        }
         "exit_preconfig" => {
             let mut vm = shared.vm();
             if vm.machine_created() {
