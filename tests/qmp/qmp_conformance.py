@@ -427,6 +427,25 @@ def test_tcp_transport():
         emu.stop()
 
 
+def test_qmp_stdio():
+    emu = Emulator(["-M", "none", "-qmp", "stdio"], stdin=subprocess.PIPE)
+    try:
+        out = emu.proc.stdout
+
+        def line():
+            r, _, _ = select.select([out], [], [], TIMEOUT)
+            check(r, "no output on stdio")
+            return json.loads(out.readline())
+
+        check("QMP" in line(), "greeting on stdout")
+        emu.proc.stdin.write(b'{"execute": "qmp_capabilities"}\n{"execute": "query-status", "id": 3}\n')
+        emu.proc.stdin.flush()
+        eq(line(), {"return": {}}, "negotiation over stdio")
+        eq(line(), {"return": {"status": "running", "singlestep": False, "running": True}, "id": 3}, "status")
+    finally:
+        emu.stop()
+
+
 def test_queries():
     emu = Emulator(["-M", "none", "-cpu", "24Kf", "-m", "1"])
 
