@@ -1,14 +1,14 @@
 //! `specemu run [-L SYSROOT] [-E VAR=VALUE] [-U VAR] [-0 ARGV0] [-cpu CPU] [-strace] [-d ITEMS]
-//! [--] PROG [ARGS...]`: runs a Linux program of another architecture (chosen from its ELF
+//! [-accel jit|interp|check] [--] PROG [ARGS...]`: runs a Linux program of another architecture (chosen from its ELF
 //! header), passing stdin, stdout, stderr, the exit status and a fatal signal through like a
 //! native program.
 
 use anyhow::{bail, Context as _};
-use specemu_runtime::user::run::{run_mips, GuestEnd, RunOptions};
+use specemu_runtime::user::run::{run_mips, Accel, GuestEnd, RunOptions};
 use specemu_runtime::user::signal::die_by_signal;
 
 pub const USAGE: &str =
-    "usage: specemu run [-L SYSROOT] [-E VAR=VALUE] [-U VAR] [-0 ARGV0] [-strace] [-d ITEMS] [--] PROG [ARGS...]";
+    "usage: specemu run [-L SYSROOT] [-E VAR=VALUE] [-U VAR] [-0 ARGV0] [-strace] [-d ITEMS] [-accel jit|interp|check] [--] PROG [ARGS...]";
 
 pub fn run(args: &[String]) -> anyhow::Result<i32> {
     let mut opts = RunOptions::default();
@@ -38,14 +38,20 @@ pub fn run(args: &[String]) -> anyhow::Result<i32> {
                 let _ = val()?;
             }
             "-strace" => opts.strace = true,
+            "-accel" | "--accel" => {
+                let v = val()?;
+                opts.accel = Accel::parse(&v)
+                    .with_context(|| format!("unknown accelerator `{v}` (known: jit, interp, check)"))?;
+            }
             "-d" => {
                 for item in val()?.split(',') {
                     match item {
                         "in_asm" => opts.log_in_asm = true,
                         "op" => opts.log_op = true,
                         "op_opt" => opts.log_op_opt = true,
+                        "out_asm" => opts.log_out_asm = true,
                         "exec" => opts.log_exec = true,
-                        other => bail!("unknown -d item `{other}` (known: in_asm, op, op_opt, exec)"),
+                        other => bail!("unknown -d item `{other}` (known: in_asm, op, op_opt, out_asm, exec)"),
                     }
                 }
             }

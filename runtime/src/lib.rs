@@ -6,6 +6,7 @@ pub mod control;
 pub mod disas;
 pub mod interp;
 pub mod ir;
+pub mod jit;
 pub mod opt;
 pub mod targets;
 pub mod tb;

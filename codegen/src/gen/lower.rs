@@ -716,9 +716,10 @@ fn accessors(v: &Variant) -> TokenStream {
         let name = &r.name;
         let ty = ty_of(r.width);
         let w = r.width;
+        let size = elem_size(r.width) as u8;
         out.push(quote! {
             fn #f(b: &mut Builder) -> sem::V {
-                (b.global(#ty, core::mem::offset_of!(CpuState, #field) as u32, #name), #w)
+                (b.global_sized(#ty, core::mem::offset_of!(CpuState, #field) as u32, #size, #name), #w)
             }
         });
     }
@@ -751,7 +752,7 @@ fn accessors(v: &Variant) -> TokenStream {
             fn #rd(b: &mut Builder, i: u64) -> sem::V {
                 #zero_rd
                 let name = #names.get(i as usize).copied().unwrap_or("?");
-                (b.global(#ty, core::mem::offset_of!(CpuState, #field) as u32 + (i as u32) * #esz, name), #w)
+                (b.global_sized(#ty, core::mem::offset_of!(CpuState, #field) as u32 + (i as u32) * #esz, #esz8, name), #w)
             }
             fn #wr(b: &mut Builder, i: u64, x: sem::V) {
                 #zero_wr

@@ -21,6 +21,11 @@ pub trait Env {
     fn store(&mut self, addr: u64, v: u64, mem: MemOp) -> Result<(), MemFault>;
     /// Run helper `id`; `Err(code, arg)` when the helper raised a guest exception.
     fn call_helper(&mut self, id: u32, args: &[u64]) -> Result<u64, (u32, u64)>;
+    /// Whether stores since the last check wrote memory that holds translated code (compiled
+    /// code then returns to the dispatcher before running another block).
+    fn code_dirty(&self) -> bool {
+        false
+    }
 }
 
 /// How a block's execution ended.

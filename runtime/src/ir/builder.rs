@@ -42,12 +42,18 @@ impl Builder {
         x
     }
 
-    /// The guest register of type `ty` at byte `offset` of the CPU state.
+    /// The guest register of type `ty` at byte `offset` of the CPU state, stored in as many
+    /// bytes as the type has.
     pub fn global(&mut self, ty: Ty, offset: u32, name: &str) -> Val {
+        self.global_sized(ty, offset, (ty.bits() / 8) as u8, name)
+    }
+
+    /// The guest register of type `ty` at byte `offset`, stored in `size` bytes.
+    pub fn global_sized(&mut self, ty: Ty, offset: u32, size: u8, name: &str) -> Val {
         if let Some(&x) = self.globals.get(&(offset, ty)) {
             return x;
         }
-        let x = self.val(ty, ValKind::Global { offset, name: name.to_string() });
+        let x = self.val(ty, ValKind::Global { offset, size, name: name.to_string() });
         self.globals.insert((offset, ty), x);
         x
     }

@@ -64,8 +64,9 @@ pub struct Label(pub u32);
 pub enum ValKind {
     /// A block-local temporary.
     Temp,
-    /// A guest register at byte `offset` of the CPU state.
-    Global { offset: u32, name: String },
+    /// A guest register at byte `offset` of the CPU state, stored in `size` bytes (1, 2, 4
+    /// or 8; a narrower field than the type holds the low bits, zero-extended when read).
+    Global { offset: u32, size: u8, name: String },
     /// A constant.
     Const(u64),
 }

@@ -1,7 +1,10 @@
 //! The optimizer: constant folding and copy propagation (forward, forgetting at labels, where
 //! control flow merges), then dead-code elimination driven by liveness over the block's
-//! control-flow graph (a flag computation that the next instruction overwrites disappears).
-//! Works on any block; knows no guest architecture.
+//! control-flow graph (a flag computation that the next instruction overwrites disappears),
+//! then the local rewrites of `fuse` (branch flags, setcond into branches, copies into their
+//! destinations). Works on any block; knows no guest architecture.
+
+mod fuse;
 
 use crate::ir::{ext_bits, BinOp, Block, Op, Ty, Val, ValInfo, ValKind};
 use std::collections::HashMap;
@@ -10,6 +13,7 @@ use std::collections::HashMap;
 pub fn optimize(b: &mut Block) {
     fold_and_propagate(b);
     eliminate_dead(b);
+    fuse::fuse(b);
 }
 
 fn konst(b: &mut Block, ty: Ty, v: u64) -> Val {

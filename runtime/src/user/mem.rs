@@ -25,9 +25,17 @@ const HOST_RO: u8 = 32;
 /// The page belongs to an attached System V shared memory segment.
 const SHM: u8 = 64;
 
+/// `fast` bit: the page may be read directly.
+pub const FAST_READ: u8 = 1;
+/// `fast` bit: the page may be written directly (writable and holding no translated code).
+pub const FAST_WRITE: u8 = 2;
+
 pub struct GuestMem {
     base: *mut u8,
     flags: Vec<u8>,
+    /// Per page, what compiled code may do without asking: [`FAST_READ`], [`FAST_WRITE`]
+    /// (derived from `flags` by `set_flags`; the JIT tests these bits inline).
+    fast: Vec<u8>,
     size: u64,
     /// Pages with translated code that were written since the last `take_dirty_code`.
     dirty_code: Vec<u64>,
@@ -68,11 +76,32 @@ impl GuestMem {
     pub fn new(addr_bits: u32) -> std::io::Result<Self> {
         let size = 1u64 << addr_bits;
         let base = fresh_anon(std::ptr::null_mut(), size as usize, false)?;
-        Ok(GuestMem { base, flags: vec![0; (size / PAGE) as usize], size, dirty_code: Vec::new() })
+        let pages = (size / PAGE) as usize;
+        Ok(GuestMem { base, flags: vec![0; pages], fast: vec![0; pages], size, dirty_code: Vec::new() })
     }
 
     pub fn size(&self) -> u64 {
         self.size
+    }
+
+    /// Set page `p`'s flags, keeping its `fast` bits in step.
+    fn set_flags(&mut self, p: usize, f: u8) {
+        self.flags[p] = f;
+        let mut fast = 0;
+        if f & (MAPPED | PROT_READ) == MAPPED | PROT_READ {
+            fast |= FAST_READ;
+        }
+        if f & (MAPPED | PROT_WRITE | HAS_CODE) == MAPPED | PROT_WRITE {
+            fast |= FAST_WRITE;
+        }
+        self.fast[p] = fast;
+    }
+
+    /// For compiled code: the host address of guest address 0 and the per-page table of
+    /// `FAST_*` bits (one byte per 4 KiB page). Both stay valid while `self` lives; accesses
+    /// whose page lacks the bit must go through `load`/`store`.
+    pub fn jit_view(&self) -> (*mut u8, *const u8) {
+        (self.base, self.fast.as_ptr())
     }
 
     fn bytes(&self) -> &[u8] {
@@ -111,7 +140,7 @@ impl GuestMem {
         let mut a = r.start;
         while a < r.end {
             let p = (a / PAGE) as usize;
-            self.flags[p] = MAPPED | (prot & 7) | (self.flags[p] & HAS_CODE);
+            self.set_flags(p, MAPPED | (prot & 7) | (self.flags[p] & HAS_CODE));
             a += PAGE;
         }
     }
@@ -129,7 +158,7 @@ impl GuestMem {
                 if self.flags[p] & HAS_CODE != 0 {
                     self.dirty_code.push(a);
                 }
-                self.flags[p] = 0;
+                self.set_flags(p, 0);
                 a += PAGE;
             }
             if a > run_start {
@@ -194,7 +223,7 @@ impl GuestMem {
         let prot = if host_ro { prot & !PROT_WRITE } else { prot };
         let mut a = r.start;
         while a < r.end {
-            self.flags[(a / PAGE) as usize] = MAPPED | (prot & 7) | if host_ro { HOST_RO } else { 0 };
+            self.set_flags((a / PAGE) as usize, MAPPED | (prot & 7) | if host_ro { HOST_RO } else { 0 });
             a += PAGE;
         }
         Ok(())
@@ -216,7 +245,7 @@ impl GuestMem {
         let prot = if read_only { PROT_READ } else { PROT_READ | PROT_WRITE };
         let mut a = r.start;
         while a < r.end {
-            self.flags[(a / PAGE) as usize] = MAPPED | SHM | prot | if read_only { HOST_RO } else { 0 };
+            self.set_flags((a / PAGE) as usize, MAPPED | SHM | prot | if read_only { HOST_RO } else { 0 });
             a += PAGE;
         }
         Ok(())
@@ -242,7 +271,7 @@ impl GuestMem {
             if self.flags[p] & HAS_CODE != 0 {
                 self.dirty_code.push(a);
             }
-            self.flags[p] = 0;
+            self.set_flags(p, 0);
             a += PAGE;
         }
         self.reset_host(addr, end - addr);
@@ -278,7 +307,7 @@ impl GuestMem {
                 self.note_code_write(a, PAGE);
                 // Private pages only: reset and keep the mapping and its permissions.
                 self.reset_host(a, PAGE);
-                self.flags[p] = f & !HAS_CODE;
+                self.set_flags(p, f & !HAS_CODE);
             }
             a += PAGE;
         }
@@ -305,7 +334,7 @@ impl GuestMem {
             if self.flags[p] & HAS_CODE != 0 && prot & PROT_EXEC == 0 {
                 self.dirty_code.push(a);
             }
-            self.flags[p] = (self.flags[p] & !7) | (prot & 7);
+            self.set_flags(p, (self.flags[p] & !7) | (prot & 7));
             a += PAGE;
         }
         Ok(())
@@ -417,7 +446,7 @@ impl GuestMem {
         let mut p = addr / PAGE;
         while p <= (addr + len - 1) / PAGE {
             if self.flags[p as usize] & HAS_CODE != 0 {
-                self.flags[p as usize] &= !HAS_CODE;
+                self.set_flags(p as usize, self.flags[p as usize] & !HAS_CODE);
                 self.dirty_code.push(p * PAGE);
             }
             p += 1;
@@ -448,7 +477,7 @@ impl GuestMem {
             if self.flags[p] & (MAPPED | PROT_EXEC) != MAPPED | PROT_EXEC {
                 break;
             }
-            self.flags[p] |= HAS_CODE;
+            self.set_flags(p, self.flags[p] | HAS_CODE);
             buf[n] = self.bytes()[a as usize];
             n += 1;
         }

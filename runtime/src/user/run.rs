@@ -10,8 +10,10 @@ use super::signal::{self as hs, SigInfo, SigState, SIG_DFL, SIG_IGN};
 use super::syscall::{strace, Process, Sys};
 use crate::interp::{BlockExit, Env, Interp, MemFault};
 use crate::ir::{Block, MemOp};
+use crate::jit::{Jit, JitConfig, JitExit};
 use crate::targets::mips::{abi, frontend::MipsFrontend, helpers::UserHelpers, mips, signal as msig};
 use crate::tb::translate::{translate, Limits, IN_DELAY_SLOT};
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
@@ -28,7 +30,47 @@ pub struct RunOptions {
     pub log_in_asm: bool,
     pub log_op: bool,
     pub log_op_opt: bool,
+    pub log_out_asm: bool,
     pub log_exec: bool,
+    /// The execution backend (`-accel`).
+    pub accel: Accel,
+}
+
+/// Which backend runs translated blocks (`-accel jit|interp|check`).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum Accel {
+    /// The x86-64 JIT (the default), with block chaining.
+    #[default]
+    Jit,
+    /// The IR interpreter.
+    Interp,
+    /// Both, block by block: each block runs compiled, then again interpreted from the same
+    /// state, and the first difference in registers, memory written or exit is reported.
+    Check,
+}
+
+impl Accel {
+    pub fn parse(s: &str) -> Option<Accel> {
+        match s {
+            "jit" | "tcg" => Some(Accel::Jit),
+            "interp" => Some(Accel::Interp),
+            "check" => Some(Accel::Check),
+            _ => None,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Accel::Jit => "jit",
+            Accel::Interp => "interp",
+            Accel::Check => "check",
+        }
+    }
+}
+
+/// A translated block: its IR, and its compiled code when the JIT has it.
+struct Tb {
+    ir: Block,
+    host: Cell<Option<usize>>,
 }
 
 /// How the guest ended.
@@ -65,6 +107,9 @@ impl Env for UserEnv<'_> {
     }
     fn store(&mut self, addr: u64, v: u64, m: MemOp) -> Result<(), MemFault> {
         self.mem.store(addr & 0xffff_ffff, v, m.size, m.big_endian)
+    }
+    fn code_dirty(&self) -> bool {
+        self.mem.has_dirty_code()
     }
     fn call_helper(&mut self, id: u32, args: &[u64]) -> Result<u64, (u32, u64)> {
         self.helpers.pending = None;
@@ -180,6 +225,27 @@ pub fn run_mips(path: &str, args: &[String], opts: &RunOptions) -> Result<GuestE
     if opts.strace {
         proc.exec_extra_args.push("-strace".into());
     }
+    if opts.accel != Accel::Jit {
+        proc.exec_extra_args.extend(["-accel".to_string(), opts.accel.name().to_string()]);
+    }
+    let jit = match opts.accel {
+        Accel::Interp => None,
+        a => {
+            let cfg = JitConfig {
+                pc_offset: std::mem::offset_of!(mips::CpuState, pc) as u32,
+                pc_size: 4,
+                all_slow: a == Accel::Check,
+                buffer_size: crate::jit::DEFAULT_BUFFER,
+            };
+            let mut j = Jit::new(cfg).map_err(|e| RunError::Other(format!("cannot map the JIT's code buffer: {e}")))?;
+            let (base, fast) = mem.jit_view();
+            j.set_memory(base, fast);
+            if a == Accel::Check {
+                j.take_undo_log();
+            }
+            Some(j)
+        }
+    };
     // Signal state inherited across exec: ignored signals and the mask.
     for g in 1..=proc.abi.nsig {
         if let Some(h) = proc.abi.sig_to_host(g) {
@@ -200,6 +266,8 @@ pub fn run_mips(path: &str, args: &[String], opts: &RunOptions) -> Result<GuestE
         fast: vec![None; FAST_SLOTS],
         by_page: HashMap::new(),
         interp: Interp::default(),
+        jit,
+        chain_from: None,
         opts: opts.clone(),
     };
     Ok(cpu_loop.run())
@@ -207,17 +275,24 @@ pub fn run_mips(path: &str, args: &[String], opts: &RunOptions) -> Result<GuestE
 
 const FAST_SLOTS: usize = 4096;
 
+/// Exit status of `-accel check` when the backends differ.
+pub const CHECK_FAILED: i32 = 125;
+
 struct Loop {
     cpu: mips::CpuState,
     mem: GuestMem,
     proc: Process,
     helpers: UserHelpers,
     fe: MipsFrontend,
-    cache: HashMap<u64, Rc<Block>>,
+    cache: HashMap<u64, Rc<Tb>>,
     /// Direct-mapped front of `cache`, indexed by guest PC.
-    fast: Vec<Option<(u64, Rc<Block>)>>,
+    fast: Vec<Option<(u64, Rc<Tb>)>>,
     by_page: HashMap<u64, Vec<u64>>,
     interp: Interp,
+    jit: Option<Jit>,
+    /// The compiled block and `goto_tb` slot the last block left through, to chain to the
+    /// next block.
+    chain_from: Option<(usize, u8)>,
     opts: RunOptions,
 }
 
@@ -294,9 +369,23 @@ impl Loop {
             if self.opts.log_exec {
                 eprintln!("Trace: [{pc:08x}]");
             }
-            let exit = {
-                let mut env = UserEnv { cpu: &mut self.cpu, mem: &mut self.mem, helpers: &mut self.helpers };
-                self.interp.run(&block, &mut env)
+            let chain_from = self.chain_from.take();
+            let exit = match (self.opts.accel, block.host.get()) {
+                (Accel::Jit, Some(id)) => {
+                    let jit = self.jit.as_mut().expect("JIT backend");
+                    if let Some((from, slot)) = chain_from {
+                        if jit.goto_target(from, slot) == Some(pc) {
+                            jit.chain(from, slot, id);
+                        }
+                    }
+                    jit.set_lookup(pc, id);
+                    self.run_compiled(id)
+                }
+                (Accel::Check, Some(id)) => self.run_checked(&block, id),
+                _ => {
+                    let mut env = UserEnv { cpu: &mut self.cpu, mem: &mut self.mem, helpers: &mut self.helpers };
+                    self.interp.run(&block.ir, &mut env)
+                }
             };
             self.helpers.cycles = self.interp.insns;
             if self.mem.has_dirty_code() {
@@ -304,9 +393,17 @@ impl Loop {
                 for page in self.mem.take_dirty_code() {
                     if let Some(pcs) = self.by_page.remove(&page) {
                         for p in pcs {
-                            self.cache.remove(&p);
+                            if let Some(tb) = self.cache.remove(&p) {
+                                if let (Some(id), Some(jit)) = (tb.host.get(), self.jit.as_mut()) {
+                                    jit.invalidate(id);
+                                }
+                            }
                         }
                     }
+                }
+                self.chain_from = None;
+                if let Some(jit) = self.jit.as_mut() {
+                    jit.clear_exit_request();
                 }
             }
             match exit {
@@ -337,7 +434,7 @@ impl Loop {
         }
     }
 
-    fn translate(&mut self, pc: u64) -> Rc<Block> {
+    fn translate(&mut self, pc: u64) -> Rc<Tb> {
         let mem = &mut self.mem;
         let mut blk = translate(&self.fe, pc, &mut |a, buf| mem.fetch(a, buf), Limits::default());
         if self.opts.log_in_asm {
@@ -350,9 +447,35 @@ impl Loop {
         if self.opts.log_op_opt {
             eprint!("{}", crate::ir::dump_block(&blk).replacen("OP:", "OP after optimization:", 1));
         }
-        let b = Rc::new(blk);
+        let mut host = None;
+        if let Some(jit) = self.jit.as_mut() {
+            match jit.compile(&blk) {
+                Ok((id, flushed)) => {
+                    if flushed {
+                        // Every compiled block is gone: forget their ids.
+                        for tb in self.cache.values() {
+                            tb.host.set(None);
+                        }
+                        self.chain_from = None;
+                    }
+                    if self.opts.log_out_asm {
+                        if let Some((addr, code)) = jit.code_of(id) {
+                            eprintln!("OUT: [size={}]", code.len());
+                            eprintln!("{}", crate::jit::out_asm::format(addr, code));
+                        }
+                    }
+                    host = Some(id);
+                }
+                Err(why) => {
+                    if self.opts.log_out_asm {
+                        eprintln!("OUT: not compiled ({why:?}); the interpreter runs this block\n");
+                    }
+                }
+            }
+        }
+        let b = Rc::new(Tb { ir: blk, host: Cell::new(host) });
         let first = pc & !0xfff;
-        let last = (pc + b.guest_len.max(1) - 1) & !0xfff;
+        let last = (pc + b.ir.guest_len.max(1) - 1) & !0xfff;
         let mut p = first;
         while p <= last {
             self.by_page.entry(p).or_default().push(pc);
@@ -360,6 +483,80 @@ impl Loop {
         }
         self.cache.insert(pc, b.clone());
         b
+    }
+
+    /// Run compiled block `id`; a `goto_tb` exit remembers where to chain from.
+    fn run_compiled(&mut self, id: usize) -> BlockExit {
+        let jit = self.jit.as_mut().expect("JIT backend");
+        let mut env = UserEnv { cpu: &mut self.cpu, mem: &mut self.mem, helpers: &mut self.helpers };
+        let cpu: *mut mips::CpuState = &mut *env.cpu;
+        let e = jit.run(id, cpu.cast(), &mut env);
+        match e {
+            JitExit::Goto { from, slot } => {
+                self.chain_from = Some((from, slot));
+                BlockExit::Goto { pc: self.cpu.pc as u64, slot }
+            }
+            JitExit::Lookup => BlockExit::Lookup,
+            JitExit::Exit | JitExit::Request => BlockExit::Exit,
+            JitExit::Raise { code, arg, pc, flags } => BlockExit::Raise { code, arg, pc, flags },
+            JitExit::Fault { fault, pc, flags } => BlockExit::Fault { fault, pc, flags },
+        }
+    }
+
+    /// `-accel check`: run block `id` compiled, undo what it did, run it interpreted, and
+    /// stop at the first difference.
+    fn run_checked(&mut self, tb: &Tb, id: usize) -> BlockExit {
+        let before = self.cpu.clone();
+        let jit_exit = self.run_compiled(id);
+        self.chain_from = None;
+        let after_jit = self.cpu.clone();
+        let log = self.jit.as_mut().expect("JIT backend").take_undo_log();
+        let be = self.fe.big_endian;
+        let written: Vec<Option<u64>> =
+            log.iter().map(|&(a, m, _)| self.mem.load_quiet(a, m.size, m.big_endian)).collect();
+        for &(a, m, old) in log.iter().rev() {
+            let _ = self.mem.store(a, old, m.size, m.big_endian);
+        }
+        self.cpu = before;
+        let interp_exit = {
+            let mut env = UserEnv { cpu: &mut self.cpu, mem: &mut self.mem, helpers: &mut self.helpers };
+            self.interp.run(&tb.ir, &mut env)
+        };
+        // Compiled code writes the PC of a goto_tb exit; the interpreter leaves it to the loop.
+        if let BlockExit::Goto { pc, .. } = interp_exit {
+            self.cpu.pc = pc as u32;
+        }
+        let mut diffs = Vec::new();
+        if jit_exit != interp_exit {
+            diffs.push(format!("exit: jit {jit_exit:?}, interpreter {interp_exit:?}"));
+        }
+        if after_jit != self.cpu {
+            let (j, i) = (format!("{after_jit:?}"), format!("{:?}", self.cpu));
+            for (a, b) in j.split(", ").zip(i.split(", ")) {
+                if a != b {
+                    diffs.push(format!("state: jit {a}, interpreter {b}"));
+                }
+            }
+        }
+        for (&(a, m, _), w) in log.iter().zip(&written) {
+            let now = self.mem.load_quiet(a, m.size, m.big_endian);
+            if now != *w {
+                diffs.push(format!("memory {a:#x} ({} bytes): jit {w:x?}, interpreter {now:x?}", m.size));
+            }
+        }
+        if !diffs.is_empty() {
+            eprintln!("specemu: -accel check: the JIT and the interpreter differ after block {:#010x}:", tb.ir.pc);
+            for d in &diffs {
+                eprintln!("  {d}");
+            }
+            log_in_asm(&self.mem, tb.ir.pc, tb.ir.guest_len, be);
+            eprint!("{}", crate::ir::dump_block(&tb.ir));
+            if let Some((addr, code)) = self.jit.as_ref().and_then(|j| j.code_of(id)) {
+                eprintln!("{}", crate::jit::out_asm::format(addr, code));
+            }
+            std::process::exit(CHECK_FAILED);
+        }
+        interp_exit
     }
 
     /// A synchronous signal from the guest's own execution; `resume` is the guest PC the

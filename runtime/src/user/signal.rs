@@ -133,6 +133,8 @@ extern "C" fn host_handler(sig: libc::c_int, info: *mut libc::siginfo_t, _ctx: *
         }
         PENDING[s].store(true, Ordering::Release);
         ANY_PENDING.store(true, Ordering::Release);
+        // Compiled code chained into a loop must come back to deliver it.
+        crate::jit::request_exit();
     }
 }
 

@@ -1,0 +1,342 @@
+//! The x86-64 JIT backend (dynasmrt): compiles IR blocks into a bounded code buffer, runs
+//! them through a trampoline that sets up the register conventions (see `emit`), chains
+//! `goto_tb` exits by patching their jumps, keeps a lookup table for indirect jumps that
+//! compiled code consults without returning, and unchains and forgets blocks on
+//! invalidation. When the buffer is full everything is flushed at once.
+//!
+//! This module owns compiled code and its bookkeeping. It does not translate guest code,
+//! decide when blocks are stale (the caller says so), or know any guest architecture; a
+//! block it cannot compile is reported as unsupported and the caller interprets it.
+
+mod buffer;
+pub mod ctx;
+mod emit;
+pub mod out_asm;
+mod regalloc;
+
+use crate::interp::{Env, MemFault};
+use crate::ir::Block;
+use buffer::CodeBuffer;
+use ctx::{exit, JitCtx, LookupEntry, EMPTY_ENTRY, LOOKUP_ENTRIES};
+use dynasmrt::{dynasm, x64::X64Relocation, DynasmApi, VecAssembler};
+pub use emit::Unsupported;
+use std::mem::offset_of;
+
+/// Default size of the code buffer.
+pub const DEFAULT_BUFFER: usize = 64 << 20;
+
+/// How a compiled block's execution ended (what the dispatcher must do next).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JitExit {
+    /// Left block `from` through unchained `goto_tb` slot `slot`; the PC is written.
+    Goto {
+        from: usize,
+        slot: u8,
+    },
+    /// An indirect jump missed the lookup table; the PC is written.
+    Lookup,
+    /// `exit_tb`; the PC is written.
+    Exit,
+    /// The exit request was set; the PC is written (the block that saw it did not run).
+    Request,
+    Raise {
+        code: u32,
+        arg: u64,
+        pc: u64,
+        flags: u32,
+    },
+    Fault {
+        fault: MemFault,
+        pc: u64,
+        flags: u32,
+    },
+}
+
+/// A block in the code buffer.
+#[derive(Debug)]
+struct HostBlock {
+    pc: u64,
+    entry: usize,
+    len: usize,
+    gotos: Vec<emit::GotoSite>,
+    /// (block, goto index) whose jump is patched to this block.
+    incoming: Vec<(usize, usize)>,
+    live: bool,
+}
+
+/// Fixed parameters of the machine the code runs in.
+#[derive(Debug, Clone, Copy)]
+pub struct JitConfig {
+    /// Offset and size of the guest PC in the CPU state.
+    pub pc_offset: u32,
+    pub pc_size: u8,
+    /// Route every guest memory access through the runtime (the check mode logs them).
+    pub all_slow: bool,
+    pub buffer_size: usize,
+}
+
+/// The JIT: code buffer, blocks, chaining and the lookup table.
+pub struct Jit {
+    buf: CodeBuffer,
+    ctx: Box<JitCtx>,
+    lookup: Vec<LookupEntry>,
+    trampoline: usize,
+    epilogue: usize,
+    tramp_len: usize,
+    blocks: Vec<HostBlock>,
+    cfg: JitConfig,
+    has_popcnt: bool,
+    /// Number of full flushes so far.
+    pub flushes: u64,
+}
+
+impl std::fmt::Debug for Jit {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Jit({} blocks, {:?})", self.blocks.len(), self.buf)
+    }
+}
+
+type Trampoline = extern "sysv64" fn(*mut JitCtx, *mut u8, usize) -> u64;
+
+/// The pointer to the current context's exit request, for host signal handlers.
+static EXIT_REQUEST: std::sync::atomic::AtomicPtr<u8> = std::sync::atomic::AtomicPtr::new(std::ptr::null_mut());
+
+/// Ask running compiled code to return to the dispatcher at the next block entry
+/// (async-signal-safe: one atomic load and one byte store).
+pub fn request_exit() {
+    let p = EXIT_REQUEST.load(std::sync::atomic::Ordering::Acquire);
+    if !p.is_null() {
+        // SAFETY: the pointer is the `exit_request` byte of the live context registered by
+        // `Jit::new` (cleared again when that Jit is dropped).
+        unsafe { std::ptr::write_volatile(p, 1) };
+    }
+}
+
+impl Jit {
+    pub fn new(cfg: JitConfig) -> std::io::Result<Jit> {
+        let mut buf = CodeBuffer::new(cfg.buffer_size)?;
+        let base = buf.cursor();
+        let mut ops = VecAssembler::<X64Relocation>::new(base);
+        let frame = emit::FRAME + 8;
+        dynasm!(ops ; .arch x64
+            ; push rbp ; push rbx ; push r12 ; push r13 ; push r14 ; push r15
+            ; sub rsp, frame
+            ; mov QWORD [rsp], rdi
+            ; mov rbp, rsi
+            ; mov r15, QWORD [rdi + offset_of!(JitCtx, guest_base) as i32]
+            ; mov r14, QWORD [rdi + offset_of!(JitCtx, fast_pages) as i32]
+            ; jmp rdx
+        );
+        let ep_off = ops.offset().0;
+        dynasm!(ops ; .arch x64
+            ; add rsp, frame
+            ; pop r15 ; pop r14 ; pop r13 ; pop r12 ; pop rbx ; pop rbp
+            ; ret
+        );
+        let code = ops.finalize().map_err(|e| std::io::Error::other(format!("{e:?}")))?;
+        let at = buf.push(&code).ok_or_else(|| std::io::Error::other("code buffer too small"))?;
+        let tramp_len = buf.used();
+        let mut ctx = JitCtx::new();
+        let mut lookup = vec![EMPTY_ENTRY; LOOKUP_ENTRIES];
+        ctx.lookup = lookup.as_mut_ptr();
+        EXIT_REQUEST.store(&mut ctx.exit_request, std::sync::atomic::Ordering::Release);
+        Ok(Jit {
+            buf,
+            ctx,
+            lookup,
+            trampoline: at,
+            epilogue: at + ep_off,
+            tramp_len,
+            blocks: Vec::new(),
+            cfg,
+            has_popcnt: std::arch::is_x86_feature_detected!("popcnt"),
+            flushes: 0,
+        })
+    }
+
+    /// Where guest memory is (guest address 0) and its per-page fast-access table.
+    pub fn set_memory(&mut self, guest_base: *mut u8, fast_pages: *const u8) {
+        self.ctx.guest_base = guest_base;
+        self.ctx.fast_pages = fast_pages;
+    }
+
+    /// Set the exit request (the next block entry returns to the dispatcher).
+    pub fn request_exit(&mut self) {
+        self.ctx.exit_request = 1;
+    }
+
+    fn target(&self) -> emit::Target {
+        emit::Target {
+            pc_offset: self.cfg.pc_offset,
+            pc_size: self.cfg.pc_size,
+            epilogue: self.epilogue,
+            all_slow: self.cfg.all_slow,
+            has_popcnt: self.has_popcnt,
+        }
+    }
+
+    /// Compile `b`. Returns the block's id and whether the buffer was flushed first (then
+    /// every earlier id is gone and the caller must forget them).
+    pub fn compile(&mut self, b: &Block) -> Result<(usize, bool), Unsupported> {
+        let mut flushed = false;
+        for attempt in 0..2 {
+            let id = self.blocks.len();
+            let base = self.buf.cursor();
+            let c = emit::compile(b, base, id as u64, self.target())?;
+            match self.buf.push(&c.code) {
+                Some(entry) => {
+                    debug_assert_eq!(entry, base);
+                    self.blocks.push(HostBlock {
+                        pc: b.pc,
+                        entry,
+                        len: c.code.len(),
+                        gotos: c.gotos,
+                        incoming: Vec::new(),
+                        live: true,
+                    });
+                    return Ok((id, flushed));
+                }
+                None if attempt == 0 => {
+                    self.flush();
+                    flushed = true;
+                }
+                None => break,
+            }
+        }
+        Err(Unsupported::Assembler("block larger than the code buffer".into()))
+    }
+
+    /// Forget every block.
+    pub fn flush(&mut self) {
+        self.blocks.clear();
+        self.lookup.fill(EMPTY_ENTRY);
+        self.buf.reset_to(self.tramp_len);
+        self.flushes += 1;
+    }
+
+    /// Run block `id` on the CPU state at `cpu` (the state the IR's global offsets refer
+    /// to) until compiled code returns.
+    pub fn run(&mut self, id: usize, cpu: *mut u8, env: &mut dyn Env) -> JitExit {
+        let entry = self.blocks[id].entry;
+        // SAFETY (lifetime erasure): the pointer is used only by the entry points in `ctx`
+        // while compiled code runs below, inside this call, where `env` is borrowed.
+        let env_ptr: *mut (dyn Env + 'static) = unsafe { std::mem::transmute(env as *mut dyn Env) };
+        self.ctx.env = Some(env_ptr);
+        // SAFETY: `trampoline` is the code assembled in `new` with the signature of
+        // `Trampoline`; `cpu` is the live CPU state the blocks were compiled for; `entry` is
+        // a block compiled into this buffer (not flushed since: ids are dropped on flush).
+        let kind = unsafe {
+            let f: Trampoline = std::mem::transmute(self.trampoline);
+            f(&mut *self.ctx, cpu, entry)
+        };
+        self.ctx.env = None;
+        let c = &mut self.ctx;
+        match kind {
+            exit::GOTO => JitExit::Goto { from: c.block as usize, slot: c.slot as u8 },
+            exit::LOOKUP => JitExit::Lookup,
+            exit::EXIT => JitExit::Exit,
+            exit::REQUEST => {
+                c.exit_request = 0;
+                JitExit::Request
+            }
+            exit::RAISE => {
+                c.raised = 0;
+                JitExit::Raise { code: c.code as u32, arg: c.arg, pc: c.insn_pc, flags: c.insn_flags as u32 }
+            }
+            _ => {
+                c.raised = 0;
+                JitExit::Fault {
+                    fault: MemFault { addr: c.fault_addr, write: c.fault_write != 0, protection: c.fault_prot != 0 },
+                    pc: c.insn_pc,
+                    flags: c.insn_flags as u32,
+                }
+            }
+        }
+    }
+
+    /// Whether the exit request is pending (it is cleared when a block sees it).
+    pub fn exit_requested(&self) -> bool {
+        self.ctx.exit_request != 0
+    }
+
+    pub fn clear_exit_request(&mut self) {
+        self.ctx.exit_request = 0;
+    }
+
+    /// The guest PC a `goto_tb` slot of block `from` leads to.
+    pub fn goto_target(&self, from: usize, slot: u8) -> Option<u64> {
+        self.blocks.get(from)?.gotos.iter().find(|g| g.slot == slot).map(|g| g.target_pc)
+    }
+
+    /// Patch `from`'s exit `slot` to jump straight into block `to`.
+    pub fn chain(&mut self, from: usize, slot: u8, to: usize) {
+        if from >= self.blocks.len() || to >= self.blocks.len() || !self.blocks[from].live || !self.blocks[to].live {
+            return;
+        }
+        let Some(gi) = self.blocks[from].gotos.iter().position(|g| g.slot == slot) else { return };
+        let g = self.blocks[from].gotos[gi];
+        let site = self.blocks[from].entry + g.disp_off;
+        let rel = self.blocks[to].entry as i64 - (site as i64 + 4);
+        self.buf.patch_u32(site, rel as i32 as u32);
+        self.blocks[to].incoming.push((from, gi));
+    }
+
+    /// Make `pc` → block `id` known to indirect jumps.
+    pub fn set_lookup(&mut self, pc: u64, id: usize) {
+        if let Some(b) = self.blocks.get(id).filter(|b| b.live) {
+            let i = ((pc >> 2) as usize) & (LOOKUP_ENTRIES - 1);
+            self.lookup[i] = LookupEntry { pc, host: b.entry };
+        }
+    }
+
+    /// Block `id` is stale: nothing may enter it any more (patched jumps go back to their
+    /// stubs, its lookup entry is cleared). Its code stays until the next flush.
+    pub fn invalidate(&mut self, id: usize) {
+        let Some(b) = self.blocks.get_mut(id) else { return };
+        if !b.live {
+            return;
+        }
+        b.live = false;
+        let (pc, entry) = (b.pc, b.entry);
+        let incoming = std::mem::take(&mut b.incoming);
+        for (from, gi) in incoming {
+            let fb = &self.blocks[from];
+            let g = fb.gotos[gi];
+            let site = fb.entry + g.disp_off;
+            let stub = fb.entry + g.stub_off;
+            let rel = stub as i64 - (site as i64 + 4);
+            self.buf.patch_u32(site, rel as i32 as u32);
+        }
+        let i = ((pc >> 2) as usize) & (LOOKUP_ENTRIES - 1);
+        if self.lookup[i].host == entry {
+            self.lookup[i] = EMPTY_ENTRY;
+        }
+    }
+
+    /// The host code of block `id` (for `-d out_asm`): address and bytes.
+    pub fn code_of(&self, id: usize) -> Option<(usize, &[u8])> {
+        let b = self.blocks.get(id)?;
+        Some((b.entry, self.buf.bytes(b.entry, b.len)))
+    }
+
+    /// Turn on the memory-write log (check mode) and take what it holds.
+    pub fn take_undo_log(&mut self) -> Vec<(u64, crate::ir::MemOp, u64)> {
+        self.ctx.undo.replace(Vec::new()).unwrap_or_default()
+    }
+
+    /// Bytes of code in the buffer.
+    pub fn code_bytes(&self) -> usize {
+        self.buf.used()
+    }
+}
+
+impl Drop for Jit {
+    fn drop(&mut self) {
+        let _ = EXIT_REQUEST.compare_exchange(
+            &mut self.ctx.exit_request,
+            std::ptr::null_mut(),
+            std::sync::atomic::Ordering::AcqRel,
+            std::sync::atomic::Ordering::Relaxed,
+        );
+    }
+}

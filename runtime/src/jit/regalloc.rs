@@ -1,0 +1,186 @@
+//! Register allocation for one block: every value gets one location for its whole live range
+//! (first to last mention in op order; blocks branch only forward, so one location per value
+//! is valid on every path). The most used guest registers live in host registers for the
+//! whole block (loaded at entry, written back at exits and around helpers); temporaries get
+//! the remaining registers by linear scan and stack slots when none is free.
+//!
+//! This module decides locations only; it emits no code and knows no guest architecture.
+
+use crate::ir::{Block, Val, ValKind};
+use crate::opt::{defs, uses};
+
+/// Host register numbers (x86-64 encoding order).
+pub const RAX: u8 = 0;
+pub const RCX: u8 = 1;
+pub const RDX: u8 = 2;
+pub const RBX: u8 = 3;
+pub const RSP: u8 = 4;
+pub const RBP: u8 = 5;
+pub const RSI: u8 = 6;
+pub const RDI: u8 = 7;
+pub const R8: u8 = 8;
+pub const R9: u8 = 9;
+pub const R10: u8 = 10;
+pub const R11: u8 = 11;
+pub const R12: u8 = 12;
+pub const R13: u8 = 13;
+
+/// Registers the allocator hands out: callee-saved first (they survive helper calls).
+pub const CALLEE_SAVED: [u8; 3] = [RBX, R12, R13];
+pub const CALLER_SAVED: [u8; 6] = [RSI, RDI, R8, R9, R10, R11];
+
+/// At most this many guest registers are kept in host registers.
+const MAX_GLOBAL_REGS: usize = 6;
+
+/// Where a value lives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Loc {
+    /// Never mentioned.
+    None,
+    Reg(u8),
+    /// A frame slot at `[rsp + offset]`.
+    Slot(i32),
+    /// Its CPU-state slot `[rbp + offset]`, `size` bytes (globals without a register).
+    State {
+        off: u32,
+        size: u8,
+    },
+    Const(u64),
+}
+
+/// A guest register held in a host register for the block.
+#[derive(Debug, Clone, Copy)]
+pub struct GlobalReg {
+    pub reg: u8,
+    pub off: u32,
+    pub size: u8,
+    /// Some op of the block writes it (so exits write it back).
+    pub written: bool,
+}
+
+/// The allocation of one block.
+#[derive(Debug, Clone)]
+pub struct Alloc {
+    pub locs: Vec<Loc>,
+    /// First and last op index mentioning each value (`usize::MAX` when never).
+    pub first: Vec<usize>,
+    pub last: Vec<usize>,
+    pub globals: Vec<GlobalReg>,
+}
+
+impl Alloc {
+    /// Registers holding values that must survive a call at op `k` (other than `except`):
+    /// caller-saved registers of values live before and after `k`.
+    pub fn caller_saved_live_at(&self, k: usize, except: &[Val]) -> Vec<u8> {
+        let mut out = Vec::new();
+        for (i, l) in self.locs.iter().enumerate() {
+            if let Loc::Reg(r) = *l {
+                if CALLER_SAVED.contains(&r)
+                    && self.first[i] <= k
+                    && self.last[i] > k
+                    && !except.contains(&Val(i as u32))
+                    && !out.contains(&r)
+                {
+                    out.push(r);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// Allocate `b`. `slot_base` is the frame offset of the first spill slot; at most
+/// `max_slots` slots exist (`None` when the block needs more).
+pub fn allocate(b: &Block, slot_base: i32, max_slots: usize, has_calls: bool) -> Option<Alloc> {
+    let n = b.vals.len();
+    let mut first = vec![usize::MAX; n];
+    let mut last = vec![usize::MAX; n];
+    let mut count = vec![0u32; n];
+    let mut written = vec![false; n];
+    for (k, op) in b.ops.iter().enumerate() {
+        let d = defs(op);
+        for v in uses(op).into_iter().chain(d.iter().copied()) {
+            let i = v.0 as usize;
+            if first[i] == usize::MAX {
+                first[i] = k;
+            }
+            last[i] = k;
+            count[i] += 1;
+        }
+        for v in d {
+            written[v.0 as usize] = true;
+        }
+    }
+    let mut locs = vec![Loc::None; n];
+    let mut free: Vec<u8> = if has_calls {
+        CALLEE_SAVED.iter().chain(CALLER_SAVED.iter()).rev().copied().collect()
+    } else {
+        CALLER_SAVED.iter().chain(CALLEE_SAVED.iter()).rev().copied().collect()
+    };
+    // Globals: the most used get registers for the whole block.
+    let mut gl: Vec<usize> =
+        (0..n).filter(|&i| matches!(b.vals[i].kind, ValKind::Global { .. }) && first[i] != usize::MAX).collect();
+    gl.sort_by_key(|&i| (std::cmp::Reverse(count[i]), i));
+    let mut globals = Vec::new();
+    for (rank, &i) in gl.iter().enumerate() {
+        let ValKind::Global { offset, size, .. } = b.vals[i].kind else { unreachable!() };
+        if rank < MAX_GLOBAL_REGS && count[i] >= 2 {
+            let r = free.pop()?;
+            locs[i] = Loc::Reg(r);
+            globals.push(GlobalReg { reg: r, off: offset, size, written: written[i] });
+            // Live for the whole block.
+            first[i] = 0;
+            last[i] = b.ops.len();
+        } else {
+            locs[i] = Loc::State { off: offset, size };
+        }
+    }
+    for (i, v) in b.vals.iter().enumerate() {
+        if let ValKind::Const(c) = v.kind {
+            locs[i] = Loc::Const(c);
+        }
+    }
+    // Temporaries: linear scan in order of first mention.
+    let mut temps: Vec<usize> =
+        (0..n).filter(|&i| matches!(b.vals[i].kind, ValKind::Temp) && first[i] != usize::MAX).collect();
+    temps.sort_by_key(|&i| (first[i], i));
+    let mut active: Vec<usize> = Vec::new();
+    let mut slots = 0usize;
+    let new_slot = |slots: &mut usize| -> Option<Loc> {
+        if *slots >= max_slots {
+            return None;
+        }
+        *slots += 1;
+        Some(Loc::Slot(slot_base + 8 * (*slots as i32 - 1)))
+    };
+    for &i in &temps {
+        // Expire intervals that ended strictly before this one starts.
+        active.retain(|&j| {
+            if last[j] < first[i] {
+                if let Loc::Reg(r) = locs[j] {
+                    free.push(r);
+                }
+                false
+            } else {
+                true
+            }
+        });
+        if let Some(r) = free.pop() {
+            locs[i] = Loc::Reg(r);
+            active.push(i);
+            continue;
+        }
+        // Spill whichever of the active intervals and this one ends last.
+        let far = active.iter().copied().max_by_key(|&j| last[j]);
+        match far {
+            Some(j) if last[j] > last[i] => {
+                locs[i] = locs[j];
+                locs[j] = new_slot(&mut slots)?;
+                active.retain(|&x| x != j);
+                active.push(i);
+            }
+            _ => locs[i] = new_slot(&mut slots)?,
+        }
+    }
+    Some(Alloc { locs, first, last, globals })
+}
