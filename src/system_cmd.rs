@@ -98,7 +98,8 @@ pub fn parse_args(big_endian: bool, args: &[String]) -> anyhow::Result<SystemArg
     let serial = serial.or(nographic.then(|| "stdio".to_string()));
     match serial.as_deref() {
         None | Some("none") | Some("null") => {}
-        Some("stdio") => out.config.serial_stdio = true,
+        // mon:stdio: the serial port on stdio; specemu does not multiplex a monitor onto it.
+        Some("stdio") | Some("mon:stdio") => out.config.serial_stdio = true,
         Some(other) => bail!("-serial {other}: only stdio and none are supported"),
     }
     if out.config.serial_stdio && out.monitors.iter().any(|m| m.dev == Chardev::Stdio) {
@@ -165,7 +166,8 @@ pub fn run(big_endian: bool, args: &[String]) -> anyhow::Result<i32> {
     server::serve(shared.clone(), gate.clone(), bound);
     server::wait_for_shutdown(events, &gate, Duration::from_secs(2));
     server::cleanup(&sa.monitors);
-    Ok(0)
+    let status = shared.vm().exit_status();
+    Ok(status)
 }
 
 #[cfg(test)]

@@ -132,6 +132,11 @@ pub trait VmControl: Send {
     fn subscribe(&mut self) -> Receiver<TimedEvent>;
     fn machines(&self) -> Vec<MachineInfo>;
     fn cpu_definitions(&self) -> Vec<CpuDefinition>;
+    /// The process's exit status once the machine has shut down (a semihosting exit's code,
+    /// for example); 0 when the board has nothing to say.
+    fn exit_status(&self) -> i32 {
+        0
+    }
     /// Width of a guest virtual address in bits (QEMU's `target_ulong`): `x` prints and wraps
     /// addresses at this width.
     fn virt_addr_bits(&self) -> u32 {
