@@ -115,8 +115,20 @@ fn run_qemu(v: Variant, bin: &Path, args: &[&str]) -> Outcome {
     }
 }
 
+/// The backends every comparison runs under (`-accel`).
+const BACKENDS: [&str; 2] = ["jit", "interp"];
+
 fn run_specemu(bin: &Path, args: &[&str]) -> Outcome {
-    let o = Command::new(env!("CARGO_BIN_EXE_specemu")).arg("run").arg(bin).args(args).output().expect("run specemu");
+    run_specemu_with("jit", bin, args)
+}
+
+fn run_specemu_with(accel: &str, bin: &Path, args: &[&str]) -> Outcome {
+    let o = Command::new(env!("CARGO_BIN_EXE_specemu"))
+        .args(["run", "-accel", accel])
+        .arg(bin)
+        .args(args)
+        .output()
+        .expect("run specemu");
     // `specemu run` exits with 128 + N when the guest was killed by signal N.
     let code = o.status.code();
     let signal = match code {
@@ -192,10 +204,10 @@ fn classify(qemu: &str, ours: &str) -> Option<Deviation> {
     None
 }
 
-fn compare_variant(v: Variant) -> Result<Counts, String> {
+fn compare_variant(v: Variant, accel: &str) -> Result<Counts, String> {
     let bin = &binaries()[&v.name()];
     let q = run_qemu(v, bin, &[]);
-    let s = run_specemu(bin, &[]);
+    let s = run_specemu_with(accel, bin, &[]);
     let mut errors = Vec::new();
     if q.code != Some(0) || q.signal.is_some() {
         errors.push(format!("qemu-user did not exit 0: {:?} {:?}", q.code, q.signal));
@@ -231,7 +243,7 @@ fn compare_variant(v: Variant) -> Result<Counts, String> {
     } else {
         let n = errors.len();
         errors.truncate(40);
-        Err(format!("{}: {n} unexplained differences; first ones:\n{}", v.name(), errors.join("\n")))
+        Err(format!("{} (-accel {accel}): {n} unexplained differences; first ones:\n{}", v.name(), errors.join("\n")))
     }
 }
 
@@ -239,19 +251,54 @@ fn compare_variant(v: Variant) -> Result<Counts, String> {
 #[ignore = "conformance tier: needs mips/mipsel cross gcc and qemu-user (.ci/install-tools.sh)"]
 fn cputest_matches_qemu_user() {
     binaries();
-    let results: Vec<(Variant, Result<Counts, String>)> = std::thread::scope(|s| {
-        let handles: Vec<_> = VARIANTS.iter().map(|&v| (v, s.spawn(move || compare_variant(v)))).collect();
-        handles.into_iter().map(|(v, h)| (v, h.join().expect("compare thread"))).collect()
-    });
     let mut failures = Vec::new();
-    for (v, r) in results {
-        match r {
-            Ok(counts) => {
-                eprintln!("cputest {}: identical to qemu-user except documented deviations {counts:?}", v.name())
+    for accel in BACKENDS {
+        let results: Vec<(Variant, Result<Counts, String>)> = std::thread::scope(|s| {
+            let handles: Vec<_> = VARIANTS.iter().map(|&v| (v, s.spawn(move || compare_variant(v, accel)))).collect();
+            handles.into_iter().map(|(v, h)| (v, h.join().expect("compare thread"))).collect()
+        });
+        for (v, r) in results {
+            match r {
+                Ok(counts) => eprintln!(
+                    "cputest {} -accel {accel}: identical to qemu-user except documented deviations {counts:?}",
+                    v.name()
+                ),
+                Err(e) => failures.push(e),
             }
-            Err(e) => failures.push(e),
         }
     }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The JIT against the interpreter, block by block (`-accel check`: each block runs
+/// compiled, then interpreted from the same state; any difference in registers, memory
+/// written or the way the block ends stops the run with status 125 and a report).
+#[test]
+#[ignore = "conformance tier: needs mips/mipsel cross gcc (.ci/install-tools.sh)"]
+fn cputest_jit_matches_interpreter_block_by_block() {
+    binaries();
+    let check = |v: Variant| -> Option<String> {
+        let bin = &binaries()[&v.name()];
+        let o = Command::new(env!("CARGO_BIN_EXE_specemu"))
+            .args(["run", "-accel", "check"])
+            .arg(bin)
+            .output()
+            .expect("run specemu");
+        let plain = run_specemu_with("interp", bin, &[]);
+        let ok = o.status.code() == Some(0) && String::from_utf8_lossy(&o.stdout) == plain.stdout;
+        (!ok).then(|| {
+            format!(
+                "{}: -accel check exited {:?}:\n{}",
+                v.name(),
+                o.status.code(),
+                String::from_utf8_lossy(&o.stderr).lines().take(60).collect::<Vec<_>>().join("\n")
+            )
+        })
+    };
+    let failures: Vec<String> = std::thread::scope(|s| {
+        let hs: Vec<_> = VARIANTS.iter().map(|&v| s.spawn(move || check(v))).collect();
+        hs.into_iter().filter_map(|h| h.join().expect("check thread")).collect()
+    });
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }
 
@@ -316,9 +363,9 @@ fn cputest_traps_match_qemu_user() {
     let mut failures = Vec::new();
     for v in [VARIANTS[0], VARIANTS[3]] {
         let bin = &binaries()[&v.name()];
-        for t in TRAPS {
+        for (t, accel) in TRAPS.iter().flat_map(|t| BACKENDS.map(|a| (t, a))) {
             let q = run_qemu(v, bin, &["trap", t]);
-            let s = run_specemu(bin, &["trap", t]);
+            let s = run_specemu_with(accel, bin, &["trap", t]);
             // Documented deviation: `break 7` (the code gcc uses for integer division by
             // zero). Linux's do_bp (arch/mips/kernel/traps.c) takes the code from bits 25:16
             // when bits 15:6 hold it shifted, finds 7 = BRK_DIVZERO and sends SIGFPE
@@ -326,7 +373,7 @@ fn cputest_traps_match_qemu_user() {
             let want_signal = if *t == "break" { Some(8) } else { q.signal };
             if q.stdout != s.stdout || want_signal != s.signal || q.signal.is_none() {
                 failures.push(format!(
-                    "{} trap {t}: qemu {:?} {:?}, specemu {:?} {:?}",
+                    "{} trap {t} (-accel {accel}): qemu {:?} {:?}, specemu {:?} {:?}",
                     v.name(),
                     q.stdout.trim(),
                     q.signal,

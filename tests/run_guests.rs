@@ -1,7 +1,9 @@
 //! `specemu run` on the small guests checked in under tests/guests/bin: each MIPS build (both
 //! byte orders) must print exactly what the x86-64 build of the same source prints when the
 //! host CPU runs it natively (the independent oracle), and exit the same way. Includes a
-//! self-modifying-code guest. Bad ELF files must give a clear error and a non-zero status.
+//! self-modifying-code guest. Each runs under the JIT, the interpreter, and the block-by-block
+//! comparison of the two (`-accel jit|interp|check`). Bad ELF files must give a clear error
+//! and a non-zero status.
 
 use std::path::PathBuf;
 use std::process::{Command, Output};
@@ -23,15 +25,17 @@ fn same_as_native(program: &str) {
     let want = native(&format!("{program}-x86_64"));
     assert!(want.status.success(), "the native oracle failed: {want:?}");
     for arch in ["mipsel", "mips"] {
-        let path = bin(&format!("{program}-{arch}"));
-        let got = specemu(&["run", path.to_str().unwrap()]);
-        assert_eq!(
-            String::from_utf8_lossy(&got.stdout),
-            String::from_utf8_lossy(&want.stdout),
-            "{program}-{arch}: stdout differs (stderr: {})",
-            String::from_utf8_lossy(&got.stderr)
-        );
-        assert_eq!(got.status.code(), want.status.code(), "{program}-{arch}: exit status differs");
+        for accel in ["jit", "interp", "check"] {
+            let path = bin(&format!("{program}-{arch}"));
+            let got = specemu(&["run", "-accel", accel, path.to_str().unwrap()]);
+            assert_eq!(
+                String::from_utf8_lossy(&got.stdout),
+                String::from_utf8_lossy(&want.stdout),
+                "{program}-{arch} -accel {accel}: stdout differs (stderr: {})",
+                String::from_utf8_lossy(&got.stderr)
+            );
+            assert_eq!(got.status.code(), want.status.code(), "{program}-{arch} -accel {accel}: exit status differs");
+        }
     }
 }
 

@@ -4,8 +4,11 @@
 //! (signals, fork/exec/wait, SysV IPC) built for mipsel and for the host and compared, a
 //! guest killed by an unhandled SIGSEGV, corrupt ELF files, and the `-strace` format.
 //!
-//! The interpreter is not fast yet, so these run a release build of specemu (built once,
-//! in the same target directory) and keep inputs small. They need the cross compiler, the
+//! Every guest run happens twice, with the JIT (`-accel jit`) and with the interpreter
+//! (`-accel interp`), and both must match the host; `busybox_jit_check` also runs workloads
+//! with `-accel check` (block-by-block comparison of the two backends). The tests run a
+//! release build of specemu (built once, in the same target directory). The full-size
+//! workloads (64 MiB hashes, a 1M-line sort) are in their own tests. They need the cross compiler, the
 //! host busybox and network access to Debian's archive; they are `#[ignore]`d in the
 //! hermetic `cargo test` and run by `.ci/run` (`cargo test -- --ignored`), which installs
 //! the tools. A missing tool fails the test with the command that installs it.
@@ -164,9 +167,12 @@ fn env_fixed(cmd: &mut Command) -> &mut Command {
     cmd.env("LC_ALL", "C").env("TZ", "UTC").env_remove("SPECEMU_BIN").current_dir(inputs())
 }
 
-fn guest(args: &[&str]) -> Output {
+/// The backends every guest run is repeated with.
+const BACKENDS: [&str; 2] = ["jit", "interp"];
+
+fn guest(accel: &str, args: &[&str]) -> Output {
     let mut c = Command::new(specemu());
-    c.arg("run").arg(guest_busybox()).args(args);
+    c.args(["run", "-accel", accel]).arg(guest_busybox()).args(args);
     env_fixed(&mut c).stdin(Stdio::null()).output().expect("run specemu")
 }
 
@@ -177,24 +183,26 @@ fn host(args: &[&str]) -> Output {
     env_fixed(&mut c).stdin(Stdio::null()).output().expect("run host busybox")
 }
 
-/// Run `args` under both and require identical stdout and exit status.
+/// Run `args` on the host and under each backend; require identical stdout and exit status.
 fn same(args: &[&str]) {
     let h = host(args);
-    let g = guest(args);
-    assert_eq!(
-        String::from_utf8_lossy(&g.stdout),
-        String::from_utf8_lossy(&h.stdout),
-        "stdout differs for busybox {args:?}\nguest stderr: {}",
-        String::from_utf8_lossy(&g.stderr)
-    );
-    assert_eq!(
-        g.status.code(),
-        h.status.code(),
-        "exit status differs for busybox {args:?} (guest {:?}, host {:?})\nguest stderr: {}",
-        g.status,
-        h.status,
-        String::from_utf8_lossy(&g.stderr)
-    );
+    for accel in BACKENDS {
+        let g = guest(accel, args);
+        assert_eq!(
+            String::from_utf8_lossy(&g.stdout),
+            String::from_utf8_lossy(&h.stdout),
+            "stdout differs for busybox {args:?} (-accel {accel})\nguest stderr: {}",
+            String::from_utf8_lossy(&g.stderr)
+        );
+        assert_eq!(
+            g.status.code(),
+            h.status.code(),
+            "exit status differs for busybox {args:?} (-accel {accel}; guest {:?}, host {:?})\nguest stderr: {}",
+            g.status,
+            h.status,
+            String::from_utf8_lossy(&g.stderr)
+        );
+    }
     assert!(
         !h.stdout.is_empty() || matches!(args[0], "true" | "false"),
         "busybox {args:?} printed nothing on the host"
@@ -228,6 +236,80 @@ fn busybox_text_applets() {
 #[ignore = "conformance tier: needs the host busybox and Debian's busybox-static:mipsel (.ci/run)"]
 fn busybox_sort_100k_lines() {
     same(&["sort", "100k.txt"]);
+}
+
+/// The full-size inputs of the user-mode issue: 64 MiB of pseudo-random bytes and a
+/// 1M-line file of numbers (made once, deterministic).
+fn big_inputs() -> PathBuf {
+    static ONCE: OnceLock<PathBuf> = OnceLock::new();
+    static LOCK: Mutex<()> = Mutex::new(());
+    let _g = LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    ONCE.get_or_init(|| {
+        let d = inputs();
+        let mut x: u64 = 0x2545_f491_4f6c_dd1d;
+        let mut bin = Vec::with_capacity(64 << 20);
+        while bin.len() < 64 << 20 {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            bin.extend_from_slice(&x.to_le_bytes());
+        }
+        std::fs::write(d.join("64m.bin"), &bin).expect("write 64m.bin");
+        let lines: String = (1..=1_000_000u64).map(|i| format!("{}\n", (i * 104_729) % 1_000_003)).collect();
+        std::fs::write(d.join("1m.txt"), &lines).expect("write 1m.txt");
+        d
+    })
+    .clone()
+}
+
+#[test]
+#[ignore = "conformance tier: needs the host busybox and Debian's busybox-static:mipsel (.ci/run)"]
+fn busybox_full_size_hashes_64mib() {
+    big_inputs();
+    same(&["sha256sum", "64m.bin"]);
+    same(&["md5sum", "64m.bin"]);
+}
+
+#[test]
+#[ignore = "conformance tier: needs the host busybox and Debian's busybox-static:mipsel (.ci/run)"]
+fn busybox_full_size_sort_1m_lines() {
+    big_inputs();
+    same(&["sh", "-c", "sort 1m.txt | md5sum; sort -n 1m.txt | tail -3"]);
+}
+
+#[test]
+#[ignore = "conformance tier: needs the host busybox and Debian's busybox-static:mipsel (.ci/run)"]
+fn busybox_full_size_compression() {
+    big_inputs();
+    same(&["sh", "-c", "head -c 4000000 1m.txt | gzip -9 | tee /dev/null | gunzip | md5sum"]);
+    same(&["sh", "-c", "head -c 4000000 1m.txt | gzip -9 | md5sum"]);
+    same(&["sh", "-c", "head -c 2000000 1m.txt | bzip2 | bunzip2 | md5sum; head -c 2000000 1m.txt | bzip2 | md5sum"]);
+}
+
+/// `-accel check` on real workloads: every block compiled and interpreted from the same state
+/// must agree (status 125 and a report otherwise).
+#[test]
+#[ignore = "conformance tier: needs the host busybox and Debian's busybox-static:mipsel (.ci/run)"]
+fn busybox_jit_check() {
+    for args in [
+        &["sha256sum", "random.bin"][..],
+        &["md5sum", "random.bin"],
+        &["sort", "-n", "100k.txt"],
+        &["sh", "-c", "head -c 300000 100k.txt | gzip -9 | gunzip | md5sum"],
+        &["sh", "-c", "head -c 200000 100k.txt | bzip2 | bunzip2 | md5sum"],
+        &["awk", "BEGIN { x = 1; for (i = 1; i <= 20000; i++) x = x * 1.0001 + 1 / i; printf \"%.9f\\n\", x }"],
+        &["sh", "-c", "for i in 1 2 3; do echo $i; done | (trap 'echo t' EXIT; wc -l); ls -l tree | wc -l"],
+    ] {
+        let h = host(args);
+        let g = guest("check", args);
+        assert_eq!(
+            g.status.code(),
+            h.status.code(),
+            "-accel check on busybox {args:?}:\n{}",
+            String::from_utf8_lossy(&g.stderr).lines().take(60).collect::<Vec<_>>().join("\n")
+        );
+        assert_eq!(String::from_utf8_lossy(&g.stdout), String::from_utf8_lossy(&h.stdout), "busybox {args:?}");
+    }
 }
 
 #[test]
@@ -316,9 +398,9 @@ fn build(name: &str, dynamic: bool) -> (PathBuf, PathBuf) {
     (g, h)
 }
 
-fn run_guest_prog(prog: &Path, args: &[&str], sysroot: Option<&str>) -> Output {
+fn run_guest_prog(accel: &str, prog: &Path, args: &[&str], sysroot: Option<&str>) -> Output {
     let mut c = Command::new(specemu());
-    c.arg("run");
+    c.args(["run", "-accel", accel]);
     if let Some(s) = sysroot {
         c.arg("-L").arg(s);
     }
@@ -338,16 +420,18 @@ fn same_as_host(name: &str, dynamic: bool, args: &[&str]) {
     } else {
         None
     };
-    let go = run_guest_prog(&g, args, sysroot);
     let ho = env_fixed(Command::new(&h).args(args)).output().expect("run host program");
-    assert_eq!(
-        String::from_utf8_lossy(&go.stdout),
-        String::from_utf8_lossy(&ho.stdout),
-        "{name}: stdout differs\nguest stderr: {}",
-        String::from_utf8_lossy(&go.stderr)
-    );
-    assert_eq!(go.status.code(), ho.status.code(), "{name}: exit status differs");
-    assert_eq!(go.status.signal(), ho.status.signal(), "{name}: terminating signal differs");
+    for accel in BACKENDS {
+        let go = run_guest_prog(accel, &g, args, sysroot);
+        assert_eq!(
+            String::from_utf8_lossy(&go.stdout),
+            String::from_utf8_lossy(&ho.stdout),
+            "{name} (-accel {accel}): stdout differs\nguest stderr: {}",
+            String::from_utf8_lossy(&go.stderr)
+        );
+        assert_eq!(go.status.code(), ho.status.code(), "{name} (-accel {accel}): exit status differs");
+        assert_eq!(go.status.signal(), ho.status.signal(), "{name} (-accel {accel}): terminating signal differs");
+    }
 }
 
 #[test]
@@ -368,14 +452,21 @@ fn guest_signal_handlers() {
 #[ignore = "conformance tier: needs the MIPS cross compilers (.ci/run)"]
 fn unhandled_fault_kills_with_the_signal() {
     let (g, _) = build("signals", false);
-    let o = run_guest_prog(&g, &["die"], None);
-    assert_eq!(String::from_utf8_lossy(&o.stdout), "about to fault\n");
-    assert_eq!(o.status.signal(), Some(libc_sigsegv()), "expected death by SIGSEGV, got {:?}", o.status);
-    assert!(
-        String::from_utf8_lossy(&o.stderr).contains("uncaught target signal 11"),
-        "stderr: {}",
-        String::from_utf8_lossy(&o.stderr)
-    );
+    for accel in BACKENDS {
+        let o = run_guest_prog(accel, &g, &["die"], None);
+        assert_eq!(String::from_utf8_lossy(&o.stdout), "about to fault\n");
+        assert_eq!(
+            o.status.signal(),
+            Some(libc_sigsegv()),
+            "-accel {accel}: expected death by SIGSEGV, got {:?}",
+            o.status
+        );
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("uncaught target signal 11"),
+            "-accel {accel}: stderr: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
 }
 
 fn libc_sigsegv() -> i32 {

@@ -7,6 +7,7 @@ pub mod disas;
 pub mod interp;
 pub mod ir;
 pub mod jit;
+pub mod lowmem;
 pub mod opt;
 pub mod targets;
 pub mod tb;

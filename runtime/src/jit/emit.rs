@@ -1,7 +1,8 @@
 //! x86-64 code for one IR block (dynasmrt). Register conventions while compiled code runs:
-//! `rbp` = the CPU state, `r15` = guest memory base, `r14` = the per-page fast-access table,
-//! `[rsp]` = the [`JitCtx`](super::ctx::JitCtx); `rax`, `rcx`, `rdx` are scratch; the other
-//! registers hold values as `regalloc` decided.
+//! `rbp` = the CPU state, `r15` = guest memory base; `rax`, `rcx`, `rdx` are scratch; the
+//! other registers hold values as `regalloc` decided. The [`JitCtx`](super::ctx::JitCtx), the
+//! lookup table and the per-page fast-access table lie below 2 GiB and are addressed with
+//! absolute 32-bit displacements.
 //!
 //! Guest memory accesses with 32-bit addresses are inline (page bit test, alignment test,
 //! access at `r15 + address`, byte swap for big-endian guests); anything else goes to an
@@ -40,6 +41,18 @@ pub struct Target {
     /// Every memory access through the slow path (the differential check mode logs them).
     pub all_slow: bool,
     pub has_popcnt: bool,
+    /// Absolute addresses (below 2 GiB) of the context, the lookup table and the per-page
+    /// fast-access table.
+    pub ctx: i32,
+    pub lookup: i32,
+    pub fast: i32,
+}
+
+/// Offset of a `JitCtx` field as an absolute displacement.
+macro_rules! cx {
+    ($t:expr, $f:ident) => {
+        $t.ctx + offset_of!(JitCtx, $f) as i32
+    };
 }
 
 /// A `goto_tb` exit: where its `jmp rel32` displacement is and where its stub is.
@@ -96,9 +109,11 @@ enum Cold {
         slow: DynamicLabel,
         resume: DynamicLabel,
         code: u32,
+        dst: Val,
         save: Vec<u8>,
         pc: u64,
         flags: u32,
+        k: usize,
     },
     Store {
         slow: DynamicLabel,
@@ -108,12 +123,14 @@ enum Cold {
         save: Vec<u8>,
         pc: u64,
         flags: u32,
+        k: usize,
     },
     Raised {
         label: DynamicLabel,
         kind: u64,
         pc: u64,
         flags: u32,
+        k: usize,
     },
     Goto {
         stub: DynamicLabel,
@@ -148,6 +165,12 @@ struct Em<'a> {
     uses: Vec<u32>,
     /// Op index of each label.
     label_at: Vec<usize>,
+    /// Index of the op being emitted (which guest registers are written yet).
+    cur: usize,
+    /// Values whose low bits a branch proved zero (mask), on the path being emitted.
+    aligned: std::collections::HashMap<Val, i32>,
+    /// The label at this op index keeps `aligned` (only an outlined branch reaches it).
+    keep_facts_at: usize,
 }
 
 /// Compile `b` as block number `block_id` for address `base`.
@@ -183,7 +206,22 @@ pub fn compile(b: &Block, base: usize, block_id: u64, t: Target) -> Result<Compi
             label_at[l.0 as usize] = k;
         }
     }
-    let mut em = Em { ops, b, a, t, labels, cold: Vec::new(), gotos: Vec::new(), pc: b.pc, flags: 0, uses, label_at };
+    let mut em = Em {
+        ops,
+        b,
+        a,
+        t,
+        labels,
+        cold: Vec::new(),
+        gotos: Vec::new(),
+        pc: b.pc,
+        flags: 0,
+        uses,
+        label_at,
+        cur: 0,
+        aligned: Default::default(),
+        keep_facts_at: usize::MAX,
+    };
     em.prologue();
     let mut k = 0;
     while k < b.ops.len() {
@@ -354,16 +392,21 @@ impl Em<'_> {
 
     // ------------------------------------------------------------------ globals
 
-    fn load_globals(&mut self) {
+    /// Load the guest registers held in host registers (`entry`: only those whose first
+    /// mention is not a write).
+    fn load_globals(&mut self, entry: bool) {
         for g in self.a.globals.clone() {
-            self.load_state(g.reg, g.off as i32, g.size);
+            if !entry || g.entry_load {
+                self.load_state(g.reg, g.off as i32, g.size);
+            }
         }
     }
 
-    /// Write back every written guest register held in a host register.
+    /// Write back every written guest register held in a host register (those first
+    /// written without a load only once that write has happened).
     fn sync_globals(&mut self) {
         for g in self.a.globals.clone() {
-            if g.written {
+            if g.written && (g.entry_load || self.cur > g.def_at) {
                 self.store_state(g.off as i32, g.size, g.reg);
             }
         }
@@ -376,13 +419,13 @@ impl Em<'_> {
 
     fn prologue(&mut self) {
         let req = self.ops.new_dynamic_label();
+        let er = cx!(self.t, exit_request);
         dynasm!(self.ops ; .arch x64
-            ; mov rax, QWORD [rsp]
-            ; cmp BYTE [rax + offset_of!(JitCtx, exit_request) as i32], 0
+            ; cmp BYTE [er], 0
             ; jne =>req
         );
         self.cold.push(Cold::Request { label: req, pc: self.b.pc });
-        self.load_globals();
+        self.load_globals(true);
     }
 
     fn write_pc_imm(&mut self, pc: u64) {
@@ -416,12 +459,12 @@ impl Em<'_> {
     /// Store the instruction PC/flags and leave with `kind` (RAISE or FAULT); `rcx` = ctx.
     fn exit_at_insn(&mut self, kind: u64, pc: u64, flags: u32) {
         self.sync_globals();
-        dynasm!(self.ops ; .arch x64 ; mov rcx, QWORD [rsp]);
         self.mov_imm(RAX, pc, true);
+        let (ip, ifl, rs) = (cx!(self.t, insn_pc), cx!(self.t, insn_flags), cx!(self.t, raised));
         dynasm!(self.ops ; .arch x64
-            ; mov QWORD [rcx + offset_of!(JitCtx, insn_pc) as i32], rax
-            ; mov QWORD [rcx + offset_of!(JitCtx, insn_flags) as i32], flags as i32
-            ; mov BYTE [rcx + offset_of!(JitCtx, raised) as i32], 0
+            ; mov QWORD [ip], rax
+            ; mov QWORD [ifl], flags as i32
+            ; mov BYTE [rs], 0
         );
         self.exit_with(kind);
     }
@@ -437,19 +480,34 @@ impl Em<'_> {
         {
             if *a == dst && self.b.const_of(*b) == Some(0) && self.uses[dst.0 as usize] == 1 {
                 let (cond, label) = (*cond, *label);
+                self.cur = k;
                 let r = self.reg_or(src, RAX);
                 if self.w64(src) {
                     dynasm!(self.ops ; .arch x64 ; test Rq(r), mask);
                 } else {
                     dynasm!(self.ops ; .arch x64 ; test Rd(r), mask);
                 }
-                return self.branch_tail(k + 1, cond, label);
+                let next = self.branch_tail(k + 1, cond, label);
+                if cond == Cond::Eq && self.keep_facts_at == next {
+                    // The path that goes on is the one where `src & mask == 0`.
+                    *self.aligned.entry(src).or_insert(0) |= mask;
+                }
+                return next;
             }
         }
         if let Op::Brcond { cond, a, b, label } = &ops[k] {
             let (cond, label) = (*cond, *label);
+            self.cur = k;
             self.cmp(*a, *b);
             return self.branch_tail(k, cond, label);
+        }
+        if let Op::Label(_) = ops[k] {
+            if self.keep_facts_at != k {
+                self.aligned.clear();
+            }
+        }
+        for d in crate::opt::defs(&ops[k]) {
+            self.aligned.remove(&d);
         }
         self.op(k);
         k + 1
@@ -482,6 +540,7 @@ impl Em<'_> {
                 });
                 let dead_tail = body[r + 1..].iter().all(|o| matches!(o, Op::Br(_)));
                 if plain && dead_tail {
+                    self.keep_facts_at = target;
                     let cold = self.ops.new_dynamic_label();
                     self.jcc(cond.invert(), cold);
                     self.cold.push(Cold::Ops {
@@ -501,6 +560,7 @@ impl Em<'_> {
     }
 
     fn op(&mut self, k: usize) {
+        self.cur = k;
         let op = &self.b.ops[k];
         match op {
             Op::InsnStart { pc, flags } => {
@@ -609,7 +669,7 @@ impl Em<'_> {
                     4 => dynasm!(self.ops ; .arch x64 ; mov DWORD [rbp + rcx * 4 + base], eax),
                     _ => dynasm!(self.ops ; .arch x64 ; mov QWORD [rbp + rcx * 8 + base], rax),
                 }
-                self.load_globals();
+                self.load_globals(false);
             }
             Op::Call { helper, args, ret, flags, .. } => {
                 let (helper, args, ret, flags) = (*helper, args.clone(), *ret, *flags);
@@ -618,10 +678,10 @@ impl Em<'_> {
             Op::Raise { code, arg } => {
                 let (code, arg) = (*code, *arg);
                 self.load(RDX, arg);
+                let (co, ar) = (cx!(self.t, code), cx!(self.t, arg));
                 dynasm!(self.ops ; .arch x64
-                    ; mov rcx, QWORD [rsp]
-                    ; mov QWORD [rcx + offset_of!(JitCtx, code) as i32], code as i32
-                    ; mov QWORD [rcx + offset_of!(JitCtx, arg) as i32], rdx
+                    ; mov QWORD [co], code as i32
+                    ; mov QWORD [ar], rdx
                 );
                 let (pc, fl) = (self.pc, self.flags);
                 self.exit_at_insn(exit::RAISE, pc, fl);
@@ -667,16 +727,15 @@ impl Em<'_> {
             dynasm!(self.ops ; .arch x64 ; mov eax, DWORD [rbp + off]);
         }
         let mask = (ctx::LOOKUP_ENTRIES - 1) as i32;
+        let (lk, lk8) = (self.t.lookup, self.t.lookup + 8);
         dynasm!(self.ops ; .arch x64
             ; mov ecx, eax
             ; shr ecx, 2
             ; and ecx, mask
             ; shl ecx, 4
-            ; mov rdx, QWORD [rsp]
-            ; mov rdx, QWORD [rdx + offset_of!(JitCtx, lookup) as i32]
-            ; cmp QWORD [rdx + rcx], rax
+            ; cmp QWORD [rcx + lk], rax
             ; jne =>miss
-            ; jmp QWORD [rdx + rcx + 8]
+            ; jmp QWORD [rcx + lk8]
             ; =>miss
         );
         self.exit_with(exit::LOOKUP);
@@ -989,58 +1048,69 @@ impl Em<'_> {
         let slow = self.ops.new_dynamic_label();
         let resume = self.ops.new_dynamic_label();
         let save = self.a.caller_saved_live_at(k, &[dst]);
+        self.load(RCX, addr);
         if self.w64(addr) || self.t.all_slow {
-            self.load(RCX, addr);
             dynasm!(self.ops ; .arch x64 ; jmp =>slow ; =>resume);
-        } else {
-            self.load(RCX, addr);
-            dynasm!(self.ops ; .arch x64
-                ; mov edx, ecx
-                ; shr edx, 12
-                ; test BYTE [r14 + rdx], FAST_READ as i8
-                ; jz =>slow
-            );
-            if mem.size > 1 {
-                dynasm!(self.ops ; .arch x64 ; test cl, (mem.size - 1) as i8 ; jnz =>slow);
-            }
-            match (mem.size, mem.big_endian, mem.signed) {
-                (1, _, false) => dynasm!(self.ops ; .arch x64 ; movzx eax, BYTE [r15 + rcx]),
-                (1, _, true) if dw64 => dynasm!(self.ops ; .arch x64 ; movsx rax, BYTE [r15 + rcx]),
-                (1, _, true) => dynasm!(self.ops ; .arch x64 ; movsx eax, BYTE [r15 + rcx]),
-                (2, false, false) => dynasm!(self.ops ; .arch x64 ; movzx eax, WORD [r15 + rcx]),
-                (2, false, true) if dw64 => dynasm!(self.ops ; .arch x64 ; movsx rax, WORD [r15 + rcx]),
-                (2, false, true) => dynasm!(self.ops ; .arch x64 ; movsx eax, WORD [r15 + rcx]),
-                (2, true, s) => {
-                    dynasm!(self.ops ; .arch x64 ; movzx eax, WORD [r15 + rcx] ; rol ax, 8);
-                    match (s, dw64) {
-                        (false, _) => dynasm!(self.ops ; .arch x64 ; movzx eax, ax),
-                        (true, false) => dynasm!(self.ops ; .arch x64 ; movsx eax, ax),
-                        (true, true) => dynasm!(self.ops ; .arch x64 ; movsx rax, ax),
-                    }
-                }
-                (4, be, s) => {
-                    dynasm!(self.ops ; .arch x64 ; mov eax, DWORD [r15 + rcx]);
-                    if be {
-                        dynasm!(self.ops ; .arch x64 ; bswap eax);
-                    }
-                    if s && dw64 {
-                        dynasm!(self.ops ; .arch x64 ; movsxd rax, eax);
-                    }
-                }
-                (_, be, _) => {
-                    dynasm!(self.ops ; .arch x64 ; mov rax, QWORD [r15 + rcx]);
-                    if be {
-                        dynasm!(self.ops ; .arch x64 ; bswap rax);
-                    }
-                    if !dw64 {
-                        dynasm!(self.ops ; .arch x64 ; mov eax, eax);
-                    }
-                }
-            }
-            dynasm!(self.ops ; .arch x64 ; =>resume);
+            self.cold.push(Cold::Load { slow, resume, code, dst, save, pc: self.pc, flags: self.flags, k });
+            return;
         }
-        self.store(dst, RAX);
-        self.cold.push(Cold::Load { slow, resume, code, save, pc: self.pc, flags: self.flags });
+        let fast = self.t.fast;
+        dynasm!(self.ops ; .arch x64
+            ; mov edx, ecx
+            ; shr edx, 12
+            ; test BYTE [rdx + fast], FAST_READ as i8
+            ; jz =>slow
+        );
+        if mem.size > 1 && !self.known_aligned(addr, mem.size) {
+            dynasm!(self.ops ; .arch x64 ; test cl, (mem.size - 1) as i8 ; jnz =>slow);
+        }
+        // Straight into the destination's register when it has one.
+        let d = self.dst_reg(dst);
+        match (mem.size, mem.big_endian, mem.signed) {
+            (1, _, false) => dynasm!(self.ops ; .arch x64 ; movzx Rd(d), BYTE [r15 + rcx]),
+            (1, _, true) if dw64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), BYTE [r15 + rcx]),
+            (1, _, true) => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), BYTE [r15 + rcx]),
+            (2, false, false) => dynasm!(self.ops ; .arch x64 ; movzx Rd(d), WORD [r15 + rcx]),
+            (2, false, true) if dw64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), WORD [r15 + rcx]),
+            (2, false, true) => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), WORD [r15 + rcx]),
+            (2, true, s) => {
+                dynasm!(self.ops ; .arch x64 ; movzx Rd(d), WORD [r15 + rcx] ; rol Rw(d), 8);
+                match (s, dw64) {
+                    (false, _) => dynasm!(self.ops ; .arch x64 ; movzx Rd(d), Rw(d)),
+                    (true, false) => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), Rw(d)),
+                    (true, true) => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), Rw(d)),
+                }
+            }
+            (4, be, s) => {
+                dynasm!(self.ops ; .arch x64 ; mov Rd(d), DWORD [r15 + rcx]);
+                if be {
+                    dynasm!(self.ops ; .arch x64 ; bswap Rd(d));
+                }
+                if s && dw64 {
+                    dynasm!(self.ops ; .arch x64 ; movsxd Rq(d), Rd(d));
+                }
+            }
+            (_, be, _) => {
+                dynasm!(self.ops ; .arch x64 ; mov Rq(d), QWORD [r15 + rcx]);
+                if be {
+                    dynasm!(self.ops ; .arch x64 ; bswap Rq(d));
+                }
+                if !dw64 {
+                    dynasm!(self.ops ; .arch x64 ; mov Rd(d), Rd(d));
+                }
+            }
+        }
+        if d == RAX {
+            self.store(dst, RAX);
+        }
+        dynasm!(self.ops ; .arch x64 ; =>resume);
+        self.cold.push(Cold::Load { slow, resume, code, dst, save, pc: self.pc, flags: self.flags, k });
+    }
+
+    /// Whether a branch already proved `addr`'s low bits zero for an access of `size`.
+    fn known_aligned(&self, addr: Val, size: u8) -> bool {
+        let need = (size - 1) as i32;
+        self.aligned.get(&addr).is_some_and(|m| m & need == need)
     }
 
     fn guest_store(&mut self, k: usize, val: Val, addr: Val, mem: MemOp) {
@@ -1052,13 +1122,14 @@ impl Em<'_> {
         if self.w64(addr) || self.t.all_slow {
             dynasm!(self.ops ; .arch x64 ; jmp =>slow ; =>resume);
         } else {
+            let fast = self.t.fast;
             dynasm!(self.ops ; .arch x64
                 ; mov edx, ecx
                 ; shr edx, 12
-                ; test BYTE [r14 + rdx], FAST_WRITE as i8
+                ; test BYTE [rdx + fast], FAST_WRITE as i8
                 ; jz =>slow
             );
-            if mem.size > 1 {
+            if mem.size > 1 && !self.known_aligned(addr, mem.size) {
                 dynasm!(self.ops ; .arch x64 ; test cl, (mem.size - 1) as i8 ; jnz =>slow);
             }
             let r = match (mem.size, mem.big_endian) {
@@ -1079,7 +1150,7 @@ impl Em<'_> {
             }
             dynasm!(self.ops ; .arch x64 ; =>resume);
         }
-        self.cold.push(Cold::Store { slow, resume, code, val, save, pc: self.pc, flags: self.flags });
+        self.cold.push(Cold::Store { slow, resume, code, val, save, pc: self.pc, flags: self.flags, k });
     }
 
     // ------------------------------------------------------------------ helpers
@@ -1096,8 +1167,9 @@ impl Em<'_> {
         let except: Vec<Val> = ret.into_iter().collect();
         let save = self.a.caller_saved_live_at(k, &except);
         self.save_regs(&save);
+        let ctxp = self.t.ctx;
         dynasm!(self.ops ; .arch x64
-            ; mov rdi, QWORD [rsp]
+            ; mov edi, ctxp
             ; mov esi, helper as i32
             ; lea rdx, [rsp + ARGS_OFF]
             ; mov ecx, args.len() as i32
@@ -1105,19 +1177,19 @@ impl Em<'_> {
         self.call_abs(ctx::helper_thunk as *const () as usize);
         self.restore_regs(&save);
         if flags.writes_state {
-            self.load_globals();
+            self.load_globals(false);
         }
         if let Some(r) = ret {
             self.store(r, RAX);
         }
         if flags.may_raise {
             let l = self.ops.new_dynamic_label();
+            let rs = cx!(self.t, raised);
             dynasm!(self.ops ; .arch x64
-                ; mov rcx, QWORD [rsp]
-                ; cmp BYTE [rcx + offset_of!(JitCtx, raised) as i32], 0
+                ; cmp BYTE [rs], 0
                 ; jne =>l
             );
-            self.cold.push(Cold::Raised { label: l, kind: exit::RAISE, pc: self.pc, flags: self.flags });
+            self.cold.push(Cold::Raised { label: l, kind: exit::RAISE, pc: self.pc, flags: self.flags, k });
         }
     }
 
@@ -1137,6 +1209,7 @@ impl Em<'_> {
         {
             match c {
                 Cold::Ops { label, from, to, pc, flags } => {
+                    self.aligned.clear();
                     dynasm!(self.ops ; .arch x64 ; =>label);
                     self.pc = pc;
                     self.flags = flags;
@@ -1144,41 +1217,49 @@ impl Em<'_> {
                         self.op(k);
                     }
                 }
-                Cold::Load { slow, resume, code, save, pc, flags } => {
+                Cold::Load { slow, resume, code, dst, save, pc, flags, k } => {
+                    self.cur = k;
                     dynasm!(self.ops ; .arch x64 ; =>slow);
                     self.save_regs(&save);
-                    dynasm!(self.ops ; .arch x64 ; mov rdi, QWORD [rsp] ; mov rsi, rcx ; mov edx, code as i32);
+                    let ctxp = self.t.ctx;
+                    dynasm!(self.ops ; .arch x64 ; mov edi, ctxp ; mov rsi, rcx ; mov edx, code as i32);
                     self.call_abs(ctx::load_slow as *const () as usize);
                     self.restore_regs(&save);
                     let fault = self.ops.new_dynamic_label();
+                    let rs = cx!(self.t, raised);
                     dynasm!(self.ops ; .arch x64
-                        ; mov rcx, QWORD [rsp]
-                        ; cmp BYTE [rcx + offset_of!(JitCtx, raised) as i32], 0
+                        ; cmp BYTE [rs], 0
                         ; jne =>fault
+                    );
+                    self.store(dst, RAX);
+                    dynasm!(self.ops ; .arch x64
                         ; jmp =>resume
                         ; =>fault
                     );
                     self.exit_at_insn(exit::FAULT, pc, flags);
                 }
-                Cold::Store { slow, resume, code, val, save, pc, flags } => {
+                Cold::Store { slow, resume, code, val, save, pc, flags, k } => {
+                    self.cur = k;
                     dynasm!(self.ops ; .arch x64 ; =>slow);
                     self.save_regs(&save);
                     // The value first: it may live in rsi or rdi, which the arguments take.
                     self.load(RDX, val);
-                    dynasm!(self.ops ; .arch x64 ; mov rsi, rcx ; mov rdi, QWORD [rsp] ; mov ecx, code as i32);
+                    let ctxp = self.t.ctx;
+                    dynasm!(self.ops ; .arch x64 ; mov rsi, rcx ; mov edi, ctxp ; mov ecx, code as i32);
                     self.call_abs(ctx::store_slow as *const () as usize);
                     self.restore_regs(&save);
                     let fault = self.ops.new_dynamic_label();
+                    let rs = cx!(self.t, raised);
                     dynasm!(self.ops ; .arch x64
-                        ; mov rcx, QWORD [rsp]
-                        ; cmp BYTE [rcx + offset_of!(JitCtx, raised) as i32], 0
+                        ; cmp BYTE [rs], 0
                         ; jne =>fault
                         ; jmp =>resume
                         ; =>fault
                     );
                     self.exit_at_insn(exit::FAULT, pc, flags);
                 }
-                Cold::Raised { label, kind, pc, flags } => {
+                Cold::Raised { label, kind, pc, flags, k } => {
+                    self.cur = k;
                     dynasm!(self.ops ; .arch x64 ; =>label);
                     self.exit_at_insn(kind, pc, flags);
                 }
@@ -1186,10 +1267,10 @@ impl Em<'_> {
                     dynasm!(self.ops ; .arch x64 ; =>stub);
                     self.write_pc_imm(pc);
                     let slot = self.gotos[site].0.slot;
+                    let (blk_at, slot_at) = (cx!(self.t, block), cx!(self.t, slot));
                     dynasm!(self.ops ; .arch x64
-                        ; mov rcx, QWORD [rsp]
-                        ; mov QWORD [rcx + offset_of!(JitCtx, block) as i32], block_id as i32
-                        ; mov QWORD [rcx + offset_of!(JitCtx, slot) as i32], slot as i32
+                        ; mov QWORD [blk_at], block_id as i32
+                        ; mov QWORD [slot_at], slot as i32
                     );
                     self.exit_with(exit::GOTO);
                 }

@@ -78,8 +78,11 @@ pub struct JitConfig {
 /// The JIT: code buffer, blocks, chaining and the lookup table.
 pub struct Jit {
     buf: CodeBuffer,
-    ctx: Box<JitCtx>,
-    lookup: Vec<LookupEntry>,
+    /// The context and, after it, the lookup table, below 2 GiB (`lowmem`).
+    low: crate::lowmem::LowBuf,
+    ctx: *mut JitCtx,
+    lookup: *mut LookupEntry,
+    fast: usize,
     trampoline: usize,
     epilogue: usize,
     tramp_len: usize,
@@ -124,7 +127,6 @@ impl Jit {
             ; mov QWORD [rsp], rdi
             ; mov rbp, rsi
             ; mov r15, QWORD [rdi + offset_of!(JitCtx, guest_base) as i32]
-            ; mov r14, QWORD [rdi + offset_of!(JitCtx, fast_pages) as i32]
             ; jmp rdx
         );
         let ep_off = ops.offset().0;
@@ -136,14 +138,30 @@ impl Jit {
         let code = ops.finalize().map_err(|e| std::io::Error::other(format!("{e:?}")))?;
         let at = buf.push(&code).ok_or_else(|| std::io::Error::other("code buffer too small"))?;
         let tramp_len = buf.used();
-        let mut ctx = JitCtx::new();
-        let mut lookup = vec![EMPTY_ENTRY; LOOKUP_ENTRIES];
-        ctx.lookup = lookup.as_mut_ptr();
-        EXIT_REQUEST.store(&mut ctx.exit_request, std::sync::atomic::Ordering::Release);
+        let ctx_size = (std::mem::size_of::<JitCtx>() + 63) & !63;
+        let low = crate::lowmem::LowBuf::new(ctx_size + LOOKUP_ENTRIES * std::mem::size_of::<LookupEntry>())?;
+        if !low.is_low() {
+            return Err(std::io::Error::other("no host memory below 2 GiB for the JIT's context (MAP_32BIT)"));
+        }
+        let ctx: *mut JitCtx = low.as_ptr().cast();
+        // SAFETY: `low` is at least `ctx_size + table` bytes, 64-byte aligned (page aligned),
+        // owned by the Jit and freed only in its Drop after the context is dropped.
+        let lookup: *mut LookupEntry = unsafe {
+            ctx.write(*JitCtx::new());
+            (*ctx).lookup = low.as_ptr().add(ctx_size).cast();
+            let lookup = (*ctx).lookup;
+            for i in 0..LOOKUP_ENTRIES {
+                lookup.add(i).write(EMPTY_ENTRY);
+            }
+            EXIT_REQUEST.store(&mut (*ctx).exit_request, std::sync::atomic::Ordering::Release);
+            lookup
+        };
         Ok(Jit {
             buf,
+            low,
             ctx,
             lookup,
+            fast: 0,
             trampoline: at,
             epilogue: at + ep_off,
             tramp_len,
@@ -155,14 +173,36 @@ impl Jit {
     }
 
     /// Where guest memory is (guest address 0) and its per-page fast-access table.
-    pub fn set_memory(&mut self, guest_base: *mut u8, fast_pages: *const u8) {
-        self.ctx.guest_base = guest_base;
-        self.ctx.fast_pages = fast_pages;
+    /// Fails when the table is not below 2 GiB.
+    pub fn set_memory(&mut self, guest_base: *mut u8, fast_pages: *const u8) -> Result<(), String> {
+        if fast_pages as usize + (1 << 20) >= 1 << 31 {
+            return Err("the page table for compiled code is not below 2 GiB".into());
+        }
+        self.ctx().guest_base = guest_base;
+        self.ctx().fast_pages = fast_pages;
+        self.fast = fast_pages as usize;
+        Ok(())
+    }
+
+    fn ctx(&mut self) -> &mut JitCtx {
+        // SAFETY: `ctx` points at the context written in `new`, alive until Drop; `&mut self`
+        // makes this the only reference the runtime holds (compiled code is not running).
+        unsafe { &mut *self.ctx }
+    }
+
+    fn ctx_ref(&self) -> &JitCtx {
+        // SAFETY: as in `ctx`.
+        unsafe { &*self.ctx }
+    }
+
+    fn lookup(&mut self) -> &mut [LookupEntry] {
+        // SAFETY: the table written in `new`, LOOKUP_ENTRIES entries, alive until Drop.
+        unsafe { std::slice::from_raw_parts_mut(self.lookup, LOOKUP_ENTRIES) }
     }
 
     /// Set the exit request (the next block entry returns to the dispatcher).
     pub fn request_exit(&mut self) {
-        self.ctx.exit_request = 1;
+        self.ctx().exit_request = 1;
     }
 
     fn target(&self) -> emit::Target {
@@ -172,6 +212,9 @@ impl Jit {
             epilogue: self.epilogue,
             all_slow: self.cfg.all_slow,
             has_popcnt: self.has_popcnt,
+            ctx: self.ctx as usize as i32,
+            lookup: self.lookup as usize as i32,
+            fast: self.fast as i32,
         }
     }
 
@@ -209,7 +252,7 @@ impl Jit {
     /// Forget every block.
     pub fn flush(&mut self) {
         self.blocks.clear();
-        self.lookup.fill(EMPTY_ENTRY);
+        self.lookup().fill(EMPTY_ENTRY);
         self.buf.reset_to(self.tramp_len);
         self.flushes += 1;
     }
@@ -221,16 +264,16 @@ impl Jit {
         // SAFETY (lifetime erasure): the pointer is used only by the entry points in `ctx`
         // while compiled code runs below, inside this call, where `env` is borrowed.
         let env_ptr: *mut (dyn Env + 'static) = unsafe { std::mem::transmute(env as *mut dyn Env) };
-        self.ctx.env = Some(env_ptr);
+        self.ctx().env = Some(env_ptr);
         // SAFETY: `trampoline` is the code assembled in `new` with the signature of
         // `Trampoline`; `cpu` is the live CPU state the blocks were compiled for; `entry` is
         // a block compiled into this buffer (not flushed since: ids are dropped on flush).
         let kind = unsafe {
             let f: Trampoline = std::mem::transmute(self.trampoline);
-            f(&mut *self.ctx, cpu, entry)
+            f(self.ctx, cpu, entry)
         };
-        self.ctx.env = None;
-        let c = &mut self.ctx;
+        let c = self.ctx();
+        c.env = None;
         match kind {
             exit::GOTO => JitExit::Goto { from: c.block as usize, slot: c.slot as u8 },
             exit::LOOKUP => JitExit::Lookup,
@@ -256,11 +299,11 @@ impl Jit {
 
     /// Whether the exit request is pending (it is cleared when a block sees it).
     pub fn exit_requested(&self) -> bool {
-        self.ctx.exit_request != 0
+        self.ctx_ref().exit_request != 0
     }
 
     pub fn clear_exit_request(&mut self) {
-        self.ctx.exit_request = 0;
+        self.ctx().exit_request = 0;
     }
 
     /// The guest PC a `goto_tb` slot of block `from` leads to.
@@ -285,7 +328,8 @@ impl Jit {
     pub fn set_lookup(&mut self, pc: u64, id: usize) {
         if let Some(b) = self.blocks.get(id).filter(|b| b.live) {
             let i = ((pc >> 2) as usize) & (LOOKUP_ENTRIES - 1);
-            self.lookup[i] = LookupEntry { pc, host: b.entry };
+            let host = b.entry;
+            self.lookup()[i] = LookupEntry { pc, host };
         }
     }
 
@@ -308,8 +352,8 @@ impl Jit {
             self.buf.patch_u32(site, rel as i32 as u32);
         }
         let i = ((pc >> 2) as usize) & (LOOKUP_ENTRIES - 1);
-        if self.lookup[i].host == entry {
-            self.lookup[i] = EMPTY_ENTRY;
+        if self.lookup()[i].host == entry {
+            self.lookup()[i] = EMPTY_ENTRY;
         }
     }
 
@@ -321,7 +365,7 @@ impl Jit {
 
     /// Turn on the memory-write log (check mode) and take what it holds.
     pub fn take_undo_log(&mut self) -> Vec<(u64, crate::ir::MemOp, u64)> {
-        self.ctx.undo.replace(Vec::new()).unwrap_or_default()
+        self.ctx().undo.replace(Vec::new()).unwrap_or_default()
     }
 
     /// Bytes of code in the buffer.
@@ -333,10 +377,13 @@ impl Jit {
 impl Drop for Jit {
     fn drop(&mut self) {
         let _ = EXIT_REQUEST.compare_exchange(
-            &mut self.ctx.exit_request,
+            &mut self.ctx().exit_request,
             std::ptr::null_mut(),
             std::sync::atomic::Ordering::AcqRel,
             std::sync::atomic::Ordering::Relaxed,
         );
+        // SAFETY: the context written in `new`, dropped once, before `low` is unmapped.
+        unsafe { std::ptr::drop_in_place(self.ctx) };
+        let _ = self.low.len();
     }
 }

@@ -24,13 +24,14 @@ pub const R10: u8 = 10;
 pub const R11: u8 = 11;
 pub const R12: u8 = 12;
 pub const R13: u8 = 13;
+pub const R14: u8 = 14;
 
 /// Registers the allocator hands out: callee-saved first (they survive helper calls).
-pub const CALLEE_SAVED: [u8; 3] = [RBX, R12, R13];
+pub const CALLEE_SAVED: [u8; 4] = [RBX, R12, R13, R14];
 pub const CALLER_SAVED: [u8; 6] = [RSI, RDI, R8, R9, R10, R11];
 
 /// At most this many guest registers are kept in host registers.
-const MAX_GLOBAL_REGS: usize = 6;
+const MAX_GLOBAL_REGS: usize = 7;
 
 /// Where a value lives.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -56,6 +57,10 @@ pub struct GlobalReg {
     pub size: u8,
     /// Some op of the block writes it (so exits write it back).
     pub written: bool,
+    /// Loaded at block entry. False when its first mention is a write that every later op
+    /// comes after (no branch or label before it): then it holds a value from `def_at` on.
+    pub entry_load: bool,
+    pub def_at: usize,
 }
 
 /// The allocation of one block.
@@ -97,8 +102,21 @@ pub fn allocate(b: &Block, slot_base: i32, max_slots: usize, has_calls: bool) ->
     let mut last = vec![usize::MAX; n];
     let mut count = vec![0u32; n];
     let mut written = vec![false; n];
+    // Whether the first mention is a write in straight-line code from the block start.
+    let mut def_first = vec![false; n];
+    let mut straight = true;
     for (k, op) in b.ops.iter().enumerate() {
         let d = defs(op);
+        let u = uses(op);
+        for v in &d {
+            let i = v.0 as usize;
+            if first[i] == usize::MAX && straight && !u.contains(v) {
+                def_first[i] = true;
+            }
+        }
+        if matches!(op, crate::ir::Op::Label(_) | crate::ir::Op::Br(_) | crate::ir::Op::Brcond { .. }) {
+            straight = false;
+        }
         for v in uses(op).into_iter().chain(d.iter().copied()) {
             let i = v.0 as usize;
             if first[i] == usize::MAX {
@@ -127,7 +145,15 @@ pub fn allocate(b: &Block, slot_base: i32, max_slots: usize, has_calls: bool) ->
         if rank < MAX_GLOBAL_REGS && count[i] >= 2 {
             let r = free.pop()?;
             locs[i] = Loc::Reg(r);
-            globals.push(GlobalReg { reg: r, off: offset, size, written: written[i] });
+            let def_at = first[i];
+            globals.push(GlobalReg {
+                reg: r,
+                off: offset,
+                size,
+                written: written[i],
+                entry_load: !def_first[i],
+                def_at,
+            });
             // Live for the whole block.
             first[i] = 0;
             last[i] = b.ops.len();

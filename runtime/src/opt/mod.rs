@@ -29,28 +29,33 @@ fn is_temp(b: &Block, v: Val) -> bool {
     matches!(b.kind(v), ValKind::Temp)
 }
 
+/// A few values, inline (an op reads at most four, except helper calls).
+pub type Vals = smallvec::SmallVec<[Val; 4]>;
+
 /// Values an op reads.
-pub fn uses(op: &Op) -> Vec<Val> {
+pub fn uses(op: &Op) -> Vals {
+    use smallvec::smallvec as v;
     match op {
-        Op::Mov { src, .. } => vec![*src],
-        Op::Bin { a, b, .. } | Op::Setcond { a, b, .. } | Op::Brcond { a, b, .. } => vec![*a, *b],
-        Op::Mul2 { a, b, .. } => vec![*a, *b],
-        Op::Un { a, .. } => vec![*a],
-        Op::Ext { src, .. } | Op::Extract { src, .. } => vec![*src],
-        Op::Deposit { base, val, .. } => vec![*base, *val],
-        Op::Movcond { a, b, t, f, .. } => vec![*a, *b, *t, *f],
-        Op::Load { addr, .. } => vec![*addr],
-        Op::Store { val, addr, .. } => vec![*val, *addr],
-        Op::LoadState { index, .. } => vec![*index],
-        Op::StoreState { val, index, .. } => vec![*val, *index],
-        Op::Call { args, .. } => args.clone(),
-        Op::Raise { arg, .. } => vec![*arg],
-        Op::InsnStart { .. } | Op::Label(_) | Op::Br(_) | Op::Exit(_) => vec![],
+        Op::Mov { src, .. } => v![*src],
+        Op::Bin { a, b, .. } | Op::Setcond { a, b, .. } | Op::Brcond { a, b, .. } => v![*a, *b],
+        Op::Mul2 { a, b, .. } => v![*a, *b],
+        Op::Un { a, .. } => v![*a],
+        Op::Ext { src, .. } | Op::Extract { src, .. } => v![*src],
+        Op::Deposit { base, val, .. } => v![*base, *val],
+        Op::Movcond { a, b, t, f, .. } => v![*a, *b, *t, *f],
+        Op::Load { addr, .. } => v![*addr],
+        Op::Store { val, addr, .. } => v![*val, *addr],
+        Op::LoadState { index, .. } => v![*index],
+        Op::StoreState { val, index, .. } => v![*val, *index],
+        Op::Call { args, .. } => args.iter().copied().collect(),
+        Op::Raise { arg, .. } => v![*arg],
+        Op::InsnStart { .. } | Op::Label(_) | Op::Br(_) | Op::Exit(_) => Vals::new(),
     }
 }
 
 /// Values an op writes.
-pub fn defs(op: &Op) -> Vec<Val> {
+pub fn defs(op: &Op) -> Vals {
+    use smallvec::smallvec as v;
     match op {
         Op::Mov { dst, .. }
         | Op::Bin { dst, .. }
@@ -61,10 +66,10 @@ pub fn defs(op: &Op) -> Vec<Val> {
         | Op::Setcond { dst, .. }
         | Op::Movcond { dst, .. }
         | Op::Load { dst, .. }
-        | Op::LoadState { dst, .. } => vec![*dst],
-        Op::Mul2 { lo, hi, .. } => vec![*lo, *hi],
+        | Op::LoadState { dst, .. } => v![*dst],
+        Op::Mul2 { lo, hi, .. } => v![*lo, *hi],
         Op::Call { ret, .. } => ret.iter().copied().collect(),
-        _ => vec![],
+        _ => Vals::new(),
     }
 }
 
@@ -94,11 +99,33 @@ pub fn fold_and_propagate(b: &mut Block) {
         known.remove(&d);
         known.retain(|_, v| *v != d);
     };
+    // Labels some branch jumps to: control flow merges there. A label no branch names is
+    // reached only by falling through, so what is known stays known.
+    let targeted: std::collections::HashSet<u32> = ops
+        .iter()
+        .filter_map(|op| match op {
+            Op::Br(l) | Op::Brcond { label: l, .. } => Some(l.0),
+            _ => None,
+        })
+        .collect();
+    // False after an unconditional jump, exit or raise, until a label that is jumped to.
+    let mut reachable = true;
     for mut op in ops {
-        if let Op::Label(_) = op {
-            known.clear();
-            out.push(op);
+        if let Op::Label(l) = op {
+            if targeted.contains(&l.0) {
+                known.clear();
+                reachable = true;
+            }
+            if reachable {
+                out.push(op);
+            }
             continue;
+        }
+        if !reachable {
+            continue;
+        }
+        if matches!(op, Op::Br(_) | Op::Exit(_) | Op::Raise { .. }) {
+            reachable = false;
         }
         // Substitute known values in uses.
         let sub = |v: &mut Val, known: &HashMap<Val, Val>| {
@@ -235,6 +262,9 @@ pub fn fold_and_propagate(b: &mut Block) {
         if let Op::InsnStart { pc: u64::MAX, flags: u32::MAX } = op {
             continue;
         }
+        if let Op::Br(_) = op {
+            reachable = false;
+        }
         // Update knowledge with what this op defines.
         for d in defs(&op) {
             forget(&mut known, d);
@@ -248,6 +278,14 @@ pub fn fold_and_propagate(b: &mut Block) {
         }
         out.push(op);
     }
+    let used: std::collections::HashSet<u32> = out
+        .iter()
+        .filter_map(|op| match op {
+            Op::Br(l) | Op::Brcond { label: l, .. } => Some(l.0),
+            _ => None,
+        })
+        .collect();
+    out.retain(|op| !matches!(op, Op::Label(l) if !used.contains(&l.0)));
     b.ops = out;
 }
 
@@ -266,12 +304,13 @@ pub fn eliminate_dead(b: &mut Block) {
             label_at.insert(l.0, i);
         }
     }
-    let succ = |i: usize, op: &Op| -> Vec<usize> {
+    let succ = |i: usize, op: &Op| -> smallvec::SmallVec<[usize; 2]> {
+        use smallvec::smallvec as v;
         match op {
-            Op::Br(l) => vec![label_at[&l.0]],
-            Op::Brcond { label, .. } => vec![i + 1, label_at[&label.0]],
-            Op::Exit(_) | Op::Raise { .. } => vec![],
-            _ => vec![i + 1],
+            Op::Br(l) => v![label_at[&l.0]],
+            Op::Brcond { label, .. } => v![i + 1, label_at[&label.0]],
+            Op::Exit(_) | Op::Raise { .. } => v![],
+            _ => v![i + 1],
         }
     };
     // live_in[i] as bitsets (Vec<u64>).
@@ -289,12 +328,14 @@ pub fn eliminate_dead(b: &mut Block) {
             _ => false,
         }
     };
+    // Blocks branch forward, so one backward pass settles it; the loop checks that.
     let mut changed = true;
+    let mut out = vec![0u64; words];
     while changed {
         changed = false;
         for i in (0..n).rev() {
             let op = &b.ops[i];
-            let mut out = vec![0u64; words];
+            out.iter_mut().for_each(|w| *w = 0);
             for s in succ(i, op) {
                 for (w, x) in out.iter_mut().zip(&live_in[s.min(n)]) {
                     *w |= x;
@@ -317,7 +358,7 @@ pub fn eliminate_dead(b: &mut Block) {
                 }
             }
             if out != live_in[i] {
-                live_in[i] = out;
+                live_in[i].copy_from_slice(&out);
                 changed = true;
             }
         }

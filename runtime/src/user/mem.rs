@@ -35,7 +35,7 @@ pub struct GuestMem {
     flags: Vec<u8>,
     /// Per page, what compiled code may do without asking: [`FAST_READ`], [`FAST_WRITE`]
     /// (derived from `flags` by `set_flags`; the JIT tests these bits inline).
-    fast: Vec<u8>,
+    fast: crate::lowmem::LowBuf,
     size: u64,
     /// Pages with translated code that were written since the last `take_dirty_code`.
     dirty_code: Vec<u64>,
@@ -77,7 +77,8 @@ impl GuestMem {
         let size = 1u64 << addr_bits;
         let base = fresh_anon(std::ptr::null_mut(), size as usize, false)?;
         let pages = (size / PAGE) as usize;
-        Ok(GuestMem { base, flags: vec![0; pages], fast: vec![0; pages], size, dirty_code: Vec::new() })
+        let fast = crate::lowmem::LowBuf::new(pages)?;
+        Ok(GuestMem { base, flags: vec![0; pages], fast, size, dirty_code: Vec::new() })
     }
 
     pub fn size(&self) -> u64 {
@@ -94,7 +95,7 @@ impl GuestMem {
         if f & (MAPPED | PROT_WRITE | HAS_CODE) == MAPPED | PROT_WRITE {
             fast |= FAST_WRITE;
         }
-        self.fast[p] = fast;
+        self.fast.as_mut_slice()[p] = fast;
     }
 
     /// For compiled code: the host address of guest address 0 and the per-page table of
@@ -102,6 +103,12 @@ impl GuestMem {
     /// whose page lacks the bit must go through `load`/`store`.
     pub fn jit_view(&self) -> (*mut u8, *const u8) {
         (self.base, self.fast.as_ptr())
+    }
+
+    /// Whether the fast-access table lies below 2 GiB (compiled code addresses it with an
+    /// absolute displacement).
+    pub fn fast_table_is_low(&self) -> bool {
+        self.fast.is_low()
     }
 
     fn bytes(&self) -> &[u8] {

@@ -239,11 +239,15 @@ pub fn run_mips(path: &str, args: &[String], opts: &RunOptions) -> Result<GuestE
             };
             let mut j = Jit::new(cfg).map_err(|e| RunError::Other(format!("cannot map the JIT's code buffer: {e}")))?;
             let (base, fast) = mem.jit_view();
-            j.set_memory(base, fast);
-            if a == Accel::Check {
-                j.take_undo_log();
+            if let Err(e) = j.set_memory(base, fast) {
+                eprintln!("specemu: warning: {e}; the interpreter runs the program");
+                None
+            } else {
+                if a == Accel::Check {
+                    j.take_undo_log();
+                }
+                Some(j)
             }
-            Some(j)
         }
     };
     // Signal state inherited across exec: ignored signals and the mask.
