@@ -2,13 +2,16 @@
 //! `specemu disas FILE.elf [--cpu CORE]` prints the executable sections like
 //! `objdump -d --no-show-raw-insn`.
 
-use specemu::{disas_cmd, objdump_diff, run_cmd};
+use specemu::{disas_cmd, objdump_diff, run_cmd, system_cmd};
 
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
   specemu run [-L SYSROOT] [-E VAR=VALUE] [-strace] [-d in_asm,op,exec] PROG [ARGS...]
                                                      run a Linux program of another architecture
+  specemu system-mips|system-mipsel [-M MACHINE] [-cpu MODEL] [-m MEGS] [-kernel FILE] [-S] [--preconfig]
+          [-qmp DEV] [-monitor DEV] [-serial stdio] [-nographic] ...
+                                                     system mode (QEMU's qemu-system-mips command line)
   specemu disas [--cpu CORE | -cpu CORE] FILE.elf   disassemble every executable section
   specemu objdump-diff [--cpu CORE] [--only m1,m2] OBJDUMP-LISTING FILE.elf
                                                      compare with objdump's listing
@@ -19,6 +22,19 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.first().map(String::as_str) == Some("run") {
         return match run_cmd::run(&args[1..]) {
+            Ok(code) => ExitCode::from(code as u8),
+            Err(e) => {
+                eprintln!("specemu: {e:#}");
+                ExitCode::from(1)
+            }
+        };
+    }
+    if let Some(big_endian) = match args.first().map(String::as_str) {
+        Some("system-mips") => Some(true),
+        Some("system-mipsel") => Some(false),
+        _ => None,
+    } {
+        return match system_cmd::run(big_endian, &args[1..]) {
             Ok(code) => ExitCode::from(code as u8),
             Err(e) => {
                 eprintln!("specemu: {e:#}");
