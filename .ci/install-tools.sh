@@ -22,12 +22,12 @@ PACKAGES=(
     file
     # qemu-user: the execution oracle of the MIPS CPU test (tests/mips_cputest.rs)
     qemu-user
-    # qemu-system-mips (qemu-system-mips, qemu-system-mipsel): the oracle of the bare-metal
-    # system tests on the mipssim board (tests/system_mipssim.rs)
-    qemu-system-mips
     # user-mode tests (tests/user_busybox.rs): the host busybox as the oracle, the mipsel
     # sysroots for dynamically linked guests (-L /usr/mipsel-linux-gnu, /usr/mips-linux-gnu)
     busybox libc6-mipsel-cross libc6-mips-cross
+    # monitor tests (tests/qmp_monitor.rs): qemu-system-mips -M none is the QMP/HMP oracle;
+    # python3 + venv for QEMU's own QMP client (qemu.qmp from PyPI, installed below)
+    qemu-system-mips python3 python3-venv
 )
 
 # Commands the scripts run directly; a package may be "installed" while its
@@ -37,9 +37,23 @@ COMMANDS=(
     mipsel-linux-gnu-gcc mipsel-linux-gnu-objdump
     xtensa-lx106-elf-gcc xtensa-lx106-elf-objdump
     gcc objdump make dpkg-deb apt-get xz file busybox
-    qemu-mips qemu-mipsel
-    qemu-system-mips qemu-system-mipsel
+    qemu-mips qemu-mipsel qemu-system-mips qemu-system-mipsel python3
 )
+
+# QEMU's Python QMP client, in a venv of its own (tests/qmp_monitor.rs looks here).
+QMP_VENV=/opt/specemu-qmp-venv
+install_qmp_client() {
+    if "$QMP_VENV/bin/python3" -c 'import qemu.qmp' >/dev/null 2>&1; then
+        return 0
+    fi
+    echo "install-tools.sh: creating $QMP_VENV with qemu.qmp"
+    "${SUDO[@]}" /usr/bin/python3 -m venv "$QMP_VENV"
+    "${SUDO[@]}" "$QMP_VENV/bin/pip" install --quiet qemu.qmp
+    "$QMP_VENV/bin/python3" -c 'import qemu.qmp' || {
+        echo "install-tools.sh: error: qemu.qmp still missing from $QMP_VENV" >&2
+        exit 1
+    }
+}
 
 missing=()
 for p in "${PACKAGES[@]}"; do
@@ -51,7 +65,13 @@ for c in "${COMMANDS[@]}"; do
     command -v "$c" >/dev/null 2>&1 || missing_cmds+=("$c")
 done
 
+SUDO=()
+if [ "$(id -u)" -ne 0 ] && command -v sudo >/dev/null 2>&1; then
+    SUDO=(sudo)
+fi
+
 if [ ${#missing[@]} -eq 0 ] && [ ${#missing_cmds[@]} -eq 0 ]; then
+    install_qmp_client
     echo "install-tools.sh: all tools present"
     exit 0
 fi
@@ -81,4 +101,5 @@ for c in "${COMMANDS[@]}"; do
         exit 1
     }
 done
+install_qmp_client
 echo "install-tools.sh: done"

@@ -9,9 +9,11 @@ use std::process::ExitCode;
 const USAGE: &str = "usage:
   specemu run [-L SYSROOT] [-E VAR=VALUE] [-strace] [-d in_asm,op,exec] PROG [ARGS...]
                                                      run a Linux program of another architecture
-  specemu system-mips|system-mipsel -M mipssim [-cpu CPU] [-m SIZE] -kernel FILE [-append ARGS]
-        [-serial stdio] [-nographic] [-semihosting] [-d in_asm,op,op_opt,exec,int] [-D LOGFILE]
-                                                     run a bare-metal program or kernel on a board
+  specemu system-mips|system-mipsel [-M MACHINE] [-cpu MODEL] [-m MEGS] [-kernel FILE] [-S] [--preconfig]
+          [-qmp DEV] [-monitor DEV] [-serial stdio] [-nographic] [-semihosting] [-append ARGS]
+          [-d in_asm,op,op_opt,exec,int] [-D LOGFILE]
+                                                     system mode (QEMU's qemu-system-mips command line;
+                                                     boards: -M mipssim, -M none)
   specemu disas [--cpu CORE | -cpu CORE] FILE.elf   disassemble every executable section
   specemu objdump-diff [--cpu CORE] [--only m1,m2] OBJDUMP-LISTING FILE.elf
                                                      compare with objdump's listing
@@ -29,12 +31,12 @@ fn main() -> ExitCode {
             }
         };
     }
-    if let Some(be) = match args.first().map(String::as_str) {
+    if let Some(big_endian) = match args.first().map(String::as_str) {
         Some("system-mips") => Some(true),
         Some("system-mipsel") => Some(false),
         _ => None,
     } {
-        return match system_cmd::run(&args[1..], be) {
+        return match system_cmd::run(big_endian, &args[1..]) {
             Ok(code) => ExitCode::from(code as u8),
             Err(e) => {
                 eprintln!("specemu: {e:#}");

@@ -1,161 +1,174 @@
-//! `specemu system-mips` / `specemu system-mipsel`: system mode, with QEMU's command line
-//! (qemu-system-mips / qemu-system-mipsel) where it applies: `-M`/`-machine`, `-cpu`, `-m`,
-//! `-kernel`, `-append`, `-serial stdio|none|null`, `-nographic`, `-display none`,
-//! `-semihosting`, `-S`, `-d ITEMS`, `-D FILE`. Without a monitor the machine runs to its
-//! end and the process exits with the guest's status (UHI exit), like QEMU.
+//! `specemu system-mips` / `specemu system-mipsel`: system mode with QEMU's command line
+//! (`qemu-system-mips`): `-M`, `-cpu`, `-m`, `-kernel`, `-append`, `-serial`, `-nographic`,
+//! `-semihosting`, `-S`, `--preconfig`, `-qmp`, `-monitor`, `-d`, `-D`, `-display none`. The
+//! options become a [`BoardConfig`] and monitor specs; the board comes from the machine
+//! registry (`specemu_machines`), the monitors from `crate::monitor`.
 //!
-//! Owns option parsing into a [`BoardConfig`] and running a board to completion; must not
-//! know board internals (it goes through `specemu_machines`).
+//! This file owns the command line and process lifetime; it must not know a particular board
+//! or speak a monitor protocol.
 
-use anyhow::{bail, Context as _};
+use crate::monitor::chardev::{self, Chardev};
+use crate::monitor::server::{self, ExitGate, MonitorSpec, Protocol};
+use crate::monitor::Shared;
+use anyhow::{anyhow, bail};
 use specemu_runtime::control::BoardConfig;
-use specemu_runtime::targets::mips::system::MODELS;
-use std::io::Write;
+use std::sync::Arc;
+use std::time::Duration;
 
-pub const USAGE: &str = "usage: specemu system-mips|system-mipsel [-M mipssim] [-cpu CPU] [-m SIZE] \
--kernel FILE [-append ARGS] [-serial stdio|none] [-nographic] [-semihosting] [-S] [-d ITEMS] [-D LOGFILE]";
+pub const USAGE: &str = "usage: specemu system-mips|system-mipsel [-M MACHINE|help] [-cpu MODEL|help] [-m MEGS]
+        [-kernel FILE] [-append CMDLINE] [-serial stdio|none] [-nographic] [-semihosting]
+        [-S] [--preconfig] [-qmp DEV] [-monitor DEV] [-d ITEMS] [-D LOGFILE] [-display none]
+  DEV: stdio | unix:PATH,server=on[,wait=off] | tcp:127.0.0.1:PORT,server=on[,wait=off]";
 
-/// What the command line asked for besides the board.
+/// What the command line asked for.
 #[derive(Debug, Default)]
 pub struct SystemArgs {
-    pub board: BoardConfig,
-    /// `-D`: where `-d` output goes (stderr when absent).
-    pub log_file: Option<std::path::PathBuf>,
-    /// `-M help` or `-cpu help`: print the list and exit.
-    pub help: Option<String>,
+    pub config: BoardConfig,
+    pub monitors: Vec<MonitorSpec>,
+    /// `-M help`, `-cpu help`.
+    pub machine_help: bool,
+    pub cpu_help: bool,
 }
 
-/// QEMU's size syntax: a number with an optional K/M/G/T suffix, MiB when none.
-pub fn parse_size(s: &str) -> anyhow::Result<u64> {
-    let s = s.strip_prefix("size=").unwrap_or(s);
-    let s = s.split(',').next().unwrap_or("");
-    let (num, mult) = match s.char_indices().last() {
-        Some((i, c)) if c.is_ascii_alphabetic() => {
-            let m = match c.to_ascii_uppercase() {
-                'B' => 1,
-                'K' => 1 << 10,
-                'M' => 1 << 20,
-                'G' => 1 << 30,
-                'T' => 1 << 40,
-                _ => bail!("invalid size suffix in '{s}'"),
-            };
-            (&s[..i], m)
-        }
-        _ => (s, 1u64 << 20),
-    };
-    let n: f64 = num.parse().with_context(|| format!("invalid size '{s}'"))?;
-    if n.is_nan() || n <= 0.0 || n * mult as f64 > u64::MAX as f64 {
-        bail!("invalid size '{s}'");
-    }
-    Ok((n * mult as f64) as u64)
-}
-
-/// Parse the options after `system-mips`/`system-mipsel`.
-pub fn parse(args: &[String], big_endian: bool) -> anyhow::Result<SystemArgs> {
-    let mut out = SystemArgs {
-        board: BoardConfig { machine: String::new(), big_endian, ..Default::default() },
-        ..Default::default()
-    };
+/// Parse the options after `system-mips` / `system-mipsel`.
+pub fn parse_args(big_endian: bool, args: &[String]) -> anyhow::Result<SystemArgs> {
+    let mut out = SystemArgs::default();
+    out.config.big_endian = big_endian;
+    let mut serial: Option<String> = None;
+    let mut nographic = false;
     let mut i = 0;
     while i < args.len() {
-        // QEMU accepts -opt and --opt alike.
-        let a = args[i].strip_prefix('-').filter(|s| s.starts_with('-')).unwrap_or(&args[i]).to_string();
-        let mut val = || -> anyhow::Result<String> {
+        // QEMU accepts `--opt` for every `-opt`.
+        let a = args[i].strip_prefix('-').filter(|s| s.starts_with('-')).unwrap_or(&args[i]);
+        let mut value = || -> anyhow::Result<String> {
             i += 1;
-            args.get(i).cloned().with_context(|| format!("option {a} needs an argument"))
+            args.get(i).cloned().ok_or_else(|| anyhow!("{a}: requires an argument\n{USAGE}"))
         };
-        match a.as_str() {
+        match a {
             "-M" | "-machine" => {
-                let v = val()?;
-                let name = v.split(',').next().unwrap_or("").trim_start_matches("type=").to_string();
-                if name == "help" || name == "?" {
-                    out.help = Some("machine".into());
+                let v = value()?;
+                // `-machine TYPE,key=value...`: only the type (or type=TYPE) is used.
+                let ty = v.split(',').next().unwrap_or("");
+                let ty = ty.strip_prefix("type=").unwrap_or(ty);
+                if ty == "help" || ty == "?" {
+                    out.machine_help = true;
                 }
-                out.board.machine = name;
+                out.config.machine = ty.to_string();
             }
             "-cpu" => {
-                let v = val()?;
+                let v = value()?;
                 if v == "help" || v == "?" {
-                    out.help = Some("cpu".into());
+                    out.cpu_help = true;
+                } else {
+                    out.config.cpu = Some(v);
                 }
-                out.board.cpu = Some(v);
             }
-            "-m" => out.board.ram_size = Some(parse_size(&val()?)?),
-            "-kernel" => out.board.kernel = Some(val()?.into()),
-            "-append" => out.board.append = Some(val()?),
-            "-serial" => match val()?.as_str() {
-                "stdio" | "mon:stdio" => out.board.serial_stdio = true,
-                "none" | "null" => out.board.serial_stdio = false,
-                other => bail!("-serial {other}: only stdio, none and null are supported"),
-            },
-            "-nographic" => out.board.serial_stdio = true,
+            "-m" => out.config.ram_size = Some(parse_ram_size(&value()?)?),
+            "-kernel" => out.config.kernel = Some(value()?.into()),
+            "-append" => out.config.append = Some(value()?),
+            "-serial" => serial = Some(value()?),
+            "-nographic" => nographic = true,
             "-display" => {
-                let v = val()?;
+                let v = value()?;
                 if v != "none" {
-                    bail!("-display {v}: only 'none' is supported");
+                    bail!("-display {v}: only -display none is supported");
                 }
+            }
+            "-semihosting" => out.config.semihosting = true,
+            "-S" => out.config.start_paused = true,
+            "-preconfig" => out.config.preconfig = true,
+            "-qmp" => {
+                let dev = chardev::parse("-qmp", &value()?).map_err(|e| anyhow!(e))?;
+                if dev == Chardev::None {
+                    bail!("-qmp none: not a monitor");
+                }
+                out.monitors.push(MonitorSpec { protocol: Protocol::Qmp, dev });
             }
             "-monitor" => {
-                let v = val()?;
-                if v != "none" {
-                    bail!("-monitor {v}: no monitor in this build (use -monitor none)");
-                }
+                let dev = chardev::parse("-monitor", &value()?).map_err(|e| anyhow!(e))?;
+                out.monitors.push(MonitorSpec { protocol: Protocol::Hmp, dev });
             }
-            "-semihosting" => out.board.semihosting = true,
-            "-S" => out.board.start_paused = true,
-            "-d" => out.board.log.extend(val()?.split(',').map(String::from)),
-            "-D" => out.log_file = Some(val()?.into()),
-            "-h" | "-help" => out.help = Some("usage".into()),
-            other => bail!("unknown option '{other}'\n{USAGE}"),
+            "-d" => out.config.log.extend(value()?.split(',').filter(|s| !s.is_empty()).map(String::from)),
+            "-D" => out.config.log_file = Some(value()?.into()),
+            other => bail!("{other}: invalid option\n{USAGE}"),
         }
         i += 1;
     }
-    if out.board.machine.is_empty() && out.help.is_none() {
-        bail!("No machine specified, and there is no default (use -M mipssim)");
+    // -nographic: serial port 0 on stdio unless -serial says otherwise. (QEMU multiplexes the
+    // human monitor onto it as well; specemu does not, see README.)
+    let serial = serial.or(nographic.then(|| "stdio".to_string()));
+    match serial.as_deref() {
+        None | Some("none") | Some("null") => {}
+        // mon:stdio: the serial port on stdio; specemu does not multiplex a monitor onto it.
+        Some("stdio") | Some("mon:stdio") => out.config.serial_stdio = true,
+        Some(other) => bail!("-serial {other}: only stdio and none are supported"),
+    }
+    if out.config.serial_stdio && out.monitors.iter().any(|m| m.dev == Chardev::Stdio) {
+        bail!("cannot use stdio by multiple character devices");
     }
     Ok(out)
 }
 
-/// Run `specemu system-mips[el] ARGS`; the process exit status.
-pub fn run(args: &[String], big_endian: bool) -> anyhow::Result<i32> {
-    let sa = parse(args, big_endian)?;
-    match sa.help.as_deref() {
-        Some("machine") => {
-            println!("Supported machines are:");
-            for m in specemu_machines::mipssim::machines() {
-                println!("{:<20} {}", m.name, m.description);
-            }
-            return Ok(0);
+/// `-m 64`, `-m 64M`, `-m 1G`, `-m size=128M`: bytes (a bare number is MiB, as in QEMU).
+fn parse_ram_size(v: &str) -> anyhow::Result<u64> {
+    let v = v.split(',').next().unwrap_or("");
+    let v = v.strip_prefix("size=").unwrap_or(v);
+    let (num, mult) = match v.char_indices().last() {
+        Some((i, c @ ('k' | 'K' | 'm' | 'M' | 'g' | 'G' | 't' | 'T'))) => {
+            let shift = match c.to_ascii_uppercase() {
+                'K' => 10,
+                'M' => 20,
+                'G' => 30,
+                _ => 40,
+            };
+            (&v[..i], 1u64 << shift)
         }
-        Some("cpu") => {
-            for m in MODELS {
-                println!("MIPS '{}'", m.name);
-            }
-            return Ok(0);
-        }
-        Some(_) => {
-            println!("{USAGE}");
-            return Ok(0);
-        }
-        None => {}
-    }
-    if sa.board.machine != specemu_machines::mipssim::NAME {
-        bail!("unsupported machine type '{}' (use -M help)", sa.board.machine);
-    }
-    if sa.board.start_paused {
-        bail!("-S needs a monitor to continue the machine, and this build has none");
-    }
-    let log: Box<dyn Write + Send> = match &sa.log_file {
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("cannot create log file {}", p.display()))?,
-        )),
-        None => Box::new(std::io::stderr()),
+        _ => (v, 1u64 << 20),
     };
-    let mut m = specemu_machines::mipssim::Mipssim::new(&sa.board, log).map_err(anyhow::Error::msg)?;
-    let code = m.wait();
-    drop(m);
-    let _ = std::io::stdout().flush();
-    Ok(code)
+    let n: f64 = num.parse().map_err(|_| anyhow!("-m {v}: invalid ram size"))?;
+    if n.is_nan() || n <= 0.0 || n * mult as f64 >= u64::MAX as f64 {
+        bail!("-m {v}: invalid ram size");
+    }
+    Ok((n * mult as f64) as u64)
+}
+
+/// Run `specemu system-mips[el] ARGS`; the exit status.
+pub fn run(big_endian: bool, args: &[String]) -> anyhow::Result<i32> {
+    let mut sa = parse_args(big_endian, args)?;
+    if sa.machine_help {
+        print!("{}", specemu_machines::machine_help());
+        return Ok(0);
+    }
+    if sa.config.machine.is_empty() {
+        match specemu_machines::default_machine() {
+            Some(m) => sa.config.machine = m.name.to_string(),
+            None => {
+                bail!("No machine specified, and there is no default\nUse -machine help to list supported machines")
+            }
+        }
+    }
+    if specemu_machines::find(&sa.config.machine).is_none() {
+        bail!("unsupported machine type\nUse -machine help to list supported machines");
+    }
+    if sa.cpu_help {
+        // The board type knows its CPU models; build it without a machine to ask.
+        let probe = BoardConfig { preconfig: true, cpu: None, ..sa.config.clone() };
+        let vm = specemu_machines::create(&probe).map_err(|e| anyhow!(e))?;
+        for d in vm.cpu_definitions() {
+            println!("MIPS '{}'", d.name);
+        }
+        return Ok(0);
+    }
+    let bound = server::bind(&sa.monitors).map_err(|e| anyhow!(e))?;
+    let vm = specemu_machines::create(&sa.config).map_err(|e| anyhow!(e))?;
+    let shared = Arc::new(Shared::new(vm));
+    let events = shared.vm().subscribe();
+    let gate = Arc::new(ExitGate::default());
+    server::serve(shared.clone(), gate.clone(), bound);
+    server::wait_for_shutdown(events, &gate, Duration::from_secs(2));
+    server::cleanup(&sa.monitors);
+    let status = shared.vm().exit_status();
+    Ok(status)
 }
 
 #[cfg(test)]
@@ -167,22 +180,29 @@ mod tests {
     }
 
     #[test]
-    fn options() {
-        let a =
-            parse(&args("-M mipssim -cpu 24Kc -m 64 -kernel k.elf -nographic -semihosting -d in_asm,int -D l"), true)
-                .unwrap();
-        assert_eq!(a.board.machine, "mipssim");
-        assert_eq!(a.board.cpu.as_deref(), Some("24Kc"));
-        assert_eq!(a.board.ram_size, Some(64 << 20));
-        assert!(a.board.serial_stdio && a.board.semihosting && a.board.big_endian);
-        assert_eq!(a.board.log, vec!["in_asm", "int"]);
-        assert_eq!(a.log_file.as_deref(), Some(std::path::Path::new("l")));
-        assert_eq!(parse_size("1G").unwrap(), 1 << 30);
-        assert_eq!(parse_size("size=512k").unwrap(), 512 << 10);
-        assert!(parse_size("x").is_err());
-        assert!(parse(&args("-kernel"), false).is_err());
-        assert!(parse(&args("-bogus"), false).is_err());
-        assert!(parse(&args("-kernel k"), false).is_err(), "no machine");
-        assert!(parse(&args("--machine help"), false).unwrap().help.is_some());
+    fn options_become_a_board_config() {
+        let sa = parse_args(true, &args("-M none -cpu 24Kf -m 16 -S --preconfig -qmp stdio -d in_asm,exec -D l.txt"))
+            .unwrap();
+        let c = &sa.config;
+        assert_eq!(c.machine, "none");
+        assert_eq!(c.cpu.as_deref(), Some("24Kf"));
+        assert_eq!(c.ram_size, Some(16 << 20));
+        assert!(c.start_paused && c.preconfig && c.big_endian);
+        assert_eq!(c.log, vec!["in_asm", "exec"]);
+        assert_eq!(c.log_file.as_deref(), Some(std::path::Path::new("l.txt")));
+        assert_eq!(sa.monitors.len(), 1);
+        assert_eq!(parse_ram_size("1G").unwrap(), 1 << 30);
+        assert_eq!(parse_ram_size("size=512k").unwrap(), 512 << 10);
+        assert!(parse_ram_size("0").is_err());
+        assert!(parse_ram_size("x").is_err());
+    }
+
+    #[test]
+    fn stdio_is_used_once() {
+        assert!(parse_args(false, &args("-nographic -monitor stdio")).is_err());
+        assert!(parse_args(false, &args("-qmp stdio -monitor stdio")).is_ok()); // bind() refuses it
+        assert!(parse_args(false, &args("-nographic -serial none -monitor stdio")).is_ok());
+        assert!(parse_args(false, &args("-bogus")).is_err());
+        assert!(parse_args(false, &args("-M")).is_err());
     }
 }

@@ -1,19 +1,74 @@
 //! Board models and devices (system mode); boards compose the runtime, never the other way round.
 //!
-//! - `mipssim`: QEMU-compatible MIPS simulator board (RAM, boot ROM, ISA UART, -kernel).
-//! - `uart16550`: the 8250/16550A UART.
-//! - `elf_kernel`: loading `-kernel` ELF images into guest-physical memory.
+//! This file owns the machine registry: every board type `-M` can name, with the constructor
+//! that builds it from the command line's [`BoardConfig`]. A new board adds one entry to
+//! [`MACHINES`]; nothing else here knows a particular board, the monitor or the command line.
 
 pub mod elf_kernel;
 pub mod mipssim;
+pub mod none;
 pub mod uart16550;
 
-use specemu_runtime::control::{BoardConfig, VmControl};
+use specemu_runtime::control::{BoardConfig, MachineInfo, VmControl};
 
-/// Build the board `cfg.machine` names.
-pub fn create(cfg: &BoardConfig) -> Result<Box<dyn VmControl>, String> {
-    match cfg.machine.as_str() {
-        mipssim::NAME => mipssim::create(cfg),
-        other => Err(format!("unsupported machine type '{other}' (use -M help)")),
+/// Builds a board from the command line's configuration (`--preconfig`: only records it).
+pub type Constructor = fn(&BoardConfig) -> Result<Box<dyn VmControl>, String>;
+
+/// A board type, as `-M` names it and `query-machines` lists it.
+pub struct MachineType {
+    pub name: &'static str,
+    /// One line for `-M help`.
+    pub description: &'static str,
+    /// The machine used when `-M` is not given.
+    pub is_default: bool,
+    pub cpu_max: u32,
+    /// QOM type name of the default CPU (for example "24Kf-mips-cpu"); None when the board has
+    /// no CPU unless `-cpu` asks for one.
+    pub default_cpu_type: Option<&'static str>,
+    pub create: Constructor,
+}
+
+/// Every board, in `-M help` order.
+pub const MACHINES: &[MachineType] = &[mipssim::MACHINE, none::MACHINE];
+
+/// The board type called `name` (`-M NAME`).
+pub fn find(name: &str) -> Option<&'static MachineType> {
+    MACHINES.iter().find(|m| m.name == name)
+}
+
+/// The board used when `-M` is absent.
+pub fn default_machine() -> Option<&'static MachineType> {
+    MACHINES.iter().find(|m| m.is_default)
+}
+
+/// Build the board `config.machine` names; QEMU's message when there is none.
+pub fn create(config: &BoardConfig) -> Result<Box<dyn VmControl>, String> {
+    let m = find(&config.machine).ok_or_else(|| {
+        format!("-M {}: unsupported machine type\nUse -machine help to list supported machines", config.machine)
+    })?;
+    (m.create)(config)
+}
+
+/// `query-machines`: every board type.
+pub fn machine_infos() -> Vec<MachineInfo> {
+    MACHINES
+        .iter()
+        .map(|m| MachineInfo {
+            name: m.name.to_string(),
+            description: m.description.to_string(),
+            default_cpu_type: m.default_cpu_type.unwrap_or("").to_string(),
+            is_default: m.is_default,
+            cpu_max: m.cpu_max,
+        })
+        .collect()
+}
+
+/// `-M help`, in QEMU's layout.
+pub fn machine_help() -> String {
+    let mut s = String::from("Supported machines are:\n");
+    for m in MACHINES {
+        let default = if m.is_default { " (default)" } else { "" };
+        s.push_str(&format!("{:<20} {}{default}\n", m.name, m.description));
     }
+    s
 }

@@ -11,9 +11,11 @@
 
 use crate::elf_kernel::{self, Kernel};
 use crate::uart16550::{Input, Uart16550};
+use crate::MachineType;
 use specemu_runtime::control::{
     BoardConfig, CpuDefinition, CpuInfo, MachineInfo, RunState, TimedEvent, VmControl, VmEvent,
 };
+use specemu_runtime::disas::{bad_line, Arch, Disassembler};
 use specemu_runtime::softmmu::{AddressSpace, RegionKind};
 use specemu_runtime::targets::mips::system::cp0::{self, MODELS};
 use specemu_runtime::targets::mips::system::{LogFlags, Stop, SysConfig, Vcpu};
@@ -65,7 +67,6 @@ struct Shared {
     subscribers: Mutex<Vec<Sender<TimedEvent>>>,
     thread_id: AtomicI64,
     halted: AtomicBool,
-    big_endian: bool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -95,15 +96,64 @@ impl Shared {
     }
 }
 
-/// A running (or paused) mipssim machine.
+/// The board type, for the machine registry.
+pub const MACHINE: MachineType = MachineType {
+    name: NAME,
+    description: DESCRIPTION,
+    is_default: false,
+    cpu_max: 1,
+    default_cpu_type: Some("24Kf-mips-cpu"),
+    create,
+};
+
+/// A mipssim machine: built at once, or under `--preconfig` only configured until
+/// `create_machine`.
 pub struct Mipssim {
-    shared: Arc<Shared>,
+    cfg: BoardConfig,
+    /// Where `-d` output goes, until the machine is built.
+    log: Option<Box<dyn Write + Send>>,
+    shared: Option<Arc<Shared>>,
     thread: Option<JoinHandle<()>>,
+    /// Subscribers from before the machine existed (`--preconfig`).
+    early: Vec<Sender<TimedEvent>>,
 }
 
-/// Build the machine of `cfg` behind the monitor's interface (log to stderr).
+/// Build the machine of `cfg` (or, under `--preconfig`, record it) behind the monitor's
+/// interface; `-d` output goes to `cfg.log_file` or stderr.
 pub fn create(cfg: &BoardConfig) -> Result<Box<dyn VmControl>, String> {
-    Ok(Box::new(Mipssim::new(cfg, Box::new(std::io::stderr()))?))
+    let log: Box<dyn Write + Send> = match &cfg.log_file {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).map_err(|e| format!("cannot create log file {}: {e}", p.display()))?,
+        )),
+        None => Box::new(std::io::stderr()),
+    };
+    if cfg.preconfig {
+        check_config(cfg)?;
+        return Ok(Box::new(Mipssim {
+            cfg: cfg.clone(),
+            log: Some(log),
+            shared: None,
+            thread: None,
+            early: Vec::new(),
+        }));
+    }
+    Ok(Box::new(Mipssim::new(cfg, log)?))
+}
+
+fn check_config(cfg: &BoardConfig) -> Result<&'static cp0::CpuModel, String> {
+    let cpu_name = cfg.cpu.as_deref().unwrap_or(DEFAULT_CPU);
+    let model = cp0::model(cpu_name).ok_or_else(|| {
+        format!(
+            "unable to find CPU model '{cpu_name}' (available: {})",
+            MODELS.iter().map(|m| m.name).collect::<Vec<_>>().join(", ")
+        )
+    })?;
+    let ram = cfg.ram_size.unwrap_or(DEFAULT_RAM);
+    if ram == 0 || ram > BIOS_BASE {
+        return Err(format!("invalid RAM size {ram:#x} (at most {BIOS_BASE:#x} bytes fit below the boot ROM)"));
+    }
+    log_flags(&cfg.log)?;
+    Ok(model)
 }
 
 fn log_flags(items: &[String]) -> Result<LogFlags, String> {
@@ -126,105 +176,101 @@ impl Mipssim {
     /// Build the machine; the vCPU starts unless `cfg.start_paused`. `log` receives `-d`
     /// output.
     pub fn new(cfg: &BoardConfig, log: Box<dyn Write + Send>) -> Result<Self, String> {
-        let cpu_name = cfg.cpu.as_deref().unwrap_or(DEFAULT_CPU);
-        let model = *cp0::model(cpu_name).ok_or_else(|| {
-            format!(
-                "unable to find CPU model '{cpu_name}' (available: {})",
-                MODELS.iter().map(|m| m.name).collect::<Vec<_>>().join(", ")
-            )
-        })?;
-        let ram = cfg.ram_size.unwrap_or(DEFAULT_RAM);
-        if ram == 0 || ram > BIOS_BASE {
-            return Err(format!("invalid RAM size {ram:#x} (at most {BIOS_BASE:#x} bytes fit below the boot ROM)"));
-        }
-        let irq = Arc::new(AtomicU32::new(0));
-        let input: Input = Arc::default();
-        let out: Box<dyn Write + Send> =
-            if cfg.serial_stdio { Box::new(std::io::stdout()) } else { Box::new(std::io::sink()) };
-        let uart = Arc::new(Mutex::new(Uart16550::new(out, input.clone(), irq.clone(), UART_IRQ)));
-        let mut space = AddressSpace::new();
-        // Earlier regions win: the ISA window lies inside the 4 MiB boot ROM's range and
-        // takes precedence over it (QEMU maps it later, over the ROM).
-        space.add("serial", UART_BASE, 8, RegionKind::Mmio(uart.clone()))?;
-        space.add("isa_mmio", ISA_BASE, ISA_SIZE, RegionKind::Open)?;
-        space.add("mips_mipssim.ram", 0, ram, RegionKind::Ram)?;
-        space.add("mips_mipssim.bios", BIOS_BASE, BIOS_SIZE, RegionKind::Rom)?;
-        let space = Arc::new(space);
-
-        let mut reset_pc = 0xbfc0_0000u32;
-        let mut kernel = None;
-        let mut args = Vec::new();
-        if let Some(path) = &cfg.kernel {
-            let data = std::fs::read(path).map_err(|e| format!("could not load kernel '{}': {e}", path.display()))?;
-            let k = elf_kernel::parse(&data, cfg.big_endian, &|a| a & 0x1fff_ffff)
-                .map_err(|e| format!("could not load kernel '{}': {e}", path.display()))?;
-            k.load_into(&space).map_err(|e| format!("could not load kernel '{}': {e}", path.display()))?;
-            reset_pc = k.entry as u32;
-            kernel = Some(k);
-            args.push(path.display().to_string());
-            if let Some(a) = &cfg.append {
-                args.extend(a.split_whitespace().map(String::from));
-            }
-        }
-        let sys = SysConfig {
-            big_endian: cfg.big_endian,
-            model,
-            semihosting: cfg.semihosting,
-            semihosting_args: args,
-            hz: CPU_HZ,
-            log: log_flags(&cfg.log)?,
-        };
-        let mut vcpu = Vcpu::new(space.clone(), irq, sys, log);
-        vcpu.reset(reset_pc);
-        let shared = Arc::new(Shared {
-            ctl: Mutex::new(Ctl {
-                state: if cfg.start_paused { RunState::Prelaunch } else { RunState::Running },
-                request: Request::None,
-                exit: None,
-            }),
-            cv: Condvar::new(),
-            kick: AtomicBool::new(false),
-            vcpu: Mutex::new(vcpu),
-            space,
-            uart,
-            kernel,
-            reset_pc,
-            subscribers: Mutex::new(Vec::new()),
-            thread_id: AtomicI64::new(0),
-            halted: AtomicBool::new(false),
-            big_endian: cfg.big_endian,
-        });
-        if cfg.serial_stdio {
-            spawn_stdin_reader(input);
-        }
-        let s = shared.clone();
-        let thread = std::thread::Builder::new()
-            .name("CPU 0/TCG".into())
-            .spawn(move || vcpu_thread(&s))
-            .map_err(|e| format!("cannot start the vCPU thread: {e}"))?;
-        Ok(Mipssim { shared, thread: Some(thread) })
+        let (shared, thread) = build(cfg, log)?;
+        Ok(Mipssim { cfg: cfg.clone(), log: None, shared: Some(shared), thread: Some(thread), early: Vec::new() })
     }
 
     /// Wait until the guest ends; its exit status (UHI exit), or 1 after an internal error.
     pub fn wait(&mut self) -> i32 {
-        let mut c = lock(&self.shared.ctl);
+        let Some(sh) = &self.shared else { return 0 };
+        let mut c = lock(&sh.ctl);
         loop {
             if let Some(code) = c.exit {
                 return code;
             }
-            c = self.shared.cv.wait(c).unwrap_or_else(|e| e.into_inner());
+            c = sh.cv.wait(c).unwrap_or_else(|e| e.into_inner());
         }
     }
 }
 
+/// Build the board and start its vCPU thread.
+fn build(cfg: &BoardConfig, log: Box<dyn Write + Send>) -> Result<(Arc<Shared>, JoinHandle<()>), String> {
+    let model = *check_config(cfg)?;
+    let ram = cfg.ram_size.unwrap_or(DEFAULT_RAM);
+    let irq = Arc::new(AtomicU32::new(0));
+    let input: Input = Arc::default();
+    let out: Box<dyn Write + Send> =
+        if cfg.serial_stdio { Box::new(std::io::stdout()) } else { Box::new(std::io::sink()) };
+    let uart = Arc::new(Mutex::new(Uart16550::new(out, input.clone(), irq.clone(), UART_IRQ)));
+    let mut space = AddressSpace::new();
+    // Earlier regions win: the ISA window lies inside the 4 MiB boot ROM's range and
+    // takes precedence over it (QEMU maps it later, over the ROM).
+    space.add("serial", UART_BASE, 8, RegionKind::Mmio(uart.clone()))?;
+    space.add("isa_mmio", ISA_BASE, ISA_SIZE, RegionKind::Open)?;
+    space.add("mips_mipssim.ram", 0, ram, RegionKind::Ram)?;
+    space.add("mips_mipssim.bios", BIOS_BASE, BIOS_SIZE, RegionKind::Rom)?;
+    let space = Arc::new(space);
+
+    let mut reset_pc = 0xbfc0_0000u32;
+    let mut kernel = None;
+    let mut args = Vec::new();
+    if let Some(path) = &cfg.kernel {
+        let data = std::fs::read(path).map_err(|e| format!("could not load kernel '{}': {e}", path.display()))?;
+        let k = elf_kernel::parse(&data, cfg.big_endian, &|a| a & 0x1fff_ffff)
+            .map_err(|e| format!("could not load kernel '{}': {e}", path.display()))?;
+        k.load_into(&space).map_err(|e| format!("could not load kernel '{}': {e}", path.display()))?;
+        reset_pc = k.entry as u32;
+        kernel = Some(k);
+        args.push(path.display().to_string());
+        if let Some(a) = &cfg.append {
+            args.extend(a.split_whitespace().map(String::from));
+        }
+    }
+    let sys = SysConfig {
+        big_endian: cfg.big_endian,
+        model,
+        semihosting: cfg.semihosting,
+        semihosting_args: args,
+        hz: CPU_HZ,
+        log: log_flags(&cfg.log)?,
+    };
+    let mut vcpu = Vcpu::new(space.clone(), irq, sys, log);
+    vcpu.reset(reset_pc);
+    let shared = Arc::new(Shared {
+        ctl: Mutex::new(Ctl {
+            state: if cfg.start_paused { RunState::Prelaunch } else { RunState::Running },
+            request: Request::None,
+            exit: None,
+        }),
+        cv: Condvar::new(),
+        kick: AtomicBool::new(false),
+        vcpu: Mutex::new(vcpu),
+        space,
+        uart,
+        kernel,
+        reset_pc,
+        subscribers: Mutex::new(Vec::new()),
+        thread_id: AtomicI64::new(0),
+        halted: AtomicBool::new(false),
+    });
+    if cfg.serial_stdio {
+        spawn_stdin_reader(input);
+    }
+    let s = shared.clone();
+    let thread = std::thread::Builder::new()
+        .name("CPU 0/TCG".into())
+        .spawn(move || vcpu_thread(&s))
+        .map_err(|e| format!("cannot start the vCPU thread: {e}"))?;
+    Ok((shared, thread))
+}
+
 impl Drop for Mipssim {
     fn drop(&mut self) {
-        {
-            let mut c = lock(&self.shared.ctl);
-            c.request = Request::Quit;
+        if let Some(sh) = &self.shared {
+            lock(&sh.ctl).request = Request::Quit;
+            sh.kick.store(true, Ordering::Release);
+            sh.cv.notify_all();
         }
-        self.shared.kick.store(true, Ordering::Release);
-        self.shared.cv.notify_all();
         if let Some(t) = self.thread.take() {
             let _ = t.join();
         }
@@ -298,19 +344,42 @@ fn vcpu_thread(s: &Shared) {
     }
 }
 
+impl Mipssim {
+    fn emit_early(&mut self, event: VmEvent) {
+        let ev = TimedEvent { event, at: SystemTime::now() };
+        self.early.retain(|s| s.send(ev.clone()).is_ok());
+    }
+}
+
 impl VmControl for Mipssim {
     fn state(&self) -> RunState {
-        lock(&self.shared.ctl).state
+        match &self.shared {
+            Some(sh) => lock(&sh.ctl).state,
+            None => RunState::Prelaunch,
+        }
     }
     fn machine_created(&self) -> bool {
-        true
+        self.shared.is_some()
     }
     fn create_machine(&mut self) -> Result<(), String> {
+        if self.shared.is_some() {
+            return Err("the machine already exists".into());
+        }
+        let log = self.log.take().unwrap_or_else(|| Box::new(std::io::stderr()));
+        let (shared, thread) = build(&self.cfg, log)?;
+        lock(&shared.subscribers).append(&mut self.early);
+        let running = lock(&shared.ctl).state == RunState::Running;
+        self.shared = Some(shared.clone());
+        self.thread = Some(thread);
+        if running {
+            shared.emit(VmEvent::Resume);
+        }
         Ok(())
     }
     fn stop(&mut self) {
+        let Some(sh) = &self.shared else { return };
         let changed = {
-            let mut c = lock(&self.shared.ctl);
+            let mut c = lock(&sh.ctl);
             let run = c.state == RunState::Running;
             if run {
                 c.state = RunState::Paused;
@@ -318,18 +387,21 @@ impl VmControl for Mipssim {
             run
         };
         if changed {
-            drop(self.shared.vcpu());
-            self.shared.emit(VmEvent::Stop);
+            drop(sh.vcpu());
+            sh.emit(VmEvent::Stop);
         }
     }
     fn cont(&mut self) -> Result<(), String> {
-        let mut c = lock(&self.shared.ctl);
+        let Some(sh) = &self.shared else {
+            return Err("the machine is not created yet (x-exit-preconfig)".into());
+        };
+        let mut c = lock(&sh.ctl);
         match c.state {
             RunState::Paused | RunState::Prelaunch | RunState::Debug => {
                 c.state = RunState::Running;
                 drop(c);
-                self.shared.emit(VmEvent::Resume);
-                self.shared.cv.notify_all();
+                sh.emit(VmEvent::Resume);
+                sh.cv.notify_all();
                 Ok(())
             }
             RunState::Running => Ok(()),
@@ -338,87 +410,120 @@ impl VmControl for Mipssim {
         }
     }
     fn reset(&mut self) {
+        let Some(sh) = &self.shared else {
+            self.emit_early(VmEvent::Reset { guest: false, reason: "host-qmp-system-reset".into() });
+            return;
+        };
         // Between two batches (kick, then take the vCPU): the reset is done on return.
-        self.shared.kick.store(true, Ordering::Release);
-        self.shared.do_reset();
+        sh.kick.store(true, Ordering::Release);
+        sh.do_reset();
         {
-            let mut c = lock(&self.shared.ctl);
+            let mut c = lock(&sh.ctl);
             if c.state == RunState::Shutdown {
                 c.state = RunState::Running;
                 c.exit = None;
             }
         }
-        self.shared.cv.notify_all();
-        self.shared.emit(VmEvent::Reset { guest: false, reason: "host-qmp-system-reset".into() });
+        sh.cv.notify_all();
+        sh.emit(VmEvent::Reset { guest: false, reason: "host-qmp-system-reset".into() });
     }
     fn powerdown(&mut self) -> Result<(), String> {
         // No power button on this board: the request is reported and ignored, as in QEMU.
-        self.shared.emit(VmEvent::Powerdown);
+        match &self.shared {
+            Some(sh) => sh.emit(VmEvent::Powerdown),
+            None => self.emit_early(VmEvent::Powerdown),
+        }
         Ok(())
     }
     fn quit(&mut self) {
-        lock(&self.shared.ctl).request = Request::Quit;
-        self.shared.kick.store(true, Ordering::Release);
-        self.shared.cv.notify_all();
+        let ev = VmEvent::Shutdown { guest: false, reason: "host-qmp-quit".into() };
+        let Some(sh) = &self.shared else {
+            self.emit_early(ev);
+            return;
+        };
+        {
+            let mut c = lock(&sh.ctl);
+            c.request = Request::Quit;
+            c.state = RunState::Shutdown;
+        }
+        sh.kick.store(true, Ordering::Release);
+        sh.cv.notify_all();
+        sh.emit(ev);
     }
     fn cpus(&self) -> Vec<CpuInfo> {
-        let pc = self.shared.vcpu().cpu.pc as u64;
+        let Some(sh) = &self.shared else { return Vec::new() };
+        let pc = sh.vcpu().cpu.pc as u64;
         vec![CpuInfo {
             index: 0,
-            thread_id: self.shared.thread_id.load(Ordering::Acquire),
+            thread_id: sh.thread_id.load(Ordering::Acquire),
             target: "mips".into(),
             qom_path: "/machine/unattached/device[0]".into(),
             pc,
-            halted: self.shared.halted.load(Ordering::Acquire),
+            halted: sh.halted.load(Ordering::Acquire),
         }]
     }
     fn info_registers(&self, cpu: usize) -> String {
-        if cpu != 0 {
-            return String::new();
+        match &self.shared {
+            Some(sh) if cpu == 0 => sh.vcpu().info_registers(),
+            _ => String::new(),
         }
-        self.shared.vcpu().info_registers()
     }
     fn read_virt(&self, cpu: usize, addr: u64, len: usize) -> Result<Vec<u8>, String> {
-        if cpu != 0 {
-            return Err(format!("no CPU {cpu}"));
-        }
+        let Some(sh) = self.shared.as_ref().filter(|_| cpu == 0) else {
+            return Err("No CPU available".into());
+        };
         let mut buf = vec![0u8; len];
-        self.shared.vcpu().read_virt(addr as u32, &mut buf)?;
+        sh.vcpu().read_virt(addr as u32, &mut buf)?;
         Ok(buf)
     }
     fn read_phys(&self, addr: u64, len: usize) -> Result<Vec<u8>, String> {
+        let Some(sh) = &self.shared else { return Err("Cannot access memory".into()) };
         let mut buf = vec![0u8; len];
         for (i, b) in buf.iter_mut().enumerate() {
             let a = addr.wrapping_add(i as u64);
-            *b = self.shared.space.read(a, 1, false).map_err(|_| format!("cannot access address {a:#x}"))? as u8;
+            *b = sh.space.read(a, 1, false).map_err(|_| format!("cannot access address {a:#x}"))? as u8;
         }
         Ok(buf)
     }
     fn big_endian(&self) -> bool {
-        self.shared.big_endian
+        self.cfg.big_endian
     }
     fn subscribe(&mut self) -> Receiver<TimedEvent> {
         let (tx, rx) = channel();
-        lock(&self.shared.subscribers).push(tx);
+        match &self.shared {
+            Some(sh) => lock(&sh.subscribers).push(tx),
+            None => self.early.push(tx),
+        }
         rx
     }
     fn machines(&self) -> Vec<MachineInfo> {
-        machines()
+        crate::machine_infos()
     }
     fn cpu_definitions(&self) -> Vec<CpuDefinition> {
         cpu_definitions()
     }
-}
-
-/// The boards of this family, as `query-machines` lists them.
-pub fn machines() -> Vec<MachineInfo> {
-    vec![MachineInfo {
-        name: NAME.into(),
-        description: DESCRIPTION.into(),
-        default_cpu_type: format!("{DEFAULT_CPU}-mips-cpu"),
-        is_default: false,
-        cpu_max: 1,
-    }]
+    fn exit_status(&self) -> i32 {
+        self.shared.as_ref().and_then(|sh| lock(&sh.ctl).exit).unwrap_or(0)
+    }
+    fn disassemble(&self, cpu: usize, physical: bool, addr: u64, count: usize) -> Result<Vec<(u64, String)>, String> {
+        let be = self.cfg.big_endian;
+        let d = Disassembler::new(Arch::Mips, be, None).map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        for i in 0..count {
+            let a = (addr as u32).wrapping_add(4 * i as u32) as u64;
+            let word = if physical { self.read_phys(a, 4) } else { self.read_virt(cpu, a, 4) };
+            let Ok(word) = word else {
+                out.push((a, "Cannot access memory".to_string()));
+                break;
+            };
+            let text = match d.one(&word, a, &|_, _| {}) {
+                Some((_, t)) => t,
+                None => bad_line(Arch::Mips, &word, be).1,
+            };
+            out.push((a, text));
+        }
+        Ok(out)
+    }
 }
 
 /// The CPU models, as `query-cpu-definitions` lists them.

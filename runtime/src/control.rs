@@ -100,20 +100,27 @@ pub trait VmControl: Send {
     fn state(&self) -> RunState;
     /// False under `--preconfig` until `create_machine`.
     fn machine_created(&self) -> bool;
-    /// `x-exit-preconfig`: build the machine configured so far; vCPUs start unless `-S`.
+    /// `x-exit-preconfig`: build the machine configured so far; vCPUs start unless `-S`
+    /// (then emitting `VmEvent::Resume`, as QEMU does).
     fn create_machine(&mut self) -> Result<(), String>;
-    /// Pause every vCPU (QMP `stop`); emits `VmEvent::Stop` when it changed the state.
+    /// Pause every vCPU (QMP `stop`). Only a running VM changes (to `Paused`, emitting
+    /// `VmEvent::Stop`); in `prelaunch` or `paused` nothing happens, as in QEMU.
     fn stop(&mut self);
-    /// Resume (QMP `cont`); emits `VmEvent::Resume`.
+    /// Resume (QMP `cont`): from `prelaunch` or `paused` to `Running`, emitting
+    /// `VmEvent::Resume`; already running: nothing, no event.
     fn cont(&mut self) -> Result<(), String>;
-    /// `system_reset`: emits `VmEvent::Reset`.
+    /// `system_reset`: emits `VmEvent::Reset { guest: false, reason: "host-qmp-system-reset" }`;
+    /// the run state stays as it was.
     fn reset(&mut self);
     /// `system_powerdown`: Err when the board has no power button.
     fn powerdown(&mut self) -> Result<(), String>;
-    /// `quit`: stop everything; the process exits after the monitor replied.
+    /// `quit`: stop everything and emit `VmEvent::Shutdown { guest: false, reason:
+    /// "host-qmp-quit" }`; the process exits once the monitors have delivered that event and
+    /// replied.
     fn quit(&mut self);
     fn cpus(&self) -> Vec<CpuInfo>;
-    /// `info registers` for vCPU `cpu`, in QEMU's layout for the architecture.
+    /// `info registers` for vCPU `cpu`: what QEMU's `cpu_dump_state` prints for the
+    /// architecture (lines ending in `\n`); the monitor adds the `CPU#N` header line.
     fn info_registers(&self, cpu: usize) -> String;
     /// Guest-virtual memory as vCPU `cpu` sees it (`x`).
     fn read_virt(&self, cpu: usize, addr: u64, len: usize) -> Result<Vec<u8>, String>;
@@ -125,10 +132,26 @@ pub trait VmControl: Send {
     fn subscribe(&mut self) -> Receiver<TimedEvent>;
     fn machines(&self) -> Vec<MachineInfo>;
     fn cpu_definitions(&self) -> Vec<CpuDefinition>;
+    /// The process's exit status once the machine has shut down (a semihosting exit's code,
+    /// for example); 0 when the board has nothing to say.
+    fn exit_status(&self) -> i32 {
+        0
+    }
+    /// Width of a guest virtual address in bits (QEMU's `target_ulong`): `x` prints and wraps
+    /// addresses at this width.
+    fn virt_addr_bits(&self) -> u32 {
+        32
+    }
+    /// `x /i`, `xp /i`: `count` instructions from `addr` (virtual for vCPU `cpu`, or physical),
+    /// one `(address, text)` per instruction. Boards without a disassembler keep the default.
+    fn disassemble(&self, cpu: usize, physical: bool, addr: u64, count: usize) -> Result<Vec<(u64, String)>, String> {
+        let _ = (cpu, physical, addr, count);
+        Err("no disassembler for this machine".to_string())
+    }
 }
 
 /// How to build a board: what the system-mode command line says (`-M`, `-cpu`, `-m`,
-/// `-kernel`, `-serial`, `-semihosting`, `-S`, `-d`). The command line fills it; a board's
+/// `-kernel`, `-serial`, `-semihosting`, `-S`, `-d`, `-D`). The command line fills it; a board's
 /// constructor reads it.
 #[derive(Debug, Clone, Default)]
 pub struct BoardConfig {
@@ -151,6 +174,12 @@ pub struct BoardConfig {
     pub semihosting: bool,
     /// `-S`: create the machine with vCPUs paused (state `prelaunch` until `cont`).
     pub start_paused: bool,
+    /// `--preconfig`: the constructor only records the configuration (state `prelaunch`,
+    /// `machine_created()` false); `create_machine` (QMP `x-exit-preconfig`) builds the board.
+    /// False: the constructor builds it.
+    pub preconfig: bool,
     /// `-d` items (in_asm, op, op_opt, exec, int...).
     pub log: Vec<String>,
+    /// `-D`: the file `-d` output goes to (stderr when absent).
+    pub log_file: Option<std::path::PathBuf>,
 }

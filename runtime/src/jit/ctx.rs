@@ -114,7 +114,10 @@ fn memop_decode(code: u32) -> (MemOp, bool) {
 
 /// A helper call from compiled code: `args` points at the arguments. On a guest exception the
 /// code and argument go to `ctx.code`/`ctx.arg` and `ctx.raised` is set.
-pub extern "sysv64" fn helper_thunk(ctx: *mut JitCtx, id: u32, args: *const u64, nargs: u32) -> u64 {
+///
+/// # Safety
+/// Only compiled code calls it, with its live context and `nargs` stored arguments.
+pub unsafe extern "sysv64" fn helper_thunk(ctx: *mut JitCtx, id: u32, args: *const u64, nargs: u32) -> u64 {
     // SAFETY: compiled code passes its own context and a pointer to `nargs` stored arguments
     // in its frame.
     let (ctx, args) = unsafe { (&mut *ctx, std::slice::from_raw_parts(args, nargs as usize)) };
@@ -131,7 +134,10 @@ pub extern "sysv64" fn helper_thunk(ctx: *mut JitCtx, id: u32, args: *const u64,
 
 /// A load that the inline path did not do: returns the value extended to the destination
 /// type, or sets `ctx.raised` and the fault details.
-pub extern "sysv64" fn load_slow(ctx: *mut JitCtx, addr: u64, code: u32) -> u64 {
+///
+/// # Safety
+/// Only compiled code calls it, with its live context.
+pub unsafe extern "sysv64" fn load_slow(ctx: *mut JitCtx, addr: u64, code: u32) -> u64 {
     // SAFETY: compiled code passes its own live context.
     let ctx = unsafe { &mut *ctx };
     let (m, i64dst) = memop_decode(code);
@@ -152,7 +158,10 @@ pub extern "sysv64" fn load_slow(ctx: *mut JitCtx, addr: u64, code: u32) -> u64 
 }
 
 /// A store that the inline path did not do (or every store in check mode).
-pub extern "sysv64" fn store_slow(ctx: *mut JitCtx, addr: u64, val: u64, code: u32) {
+///
+/// # Safety
+/// Only compiled code calls it, with its live context.
+pub unsafe extern "sysv64" fn store_slow(ctx: *mut JitCtx, addr: u64, val: u64, code: u32) {
     // SAFETY: compiled code passes its own live context.
     let ctx = unsafe { &mut *ctx };
     let (m, _) = memop_decode(code);

@@ -13,6 +13,9 @@
 //! This module turns one block into bytes and records its patch sites; it must not decide
 //! what to run, own code memory, or know any guest architecture.
 
+// dynasm's register macros (`Rq(r)`) expand to `.into()` on our `u8` register numbers.
+#![allow(clippy::useless_conversion)]
+
 use super::ctx::{self, exit, memop_code, JitCtx};
 use super::regalloc::{self, Alloc, Loc, RAX, RBP, RCX, RDX, RSP};
 use crate::ir::{BinOp, Block, Cond, Exit, HelperFlags, MemOp, Op, Ty, UnOp, Val};

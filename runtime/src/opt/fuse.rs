@@ -9,7 +9,6 @@
 //! Knows no guest architecture.
 
 use crate::ir::{Block, Cond, Label, Op, Val, ValKind};
-use std::collections::HashMap;
 
 fn is_const(b: &Block, v: Val, c: u64) -> bool {
     b.const_of(v) == Some(c)
@@ -19,19 +18,32 @@ fn is_temp(b: &Block, v: Val) -> bool {
     matches!(b.kind(v), ValKind::Temp)
 }
 
-/// How many ops read each value, and how many branches target each label.
-fn counts(b: &Block) -> (HashMap<Val, usize>, HashMap<Label, usize>) {
-    let mut uses = HashMap::new();
-    let mut targets = HashMap::new();
+/// How many ops read each value (by value index), and how many branches target each label.
+struct Counts {
+    uses: Vec<u32>,
+    targets: Vec<u32>,
+}
+
+impl Counts {
+    fn uses(&self, v: &Val) -> u32 {
+        self.uses.get(v.0 as usize).copied().unwrap_or(0)
+    }
+    fn targets(&self, l: &Label) -> u32 {
+        self.targets.get(l.0 as usize).copied().unwrap_or(0)
+    }
+}
+
+fn counts(b: &Block) -> Counts {
+    let mut c = Counts { uses: vec![0; b.vals.len()], targets: vec![0; b.labels as usize] };
     for op in &b.ops {
         for u in super::uses(op) {
-            *uses.entry(u).or_insert(0) += 1;
+            c.uses[u.0 as usize] += 1;
         }
         if let Op::Br(l) | Op::Brcond { label: l, .. } = op {
-            *targets.entry(*l).or_insert(0) += 1;
+            c.targets[l.0 as usize] += 1;
         }
     }
-    (uses, targets)
+    c
 }
 
 /// Run every rewrite once.
@@ -43,7 +55,7 @@ pub fn fuse(b: &mut Block) {
 
 /// `mov t,0; setcond c d,a,b; brcond eq d,0 L; mov t,1; L:` → `setcond c t,a,b`.
 fn branch_flags(b: &mut Block) {
-    let (uses, targets) = counts(b);
+    let c = counts(b);
     let ops = std::mem::take(&mut b.ops);
     let mut out = Vec::with_capacity(ops.len());
     let mut i = 0;
@@ -60,8 +72,8 @@ fn branch_flags(b: &mut Block) {
                 && a != t
                 && y != t
                 && is_temp(b, *d)
-                && uses.get(d) == Some(&1)
-                && targets.get(l) == Some(&1)
+                && c.uses(d) == 1
+                && c.targets(l) == 1
             {
                 out.push(Op::Setcond { cond: *cond, dst: *t, a: *a, b: *y });
                 i += 5;
@@ -76,7 +88,7 @@ fn branch_flags(b: &mut Block) {
 
 /// `setcond c d,a,b; brcond eq|ne d,0 L` (d read only there) → `brcond c' a,b L`.
 fn setcond_branches(b: &mut Block) {
-    let (uses, _) = counts(b);
+    let c = counts(b);
     let ops = std::mem::take(&mut b.ops);
     let mut out = Vec::with_capacity(ops.len());
     let mut i = 0;
@@ -84,7 +96,7 @@ fn setcond_branches(b: &mut Block) {
         if let [Op::Setcond { cond, dst: d, a, b: y }, Op::Brcond { cond: bc @ (Cond::Eq | Cond::Ne), a: d2, b: z, label }, ..] =
             &ops[i..]
         {
-            if d == d2 && is_const(b, *z, 0) && is_temp(b, *d) && uses.get(d) == Some(&1) {
+            if d == d2 && is_const(b, *z, 0) && is_temp(b, *d) && c.uses(d) == 1 {
                 let c = if *bc == Cond::Ne { *cond } else { cond.invert() };
                 out.push(Op::Brcond { cond: c, a: *a, b: *y, label: *label });
                 i += 2;
@@ -115,11 +127,11 @@ fn single_dst(op: &mut Op) -> Option<&mut Val> {
 
 /// `op t,...; mov g,t` (t read only by that mov, same type) → `op g,...`.
 fn coalesce_copies(b: &mut Block) {
-    let (uses, _) = counts(b);
-    let mut defs: HashMap<Val, usize> = HashMap::new();
+    let c = counts(b);
+    let mut defs = vec![0u32; b.vals.len()];
     for op in &b.ops {
         for d in super::defs(op) {
-            *defs.entry(d).or_insert(0) += 1;
+            defs[d.0 as usize] += 1;
         }
     }
     let ops = std::mem::take(&mut b.ops);
@@ -129,12 +141,7 @@ fn coalesce_copies(b: &mut Block) {
         if let [first, Op::Mov { dst: g, src: t }, ..] = &ops[i..] {
             let mut op = first.clone();
             if let Some(d) = single_dst(&mut op) {
-                if *d == *t
-                    && is_temp(b, *t)
-                    && uses.get(t) == Some(&1)
-                    && defs.get(t) == Some(&1)
-                    && b.ty(*g) == b.ty(*t)
-                {
+                if *d == *t && is_temp(b, *t) && c.uses(t) == 1 && defs[t.0 as usize] == 1 && b.ty(*g) == b.ty(*t) {
                     *d = *g;
                     out.push(op);
                     i += 2;

@@ -315,6 +315,10 @@ pub fn eliminate_dead(b: &mut Block) {
     };
     // live_in[i] as bitsets (Vec<u64>).
     let words = nv.div_ceil(64);
+    let mut globals_mask = vec![0u64; words];
+    for &g in &globals {
+        globals_mask[g / 64] |= 1 << (g % 64);
+    }
     let mut live_in = vec![vec![0u64; words]; n + 1];
     // Past the end: globals live (the block falls off into the dispatcher).
     for &g in &globals {
@@ -342,8 +346,8 @@ pub fn eliminate_dead(b: &mut Block) {
                 }
             }
             if exits_state(op) {
-                for &g in &globals {
-                    out[g / 64] |= 1 << (g % 64);
+                for (w, g) in out.iter_mut().zip(&globals_mask) {
+                    *w |= g;
                 }
             }
             for d in defs(op) {

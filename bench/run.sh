@@ -1,0 +1,305 @@
+#!/usr/bin/env bash
+# specemu's benchmark (issue 4): the same MIPS (mipsel) workloads natively, under specemu's
+# JIT, under specemu's IR interpreter and under Debian's qemu-mipsel, timed in one run with
+# the runs interleaved (round 1: native, JIT, interp, qemu for every workload; round 2: ...),
+# medians of N rounds, ratios against qemu-mipsel and the max RSS of specemu-JIT and qemu.
+# Every run's stdout must be byte-identical to the native run's, or the script fails.
+#
+# usage: bench/run.sh [-n N] [--no-interp] [--only W1,W2,...] [--loops K] [--no-build]
+#   -n N          rounds (runs of each workload in each configuration), default 3; the table
+#                 shows the median
+#   --no-interp   skip specemu's interpreter (-accel interp); it is ~100x slower than the JIT
+#                 and would take about two hours (3 rounds) at the default sizes
+#   --only LIST   only these workloads (comma-separated): sha256 gzip bzip2 sort awk cbench
+#                 true hello
+#   --loops K     start-up workloads (true, hello): invocations per timed run, default 50
+#   --no-build    use the existing release build instead of running `cargo build --release`
+#
+# Environment: CARGO_TARGET_DIR (where specemu is built, default ./target), SPECEMU_BIN (a
+# specemu binary to use instead of building one), QEMU_MIPSEL (default qemu-mipsel),
+# BENCH_DIR (inputs, binaries and outputs; default ./target/bench).
+#
+# Needs: cargo, gcc, mipsel-linux-gnu-gcc (gcc-mipsel-linux-gnu), qemu-mipsel (qemu-user),
+# the host busybox (busybox), GNU time (time), apt-get and dpkg-deb for
+# tests/guests/fetch-debian.sh (Debian's busybox-static for mipsel).
+set -euo pipefail
+export LC_ALL=C
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+cd "$ROOT"
+
+die() {
+    echo "bench/run.sh: error: $*" >&2
+    exit 1
+}
+
+log() {
+    echo "bench/run.sh: $*" >&2
+}
+
+usage() {
+    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2
+    exit "${1:-2}"
+}
+
+ROUNDS=3
+INTERP=1
+ONLY=""
+LOOPS=50
+BUILD=1
+while [ $# -gt 0 ]; do
+    case $1 in
+        -n) [ $# -ge 2 ] || usage; ROUNDS=$2; shift 2 ;;
+        --no-interp) INTERP=0; shift ;;
+        --only) [ $# -ge 2 ] || usage; ONLY=$2; shift 2 ;;
+        --loops) [ $# -ge 2 ] || usage; LOOPS=$2; shift 2 ;;
+        --no-build) BUILD=0; shift ;;
+        -h | --help) usage 0 ;;
+        *) echo "bench/run.sh: unknown argument: $1" >&2; usage ;;
+    esac
+done
+[[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "-n wants a positive integer, not '$ROUNDS'"
+[[ $LOOPS =~ ^[1-9][0-9]*$ ]] || die "--loops wants a positive integer, not '$LOOPS'"
+
+ALL_WORKLOADS=(sha256 gzip bzip2 sort awk cbench true hello)
+WORKLOADS=()
+if [ -n "$ONLY" ]; then
+    IFS=, read -r -a want <<<"$ONLY"
+    for w in "${want[@]}"; do
+        [[ " ${ALL_WORKLOADS[*]} " == *" $w "* ]] || die "unknown workload '$w' (have: ${ALL_WORKLOADS[*]})"
+        WORKLOADS+=("$w")
+    done
+else
+    WORKLOADS=("${ALL_WORKLOADS[@]}")
+fi
+CONFIGS=(native jit)
+[ "$INTERP" = 1 ] && CONFIGS+=(interp)
+CONFIGS+=(qemu)
+
+# ---- tools -------------------------------------------------------------------------------
+INSTALL_HINT="apt-get install gcc gcc-mipsel-linux-gnu libc6-dev-mipsel-cross qemu-user busybox time dpkg-dev debian-archive-keyring"
+need() {
+    command -v "$1" >/dev/null 2>&1 || die "'$1' is not installed (try: $INSTALL_HINT)"
+}
+if [ ! -x /usr/bin/time ]; then
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        log "installing GNU time (package 'time')"
+        apt-get install -y time >/dev/null || die "apt-get install time failed"
+    fi
+    [ -x /usr/bin/time ] || die "GNU time (/usr/bin/time) is missing: apt-get install time"
+fi
+QEMU=${QEMU_MIPSEL:-qemu-mipsel}
+for t in gcc mipsel-linux-gnu-gcc "$QEMU" busybox; do need "$t"; done
+HOST_BB=$(command -v busybox)
+
+# ---- specemu -----------------------------------------------------------------------------
+if [ -n "${SPECEMU_BIN:-}" ]; then
+    SPECEMU=$SPECEMU_BIN
+else
+    TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+    if [ "$BUILD" = 1 ]; then
+        need cargo
+        log "cargo build --release (CARGO_TARGET_DIR=$TARGET)"
+        cargo build --release >&2 || die "cargo build --release failed"
+    fi
+    SPECEMU=$TARGET/release/specemu
+fi
+[ -x "$SPECEMU" ] || die "no specemu binary at $SPECEMU"
+
+# ---- workloads: binaries and inputs ------------------------------------------------------
+BENCH_DIR=${BENCH_DIR:-$ROOT/target/bench}
+BIN=$BENCH_DIR/bin
+IN=$BENCH_DIR/in
+OUT=$BENCH_DIR/out
+mkdir -p "$BIN" "$IN" "$OUT"
+
+# Debian's busybox-static for mipsel, in the same place the conformance tests keep it.
+bash tests/guests/fetch-debian.sh "$ROOT/target/conformance/debian" mipsel busybox-static >&2 ||
+    die "fetching busybox-static:mipsel failed"
+BB=$ROOT/target/conformance/debian/busybox-mipsel/bin/busybox
+[ -x "$BB" ] || die "$BB missing after fetch-debian.sh"
+
+CFLAGS=(-O2 -ffp-contract=off -Wall -Wextra)
+gcc -O2 -Wall -Wextra -o "$BIN/gen" bench/gen.c || die "building bench/gen.c failed"
+gcc "${CFLAGS[@]}" -o "$BIN/cbench-native" bench/cbench.c || die "building bench/cbench.c (native) failed"
+mipsel-linux-gnu-gcc "${CFLAGS[@]}" -static -o "$BIN/cbench-mipsel" bench/cbench.c ||
+    die "building bench/cbench.c (mipsel) failed"
+
+# Inputs: deterministic (fixed seed in gen.c); regenerated when gen.c changes.
+STAMP=$IN/.gen-$(sha256sum bench/gen.c | cut -c1-16)
+if [ ! -f "$STAMP" ]; then
+    log "generating inputs in $IN"
+    rm -f "$IN"/.gen-*
+    "$BIN/gen" random $((64 << 20)) >"$IN/random-64M.bin"
+    "$BIN/gen" text $((32 << 20)) >"$IN/text-32M.txt"
+    "$BIN/gen" text $((16 << 20)) >"$IN/text-16M.txt"
+    "$BIN/gen" numbers 1000000 >"$IN/numbers-1M.txt"
+    touch "$STAMP"
+fi
+
+AWK_PROG='BEGIN{s=0; for(i=1;i<=1000000;i++) s+=i*1.5/(i+0.25) - 1/i; printf "%.6f\n", s}'
+
+# Sets LABEL, KIND (time: seconds per run; startup: ms per invocation), GUEST and NATIVE
+# (argument vectors; GUEST runs under specemu and qemu).
+workload() {
+    KIND="time"
+    case $1 in
+        sha256) LABEL="sha256sum 64 MiB"
+            GUEST=("$BB" sha256sum random-64M.bin); NATIVE=("$HOST_BB" sha256sum random-64M.bin) ;;
+        gzip) LABEL="gzip -9 32 MiB"
+            GUEST=("$BB" gzip -9 -c text-32M.txt); NATIVE=("$HOST_BB" gzip -9 -c text-32M.txt) ;;
+        bzip2) LABEL="bzip2 16 MiB"
+            GUEST=("$BB" bzip2 -c text-16M.txt); NATIVE=("$HOST_BB" bzip2 -c text-16M.txt) ;;
+        sort) LABEL="sort -n 1M lines"
+            GUEST=("$BB" sort -n numbers-1M.txt); NATIVE=("$HOST_BB" sort -n numbers-1M.txt) ;;
+        awk) LABEL="awk FP loop (1M)"
+            GUEST=("$BB" awk "$AWK_PROG"); NATIVE=("$HOST_BB" awk "$AWK_PROG") ;;
+        cbench) LABEL="bench/cbench.c"
+            GUEST=("$BIN/cbench-mipsel"); NATIVE=("$BIN/cbench-native") ;;
+        true) LABEL="start-up: busybox true"; KIND=startup
+            GUEST=("$BB" true); NATIVE=("$HOST_BB" true) ;;
+        hello) LABEL="start-up: static hello"; KIND=startup
+            GUEST=("$ROOT/tests/guests/bin/hello-mipsel"); NATIVE=("$ROOT/tests/guests/bin/hello-x86_64") ;;
+        *) die "unknown workload $1" ;;
+    esac
+}
+
+# Sets CMD for configuration $1 of the current workload.
+command_for() {
+    case $1 in
+        native) CMD=("${NATIVE[@]}") ;;
+        jit) CMD=("$SPECEMU" run -accel jit "${GUEST[@]}") ;;
+        interp) CMD=("$SPECEMU" run -accel interp "${GUEST[@]}") ;;
+        qemu) CMD=("$QEMU" "${GUEST[@]}") ;;
+    esac
+}
+
+# Compare one run's output with the native reference; fail loudly on any difference.
+check_output() { # workload config file
+    local ref=$OUT/$1.ref
+    if [ "$2" = native ] && [ ! -f "$ref" ]; then
+        cp "$3" "$ref"
+        return
+    fi
+    if ! cmp -s "$ref" "$3"; then
+        echo "bench/run.sh: FAIL: $1 under $2: output differs from native" >&2
+        cmp "$ref" "$3" >&2 || true
+        diff <(head -c 2000 "$ref") <(head -c 2000 "$3") | head -20 >&2 || true
+        die "$1 under $2 computed a different result (outputs kept in $OUT)"
+    fi
+}
+
+# Run CMD once under GNU time: sets RUN_T (wall seconds, from EPOCHREALTIME) and RUN_RSS (KiB).
+timed_once() { # workload config
+    local out=$OUT/$1.$2.out err=$OUT/$1.$2.err tf=$OUT/time.txt t0 t1 e rss
+    t0=$EPOCHREALTIME
+    if ! /usr/bin/time -f '%e %M' -o "$tf" "${CMD[@]}" >"$out" 2>"$err" </dev/null; then
+        cat "$err" "$tf" >&2 || true
+        die "$1 under $2 failed: ${CMD[*]}"
+    fi
+    t1=$EPOCHREALTIME
+    RUN_T=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')
+    read -r e rss <"$tf" || die "cannot read GNU time's output"
+    : "$e"
+    RUN_RSS=$rss
+    check_output "$1" "$2" "$out"
+}
+
+# Start-up workloads: one run under GNU time (RSS, warm-up), then LOOPS invocations timed
+# together; RUN_T is the time per invocation.
+startup_loop() { # workload config
+    local out=$OUT/$1.$2.out t0 t1 i
+    timed_once "$1" "$2"
+    t0=$EPOCHREALTIME
+    for ((i = 0; i < LOOPS; i++)); do
+        "${CMD[@]}" >"$out" </dev/null 2>/dev/null || die "$1 under $2 failed: ${CMD[*]}"
+    done
+    t1=$EPOCHREALTIME
+    check_output "$1" "$2" "$out"
+    RUN_T=$(awk -v a="$t0" -v b="$t1" -v n="$LOOPS" 'BEGIN { printf "%.6f", (b - a) / n }')
+}
+
+declare -A TIMES RSS
+commit=$(git rev-parse --short HEAD 2>/dev/null || echo unknown)
+git diff --quiet HEAD -- 2>/dev/null || commit="$commit (with uncommitted changes)"
+load_start=$(cut -d' ' -f1-3 /proc/loadavg)
+date_start=$(date -u '+%Y-%m-%d %H:%M UTC')
+rm -f "$OUT"/*.ref
+cd "$IN" # the workloads name their inputs relative to it
+log "configurations: ${CONFIGS[*]}; workloads: ${WORKLOADS[*]}; $ROUNDS rounds"
+for ((r = 1; r <= ROUNDS; r++)); do
+    for w in "${WORKLOADS[@]}"; do
+        workload "$w"
+        for c in "${CONFIGS[@]}"; do
+            command_for "$c"
+            if [ "$KIND" = startup ]; then
+                startup_loop "$w" "$c"
+            else
+                timed_once "$w" "$c"
+            fi
+            TIMES[$w,$c]="${TIMES[$w,$c]:-} $RUN_T"
+            if [ "${RSS[$w,$c]:-0}" -lt "$RUN_RSS" ]; then RSS[$w,$c]=$RUN_RSS; fi
+            log "round $r/$ROUNDS  $w  $c  ${RUN_T}s  ${RUN_RSS} KiB"
+        done
+    done
+done
+load_end=$(cut -d' ' -f1-3 /proc/loadavg)
+
+median() { # numbers...
+    printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# ---- report ------------------------------------------------------------------------------
+cpu=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
+qemu_version=$("$QEMU" --version | head -n1)
+bb_version=$(sed -n 2p "$ROOT/target/conformance/debian/busybox-mipsel/.fetched" 2>/dev/null || echo "?")
+REPORT=$OUT/report.md
+{
+    echo "- date: $date_start; host: $cpu, $(nproc) cores, Linux $(uname -r)"
+    echo "- $qemu_version; specemu $commit; busybox-static:mipsel $bb_version; host $("$HOST_BB" | sed -n '1s/ multi-call.*//p')"
+    echo "- $ROUNDS rounds, interleaved (native, JIT$([ "$INTERP" = 1 ] && echo ", interp"), qemu per workload per round); medians; start-up: $LOOPS invocations per run"
+    echo "- load average (1/5/15 min): $load_start at the start, $load_end at the end"
+    echo
+    hdr="| workload | native | ×qemu | specemu JIT | ×qemu |"
+    sep="|---|---:|---:|---:|---:|"
+    if [ "$INTERP" = 1 ]; then
+        hdr="$hdr specemu interp | ×qemu |"
+        sep="$sep---:|---:|"
+    fi
+    echo "$hdr qemu-mipsel | max RSS JIT | max RSS qemu |"
+    echo "$sep---:|---:|---:|"
+    logsum=0
+    nw=0
+    for w in "${WORKLOADS[@]}"; do
+        workload "$w"
+        declare -A med=()
+        for c in "${CONFIGS[@]}"; do
+            read -r -a ts <<<"${TIMES[$w,$c]}"
+            med[$c]=$(median "${ts[@]}")
+        done
+        row="| $LABEL |"
+        for c in "${CONFIGS[@]}"; do
+            if [ "$KIND" = startup ]; then
+                cell=$(awk -v t="${med[$c]}" 'BEGIN { printf "%.2f ms", t * 1000 }')
+            else
+                cell=$(awk -v t="${med[$c]}" 'BEGIN { printf "%.2f s", t }')
+            fi
+            row="$row $cell |"
+            if [ "$c" != qemu ]; then
+                row="$row $(awk -v a="${med[$c]}" -v q="${med[qemu]}" 'BEGIN { printf "%.2f", a / q }') |"
+            fi
+        done
+        row="$row $(awk -v k="${RSS[$w,jit]}" 'BEGIN { printf "%.1f MiB", k / 1024 }') |"
+        row="$row $(awk -v k="${RSS[$w,qemu]}" 'BEGIN { printf "%.1f MiB", k / 1024 }') |"
+        echo "$row"
+        logsum=$(awk -v s="$logsum" -v a="${med[jit]}" -v q="${med[qemu]}" 'BEGIN { printf "%.12f", s + log(a / q) }')
+        nw=$((nw + 1))
+        unset med
+    done
+    echo
+    awk -v s="$logsum" -v n="$nw" 'BEGIN { printf "Geometric mean of specemu-JIT / qemu-mipsel over %d workloads: **%.2f** (below 1: faster than QEMU)\n", n, exp(s / n) }'
+    echo
+    echo "×qemu = time / qemu-mipsel's time in the same run. Every run's output was byte-identical to native's."
+} >"$REPORT"
+cat "$REPORT"
+log "report written to $REPORT"
