@@ -328,8 +328,9 @@ fn vcpu_thread(s: &Shared) {
                 let mut c = lock(&s.ctl);
                 c.state = RunState::Shutdown;
                 c.exit = Some(code);
-                drop(c);
+                // Emitted under `ctl`, so that `subscribe` sees either the state or the event.
                 s.emit(VmEvent::Shutdown { guest: true, reason: "guest-shutdown".into() });
+                drop(c);
                 s.cv.notify_all();
             }
             Stop::Error(msg) => {
@@ -337,6 +338,8 @@ fn vcpu_thread(s: &Shared) {
                 let mut c = lock(&s.ctl);
                 c.state = RunState::InternalError;
                 c.exit = Some(1);
+                // The process ends (status 1), as QEMU's does when semihosting aborts.
+                s.emit(VmEvent::Shutdown { guest: true, reason: "guest-panic".into() });
                 drop(c);
                 s.cv.notify_all();
             }
@@ -366,13 +369,15 @@ impl VmControl for Mipssim {
             return Err("the machine already exists".into());
         }
         let log = self.log.take().unwrap_or_else(|| Box::new(std::io::stderr()));
-        let (shared, thread) = build(&self.cfg, log)?;
+        // Built paused, so that the subscribers see everything from the start.
+        let (shared, thread) = build(&BoardConfig { start_paused: true, ..self.cfg.clone() }, log)?;
         lock(&shared.subscribers).append(&mut self.early);
-        let running = lock(&shared.ctl).state == RunState::Running;
         self.shared = Some(shared.clone());
         self.thread = Some(thread);
-        if running {
+        if !self.cfg.start_paused {
+            lock(&shared.ctl).state = RunState::Running;
             shared.emit(VmEvent::Resume);
+            shared.cv.notify_all();
         }
         Ok(())
     }
@@ -491,7 +496,17 @@ impl VmControl for Mipssim {
     fn subscribe(&mut self) -> Receiver<TimedEvent> {
         let (tx, rx) = channel();
         match &self.shared {
-            Some(sh) => lock(&sh.subscribers).push(tx),
+            Some(sh) => {
+                // The guest may have ended before anyone listened (a fast UHI exit while
+                // the command line was still subscribing): tell the late subscriber.
+                let c = lock(&sh.ctl);
+                if c.exit.is_some() {
+                    let reason = if c.state == RunState::Shutdown { "guest-shutdown" } else { "guest-panic" };
+                    let event = VmEvent::Shutdown { guest: true, reason: reason.into() };
+                    let _ = tx.send(TimedEvent { event, at: SystemTime::now() });
+                }
+                lock(&sh.subscribers).push(tx);
+            }
             None => self.early.push(tx),
         }
         rx

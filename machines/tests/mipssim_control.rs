@@ -139,3 +139,50 @@ fn bad_kernels_and_options_are_errors() {
     c.start_paused = true;
     assert!(Mipssim::new(&c, Box::new(std::io::sink())).is_ok(), "no kernel: starts at the reset vector");
 }
+
+#[test]
+fn preconfig_then_create_machine_through_the_registry() {
+    let k = kernel(&[
+        0x2419_0001, // li t9, 1
+        0x2404_0005, // li a0, 5
+        0x7000_007f, // sdbbp 1
+        0x1000_ffff, // b .
+        0,
+    ]);
+    let mut c = config(&k, false);
+    c.preconfig = true;
+    let mut vm = specemu_machines::create(&c).expect("mipssim in the registry");
+    assert!(!vm.machine_created());
+    assert_eq!(vm.state(), RunState::Prelaunch);
+    assert!(vm.cpus().is_empty());
+    let events = vm.subscribe();
+    vm.create_machine().expect("create");
+    assert!(vm.machine_created());
+    assert!(vm.create_machine().is_err(), "only once");
+    assert_eq!(events.recv_timeout(Duration::from_secs(10)).unwrap().event, VmEvent::Resume);
+    let ev = events.recv_timeout(Duration::from_secs(10)).unwrap().event;
+    assert_eq!(ev, VmEvent::Shutdown { guest: true, reason: "guest-shutdown".into() });
+    assert_eq!(vm.exit_status(), 5);
+    let dis = vm.disassemble(0, false, 0x8000_1000, 2).unwrap();
+    assert_eq!(dis[0], (0x8000_1000, "li\tt9,1".to_string()));
+    vm.quit();
+    assert_eq!(vm.state(), RunState::Shutdown);
+}
+
+#[test]
+fn late_subscribers_learn_of_an_earlier_exit_and_bad_uhi_ends_the_machine() {
+    let k = kernel(&[0x2419_0001, 0x2404_0009, 0x7000_007f, 0x1000_ffff, 0]);
+    let mut m = Mipssim::new(&config(&k, false), Box::new(std::io::sink())).expect("machine");
+    assert_eq!(m.wait(), 9);
+    let events = m.subscribe();
+    let ev = events.recv_timeout(Duration::from_secs(10)).unwrap().event;
+    assert_eq!(ev, VmEvent::Shutdown { guest: true, reason: "guest-shutdown".into() });
+    // An unknown UHI operation (99): internal error, status 1, SHUTDOWN reported.
+    let k = kernel(&[0x2419_0063, 0x7000_007f, 0x1000_ffff, 0]);
+    let mut m = Mipssim::new(&config(&k, false), Box::new(std::io::sink())).expect("machine");
+    assert_eq!(m.wait(), 1);
+    assert_eq!(m.state(), RunState::InternalError);
+    assert_eq!(m.exit_status(), 1);
+    let ev = m.subscribe().recv_timeout(Duration::from_secs(10)).unwrap().event;
+    assert_eq!(ev, VmEvent::Shutdown { guest: true, reason: "guest-panic".into() });
+}
