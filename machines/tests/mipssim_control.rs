@@ -68,6 +68,7 @@ fn prelaunch_cont_and_uhi_exit_status() {
     let regs = m.info_registers(0);
     assert!(regs.starts_with("pc=0x80001000 HI=0x00000000 LO=0x00000000 ds 10000090"), "{regs}");
     assert!(regs.contains("GPR04: a0 ffffffff"), "UHI boot: a0 = -1\n{regs}");
+    assert!(regs.contains("GPR00: r0 00000000 at 00000000"), "{regs}");
     assert!(regs.contains("CP0 Status  0x00400004"), "reset Status: BEV | ERL\n{regs}");
     assert_eq!(m.read_phys(0x1000, 4).unwrap(), vec![0x3c, 0x08, 0xbf, 0xd0]);
     assert_eq!(m.read_virt(0, 0x8000_1000, 2).unwrap(), vec![0x3c, 0x08]);

@@ -582,7 +582,9 @@ impl Vcpu {
         for row in 0..8 {
             let _ = write!(s, "GPR{:02}:", row * 4);
             for r in row * 4..row * 4 + 4 {
-                let _ = write!(s, " {} {:08x}", mips::GPR_NAMES[r], c.gpr[r]);
+                // QEMU calls register 0 "r0" here.
+                let name = if r == 0 { "r0" } else { mips::GPR_NAMES[r] };
+                let _ = write!(s, " {name} {:08x}", c.gpr[r]);
             }
             s.push('\n');
         }
