@@ -37,7 +37,7 @@ COMMANDS=(
     mipsel-linux-gnu-gcc mipsel-linux-gnu-objdump
     xtensa-lx106-elf-gcc xtensa-lx106-elf-objdump
     gcc objdump make dpkg-deb apt-get xz file busybox
-    qemu-mips qemu-mipsel qemu-system-mips python3
+    qemu-mips qemu-mipsel qemu-system-mips qemu-system-mipsel python3
 )
 
 # QEMU's Python QMP client, in a venv of its own (tests/qmp_monitor.rs looks here).

@@ -10,8 +10,10 @@ const USAGE: &str = "usage:
   specemu run [-L SYSROOT] [-E VAR=VALUE] [-strace] [-d in_asm,op,exec] PROG [ARGS...]
                                                      run a Linux program of another architecture
   specemu system-mips|system-mipsel [-M MACHINE] [-cpu MODEL] [-m MEGS] [-kernel FILE] [-S] [--preconfig]
-          [-qmp DEV] [-monitor DEV] [-serial stdio] [-nographic] ...
-                                                     system mode (QEMU's qemu-system-mips command line)
+          [-qmp DEV] [-monitor DEV] [-serial stdio] [-nographic] [-semihosting] [-append ARGS]
+          [-d in_asm,op,op_opt,exec,int] [-D LOGFILE]
+                                                     system mode (QEMU's qemu-system-mips command line;
+                                                     boards: -M mipssim, -M none)
   specemu disas [--cpu CORE | -cpu CORE] FILE.elf   disassemble every executable section
   specemu objdump-diff [--cpu CORE] [--only m1,m2] OBJDUMP-LISTING FILE.elf
                                                      compare with objdump's listing

@@ -1,6 +1,6 @@
 //! `specemu system-mips` / `specemu system-mipsel`: system mode with QEMU's command line
 //! (`qemu-system-mips`): `-M`, `-cpu`, `-m`, `-kernel`, `-append`, `-serial`, `-nographic`,
-//! `-semihosting`, `-S`, `--preconfig`, `-qmp`, `-monitor`, `-d`, `-display none`. The
+//! `-semihosting`, `-S`, `--preconfig`, `-qmp`, `-monitor`, `-d`, `-D`, `-display none`. The
 //! options become a [`BoardConfig`] and monitor specs; the board comes from the machine
 //! registry (`specemu_machines`), the monitors from `crate::monitor`.
 //!
@@ -17,7 +17,7 @@ use std::time::Duration;
 
 pub const USAGE: &str = "usage: specemu system-mips|system-mipsel [-M MACHINE|help] [-cpu MODEL|help] [-m MEGS]
         [-kernel FILE] [-append CMDLINE] [-serial stdio|none] [-nographic] [-semihosting]
-        [-S] [--preconfig] [-qmp DEV] [-monitor DEV] [-d ITEMS] [-display none]
+        [-S] [--preconfig] [-qmp DEV] [-monitor DEV] [-d ITEMS] [-D LOGFILE] [-display none]
   DEV: stdio | unix:PATH,server=on[,wait=off] | tcp:127.0.0.1:PORT,server=on[,wait=off]";
 
 /// What the command line asked for.
@@ -89,6 +89,7 @@ pub fn parse_args(big_endian: bool, args: &[String]) -> anyhow::Result<SystemArg
                 out.monitors.push(MonitorSpec { protocol: Protocol::Hmp, dev });
             }
             "-d" => out.config.log.extend(value()?.split(',').filter(|s| !s.is_empty()).map(String::from)),
+            "-D" => out.config.log_file = Some(value()?.into()),
             other => bail!("{other}: invalid option\n{USAGE}"),
         }
         i += 1;
@@ -180,13 +181,15 @@ mod tests {
 
     #[test]
     fn options_become_a_board_config() {
-        let sa = parse_args(true, &args("-M none -cpu 24Kf -m 16 -S --preconfig -qmp stdio -d in_asm,exec")).unwrap();
+        let sa = parse_args(true, &args("-M none -cpu 24Kf -m 16 -S --preconfig -qmp stdio -d in_asm,exec -D l.txt"))
+            .unwrap();
         let c = &sa.config;
         assert_eq!(c.machine, "none");
         assert_eq!(c.cpu.as_deref(), Some("24Kf"));
         assert_eq!(c.ram_size, Some(16 << 20));
         assert!(c.start_paused && c.preconfig && c.big_endian);
         assert_eq!(c.log, vec!["in_asm", "exec"]);
+        assert_eq!(c.log_file.as_deref(), Some(std::path::Path::new("l.txt")));
         assert_eq!(sa.monitors.len(), 1);
         assert_eq!(parse_ram_size("1G").unwrap(), 1 << 30);
         assert_eq!(parse_ram_size("size=512k").unwrap(), 512 << 10);

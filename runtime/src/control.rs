@@ -151,7 +151,7 @@ pub trait VmControl: Send {
 }
 
 /// How to build a board: what the system-mode command line says (`-M`, `-cpu`, `-m`,
-/// `-kernel`, `-serial`, `-semihosting`, `-S`, `-d`). The command line fills it; a board's
+/// `-kernel`, `-serial`, `-semihosting`, `-S`, `-d`, `-D`). The command line fills it; a board's
 /// constructor reads it.
 #[derive(Debug, Clone, Default)]
 pub struct BoardConfig {
@@ -180,4 +180,6 @@ pub struct BoardConfig {
     pub preconfig: bool,
     /// `-d` items (in_asm, op, op_opt, exec, int...).
     pub log: Vec<String>,
+    /// `-D`: the file `-d` output goes to (stderr when absent).
+    pub log_file: Option<std::path::PathBuf>,
 }

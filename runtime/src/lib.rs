@@ -9,6 +9,7 @@ pub mod ir;
 pub mod jit;
 pub mod lowmem;
 pub mod opt;
+pub mod softmmu;
 pub mod targets;
 pub mod tb;
 pub mod user;

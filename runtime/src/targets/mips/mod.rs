@@ -9,3 +9,4 @@ pub mod fpu;
 pub mod frontend;
 pub mod helpers;
 pub mod signal;
+pub mod system;
