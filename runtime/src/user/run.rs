@@ -272,6 +272,7 @@ pub fn run_mips(path: &str, args: &[String], opts: &RunOptions) -> Result<GuestE
         interp: Interp::default(),
         jit,
         chain_from: None,
+        requested: false,
         opts: opts.clone(),
     };
     Ok(cpu_loop.run())
@@ -297,6 +298,8 @@ struct Loop {
     /// The compiled block and `goto_tb` slot the last block left through, to chain to the
     /// next block.
     chain_from: Option<(usize, u8)>,
+    /// The last compiled block returned at its entry because of the exit request.
+    requested: bool,
     opts: RunOptions,
 }
 
@@ -501,20 +504,34 @@ impl Loop {
                 BlockExit::Goto { pc: self.cpu.pc as u64, slot }
             }
             JitExit::Lookup => BlockExit::Lookup,
-            JitExit::Exit | JitExit::Request => BlockExit::Exit,
+            JitExit::Exit => BlockExit::Exit,
+            JitExit::Request => {
+                self.requested = true;
+                BlockExit::Exit
+            }
             JitExit::Raise { code, arg, pc, flags } => BlockExit::Raise { code, arg, pc, flags },
             JitExit::Fault { fault, pc, flags } => BlockExit::Fault { fault, pc, flags },
         }
+    }
+
+    fn take_undo(&mut self) -> Vec<(u64, MemOp, u64)> {
+        self.jit.as_mut().expect("JIT backend").take_undo_log()
     }
 
     /// `-accel check`: run block `id` compiled, undo what it did, run it interpreted, and
     /// stop at the first difference.
     fn run_checked(&mut self, tb: &Tb, id: usize) -> BlockExit {
         let before = self.cpu.clone();
+        self.requested = false;
         let jit_exit = self.run_compiled(id);
         self.chain_from = None;
+        if self.requested {
+            // The block saw the exit request (a host signal) and did not run.
+            self.take_undo();
+            return jit_exit;
+        }
         let after_jit = self.cpu.clone();
-        let log = self.jit.as_mut().expect("JIT backend").take_undo_log();
+        let log = self.take_undo();
         let be = self.fe.big_endian;
         let written: Vec<Option<u64>> =
             log.iter().map(|&(a, m, _)| self.mem.load_quiet(a, m.size, m.big_endian)).collect();
