@@ -101,8 +101,11 @@ fn board_args(cmd: &mut Command, elf: &Path) {
     cmd.args(["-M", "mipssim", "-nographic", "-semihosting", "-kernel"]).arg(elf);
 }
 
-/// Run `name` for both byte orders under QEMU and specemu and compare.
+/// Run `name` for both byte orders under QEMU and specemu and compare. One program at a
+/// time: QEMU's timer follows host time, and an overloaded host only makes it slower.
 fn compare(name: &str) {
+    static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+    let _serial = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let dir = built();
     for (suffix, qemu, sub) in
         [("be", "qemu-system-mips", "system-mips"), ("le", "qemu-system-mipsel", "system-mipsel")]
