@@ -22,6 +22,14 @@ pub fn list_cpus() {
             println!("  {arch:<8} {v}");
         }
     }
+    println!("MIPS CPU models for run and system-mips (-cpu MODEL[,PROP=VALUE...]):");
+    for m in targets::mips::system::MODELS {
+        println!("  {}", m.name);
+    }
+    println!("MIPS CPU properties:");
+    for (p, what) in targets::mips::cpu_option::PROPERTIES {
+        println!("  {p:<18} {what}");
+    }
 }
 
 pub fn run(args: &[String]) -> anyhow::Result<()> {

@@ -35,7 +35,9 @@ pub fn run(args: &[String]) -> anyhow::Result<i32> {
             }
             "-0" => opts.argv0 = Some(val()?),
             "-cpu" | "--cpu" => {
-                let _ = val()?;
+                let v = val()?;
+                opts.cpu = specemu_runtime::targets::mips::cpu_option::parse(&v).map_err(anyhow::Error::msg)?;
+                opts.cpu_arg = Some(v);
             }
             "-strace" => opts.strace = true,
             "-accel" | "--accel" => {

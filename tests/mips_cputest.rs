@@ -4,9 +4,11 @@
 //! no paired single); and the trapping instructions, one process each, which must die of the
 //! same signal under both.
 //!
-//! Where qemu-user 7.2 disagrees with the MIPS manual, specemu follows the manual and the
-//! difference must fall under one of the rules in [`Deviation`] (each names its evidence);
-//! the test prints how many lines each rule covered, and any other difference fails it.
+//! Where qemu-user 7.2 disagrees with the MIPS manual, specemu follows the manual by default
+//! and the difference must fall under one of the rules in [`Deviation`] (each names its
+//! evidence); the test prints how many lines each rule covered, and any other difference
+//! fails it. With `-cpu 24Kf,qemu-fpu=on` specemu takes QEMU's FPU simplifications instead,
+//! and the output must be identical, line for line.
 //!
 //! `#[ignore]`d in the hermetic `cargo test` (needs the cross compilers and qemu-user); run by
 //! `.ci/run` with `--ignored`, which installs them. A missing tool fails with the command that
@@ -123,8 +125,13 @@ fn run_specemu(bin: &Path, args: &[&str]) -> Outcome {
 }
 
 fn run_specemu_with(accel: &str, bin: &Path, args: &[&str]) -> Outcome {
+    run_specemu_cpu(accel, "24Kf", bin, args)
+}
+
+/// `specemu run -accel ACCEL -cpu CPU BIN ARGS...`.
+fn run_specemu_cpu(accel: &str, cpu: &str, bin: &Path, args: &[&str]) -> Outcome {
     let o = Command::new(env!("CARGO_BIN_EXE_specemu"))
-        .args(["run", "-accel", accel])
+        .args(["run", "-accel", accel, "-cpu", cpu])
         .arg(bin)
         .args(args)
         .output()
@@ -266,6 +273,57 @@ fn cputest_matches_qemu_user() {
                 Err(e) => failures.push(e),
             }
         }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// With `-cpu 24Kf,qemu-fpu=on` (QEMU 7.2's FPU simplifications instead of the manual's
+/// rules) the CPU test prints exactly what qemu-user prints: every line, both byte orders,
+/// every register model, both backends.
+#[test]
+#[ignore = "conformance tier: needs mips/mipsel cross gcc and qemu-user (.ci/install-tools.sh)"]
+fn cputest_with_qemu_fpu_prints_identically() {
+    binaries();
+    let compare = |v: Variant, accel: &str| -> Option<String> {
+        let bin = &binaries()[&v.name()];
+        let q = run_qemu(v, bin, &[]);
+        let s = run_specemu_cpu(accel, "24Kf,qemu-fpu=on", bin, &[]);
+        let diff: Vec<String> = q
+            .stdout
+            .lines()
+            .zip(s.stdout.lines())
+            .enumerate()
+            .filter(|(_, (a, b))| a != b)
+            .take(20)
+            .map(|(i, (a, b))| format!("line {}:\n  qemu:    {a}\n  specemu: {b}", i + 1))
+            .collect();
+        let same = q.stdout == s.stdout && q.code == Some(0) && s.code == Some(0);
+        if same {
+            eprintln!(
+                "cputest {} -accel {accel} -cpu 24Kf,qemu-fpu=on: {} lines, identical",
+                v.name(),
+                q.stdout.lines().count()
+            );
+        }
+        (!same).then(|| {
+            format!(
+                "{} -accel {accel}: qemu exit {:?}, specemu exit {:?}, {} vs {} lines\n{}",
+                v.name(),
+                q.code,
+                s.code,
+                q.stdout.lines().count(),
+                s.stdout.lines().count(),
+                diff.join("\n")
+            )
+        })
+    };
+    let mut failures = Vec::new();
+    for accel in BACKENDS {
+        let r: Vec<Option<String>> = std::thread::scope(|sc| {
+            let hs: Vec<_> = VARIANTS.iter().map(|&v| sc.spawn(move || compare(v, accel))).collect();
+            hs.into_iter().map(|h| h.join().expect("compare thread")).collect()
+        });
+        failures.extend(r.into_iter().flatten());
     }
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
 }

@@ -17,6 +17,7 @@ use specemu_runtime::control::{
 };
 use specemu_runtime::disas::{bad_line, Arch, Disassembler};
 use specemu_runtime::softmmu::{AddressSpace, RegionKind};
+use specemu_runtime::targets::mips::cpu_option;
 use specemu_runtime::targets::mips::system::cp0::{self, MODELS};
 use specemu_runtime::targets::mips::system::{LogFlags, Stop, SysConfig, Vcpu};
 use std::io::{Read, Write};
@@ -28,7 +29,7 @@ use std::time::{Duration, SystemTime};
 
 pub const NAME: &str = "mipssim";
 pub const DESCRIPTION: &str = "MIPS MIPSsim platform";
-pub const DEFAULT_CPU: &str = "24Kf";
+pub const DEFAULT_CPU: &str = cpu_option::DEFAULT_MODEL;
 pub const DEFAULT_RAM: u64 = 128 << 20;
 pub const CPU_HZ: u64 = 12_000_000;
 pub const BIOS_BASE: u64 = 0x1fc0_0000;
@@ -141,13 +142,9 @@ pub fn create(cfg: &BoardConfig) -> Result<Box<dyn VmControl>, String> {
 }
 
 fn check_config(cfg: &BoardConfig) -> Result<&'static cp0::CpuModel, String> {
-    let cpu_name = cfg.cpu.as_deref().unwrap_or(DEFAULT_CPU);
-    let model = cp0::model(cpu_name).ok_or_else(|| {
-        format!(
-            "unable to find CPU model '{cpu_name}' (available: {})",
-            MODELS.iter().map(|m| m.name).collect::<Vec<_>>().join(", ")
-        )
-    })?;
+    let cpu = cpu_option::parse(cfg.cpu.as_deref().unwrap_or(DEFAULT_CPU))?;
+    specemu_runtime::targets::mips::fpu::set_qemu_fpu(cpu.qemu_fpu);
+    let model = cpu.model;
     let ram = cfg.ram_size.unwrap_or(DEFAULT_RAM);
     if ram == 0 || ram > BIOS_BASE {
         return Err(format!("invalid RAM size {ram:#x} (at most {BIOS_BASE:#x} bytes fit below the boot ROM)"));

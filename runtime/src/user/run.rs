@@ -34,6 +34,11 @@ pub struct RunOptions {
     pub log_exec: bool,
     /// The execution backend (`-accel`).
     pub accel: Accel,
+    /// `-cpu`: the model and its properties (user mode always has an FPU: where the model
+    /// has none, Linux emulates it).
+    pub cpu: crate::targets::mips::cpu_option::CpuOption,
+    /// The `-cpu` text as given, passed on to programs the guest executes.
+    pub cpu_arg: Option<String>,
 }
 
 /// Which backend runs translated blocks (`-accel jit|interp|check`).
@@ -224,6 +229,10 @@ pub fn run_mips(path: &str, args: &[String], opts: &RunOptions) -> Result<GuestE
     }
     if opts.strace {
         proc.exec_extra_args.push("-strace".into());
+    }
+    crate::targets::mips::fpu::set_qemu_fpu(opts.cpu.qemu_fpu);
+    if let Some(c) = &opts.cpu_arg {
+        proc.exec_extra_args.extend(["-cpu".to_string(), c.clone()]);
     }
     if opts.accel != Accel::Jit {
         proc.exec_extra_args.extend(["-accel".to_string(), opts.accel.name().to_string()]);

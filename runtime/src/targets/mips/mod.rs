@@ -5,6 +5,7 @@
 include!(concat!(env!("OUT_DIR"), "/mips.rs"));
 
 pub mod abi;
+pub mod cpu_option;
 pub mod fpu;
 pub mod frontend;
 pub mod helpers;

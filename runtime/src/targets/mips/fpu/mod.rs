@@ -20,6 +20,7 @@ mod tests;
 
 use super::mips::CpuState;
 pub use ops::{Fmt, Op};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 const STATUS_FR: u32 = 1 << 26;
 
@@ -67,9 +68,20 @@ pub fn set_fpr_s(cpu: &mut CpuState, n: u8, v: u32) {
     }
 }
 
+/// `-cpu ...,qemu-fpu=on`: the process's FPU follows QEMU 7.2's simplifications. One flag
+/// per process: user mode runs one guest CPU model, system mode one board.
+static QEMU_FPU: AtomicBool = AtomicBool::new(false);
+
+/// Choose the FPU behaviour for this process (from the `-cpu` option, before the guest runs).
+pub fn set_qemu_fpu(on: bool) {
+    QEMU_FPU.store(on, Ordering::Relaxed);
+}
+
 /// Start an operation in the environment FCSR gives (rounding mode, flush to zero).
 pub fn begin(cpu: &CpuState) -> Op {
-    Op::new((cpu.fcsr & 3) as u8, cpu.fcsr & FCSR_FS != 0).with_enables((cpu.fcsr >> FCSR_ENABLES_SHIFT) as u8)
+    Op::new((cpu.fcsr & 3) as u8, cpu.fcsr & FCSR_FS != 0)
+        .with_enables((cpu.fcsr >> FCSR_ENABLES_SHIFT) as u8)
+        .with_qemu_fpu(QEMU_FPU.load(Ordering::Relaxed))
 }
 
 /// Finish an operation: Cause := the operation's exceptions; if one of them is enabled (or

@@ -19,6 +19,12 @@
 //!   denormal operands are read as zero of the same sign, and a tiny result (denormal, or
 //!   Underflow raised) is replaced by zero or the smallest normal as the rounding mode and
 //!   sign say, raising Underflow and Inexact (Unimplemented Operation if either is enabled).
+//!
+//! [`Op::with_qemu_fpu`] switches to the simplifications of QEMU 7.2's MIPS FPU, for users
+//! who compare against qemu-user (`-cpu 24Kf,qemu-fpu=on`): every NaN result is the default
+//! NaN (QEMU runs SoftFloat in default-NaN mode for legacy NaNs), abs/neg are bit operations
+//! that never signal, and FS=1 only replaces a result that is tiny before rounding by a
+//! zero of its sign, silently, without reading denormal operands as zero.
 
 use super::{CAUSE_E, CAUSE_I, CAUSE_O, CAUSE_U, CAUSE_V, CAUSE_Z};
 use softfloat_wrapper::{ExceptionFlags, Float, RoundingMode, F32, F64};
@@ -107,6 +113,8 @@ pub struct Op {
     /// FCSR.Enables (I U O Z V): flushing a tiny result with U or I enabled is unimplemented.
     enables: u8,
     cause: u8,
+    /// QEMU 7.2's FPU simplifications (see the module documentation).
+    qemu: bool,
 }
 
 /// Run `f` with SoftFloat's (thread-local) flags cleared and return its result and flags.
@@ -130,12 +138,18 @@ fn rounding(rm: u8) -> RoundingMode {
 impl Op {
     /// `rm`: FCSR.RM (0 nearest, 1 toward zero, 2 toward +inf, 3 toward -inf); `flush`: FCSR.FS.
     pub fn new(rm: u8, flush: bool) -> Op {
-        Op { rm: rm & 3, flush, enables: 0, cause: 0 }
+        Op { rm: rm & 3, flush, enables: 0, cause: 0, qemu: false }
     }
 
     /// The same with FCSR.Enables known (needed only for flush to zero).
     pub fn with_enables(mut self, enables: u8) -> Op {
         self.enables = enables & 0x1f;
+        self
+    }
+
+    /// The same with QEMU 7.2's FPU simplifications on or off.
+    pub fn with_qemu_fpu(mut self, on: bool) -> Op {
+        self.qemu = on;
         self
     }
 
@@ -164,7 +178,7 @@ impl Op {
 
     /// An operand as the operation sees it: with FS=1 a denormal reads as a signed zero.
     fn input(&self, f: Fmt, x: u64) -> u64 {
-        if self.flush && f.is_denormal(x) {
+        if self.flush && !self.qemu && f.is_denormal(x) {
             x & f.sign()
         } else {
             x
@@ -177,17 +191,41 @@ impl Op {
             self.cause |= CAUSE_V;
             return f.default_nan();
         }
+        if self.qemu {
+            return f.default_nan();
+        }
         *ops.iter().find(|&&x| f.is_nan(x)).expect("nan_result needs a NaN operand")
     }
 
+    /// Run a rounded operation in the FCSR rounding mode and finish its result: map
+    /// SoftFloat's flags, replace its NaNs by the MIPS default NaN, apply flush to zero.
+    /// `raw` computes the operation in a given rounding mode.
+    fn rounded(&mut self, f: Fmt, raw: impl Fn(RoundingMode) -> (u64, ExceptionFlags)) -> u64 {
+        let (r, fl) = raw(rounding(self.rm));
+        if self.qemu && self.flush {
+            // QEMU flushes before rounding: a result whose exact value is below the smallest
+            // normal becomes a zero of its sign, and raises nothing (Invalid and Divide by
+            // zero cannot come with a finite tiny result).
+            let mag = |x: u64| x & !f.sign();
+            let tiny = f.is_denormal(r)
+                || (fl.is_inexact()
+                    && mag(r) <= f.min_normal()
+                    && mag(raw(RoundingMode::TowardZero).0) < f.min_normal());
+            if tiny {
+                return r & f.sign();
+            }
+        }
+        self.result(f, r, fl)
+    }
+
     /// Common tail of a rounded floating-point result: map SoftFloat's flags, replace its
-    /// NaNs by the MIPS default NaN, apply flush-to-zero to tiny results.
+    /// NaNs by the MIPS default NaN, apply flush to zero to tiny results.
     fn result(&mut self, f: Fmt, r: u64, fl: ExceptionFlags) -> u64 {
         self.raise(fl);
         if f.is_nan(r) {
             return f.default_nan();
         }
-        if self.flush && (f.is_denormal(r) || fl.is_underflow()) {
+        if self.flush && !self.qemu && (f.is_denormal(r) || fl.is_underflow()) {
             return self.flush_tiny(f, r);
         }
         r
@@ -215,8 +253,7 @@ impl Op {
             return self.nan_result(f, &[a, b]);
         }
         let (a, b) = (self.input(f, a), self.input(f, b));
-        let rm = rounding(self.rm);
-        let (r, fl) = match f {
+        self.rounded(f, |rm| match f {
             Fmt::S => {
                 let (x, y) = (F32::from_bits(a as u32), F32::from_bits(b as u32));
                 let (r, fl) = with_flags(|| match op {
@@ -239,8 +276,7 @@ impl Op {
                     .to_bits()
                 })
             }
-        };
-        self.result(f, r, fl)
+        })
     }
 
     pub fn sqrt(&mut self, f: Fmt, a: u64) -> u64 {
@@ -248,12 +284,10 @@ impl Op {
             return self.nan_result(f, &[a]);
         }
         let a = self.input(f, a);
-        let rm = rounding(self.rm);
-        let (r, fl) = match f {
+        self.rounded(f, |rm| match f {
             Fmt::S => with_flags(|| F32::from_bits(a as u32).sqrt(rm).to_bits() as u64),
             Fmt::D => with_flags(|| F64::from_bits(a).sqrt(rm).to_bits()),
-        };
-        self.result(f, r, fl)
+        })
     }
 
     /// recip.fmt: 1 / fs.
@@ -273,7 +307,7 @@ impl Op {
 
     /// abs.fmt / neg.fmt (arithmetic: a signalling NaN signals Invalid).
     pub fn sign_op(&mut self, f: Fmt, a: u64, neg: bool) -> u64 {
-        if f.is_snan(a) {
+        if f.is_snan(a) && !self.qemu {
             self.cause |= CAUSE_V;
             return f.default_nan();
         }
@@ -318,6 +352,9 @@ impl Op {
                 self.cause |= CAUSE_V;
                 return to.default_nan();
             }
+            if self.qemu {
+                return to.default_nan();
+            }
             // A quiet NaN keeps its sign and the high bits of its payload; if none are left
             // (a narrowing that would produce infinity) the result is the default NaN.
             let sign = if from.is_neg(a) { to.sign() } else { 0 };
@@ -329,24 +366,22 @@ impl Op {
             return if frac == 0 { to.default_nan() } else { sign | to.exp_mask() | frac };
         }
         let a = self.input(from, a);
-        let rm = rounding(self.rm);
-        let (r, fl) = match (from, to) {
-            (Fmt::S, Fmt::D) => with_flags(|| F32::from_bits(a as u32).to_f64(rm).to_bits()),
-            (Fmt::D, Fmt::S) => with_flags(|| F64::from_bits(a).to_f32(rm).to_bits() as u64),
-            _ => return a,
-        };
-        self.result(to, r, fl)
+        if from == to {
+            return a;
+        }
+        self.rounded(to, |rm| match from {
+            Fmt::S => with_flags(|| F32::from_bits(a as u32).to_f64(rm).to_bits()),
+            Fmt::D => with_flags(|| F64::from_bits(a).to_f32(rm).to_bits() as u64),
+        })
     }
 
     /// cvt.fmt.w / cvt.fmt.l: from a signed 32- or 64-bit integer.
     pub fn from_int(&mut self, to: Fmt, a: u64, bits64: bool) -> u64 {
-        let rm = rounding(self.rm);
         let v = if bits64 { a as i64 } else { a as u32 as i32 as i64 };
-        let (r, fl) = match to {
+        self.rounded(to, |rm| match to {
             Fmt::S => with_flags(|| F32::from_i64(v, rm).to_bits() as u64),
             Fmt::D => with_flags(|| F64::from_i64(v, rm).to_bits()),
-        };
-        self.result(to, r, fl)
+        })
     }
 
     /// cvt/round/trunc/ceil/floor to a 32- or 64-bit integer with rounding mode `rm`.

@@ -298,3 +298,29 @@ fn fp_abi_selects_fr() {
     assert_eq!(elf_fp_abi(&elf), Some(fp_abi::FP64));
     assert_eq!(elf_fp_abi(&elf[..60]), None, "truncated");
 }
+
+/// `-cpu ...,qemu-fpu=on`: the rules the CPU test found QEMU 7.2 to follow (its output is
+/// compared line by line with qemu-user's in tests/mips_cputest.rs).
+#[test]
+fn qemu_fpu_simplifications() {
+    let q = |flush: bool| Op::new(0, flush).with_qemu_fpu(true);
+    let qnan = 0x7f80_0001; // a legacy quiet NaN with a payload
+    let snan = 0x7fc0_0000;
+    let mut o = q(false);
+    assert_eq!(o.arith(Fmt::S, Arith::Add, qnan, 0x3f80_0000), Fmt::S.default_nan(), "default NaN");
+    assert_eq!(o.cause(), 0);
+    assert_eq!(o.sign_op(Fmt::S, snan, true), snan | 1 << 31, "neg is a bit operation");
+    assert_eq!(o.cause(), 0, "and never signals");
+    assert_eq!(o.convert(Fmt::S, Fmt::D, qnan), Fmt::D.default_nan());
+    // FS=1: the smallest normal times 0.5 is tiny: a zero of its sign, nothing raised.
+    let mut o = q(true);
+    assert_eq!(o.arith(Fmt::S, Arith::Mul, 0x8080_0000, 0x3f00_0000), 0x8000_0000);
+    assert_eq!(o.cause(), 0);
+    // A denormal operand is not read as zero.
+    assert_eq!(o.arith(Fmt::S, Arith::Mul, 0x0000_0001, 0x4b00_0000), 0x0080_0000);
+    // The manual's rules for comparison: the operand's quiet NaN, and Underflow|Inexact.
+    let mut m = Op::new(0, true);
+    assert_eq!(m.arith(Fmt::S, Arith::Add, qnan, 0x3f80_0000), qnan);
+    assert_eq!(m.arith(Fmt::S, Arith::Mul, 0x8080_0000, 0x3f00_0000), 0x8000_0000);
+    assert_eq!(m.cause(), U | I);
+}
