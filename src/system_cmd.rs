@@ -18,6 +18,7 @@ use std::time::Duration;
 pub const USAGE: &str = "usage: specemu system-mips|system-mipsel [-M MACHINE|help] [-cpu MODEL|help] [-m MEGS]
         [-kernel FILE] [-append CMDLINE] [-serial stdio|none] [-nographic] [-semihosting]
         [-S] [--preconfig] [-qmp DEV] [-monitor DEV] [-d ITEMS] [-D LOGFILE] [-display none]
+        [-accel jit|tcg|interp]
   DEV: stdio | unix:PATH,server=on[,wait=off] | tcp:127.0.0.1:PORT,server=on[,wait=off]";
 
 /// What the command line asked for.
@@ -90,6 +91,15 @@ pub fn parse_args(big_endian: bool, args: &[String]) -> anyhow::Result<SystemArg
             }
             "-d" => out.config.log.extend(value()?.split(',').filter(|s| !s.is_empty()).map(String::from)),
             "-D" => out.config.log_file = Some(value()?.into()),
+            "-accel" | "--accel" => {
+                // QEMU's `-accel NAME[,prop=...]`: tcg (= jit), jit, or interp.
+                let v = value()?;
+                out.config.interp = match v.split(',').next().unwrap_or("") {
+                    "tcg" | "jit" => false,
+                    "interp" => true,
+                    other => bail!("-accel {other}: unknown accelerator (known: jit, tcg, interp)"),
+                };
+            }
             other => bail!("{other}: invalid option\n{USAGE}"),
         }
         i += 1;

@@ -5,7 +5,8 @@
 //! and its exit status (UHI exit) must be identical under both. QEMU is the oracle, run by
 //! the test: no expected output is stored.
 //!
-//! Both run as `-M mipssim -nographic -semihosting -kernel PROG.elf`.
+//! Both run as `-M mipssim -nographic -semihosting -kernel PROG.elf`; specemu twice, with
+//! the JIT (`-accel jit`, its inline soft-TLB path) and with the IR interpreter.
 //!
 //! `#[ignore]`d in the hermetic `cargo test` (needs the cross compilers and qemu-system);
 //! run by `.ci/run` with `--ignored`. A missing tool fails with the command that installs it.
@@ -114,33 +115,35 @@ fn compare(name: &str) {
         let mut q = Command::new(qemu);
         board_args(&mut q, &elf);
         let expected = run(q);
-        let mut s = Command::new(env!("CARGO_BIN_EXE_specemu"));
-        s.arg(sub);
-        board_args(&mut s, &elf);
-        let got = run(s);
         assert!(
             expected.stdout.contains(&format!("{name}: done")) || name == "uhi",
             "{name}-{suffix}: QEMU's run did not complete:\n{expected:#?}"
         );
-        if got != expected {
-            let diff: Vec<String> = expected
-                .stdout
-                .lines()
-                .zip(got.stdout.lines())
-                .filter(|(a, b)| a != b)
-                .take(10)
-                .map(|(a, b)| format!("  qemu:    {a}\n  specemu: {b}"))
-                .collect();
-            panic!(
-                "{name}-{suffix}: specemu differs from {qemu}\nfirst differing lines:\n{}\nqemu: {expected:#?}\nspecemu: {got:#?}",
+        for accel in ["jit", "interp"] {
+            let mut s = Command::new(env!("CARGO_BIN_EXE_specemu"));
+            s.args([sub, "-accel", accel]);
+            board_args(&mut s, &elf);
+            let got = run(s);
+            if got != expected {
+                let diff: Vec<String> = expected
+                    .stdout
+                    .lines()
+                    .zip(got.stdout.lines())
+                    .filter(|(a, b)| a != b)
+                    .take(10)
+                    .map(|(a, b)| format!("  qemu:    {a}\n  specemu: {b}"))
+                    .collect();
+                panic!(
+                "{name}-{suffix}: specemu -accel {accel} differs from {qemu}\nfirst differing lines:\n{}\nqemu: {expected:#?}\nspecemu: {got:#?}",
                 diff.join("\n")
             );
+            }
+            println!(
+                "{name}-{suffix} -accel {accel}: identical to {qemu} ({} bytes of serial output, exit {:?})",
+                got.stdout.len(),
+                got.status
+            );
         }
-        println!(
-            "{name}-{suffix}: identical to {qemu} ({} bytes of serial output, exit {:?})",
-            got.stdout.len(),
-            got.status
-        );
     }
 }
 

@@ -66,6 +66,7 @@ thread_local! {
             pc_size: 4,
             all_slow: false,
             buffer_size: 16 << 20,
+            softmmu: false,
         };
         let mut jit = Jit::new(cfg).expect("JIT");
         let (base, fast) = mem.jit_view();

@@ -160,10 +160,11 @@ fn log_flags(items: &[String]) -> Result<LogFlags, String> {
             "in_asm" => f.in_asm = true,
             "op" => f.op = true,
             "op_opt" => f.op_opt = true,
+            "out_asm" => f.out_asm = true,
             "exec" => f.exec = true,
             "int" => f.int = true,
             "" => {}
-            other => return Err(format!("unknown -d item '{other}' (in_asm, op, op_opt, exec, int)")),
+            other => return Err(format!("unknown -d item '{other}' (in_asm, op, op_opt, out_asm, exec, int)")),
         }
     }
     Ok(f)
@@ -230,6 +231,7 @@ fn build(cfg: &BoardConfig, log: Box<dyn Write + Send>) -> Result<(Arc<Shared>, 
         semihosting_args: args,
         hz: CPU_HZ,
         log: log_flags(&cfg.log)?,
+        jit: !cfg.interp,
     };
     let mut vcpu = Vcpu::new(space.clone(), irq, sys, log);
     vcpu.reset(reset_pc);

@@ -182,4 +182,6 @@ pub struct BoardConfig {
     pub log: Vec<String>,
     /// `-D`: the file `-d` output goes to (stderr when absent).
     pub log_file: Option<std::path::PathBuf>,
+    /// `-accel interp`: run the guest on the IR interpreter instead of the JIT.
+    pub interp: bool,
 }

@@ -49,6 +49,8 @@ pub struct JitCtx {
     pub guest_base: *mut u8,
     pub fast_pages: *const u8,
     pub lookup: *mut LookupEntry,
+    /// System mode: the soft TLB's fast table of the current MMU mode.
+    pub tlb: *const u8,
     /// Exit details.
     pub block: u64,
     pub slot: u64,
@@ -74,6 +76,7 @@ impl JitCtx {
             guest_base: std::ptr::null_mut(),
             fast_pages: std::ptr::null(),
             lookup: std::ptr::null_mut(),
+            tlb: std::ptr::null(),
             block: 0,
             slot: 0,
             code: 0,

@@ -19,6 +19,7 @@
 use super::ctx::{self, exit, memop_code, JitCtx};
 use super::regalloc::{self, Alloc, Loc, RAX, RBP, RCX, RDX, RSP};
 use crate::ir::{BinOp, Block, Cond, Exit, HelperFlags, MemOp, Op, Ty, UnOp, Val};
+use crate::softmmu::tlb::ENTRIES as TLB_ENTRIES;
 use crate::user::mem::{FAST_READ, FAST_WRITE};
 use dynasmrt::{dynasm, x64::X64Relocation, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
 use std::mem::offset_of;
@@ -49,6 +50,9 @@ pub struct Target {
     pub ctx: i32,
     pub lookup: i32,
     pub fast: i32,
+    /// System mode: guest addresses are virtual and go through the soft TLB's fast table
+    /// (`ctx.tlb`), the guest base is 0 and a hit adds the entry's addend.
+    pub softmmu: bool,
 }
 
 /// Offset of a `JitCtx` field as an absolute displacement.
@@ -1057,15 +1061,19 @@ impl Em<'_> {
             self.cold.push(Cold::Load { slow, resume, code, dst, save, pc: self.pc, flags: self.flags, k });
             return;
         }
-        let fast = self.t.fast;
-        dynasm!(self.ops ; .arch x64
-            ; mov edx, ecx
-            ; shr edx, 12
-            ; test BYTE [rdx + fast], FAST_READ as i8
-            ; jz =>slow
-        );
-        if mem.size > 1 && !self.known_aligned(addr, mem.size) {
-            dynasm!(self.ops ; .arch x64 ; test cl, (mem.size - 1) as i8 ; jnz =>slow);
+        if self.t.softmmu {
+            self.tlb_check(mem.size, false, slow);
+        } else {
+            let fast = self.t.fast;
+            dynasm!(self.ops ; .arch x64
+                ; mov edx, ecx
+                ; shr edx, 12
+                ; test BYTE [rdx + fast], FAST_READ as i8
+                ; jz =>slow
+            );
+            if mem.size > 1 && !self.known_aligned(addr, mem.size) {
+                dynasm!(self.ops ; .arch x64 ; test cl, (mem.size - 1) as i8 ; jnz =>slow);
+            }
         }
         // Straight into the destination's register when it has one.
         let d = self.dst_reg(dst);
@@ -1110,6 +1118,30 @@ impl Em<'_> {
         self.cold.push(Cold::Load { slow, resume, code, dst, save, pc: self.pc, flags: self.flags, k });
     }
 
+    /// The inline soft-TLB lookup of system mode (DESIGN.md section 6) for the guest-virtual
+    /// address in `ecx`: index the current mode's fast table, compare the page and the
+    /// access's alignment bits with the read or write tag, and on a hit turn `rcx` into the
+    /// host address (addend; `r15` is 0). A miss, an unaligned access, MMIO, ROM writes and
+    /// code pages jump to `slow` with `rcx` unchanged. Uses `rax` and `rdx`.
+    fn tlb_check(&mut self, size: u8, write: bool, slow: DynamicLabel) {
+        let table = cx!(self.t, tlb);
+        let mask = !0xfffu32 | (size.max(1) as u32 - 1);
+        let tag = if write { 4 } else { 0 };
+        dynasm!(self.ops ; .arch x64
+            ; mov edx, ecx
+            ; shr edx, 12
+            ; and edx, (TLB_ENTRIES - 1) as i32
+            ; shl edx, 4
+            ; add rdx, QWORD [table]
+            ; mov eax, ecx
+            ; and eax, mask as i32
+            ; cmp eax, DWORD [rdx + tag]
+            ; jne =>slow
+            ; mov ecx, ecx
+            ; add rcx, QWORD [rdx + 8]
+        );
+    }
+
     /// Whether a branch already proved `addr`'s low bits zero for an access of `size`.
     fn known_aligned(&self, addr: Val, size: u8) -> bool {
         let need = (size - 1) as i32;
@@ -1125,15 +1157,19 @@ impl Em<'_> {
         if self.w64(addr) || self.t.all_slow {
             dynasm!(self.ops ; .arch x64 ; jmp =>slow ; =>resume);
         } else {
-            let fast = self.t.fast;
-            dynasm!(self.ops ; .arch x64
-                ; mov edx, ecx
-                ; shr edx, 12
-                ; test BYTE [rdx + fast], FAST_WRITE as i8
-                ; jz =>slow
-            );
-            if mem.size > 1 && !self.known_aligned(addr, mem.size) {
-                dynasm!(self.ops ; .arch x64 ; test cl, (mem.size - 1) as i8 ; jnz =>slow);
+            if self.t.softmmu {
+                self.tlb_check(mem.size, true, slow);
+            } else {
+                let fast = self.t.fast;
+                dynasm!(self.ops ; .arch x64
+                    ; mov edx, ecx
+                    ; shr edx, 12
+                    ; test BYTE [rdx + fast], FAST_WRITE as i8
+                    ; jz =>slow
+                );
+                if mem.size > 1 && !self.known_aligned(addr, mem.size) {
+                    dynasm!(self.ops ; .arch x64 ; test cl, (mem.size - 1) as i8 ; jnz =>slow);
+                }
             }
             let r = match (mem.size, mem.big_endian) {
                 (1, _) | (_, false) => self.reg_or(val, RAX),

@@ -73,6 +73,9 @@ pub struct JitConfig {
     /// Route every guest memory access through the runtime (the check mode logs them).
     pub all_slow: bool,
     pub buffer_size: usize,
+    /// System mode: guest addresses are virtual, looked up inline in the soft TLB's fast
+    /// table ([`Jit::set_tlb`]); the guest base is 0.
+    pub softmmu: bool,
 }
 
 /// The JIT: code buffer, blocks, chaining and the lookup table.
@@ -184,6 +187,12 @@ impl Jit {
         Ok(())
     }
 
+    /// System mode: the fast table (`softmmu::tlb::FastEntry`s) compiled code looks guest
+    /// addresses up in, set before each block runs (it changes with the MMU mode).
+    pub fn set_tlb(&mut self, table: *const u8) {
+        self.ctx().tlb = table;
+    }
+
     fn ctx(&mut self) -> &mut JitCtx {
         // SAFETY: `ctx` points at the context written in `new`, alive until Drop; `&mut self`
         // makes this the only reference the runtime holds (compiled code is not running).
@@ -215,6 +224,7 @@ impl Jit {
             ctx: self.ctx as usize as i32,
             lookup: self.lookup as usize as i32,
             fast: self.fast as i32,
+            softmmu: self.cfg.softmmu,
         }
     }
 
@@ -373,6 +383,12 @@ impl Jit {
         self.buf.used()
     }
 }
+
+// SAFETY: every raw pointer in a `Jit` points into memory the `Jit` owns exclusively (its
+// code buffer and its low-memory context and tables); nothing else keeps those pointers
+// except `EXIT_REQUEST`, through which any thread may only store one byte. Moving the
+// `Jit` to another thread moves that ownership; compiled code only runs inside `&mut self`.
+unsafe impl Send for Jit {}
 
 impl Drop for Jit {
     fn drop(&mut self) {

@@ -245,6 +245,7 @@ pub fn run_mips(path: &str, args: &[String], opts: &RunOptions) -> Result<GuestE
                 pc_size: 4,
                 all_slow: a == Accel::Check,
                 buffer_size: crate::jit::DEFAULT_BUFFER,
+                softmmu: false,
             };
             let mut j = Jit::new(cfg).map_err(|e| RunError::Other(format!("cannot map the JIT's code buffer: {e}")))?;
             let (base, fast) = mem.jit_view();

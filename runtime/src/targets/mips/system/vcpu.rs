@@ -1,8 +1,13 @@
 //! One MIPS vCPU in system mode: the loop that checks interrupts, translates the PC through
 //! the soft TLB, looks up or translates a block (cache keyed by virtual and physical PC),
-//! optimizes it, runs it on the IR interpreter through an [`Env`] that does the soft-TLB
-//! translation, and turns what the block exits for into architectural events (exceptions,
-//! `wait`, UHI semihosting calls, the end of the program).
+//! optimizes it, runs it compiled by the JIT (guest memory through the soft TLB's fast table
+//! inline, the [`Env`] below on a miss) or on the IR interpreter through that [`Env`], and
+//! turns what the block exits for into architectural events (exceptions, `wait`, UHI
+//! semihosting calls, the end of the program).
+//!
+//! Compiled blocks are not chained and indirect jumps do not use the JIT's lookup table:
+//! every block returns here, where interrupts are checked and the (virtual, physical) key
+//! is looked up, so a changed mapping or MMU mode can never run a stale block.
 //!
 //! Translation blocks are keyed by (virtual PC, physical PC): the spec reads privilege bits
 //! at run time, so the mode need not be part of the key, and a changed mapping gives a
@@ -19,6 +24,7 @@ use super::mmu::{self, Fault, EXC_DBE, EXC_IBE};
 use super::uhi::{self, Outcome, Uhi};
 use crate::interp::{BlockExit, Env, Interp, MemFault};
 use crate::ir::{Block, MemOp};
+use crate::jit::{Jit, JitConfig, JitExit};
 use crate::softmmu::space::{from_bytes, to_bytes, PageTarget, PAGE_SIZE};
 use crate::softmmu::{Access, AddressSpace, SoftTlb, TlbEntry, VirtualClock};
 use crate::targets::mips::frontend::MipsFrontend;
@@ -39,6 +45,7 @@ pub struct LogFlags {
     pub in_asm: bool,
     pub op: bool,
     pub op_opt: bool,
+    pub out_asm: bool,
     pub exec: bool,
     pub int: bool,
 }
@@ -55,6 +62,8 @@ pub struct SysConfig {
     /// CPU clock of the board (cycles per second of virtual time).
     pub hz: u64,
     pub log: LogFlags,
+    /// Run blocks compiled by the x86-64 JIT (else on the IR interpreter).
+    pub jit: bool,
 }
 
 /// Why [`Vcpu::run`] returned.
@@ -72,6 +81,12 @@ pub enum Stop {
 
 type Key = (u32, u32);
 
+/// A translated block: its IR and, when the JIT compiled it, its id there.
+struct Tb {
+    ir: Arc<Block>,
+    host: Option<usize>,
+}
+
 /// One MIPS vCPU of a machine.
 pub struct Vcpu {
     pub cpu: CpuState,
@@ -83,10 +98,11 @@ pub struct Vcpu {
     pub irq: Arc<AtomicU32>,
     cfg: SysConfig,
     fe: MipsFrontend,
-    cache: HashMap<Key, Arc<Block>>,
+    cache: HashMap<Key, Tb>,
     by_page: HashMap<u64, Vec<Key>>,
     crossing: Vec<Key>,
     interp: Interp,
+    jit: Option<Jit>,
     uhi: Uhi,
     log: Box<dyn Write + Send>,
 }
@@ -123,7 +139,7 @@ fn lookup(
     let ppage = t.paddr & !(PAGE_SIZE - 1);
     let target = space.page_target(ppage).unwrap_or(PageTarget::Slow);
     let e = TlbEntry { vpage: va as u64 & !(PAGE_SIZE - 1), ppage, target, read: true, write: t.writable, exec: true };
-    soft.insert(m, e);
+    soft.insert(m, e, !space.is_code_page(ppage));
     Ok(e)
 }
 
@@ -248,6 +264,32 @@ impl Vcpu {
     /// A vCPU in its reset state (PC 0xbfc00000) on `space`, interrupt lines `irq`.
     pub fn new(space: Arc<AddressSpace>, irq: Arc<AtomicU32>, cfg: SysConfig, log: Box<dyn Write + Send>) -> Self {
         let cp0 = Cp0::new(cfg.model, cfg.big_endian);
+        let jit = if cfg.jit {
+            let jc = JitConfig {
+                pc_offset: std::mem::offset_of!(CpuState, pc) as u32,
+                pc_size: 4,
+                all_slow: false,
+                buffer_size: crate::jit::DEFAULT_BUFFER,
+                softmmu: true,
+            };
+            match Jit::new(jc) {
+                Ok(mut j) => match j.set_memory(std::ptr::null_mut(), std::ptr::null()) {
+                    Ok(()) => Some(j),
+                    Err(e) => {
+                        eprintln!("specemu: warning: {e}; the interpreter runs the guest");
+                        None
+                    }
+                },
+                Err(e) => {
+                    eprintln!(
+                        "specemu: warning: cannot map the JIT's code buffer ({e}); the interpreter runs the guest"
+                    );
+                    None
+                }
+            }
+        } else {
+            None
+        };
         let mut v = Vcpu {
             cpu: CpuState::default(),
             h: SysHelpers::new(cp0),
@@ -260,6 +302,7 @@ impl Vcpu {
             by_page: HashMap::new(),
             crossing: Vec::new(),
             interp: Interp::default(),
+            jit,
             uhi: Uhi::new(cfg.semihosting_args.clone()),
             cfg,
             log,
@@ -282,6 +325,9 @@ impl Vcpu {
         }
         self.soft.flush();
         self.cache.clear();
+        if let Some(j) = self.jit.as_mut() {
+            j.flush();
+        }
         self.by_page.clear();
         self.crossing.clear();
         self.clock.reset();
@@ -352,36 +398,64 @@ impl Vcpu {
             return None;
         }
         let key = (pc, ppc as u32);
-        let block = match self.cache.get(&key) {
-            Some(b) => b.clone(),
-            None => self.translate(key),
-        };
+        if !self.cache.contains_key(&key) {
+            self.translate(key);
+        }
+        let tb = self.cache.get(&key)?;
+        let (block, host) = (tb.ir.clone(), tb.host);
         if self.cfg.log.exec {
             self.logln(format!("Trace: [{pc:08x}]"));
         }
         self.h.cycles = self.clock.cycles();
         self.h.effect = Default::default();
-        let before = self.interp.insns;
-        let (exit, fault) = {
-            let mut env =
-                SysEnv { cpu: &mut self.cpu, h: &mut self.h, soft: &mut self.soft, space: &self.space, fault: None };
-            let exit = self.interp.run(&block, &mut env);
-            (exit, env.fault)
+        let (exit, fault, insns) = match (host, self.jit.as_mut()) {
+            (Some(id), Some(jit)) => {
+                jit.set_tlb(self.soft.fast_table(mmu::mode(&self.cpu) as usize).cast());
+                let mut env = SysEnv {
+                    cpu: &mut self.cpu,
+                    h: &mut self.h,
+                    soft: &mut self.soft,
+                    space: &self.space,
+                    fault: None,
+                };
+                let cpu: *mut CpuState = &mut *env.cpu;
+                let exit = match jit.run(id, cpu.cast(), &mut env) {
+                    JitExit::Goto { slot, .. } => BlockExit::Goto { pc: env.cpu.pc as u64, slot },
+                    JitExit::Lookup => BlockExit::Lookup,
+                    JitExit::Exit | JitExit::Request => BlockExit::Exit,
+                    JitExit::Raise { code, arg, pc, flags } => BlockExit::Raise { code, arg, pc, flags },
+                    JitExit::Fault { fault, pc, flags } => BlockExit::Fault { fault, pc, flags },
+                };
+                // Instructions retired: the whole block, or up to the one that raised.
+                let insns = match exit {
+                    BlockExit::Raise { pc: at, .. } | BlockExit::Fault { pc: at, .. } => {
+                        (at.wrapping_sub(block.pc) / 4 + 1).min(block.guest_len / 4)
+                    }
+                    _ => block.guest_len / 4,
+                };
+                (exit, env.fault, insns)
+            }
+            _ => {
+                let before = self.interp.insns;
+                let mut env = SysEnv {
+                    cpu: &mut self.cpu,
+                    h: &mut self.h,
+                    soft: &mut self.soft,
+                    space: &self.space,
+                    fault: None,
+                };
+                let exit = self.interp.run(&block, &mut env);
+                (exit, env.fault, self.interp.insns - before)
+            }
         };
-        self.clock.advance(self.interp.insns - before);
+        self.clock.advance(insns);
         if self.h.effect.tlb_changed {
             self.soft.flush();
             for k in std::mem::take(&mut self.crossing) {
-                self.cache.remove(&k);
+                self.drop_block(k);
             }
         }
-        for page in self.space.take_dirty_code() {
-            if let Some(keys) = self.by_page.remove(&page) {
-                for k in keys {
-                    self.cache.remove(&k);
-                }
-            }
-        }
+        self.drop_dirty_code();
         match exit {
             BlockExit::Goto { pc, .. } => self.cpu.pc = pc as u32,
             BlockExit::Lookup | BlockExit::Exit => {}
@@ -396,7 +470,27 @@ impl Vcpu {
         None
     }
 
-    fn translate(&mut self, key: Key) -> Arc<Block> {
+    /// Forget block `k` (and its compiled code).
+    fn drop_block(&mut self, k: Key) {
+        if let Some(tb) = self.cache.remove(&k) {
+            if let (Some(id), Some(j)) = (tb.host, self.jit.as_mut()) {
+                j.invalidate(id);
+            }
+        }
+    }
+
+    /// Forget the blocks on pages the guest wrote since the last call.
+    fn drop_dirty_code(&mut self) {
+        for page in self.space.take_dirty_code() {
+            if let Some(keys) = self.by_page.remove(&page) {
+                for k in keys {
+                    self.drop_block(k);
+                }
+            }
+        }
+    }
+
+    fn translate(&mut self, key: Key) {
         let (pc, ppc) = key;
         let mut pages = vec![ppc as u64 & !(PAGE_SIZE - 1)];
         let mut blk = {
@@ -436,16 +530,39 @@ impl Vcpu {
             let t = crate::ir::dump_block(&blk).replacen("OP:", "OP after optimization:", 1);
             let _ = self.log.write_all(t.as_bytes());
         }
-        let b = Arc::new(blk);
+        let mut host = None;
+        if let Some(jit) = self.jit.as_mut() {
+            match jit.compile(&blk) {
+                Ok((id, flushed)) => {
+                    if flushed {
+                        // Every compiled block is gone: forget their ids.
+                        self.cache.values_mut().for_each(|tb| tb.host = None);
+                    }
+                    if self.cfg.log.out_asm {
+                        if let Some((addr, code)) = jit.code_of(id) {
+                            let t =
+                                format!("OUT: [size={}]\n{}\n", code.len(), crate::jit::out_asm::format(addr, code));
+                            let _ = self.log.write_all(t.as_bytes());
+                        }
+                    }
+                    host = Some(id);
+                }
+                Err(e) => {
+                    if self.cfg.log.out_asm {
+                        self.logln(format!("OUT: not compiled ({e:?}); interpreted"));
+                    }
+                }
+            }
+        }
         for &p in &pages {
             self.space.mark_code_page(p);
+            self.soft.forbid_direct_write(p);
             self.by_page.entry(p).or_default().push(key);
         }
         if pages.len() > 1 {
             self.crossing.push(key);
         }
-        self.cache.insert(key, b.clone());
-        b
+        self.cache.insert(key, Tb { ir: Arc::new(blk), host });
     }
 
     fn log_in_asm(&mut self, pc: u32, len: u64) {
@@ -539,13 +656,7 @@ impl Vcpu {
         let a = [self.cpu.gpr[4], self.cpu.gpr[5], self.cpu.gpr[6], self.cpu.gpr[7]];
         let mut mem = UhiMem { cpu: &self.cpu, cp0: &self.h.cp0, space: &self.space };
         let out = self.uhi.call(op, a, &mut mem);
-        for page in self.space.take_dirty_code() {
-            if let Some(keys) = self.by_page.remove(&page) {
-                for k in keys {
-                    self.cache.remove(&k);
-                }
-            }
-        }
+        self.drop_dirty_code();
         match out {
             Outcome::Return(v0, v1) => {
                 self.cpu.gpr[2] = v0;
