@@ -8,7 +8,7 @@ use specemu_runtime::user::run::{run_mips, Accel, GuestEnd, RunOptions};
 use specemu_runtime::user::signal::die_by_signal;
 
 pub const USAGE: &str =
-    "usage: specemu run [-L SYSROOT] [-E VAR=VALUE] [-U VAR] [-0 ARGV0] [-strace] [-d ITEMS] [-accel jit|interp|check] [--] PROG [ARGS...]";
+    "usage: specemu run [-L SYSROOT] [-E VAR=VALUE] [-U VAR] [-0 ARGV0] [-strace] [-perfmap] [-d ITEMS] [-accel jit|interp|check] [--] PROG [ARGS...]";
 
 pub fn run(args: &[String]) -> anyhow::Result<i32> {
     let mut opts = RunOptions::default();
@@ -40,6 +40,7 @@ pub fn run(args: &[String]) -> anyhow::Result<i32> {
                 opts.cpu_arg = Some(v);
             }
             "-strace" => opts.strace = true,
+            "-perfmap" => opts.perfmap = true,
             "-accel" | "--accel" => {
                 let v = val()?;
                 opts.accel = Accel::parse(&v)

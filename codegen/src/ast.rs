@@ -92,20 +92,74 @@ pub enum Item {
     Option(Ident),
     Use(String, Span),
     Syntax(Ident, Value),
-    Param { name: Ident, ty: Option<Ident>, value: Value },
-    Core { name: Ident, arch: Ident },
-    Region { name: Ident, kind: Ident, base: u64, size: u64, span: Span },
-    RegFile { name: Ident, count: Count, width: u32, attrs: Vec<(Ident, Value)>, span: Span },
-    Reg { name: Ident, width: u32, fields: Vec<(Ident, BitRange)>, span: Span },
-    Names { name: Ident, entries: Vec<(u64, String, Span)> },
-    Token { name: Ident, width: u32, order: Option<ByteOrder>, fields: Vec<TokenField>, span: Span },
+    Param {
+        name: Ident,
+        ty: Option<Ident>,
+        value: Value,
+    },
+    Core {
+        name: Ident,
+        arch: Ident,
+    },
+    Region {
+        name: Ident,
+        kind: Ident,
+        base: u64,
+        size: u64,
+        span: Span,
+    },
+    RegFile {
+        name: Ident,
+        count: Count,
+        width: u32,
+        attrs: Vec<(Ident, Value)>,
+        span: Span,
+    },
+    Reg {
+        name: Ident,
+        width: u32,
+        fields: Vec<(Ident, BitRange)>,
+        span: Span,
+    },
+    Names {
+        name: Ident,
+        entries: Vec<(u64, String, Span)>,
+    },
+    Token {
+        name: Ident,
+        width: u32,
+        order: Option<ByteOrder>,
+        fields: Vec<TokenField>,
+        span: Span,
+    },
     Context(Vec<ContextVar>),
-    Prefix { pattern: Pattern, last: bool, assigns: Vec<(Ident, Expr)>, span: Span },
-    Format { name: Ident, pattern: Pattern, operands: Option<(String, Span)> },
-    Table { name: Ident, alts: Vec<TableAlt> },
+    Prefix {
+        pattern: Pattern,
+        last: bool,
+        assigns: Vec<(Ident, Expr)>,
+        span: Span,
+    },
+    Format {
+        name: Ident,
+        pattern: Pattern,
+        operands: Option<(String, Span)>,
+    },
+    Table {
+        name: Ident,
+        alts: Vec<TableAlt>,
+    },
     Insn(InsnDecl),
-    Helper { name: Ident, params: Vec<(Ident, u32)>, ret: Option<u32>, flags: Vec<Ident> },
-    Exception { name: Ident, code: u64 },
+    /// `flags`: each flag with the registers it names (`reads(fcsr)`), if any.
+    Helper {
+        name: Ident,
+        params: Vec<(Ident, u32)>,
+        ret: Option<u32>,
+        flags: Vec<(Ident, Vec<Ident>)>,
+    },
+    Exception {
+        name: Ident,
+        code: u64,
+    },
 }
 
 #[derive(Debug, Clone)]

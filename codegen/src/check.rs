@@ -513,20 +513,48 @@ impl Builder<'_> {
                 }
                 Item::Helper { name, params, ret, flags } => {
                     claim(&mut self.errs, name);
-                    for f in flags {
+                    let (mut reads, mut writes) = (Vec::new(), Vec::new());
+                    for (f, regs) in flags {
                         if !["pure", "reads", "writes", "raises", "mode"].contains(&f.name.as_str()) {
                             self.err(Diagnostic::error(
                                 f.span,
                                 format!("unknown helper flag `{}`", f.name),
                                 "expected pure, reads, writes, raises or mode",
                             ));
+                            continue;
+                        }
+                        if !regs.is_empty() && !["reads", "writes"].contains(&f.name.as_str()) {
+                            self.err(Diagnostic::error(
+                                f.span,
+                                format!("helper flag `{}` takes no registers", f.name),
+                                "only `reads(...)` and `writes(...)` name registers",
+                            ));
+                        }
+                        for r in regs {
+                            // Registers and register files are declared earlier in the spec.
+                            let known = self.v.regs.iter().any(|x| x.name == r.name)
+                                || self.v.regfiles.iter().any(|x| x.name == r.name);
+                            if !known {
+                                self.err(Diagnostic::error(
+                                    r.span,
+                                    format!("`{}` is not a register or register file", r.name),
+                                    "`reads(...)`/`writes(...)` name the CPU state the helper touches",
+                                ));
+                            }
+                            if f.name == "reads" {
+                                reads.push(r.name.clone());
+                            } else if f.name == "writes" {
+                                writes.push(r.name.clone());
+                            }
                         }
                     }
                     self.v.helpers.push(Helper {
                         name: name.name.clone(),
                         params: params.iter().map(|(n, w)| (n.name.clone(), *w)).collect(),
                         ret: *ret,
-                        flags: flags.iter().map(|f| f.name.clone()).collect(),
+                        flags: flags.iter().map(|(f, _)| f.name.clone()).collect(),
+                        reads,
+                        writes,
                     });
                 }
                 Item::Exception { name, code } => {

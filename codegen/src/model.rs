@@ -222,6 +222,10 @@ pub struct Helper {
     pub params: Vec<(String, u32)>,
     pub ret: Option<u32>,
     pub flags: Vec<String>,
+    /// The registers or register files `reads(...)` and `writes(...)` name: the only CPU
+    /// state the helper touches (empty: all of it, when the flag is given).
+    pub reads: Vec<String>,
+    pub writes: Vec<String>,
 }
 
 #[derive(Debug, Clone)]

@@ -411,7 +411,16 @@ impl Cx {
                             params.push((n, w));
                         }
                         Rule::int => ret = Some(self.small(&p)?),
-                        Rule::helper_flags => flags = p.into_inner().map(|f| self.ident(f)).collect(),
+                        Rule::helper_flags => {
+                            flags = p
+                                .into_inner()
+                                .map(|f| {
+                                    let mut fi = f.into_inner();
+                                    let name = self.ident(fi.next().unwrap());
+                                    (name, fi.map(|r| self.ident(r)).collect())
+                                })
+                                .collect()
+                        }
                         _ => {}
                     }
                 }

@@ -4,6 +4,7 @@
 
 pub mod control;
 pub mod disas;
+pub mod fxhash;
 pub mod interp;
 pub mod ir;
 pub mod jit;

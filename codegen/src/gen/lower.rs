@@ -80,10 +80,58 @@ fn reg_global(r: &Reg) -> TokenStream {
     quote!(#f(b))
 }
 
-fn helper_flags(h: &Helper) -> TokenStream {
+/// The IR condition of a comparison operator (None for other operators).
+fn cmp_cond(op: BinOp) -> Option<TokenStream> {
+    use BinOp::*;
+    Some(match op {
+        Eq => quote!(Cond::Eq),
+        Ne => quote!(Cond::Ne),
+        Lt => quote!(Cond::Ltu),
+        Le => quote!(Cond::Leu),
+        Gt => quote!(Cond::Gtu),
+        Ge => quote!(Cond::Geu),
+        Slt => quote!(Cond::Lt),
+        Sle => quote!(Cond::Le),
+        Sgt => quote!(Cond::Gt),
+        Sge => quote!(Cond::Ge),
+        _ => return None,
+    })
+}
+
+/// Whether a block's last statement is `raise(...)` (control never falls out of it).
+fn ends_in_raise(b: &Block) -> bool {
+    matches!(b.stmts.last(), Some(Stmt::Expr(Expr::Call(n, _, _))) if n.name == "raise")
+}
+
+fn helper_flags(v: &Variant, h: &Helper) -> TokenStream {
     let has = |f: &str| h.flags.iter().any(|x| x == f);
     let (p, r, w, x) = (has("pure"), has("reads"), has("writes"), has("raises"));
-    quote!(HelperFlags { pure: #p, reads_state: #r, writes_state: #w, may_raise: #x })
+    // The CPU-state byte ranges of the registers `reads(...)`/`writes(...)` name.
+    let ranges = |names: &[String]| -> Vec<TokenStream> {
+        names
+            .iter()
+            .filter_map(|n| {
+                let field = format_ident!("{}", n);
+                if let Some(r) = v.regs.iter().find(|r| &r.name == n) {
+                    let len = elem_size(r.width);
+                    Some(quote!((core::mem::offset_of!(CpuState, #field) as u32, #len)))
+                } else {
+                    let rf = v.regfiles.iter().find(|r| &r.name == n)?;
+                    let len = elem_size(rf.width) * rf.count as u32;
+                    Some(quote!((core::mem::offset_of!(CpuState, #field) as u32, #len)))
+                }
+            })
+            .collect()
+    };
+    let (rr, wr) = (ranges(&h.reads), ranges(&h.writes));
+    quote!(HelperFlags {
+        pure: #p,
+        reads_state: #r,
+        writes_state: #w,
+        may_raise: #x,
+        reads: &[#(#rr),*],
+        writes: &[#(#wr),*],
+    })
 }
 
 impl<'a> Lx<'a> {
@@ -486,7 +534,7 @@ impl<'a> Lx<'a> {
                     argc.push(quote!({ let x = #x; sem::fit(b, x, 64) }));
                 }
                 let idx = idx as u32;
-                let flags = helper_flags(&h);
+                let flags = helper_flags(self.v, &h);
                 let ret = match h.ret {
                     Some(w) => {
                         let ty = ty_of(w);
@@ -548,7 +596,20 @@ impl<'a> Lx<'a> {
                     };
                     quote!(if #c != 0 { #t } else { #e })
                 } else {
-                    let (c, _) = self.dy(cond, Some(1))?;
+                    // A comparison becomes the branch itself (no 0/1 flag in between).
+                    let skip_to = |this: &mut Self, l: TokenStream| -> R<TokenStream> {
+                        if let Expr::Binary(op, x, y, _) = cond {
+                            if let Some(cc) = cmp_cond(*op) {
+                                let w = this.width_hint(x).or_else(|| this.width_hint(y));
+                                let (x, w1) = this.dy(x, w)?;
+                                let (y, _) = this.dy(y, Some(w1))?;
+                                return Ok(quote!({ let x = #x; let y = #y; sem::branch_unless(b, #cc, x, y, #l); }));
+                            }
+                        }
+                        let (c, _) = this.dy(cond, Some(1))?;
+                        Ok(quote!({ let c = #c; let z = b.konst(b.ty(c.0), 0); b.brcond(Cond::Eq, c.0, z, #l); }))
+                    };
+                    let branch = skip_to(self, if els.is_some() { quote!(l_else) } else { quote!(l_end) })?;
                     self.dyn_depth += 1;
                     let t = self.block(then)?;
                     let e = match els {
@@ -558,19 +619,23 @@ impl<'a> Lx<'a> {
                     self.dyn_depth -= 1;
                     match e {
                         None => quote!({
-                            let c = #c;
                             let l_end = b.new_label();
-                            let z = b.konst(b.ty(c.0), 0);
-                            b.brcond(Cond::Eq, c.0, z, l_end);
+                            #branch
                             #t
                             b.set_label(l_end);
                         }),
+                        // A `then` that raises never reaches the end: no jump over `else`.
+                        Some(e) if ends_in_raise(then) => quote!({
+                            let l_else = b.new_label();
+                            #branch
+                            #t
+                            b.set_label(l_else);
+                            #e
+                        }),
                         Some(e) => quote!({
-                            let c = #c;
                             let l_else = b.new_label();
                             let l_end = b.new_label();
-                            let z = b.konst(b.ty(c.0), 0);
-                            b.brcond(Cond::Eq, c.0, z, l_else);
+                            #branch
                             #t
                             b.br(l_end);
                             b.set_label(l_else);
@@ -842,7 +907,7 @@ pub fn gen_lower(v: &Variant) -> Result<TokenStream, String> {
             if h.ret.is_some() { quote!(h.#m(cpu #(, #args)*) as u64) } else { quote!({ h.#m(cpu #(, #args)*); 0 }) };
         dispatch.push(quote!(#i => #call));
         let name = &h.name;
-        let flags = helper_flags(h);
+        let flags = helper_flags(v, h);
         table.push(quote!((#name, #flags)));
     }
     let acc = accessors(v);

@@ -3,18 +3,19 @@
 //! itself (the optimizer does), except that constants and globals are shared.
 
 use super::*;
-use std::collections::HashMap;
+use crate::fxhash::FxHashMap;
 
 #[derive(Debug, Default)]
 pub struct Builder {
     pub block: Block,
-    globals: HashMap<(u32, Ty), Val>,
-    consts: HashMap<(u64, Ty), Val>,
+    globals: FxHashMap<(u32, Ty), Val>,
+    consts: FxHashMap<(u64, Ty), Val>,
 }
 
 impl Builder {
     pub fn new(pc: u64) -> Self {
-        Builder { block: Block { pc, ..Block::default() }, ..Builder::default() }
+        let block = Block { pc, ops: Vec::with_capacity(128), vals: Vec::with_capacity(128), ..Block::default() };
+        Builder { block, ..Builder::default() }
     }
 
     pub fn finish(self) -> Block {
@@ -44,16 +45,16 @@ impl Builder {
 
     /// The guest register of type `ty` at byte `offset` of the CPU state, stored in as many
     /// bytes as the type has.
-    pub fn global(&mut self, ty: Ty, offset: u32, name: &str) -> Val {
+    pub fn global(&mut self, ty: Ty, offset: u32, name: &'static str) -> Val {
         self.global_sized(ty, offset, (ty.bits() / 8) as u8, name)
     }
 
     /// The guest register of type `ty` at byte `offset`, stored in `size` bytes.
-    pub fn global_sized(&mut self, ty: Ty, offset: u32, size: u8, name: &str) -> Val {
+    pub fn global_sized(&mut self, ty: Ty, offset: u32, size: u8, name: &'static str) -> Val {
         if let Some(&x) = self.globals.get(&(offset, ty)) {
             return x;
         }
-        let x = self.val(ty, ValKind::Global { offset, size, name: name.to_string() });
+        let x = self.val(ty, ValKind::Global { offset, size, name });
         self.globals.insert((offset, ty), x);
         x
     }

@@ -6,7 +6,7 @@ use std::fmt::Write as _;
 fn v(b: &Block, x: Val) -> String {
     match b.kind(x) {
         ValKind::Temp => format!("t{}", x.0),
-        ValKind::Global { name, .. } => name.clone(),
+        ValKind::Global { name, .. } => name.to_string(),
         ValKind::Const(c) => format!("${c:#x}"),
     }
 }

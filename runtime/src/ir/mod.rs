@@ -66,7 +66,7 @@ pub enum ValKind {
     Temp,
     /// A guest register at byte `offset` of the CPU state, stored in `size` bytes (1, 2, 4
     /// or 8; a narrower field than the type holds the low bits, zero-extended when read).
-    Global { offset: u32, size: u8, name: String },
+    Global { offset: u32, size: u8, name: &'static str },
     /// A constant.
     Const(u64),
 }
@@ -291,6 +291,26 @@ pub struct HelperFlags {
     pub reads_state: bool,
     pub writes_state: bool,
     pub may_raise: bool,
+    /// With `reads_state`/`writes_state`: the only CPU-state byte ranges (offset, length)
+    /// the helper reads/writes; empty means any of the state. Backends that keep guest
+    /// registers in host registers write back and reload only those.
+    pub reads: &'static [(u32, u32)],
+    pub writes: &'static [(u32, u32)],
+}
+
+impl HelperFlags {
+    /// Whether the helper may read the state bytes `[off, off+len)`.
+    pub fn may_read(&self, off: u32, len: u32) -> bool {
+        self.reads_state && (self.reads.is_empty() || overlaps(self.reads, off, len))
+    }
+    /// Whether the helper may write the state bytes `[off, off+len)`.
+    pub fn may_write(&self, off: u32, len: u32) -> bool {
+        self.writes_state && (self.writes.is_empty() || overlaps(self.writes, off, len))
+    }
+}
+
+fn overlaps(ranges: &[(u32, u32)], off: u32, len: u32) -> bool {
+    ranges.iter().any(|&(o, l)| off < o + l && o < off + len)
 }
 
 /// How a block ends.

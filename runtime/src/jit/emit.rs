@@ -117,7 +117,7 @@ enum Cold {
         resume: DynamicLabel,
         code: u32,
         dst: Val,
-        save: Vec<u8>,
+        save: u16,
         pc: u64,
         flags: u32,
         k: usize,
@@ -127,7 +127,7 @@ enum Cold {
         resume: DynamicLabel,
         code: u32,
         val: Val,
-        save: Vec<u8>,
+        save: u16,
         pc: u64,
         flags: u32,
         k: usize,
@@ -175,7 +175,7 @@ struct Em<'a> {
     /// Index of the op being emitted (which guest registers are written yet).
     cur: usize,
     /// Values whose low bits a branch proved zero (mask), on the path being emitted.
-    aligned: std::collections::HashMap<Val, i32>,
+    aligned: crate::fxhash::FxHashMap<Val, i32>,
     /// The label at this op index keeps `aligned` (only an outlined branch reaches it).
     keep_facts_at: usize,
 }
@@ -402,7 +402,8 @@ impl Em<'_> {
     /// Load the guest registers held in host registers (`entry`: only those whose first
     /// mention is not a write).
     fn load_globals(&mut self, entry: bool) {
-        for g in self.a.globals.clone() {
+        for i in 0..self.a.globals.len() {
+            let g = self.a.globals[i];
             if !entry || g.entry_load {
                 self.load_state(g.reg, g.off as i32, g.size);
             }
@@ -412,9 +413,26 @@ impl Em<'_> {
     /// Write back every written guest register held in a host register (those first
     /// written without a load only once that write has happened).
     fn sync_globals(&mut self) {
-        for g in self.a.globals.clone() {
-            if g.written && (g.entry_load || self.cur > g.def_at) {
+        self.sync_globals_where(|_, _| true);
+    }
+
+    /// The same for the guest registers whose state bytes `(offset, size)` satisfy `want`.
+    fn sync_globals_where(&mut self, want: impl Fn(u32, u32) -> bool) {
+        for i in 0..self.a.globals.len() {
+            let g = self.a.globals[i];
+            if g.written && (g.entry_load || self.cur > g.def_at) && want(g.off, g.size as u32) {
                 self.store_state(g.off as i32, g.size, g.reg);
+            }
+        }
+    }
+
+    /// Reload the guest registers held in host registers whose state bytes satisfy `want`
+    /// (after a helper wrote them).
+    fn load_globals_where(&mut self, want: impl Fn(u32, u32) -> bool) {
+        for i in 0..self.a.globals.len() {
+            let g = self.a.globals[i];
+            if want(g.off, g.size as u32) {
+                self.load_state(g.reg, g.off as i32, g.size);
             }
         }
     }
@@ -445,15 +463,15 @@ impl Em<'_> {
         }
     }
 
-    fn save_regs(&mut self, regs: &[u8]) {
-        for &r in regs {
+    fn save_regs(&mut self, regs: u16) {
+        for r in (0..16u8).filter(|r| regs & (1 << r) != 0) {
             let d = SAVE_OFF + 8 * r as i32;
             dynasm!(self.ops ; .arch x64 ; mov QWORD [rsp + d], Rq(r));
         }
     }
 
-    fn restore_regs(&mut self, regs: &[u8]) {
-        for &r in regs {
+    fn restore_regs(&mut self, regs: u16) {
+        for r in (0..16u8).filter(|r| regs & (1 << r) != 0) {
             let d = SAVE_OFF + 8 * r as i32;
             dynasm!(self.ops ; .arch x64 ; mov Rq(r), QWORD [rsp + d]);
         }
@@ -1195,9 +1213,9 @@ impl Em<'_> {
     // ------------------------------------------------------------------ helpers
 
     fn call_helper(&mut self, k: usize, helper: u32, args: &[Val], ret: Option<Val>, flags: HelperFlags) {
-        if flags.reads_state || flags.writes_state || flags.may_raise {
-            self.sync_globals();
-        }
+        // The helper sees the guest registers it may read or (partly) write in the state; a
+        // raise needs nothing here (its exit path writes every register back).
+        self.sync_globals_where(|off, size| flags.may_read(off, size) || flags.may_write(off, size));
         for (i, &a) in args.iter().enumerate() {
             let r = self.reg_or(a, RAX);
             let d = ARGS_OFF + 8 * i as i32;
@@ -1205,7 +1223,7 @@ impl Em<'_> {
         }
         let except: Vec<Val> = ret.into_iter().collect();
         let save = self.a.caller_saved_live_at(k, &except);
-        self.save_regs(&save);
+        self.save_regs(save);
         let ctxp = self.t.ctx;
         dynasm!(self.ops ; .arch x64
             ; mov edi, ctxp
@@ -1214,10 +1232,8 @@ impl Em<'_> {
             ; mov ecx, args.len() as i32
         );
         self.call_abs(ctx::helper_thunk as *const () as usize);
-        self.restore_regs(&save);
-        if flags.writes_state {
-            self.load_globals(false);
-        }
+        self.restore_regs(save);
+        self.load_globals_where(|off, size| flags.may_write(off, size));
         if let Some(r) = ret {
             self.store(r, RAX);
         }
@@ -1259,11 +1275,11 @@ impl Em<'_> {
                 Cold::Load { slow, resume, code, dst, save, pc, flags, k } => {
                     self.cur = k;
                     dynasm!(self.ops ; .arch x64 ; =>slow);
-                    self.save_regs(&save);
+                    self.save_regs(save);
                     let ctxp = self.t.ctx;
                     dynasm!(self.ops ; .arch x64 ; mov edi, ctxp ; mov rsi, rcx ; mov edx, code as i32);
                     self.call_abs(ctx::load_slow as *const () as usize);
-                    self.restore_regs(&save);
+                    self.restore_regs(save);
                     let fault = self.ops.new_dynamic_label();
                     let rs = cx!(self.t, raised);
                     dynasm!(self.ops ; .arch x64
@@ -1280,13 +1296,13 @@ impl Em<'_> {
                 Cold::Store { slow, resume, code, val, save, pc, flags, k } => {
                     self.cur = k;
                     dynasm!(self.ops ; .arch x64 ; =>slow);
-                    self.save_regs(&save);
+                    self.save_regs(save);
                     // The value first: it may live in rsi or rdi, which the arguments take.
                     self.load(RDX, val);
                     let ctxp = self.t.ctx;
                     dynasm!(self.ops ; .arch x64 ; mov rsi, rcx ; mov edi, ctxp ; mov ecx, code as i32);
                     self.call_abs(ctx::store_slow as *const () as usize);
-                    self.restore_regs(&save);
+                    self.restore_regs(save);
                     let fault = self.ops.new_dynamic_label();
                     let rs = cx!(self.t, raised);
                     dynasm!(self.ops ; .arch x64

@@ -94,6 +94,8 @@ pub struct Jit {
     has_popcnt: bool,
     /// Number of full flushes so far.
     pub flushes: u64,
+    /// `-perfmap`: one line per compiled block in `/tmp/perf-PID.map` (perf's JIT map format).
+    perf_map: Option<std::io::BufWriter<std::fs::File>>,
 }
 
 impl std::fmt::Debug for Jit {
@@ -172,6 +174,7 @@ impl Jit {
             cfg,
             has_popcnt: std::arch::is_x86_feature_detected!("popcnt"),
             flushes: 0,
+            perf_map: None,
         })
     }
 
@@ -191,6 +194,14 @@ impl Jit {
     /// addresses up in, set before each block runs (it changes with the MMU mode).
     pub fn set_tlb(&mut self, table: *const u8) {
         self.ctx().tlb = table;
+    }
+
+    /// Name every block compiled from now on in `/tmp/perf-PID.map`, where `perf report`
+    /// looks for the symbols of JIT code (as QEMU's `-perfmap`). Best effort: a file that
+    /// cannot be created leaves the map off.
+    pub fn enable_perf_map(&mut self) {
+        let path = format!("/tmp/perf-{}.map", std::process::id());
+        self.perf_map = std::fs::File::create(path).ok().map(std::io::BufWriter::new);
     }
 
     fn ctx(&mut self) -> &mut JitCtx {
@@ -239,6 +250,11 @@ impl Jit {
             match self.buf.push(&c.code) {
                 Some(entry) => {
                     debug_assert_eq!(entry, base);
+                    if let Some(m) = self.perf_map.as_mut() {
+                        use std::io::Write as _;
+                        let _ = writeln!(m, "{:x} {:x} guest_{:x}", entry, c.code.len(), b.pc);
+                        let _ = m.flush();
+                    }
                     self.blocks.push(HostBlock {
                         pc: b.pc,
                         entry,

@@ -7,7 +7,7 @@
 //! This module decides locations only; it emits no code and knows no guest architecture.
 
 use crate::ir::{Block, Val, ValKind};
-use crate::opt::{defs, uses};
+use crate::opt::{uses, visit_defs};
 
 /// Host register numbers (x86-64 encoding order).
 pub const RAX: u8 = 0;
@@ -67,31 +67,38 @@ pub struct GlobalReg {
 #[derive(Debug, Clone)]
 pub struct Alloc {
     pub locs: Vec<Loc>,
-    /// First and last op index mentioning each value (`usize::MAX` when never).
-    pub first: Vec<usize>,
-    pub last: Vec<usize>,
     pub globals: Vec<GlobalReg>,
+    /// Per op: caller-saved registers holding a value live across it (bit per register).
+    live_across: Vec<u16>,
 }
 
 impl Alloc {
-    /// Registers holding values that must survive a call at op `k` (other than `except`):
-    /// caller-saved registers of values live before and after `k`.
-    pub fn caller_saved_live_at(&self, k: usize, except: &[Val]) -> Vec<u8> {
-        let mut out = Vec::new();
-        for (i, l) in self.locs.iter().enumerate() {
-            if let Loc::Reg(r) = *l {
-                if CALLER_SAVED.contains(&r)
-                    && self.first[i] <= k
-                    && self.last[i] > k
-                    && !except.contains(&Val(i as u32))
-                    && !out.contains(&r)
-                {
-                    out.push(r);
+    /// Caller-saved registers holding values that must survive a call at op `k` (other
+    /// than `except`'s registers), as a bit mask by register number.
+    pub fn caller_saved_live_at(&self, k: usize, except: &[Val]) -> u16 {
+        let mut m = self.live_across.get(k).copied().unwrap_or(0);
+        for v in except {
+            if let Loc::Reg(r) = self.locs[v.0 as usize] {
+                m &= !(1 << r);
+            }
+        }
+        m
+    }
+}
+
+/// Caller-saved registers whose value is live across each op (defined before it, read after).
+fn live_across(locs: &[Loc], first: &[usize], last: &[usize], n: usize) -> Vec<u16> {
+    let mut m = vec![0u16; n + 1];
+    for (i, l) in locs.iter().enumerate() {
+        if let Loc::Reg(r) = *l {
+            if CALLER_SAVED.contains(&r) && first[i] != usize::MAX {
+                for x in &mut m[first[i]..last[i].min(n)] {
+                    *x |= 1 << r;
                 }
             }
         }
-        out
     }
+    m
 }
 
 /// Allocate `b`. `slot_base` is the frame offset of the first spill slot; at most
@@ -106,28 +113,27 @@ pub fn allocate(b: &Block, slot_base: i32, max_slots: usize, has_calls: bool) ->
     let mut def_first = vec![false; n];
     let mut straight = true;
     for (k, op) in b.ops.iter().enumerate() {
-        let d = defs(op);
         let u = uses(op);
-        for v in &d {
+        visit_defs(op, |v| {
             let i = v.0 as usize;
-            if first[i] == usize::MAX && straight && !u.contains(v) {
+            if first[i] == usize::MAX && straight && !u.contains(&v) {
                 def_first[i] = true;
             }
-        }
+        });
         if matches!(op, crate::ir::Op::Label(_) | crate::ir::Op::Br(_) | crate::ir::Op::Brcond { .. }) {
             straight = false;
         }
-        for v in uses(op).into_iter().chain(d.iter().copied()) {
+        let mut mention = |v: Val| {
             let i = v.0 as usize;
             if first[i] == usize::MAX {
                 first[i] = k;
             }
             last[i] = k;
             count[i] += 1;
-        }
-        for v in d {
-            written[v.0 as usize] = true;
-        }
+        };
+        u.iter().for_each(|&v| mention(v));
+        visit_defs(op, &mut mention);
+        visit_defs(op, |v| written[v.0 as usize] = true);
     }
     let mut locs = vec![Loc::None; n];
     let mut free: Vec<u8> = if has_calls {
@@ -208,5 +214,6 @@ pub fn allocate(b: &Block, slot_base: i32, max_slots: usize, has_calls: bool) ->
             _ => locs[i] = new_slot(&mut slots)?,
         }
     }
-    Some(Alloc { locs, first, last, globals })
+    let live_across = live_across(&locs, &first, &last, b.ops.len());
+    Some(Alloc { locs, globals, live_across })
 }

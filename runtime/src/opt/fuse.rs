@@ -1,6 +1,6 @@
 //! Local rewrites that make branches and register writes cheaper, on any block:
-//! - a 0/1 flag built with a branch (`mov t,0; setcond d; brcond d==0 L; mov t,1; L:`)
-//!   becomes one `setcond t`;
+//! - a 0/1 flag built with a branch (`mov t,0; setcond d; brcond d==0 L; mov t,1; L:`, or
+//!   `mov t,0; brcond !c L; mov t,1; L:`) becomes one `setcond t`;
 //! - a `setcond` read only by the next `brcond` against 0 becomes that branch's condition;
 //! - a temporary computed and then only copied into the next op's destination is computed
 //!   straight into that destination.
@@ -18,9 +18,12 @@ fn is_temp(b: &Block, v: Val) -> bool {
     matches!(b.kind(v), ValKind::Temp)
 }
 
-/// How many ops read each value (by value index), and how many branches target each label.
+/// How many ops read and write each value (by value index), and how many branches target
+/// each label. Counted once for all the rewrites: each rewrite keeps the reads of every value
+/// that survives it, so the counts stay true for what they are asked about.
 struct Counts {
     uses: Vec<u32>,
+    defs: Vec<u32>,
     targets: Vec<u32>,
 }
 
@@ -34,11 +37,11 @@ impl Counts {
 }
 
 fn counts(b: &Block) -> Counts {
-    let mut c = Counts { uses: vec![0; b.vals.len()], targets: vec![0; b.labels as usize] };
+    let mut c =
+        Counts { uses: vec![0; b.vals.len()], defs: vec![0; b.vals.len()], targets: vec![0; b.labels as usize] };
     for op in &b.ops {
-        for u in super::uses(op) {
-            c.uses[u.0 as usize] += 1;
-        }
+        super::visit_uses(op, |u| c.uses[u.0 as usize] += 1);
+        super::visit_defs(op, |d| c.defs[d.0 as usize] += 1);
         if let Op::Br(l) | Op::Brcond { label: l, .. } = op {
             c.targets[l.0 as usize] += 1;
         }
@@ -48,15 +51,15 @@ fn counts(b: &Block) -> Counts {
 
 /// Run every rewrite once.
 pub fn fuse(b: &mut Block) {
-    branch_flags(b);
-    setcond_branches(b);
-    coalesce_copies(b);
+    let c = counts(b);
+    branch_flags(b, &c);
+    setcond_branches(b, &c);
+    coalesce_copies(b, &c);
 }
 
 /// `mov t,0; setcond c d,a,b; brcond eq d,0 L; mov t,1; L:` → `setcond c t,a,b`.
-fn branch_flags(b: &mut Block) {
-    let c = counts(b);
-    let ops = std::mem::take(&mut b.ops);
+fn branch_flags(b: &mut Block, c: &Counts) {
+    let mut ops = std::mem::take(&mut b.ops);
     let mut out = Vec::with_capacity(ops.len());
     let mut i = 0;
     while i < ops.len() {
@@ -80,16 +83,34 @@ fn branch_flags(b: &mut Block) {
                 continue;
             }
         }
-        out.push(ops[i].clone());
+        // The same flag when the branch compares directly:
+        // `mov t,0; brcond c a,b L; mov t,1; L:` → `setcond !c t,a,b`.
+        if let [Op::Mov { dst: t, src: z }, Op::Brcond { cond, a, b: y, label: l }, Op::Mov { dst: t2, src: one }, Op::Label(l2), ..] =
+            &ops[i..]
+        {
+            if t == t2
+                && l == l2
+                && is_const(b, *z, 0)
+                && is_const(b, *one, 1)
+                && a != t
+                && y != t
+                && c.targets(l) == 1
+                && b.ty(*t) == crate::ir::Ty::I32
+            {
+                out.push(Op::Setcond { cond: cond.invert(), dst: *t, a: *a, b: *y });
+                i += 4;
+                continue;
+            }
+        }
+        out.push(take(&mut ops[i]));
         i += 1;
     }
     b.ops = out;
 }
 
 /// `setcond c d,a,b; brcond eq|ne d,0 L` (d read only there) → `brcond c' a,b L`.
-fn setcond_branches(b: &mut Block) {
-    let c = counts(b);
-    let ops = std::mem::take(&mut b.ops);
+fn setcond_branches(b: &mut Block, c: &Counts) {
+    let mut ops = std::mem::take(&mut b.ops);
     let mut out = Vec::with_capacity(ops.len());
     let mut i = 0;
     while i < ops.len() {
@@ -103,7 +124,7 @@ fn setcond_branches(b: &mut Block) {
                 continue;
             }
         }
-        out.push(ops[i].clone());
+        out.push(take(&mut ops[i]));
         i += 1;
     }
     b.ops = out;
@@ -125,31 +146,51 @@ fn single_dst(op: &mut Op) -> Option<&mut Val> {
     }
 }
 
-/// `op t,...; mov g,t` (t read only by that mov, same type) → `op g,...`.
-fn coalesce_copies(b: &mut Block) {
-    let c = counts(b);
-    let mut defs = vec![0u32; b.vals.len()];
-    for op in &b.ops {
-        for d in super::defs(op) {
-            defs[d.0 as usize] += 1;
-        }
+fn single_dst_of(op: &Op) -> Option<Val> {
+    match op {
+        Op::Bin { dst, .. }
+        | Op::Un { dst, .. }
+        | Op::Ext { dst, .. }
+        | Op::Extract { dst, .. }
+        | Op::Deposit { dst, .. }
+        | Op::Setcond { dst, .. }
+        | Op::Movcond { dst, .. }
+        | Op::Load { dst, .. }
+        | Op::LoadState { dst, .. } => Some(*dst),
+        _ => None,
     }
-    let ops = std::mem::take(&mut b.ops);
+}
+
+/// Move op `i` out of the list being rewritten (the slot keeps a cheap placeholder that is
+/// never looked at again: passes only look ahead of `i`).
+fn take(op: &mut Op) -> Op {
+    std::mem::replace(op, Op::Br(Label(u32::MAX)))
+}
+
+/// `op t,...; mov g,t` (t read only by that mov, same type) → `op g,...`.
+fn coalesce_copies(b: &mut Block, c: &Counts) {
+    let mut ops = std::mem::take(&mut b.ops);
     let mut out: Vec<Op> = Vec::with_capacity(ops.len());
     let mut i = 0;
     while i < ops.len() {
         if let [first, Op::Mov { dst: g, src: t }, ..] = &ops[i..] {
-            let mut op = first.clone();
-            if let Some(d) = single_dst(&mut op) {
-                if *d == *t && is_temp(b, *t) && c.uses(t) == 1 && defs[t.0 as usize] == 1 && b.ty(*g) == b.ty(*t) {
-                    *d = *g;
-                    out.push(op);
-                    i += 2;
-                    continue;
+            let (g, t) = (*g, *t);
+            if single_dst_of(first) == Some(t)
+                && is_temp(b, t)
+                && c.uses(&t) == 1
+                && c.defs[t.0 as usize] == 1
+                && b.ty(g) == b.ty(t)
+            {
+                let mut op = take(&mut ops[i]);
+                if let Some(d) = single_dst(&mut op) {
+                    *d = g;
                 }
+                out.push(op);
+                i += 2;
+                continue;
             }
         }
-        out.push(ops[i].clone());
+        out.push(take(&mut ops[i]));
         i += 1;
     }
     b.ops = out;

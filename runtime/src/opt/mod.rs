@@ -7,22 +7,12 @@
 mod fuse;
 
 use crate::ir::{ext_bits, BinOp, Block, Op, Ty, Val, ValInfo, ValKind};
-use std::collections::HashMap;
 
 /// Run every pass.
 pub fn optimize(b: &mut Block) {
     fold_and_propagate(b);
     eliminate_dead(b);
     fuse::fuse(b);
-}
-
-fn konst(b: &mut Block, ty: Ty, v: u64) -> Val {
-    let v = v & ty.mask();
-    if let Some(i) = b.vals.iter().position(|x| x.ty == ty && x.kind == ValKind::Const(v)) {
-        return Val(i as u32);
-    }
-    b.vals.push(ValInfo { ty, kind: ValKind::Const(v) });
-    Val(b.vals.len() as u32 - 1)
 }
 
 fn is_temp(b: &Block, v: Val) -> bool {
@@ -32,30 +22,46 @@ fn is_temp(b: &Block, v: Val) -> bool {
 /// A few values, inline (an op reads at most four, except helper calls).
 pub type Vals = smallvec::SmallVec<[Val; 4]>;
 
-/// Values an op reads.
-pub fn uses(op: &Op) -> Vals {
-    use smallvec::smallvec as v;
+/// Call `f` on each value an op reads.
+#[inline]
+pub fn visit_uses(op: &Op, mut f: impl FnMut(Val)) {
     match op {
-        Op::Mov { src, .. } => v![*src],
-        Op::Bin { a, b, .. } | Op::Setcond { a, b, .. } | Op::Brcond { a, b, .. } => v![*a, *b],
-        Op::Mul2 { a, b, .. } => v![*a, *b],
-        Op::Un { a, .. } => v![*a],
-        Op::Ext { src, .. } | Op::Extract { src, .. } => v![*src],
-        Op::Deposit { base, val, .. } => v![*base, *val],
-        Op::Movcond { a, b, t, f, .. } => v![*a, *b, *t, *f],
-        Op::Load { addr, .. } => v![*addr],
-        Op::Store { val, addr, .. } => v![*val, *addr],
-        Op::LoadState { index, .. } => v![*index],
-        Op::StoreState { val, index, .. } => v![*val, *index],
-        Op::Call { args, .. } => args.iter().copied().collect(),
-        Op::Raise { arg, .. } => v![*arg],
-        Op::InsnStart { .. } | Op::Label(_) | Op::Br(_) | Op::Exit(_) => Vals::new(),
+        Op::Mov { src, .. } => f(*src),
+        Op::Bin { a, b, .. } | Op::Setcond { a, b, .. } | Op::Brcond { a, b, .. } | Op::Mul2 { a, b, .. } => {
+            f(*a);
+            f(*b)
+        }
+        Op::Un { a, .. } => f(*a),
+        Op::Ext { src, .. } | Op::Extract { src, .. } => f(*src),
+        Op::Deposit { base, val, .. } => {
+            f(*base);
+            f(*val)
+        }
+        Op::Movcond { a, b, t, f: e, .. } => {
+            f(*a);
+            f(*b);
+            f(*t);
+            f(*e)
+        }
+        Op::Load { addr, .. } => f(*addr),
+        Op::Store { val, addr, .. } => {
+            f(*val);
+            f(*addr)
+        }
+        Op::LoadState { index, .. } => f(*index),
+        Op::StoreState { val, index, .. } => {
+            f(*val);
+            f(*index)
+        }
+        Op::Call { args, .. } => args.iter().for_each(|a| f(*a)),
+        Op::Raise { arg, .. } => f(*arg),
+        Op::InsnStart { .. } | Op::Label(_) | Op::Br(_) | Op::Exit(_) => {}
     }
 }
 
-/// Values an op writes.
-pub fn defs(op: &Op) -> Vals {
-    use smallvec::smallvec as v;
+/// Call `f` on each value an op writes.
+#[inline]
+pub fn visit_defs(op: &Op, mut f: impl FnMut(Val)) {
     match op {
         Op::Mov { dst, .. }
         | Op::Bin { dst, .. }
@@ -66,11 +72,28 @@ pub fn defs(op: &Op) -> Vals {
         | Op::Setcond { dst, .. }
         | Op::Movcond { dst, .. }
         | Op::Load { dst, .. }
-        | Op::LoadState { dst, .. } => v![*dst],
-        Op::Mul2 { lo, hi, .. } => v![*lo, *hi],
-        Op::Call { ret, .. } => ret.iter().copied().collect(),
-        _ => Vals::new(),
+        | Op::LoadState { dst, .. } => f(*dst),
+        Op::Mul2 { lo, hi, .. } => {
+            f(*lo);
+            f(*hi)
+        }
+        Op::Call { ret: Some(r), .. } => f(*r),
+        _ => {}
     }
+}
+
+/// Values an op reads.
+pub fn uses(op: &Op) -> Vals {
+    let mut v = Vals::new();
+    visit_uses(op, |x| v.push(x));
+    v
+}
+
+/// Values an op writes.
+pub fn defs(op: &Op) -> Vals {
+    let mut v = Vals::new();
+    visit_defs(op, |x| v.push(x));
+    v
 }
 
 /// Ops that only compute their outputs (removable when nothing reads them).
@@ -89,32 +112,136 @@ fn is_pure(op: &Op) -> bool {
     ) || matches!(op, Op::Call { flags, .. } if flags.pure)
 }
 
+/// What is known about values during the forward pass: `known[v]` is a constant or another
+/// value `v` equals, valid while that value has not been redefined since (each definition
+/// bumps the value's generation, so redefining a value needs no search for its copies).
+struct Known {
+    known: Vec<Option<(Val, u32)>>,
+    generation: Vec<u32>,
+    /// Values with an entry in `known`, to clear quickly.
+    set: Vec<Val>,
+}
+
+type Snapshot = smallvec::SmallVec<[(Val, Val, u32); 8]>;
+
+impl Known {
+    fn new(n: usize) -> Self {
+        Known { known: vec![None; n], generation: vec![0; n], set: Vec::new() }
+    }
+    fn grow(&mut self, n: usize) {
+        if self.known.len() < n {
+            self.known.resize(n, None);
+            self.generation.resize(n, 0);
+        }
+    }
+    fn get(&self, v: Val) -> Option<Val> {
+        match self.known.get(v.0 as usize).copied().flatten() {
+            Some((s, g)) if self.generation[s.0 as usize] == g => Some(s),
+            _ => None,
+        }
+    }
+    fn insert(&mut self, d: Val, src: Val) {
+        self.grow(d.0.max(src.0) as usize + 1);
+        self.known[d.0 as usize] = Some((src, self.generation[src.0 as usize]));
+        self.set.push(d);
+    }
+    /// `d` is redefined: forget what it equals and what equals it.
+    fn forget(&mut self, d: Val) {
+        let i = d.0 as usize;
+        if i < self.known.len() {
+            self.known[i] = None;
+            self.generation[i] = self.generation[i].wrapping_add(1);
+        }
+    }
+    fn clear(&mut self) {
+        for v in self.set.drain(..) {
+            self.known[v.0 as usize] = None;
+        }
+    }
+    /// The current facts, to restore at a label only one branch reaches.
+    fn snapshot(&self) -> Snapshot {
+        self.set
+            .iter()
+            .filter_map(|&v| match self.known[v.0 as usize] {
+                Some((s, g)) if self.generation[s.0 as usize] == g => Some((v, s, g)),
+                _ => None,
+            })
+            .collect()
+    }
+    /// Keep only the facts that also hold in `snap`.
+    fn intersect(&mut self, snap: &Snapshot) {
+        let keep: Snapshot = snap.iter().copied().filter(|&(v, s, _)| self.get(v) == Some(s)).collect();
+        self.restore(&keep);
+    }
+    fn restore(&mut self, snap: &Snapshot) {
+        self.clear();
+        for &(v, s, g) in snap {
+            if self.generation[s.0 as usize] == g {
+                self.known[v.0 as usize] = Some((s, g));
+                self.set.push(v);
+            }
+        }
+    }
+}
+
+/// The constants of a block by (value, type), to share them when folding.
+struct Consts(crate::fxhash::FxHashMap<(u64, Ty), Val>);
+
+impl Consts {
+    fn of(b: &Block) -> Self {
+        let mut m = crate::fxhash::FxHashMap::default();
+        for (i, v) in b.vals.iter().enumerate() {
+            if let ValKind::Const(c) = v.kind {
+                m.entry((c, v.ty)).or_insert(Val(i as u32));
+            }
+        }
+        Consts(m)
+    }
+    fn get(&mut self, b: &mut Block, ty: Ty, v: u64) -> Val {
+        let v = v & ty.mask();
+        *self.0.entry((v, ty)).or_insert_with(|| {
+            b.vals.push(ValInfo { ty, kind: ValKind::Const(v) });
+            Val(b.vals.len() as u32 - 1)
+        })
+    }
+}
+
 /// Forward pass: replace uses by known copies and constants; fold ops on constants.
 pub fn fold_and_propagate(b: &mut Block) {
-    // What a value is known to equal: a constant value or another value (a copy).
-    let mut known: HashMap<Val, Val> = HashMap::new();
+    let mut known = Known::new(b.vals.len());
+    let mut consts = Consts::of(b);
     let ops = std::mem::take(&mut b.ops);
     let mut out = Vec::with_capacity(ops.len());
-    let forget = |known: &mut HashMap<Val, Val>, d: Val| {
-        known.remove(&d);
-        known.retain(|_, v| *v != d);
-    };
-    // Labels some branch jumps to: control flow merges there. A label no branch names is
-    // reached only by falling through, so what is known stays known.
-    let targeted: std::collections::HashSet<u32> = ops
-        .iter()
-        .filter_map(|op| match op {
-            Op::Br(l) | Op::Brcond { label: l, .. } => Some(l.0),
-            _ => None,
-        })
-        .collect();
+    // How many branches jump to each label: control flow merges at those. A label no branch
+    // names is reached only by falling through, so what is known stays known; a label one
+    // branch names keeps what was known at that branch (and, if the fall-through into it is
+    // reachable, what is known on both paths).
+    let mut targets = vec![0u32; b.labels as usize];
+    for op in &ops {
+        if let Op::Br(l) | Op::Brcond { label: l, .. } = op {
+            targets[l.0 as usize] += 1;
+        }
+    }
+    let mut at_branch: Vec<Option<Snapshot>> = vec![None; b.labels as usize];
     // False after an unconditional jump, exit or raise, until a label that is jumped to.
     let mut reachable = true;
     for mut op in ops {
         if let Op::Label(l) = op {
-            if targeted.contains(&l.0) {
-                known.clear();
-                reachable = true;
+            let li = l.0 as usize;
+            match (targets[li], at_branch[li].take()) {
+                (0, _) => {}
+                (1, Some(snap)) => {
+                    if reachable {
+                        known.intersect(&snap);
+                    } else {
+                        known.restore(&snap);
+                    }
+                    reachable = true;
+                }
+                _ => {
+                    known.clear();
+                    reachable = true;
+                }
             }
             if reachable {
                 out.push(op);
@@ -128,9 +255,9 @@ pub fn fold_and_propagate(b: &mut Block) {
             reachable = false;
         }
         // Substitute known values in uses.
-        let sub = |v: &mut Val, known: &HashMap<Val, Val>| {
-            if let Some(k) = known.get(v) {
-                *v = *k;
+        let sub = |v: &mut Val, known: &Known| {
+            if let Some(k) = known.get(*v) {
+                *v = k;
             }
         };
         match &mut op {
@@ -169,95 +296,7 @@ pub fn fold_and_propagate(b: &mut Block) {
             Op::Raise { arg, .. } => sub(arg, &known),
             _ => {}
         }
-        // Fold.
-        let c = |v: Val, b: &Block| b.const_of(v);
-        let folded: Option<Op> = match &op {
-            Op::Bin { op: bop, dst, a, b: y } => {
-                let ty = b.ty(*dst);
-                match (c(*a, b), c(*y, b)) {
-                    (Some(x), Some(z)) => {
-                        let k = konst(b, ty, bop.eval(ty, x, z));
-                        Some(Op::Mov { dst: *dst, src: k })
-                    }
-                    (_, Some(0))
-                        if matches!(
-                            bop,
-                            BinOp::Add | BinOp::Sub | BinOp::Or | BinOp::Xor | BinOp::Shl | BinOp::Shr | BinOp::Sar
-                        ) =>
-                    {
-                        Some(Op::Mov { dst: *dst, src: *a })
-                    }
-                    (Some(0), _) if matches!(bop, BinOp::Add | BinOp::Or | BinOp::Xor) => {
-                        Some(Op::Mov { dst: *dst, src: *y })
-                    }
-                    (_, Some(0)) | (Some(0), _) if matches!(bop, BinOp::And | BinOp::Mul) => {
-                        let k = konst(b, ty, 0);
-                        Some(Op::Mov { dst: *dst, src: k })
-                    }
-                    (_, Some(m)) if *bop == BinOp::And && m == ty.mask() => Some(Op::Mov { dst: *dst, src: *a }),
-                    (_, Some(1)) if *bop == BinOp::Mul => Some(Op::Mov { dst: *dst, src: *a }),
-                    _ => None,
-                }
-            }
-            Op::Un { op: uop, dst, a } => c(*a, b).map(|x| {
-                let ty = b.ty(*dst);
-                let k = konst(b, ty, uop.eval(ty, x));
-                Op::Mov { dst: *dst, src: k }
-            }),
-            Op::Ext { dst, src, bits, signed } => c(*src, b).map(|x| {
-                let ty = b.ty(*dst);
-                let k = konst(b, ty, ext_bits(x, *bits, *signed, ty));
-                Op::Mov { dst: *dst, src: k }
-            }),
-            Op::Extract { dst, src, ofs, len, signed } => {
-                let ty = b.ty(*dst);
-                if let Some(x) = c(*src, b) {
-                    let k = konst(b, ty, ext_bits(x >> *ofs, *len, *signed, ty));
-                    Some(Op::Mov { dst: *dst, src: k })
-                } else if *ofs == 0 && !*signed && *len as u32 >= ty.bits() && b.ty(*src) == ty {
-                    Some(Op::Mov { dst: *dst, src: *src })
-                } else {
-                    None
-                }
-            }
-            Op::Deposit { dst, base, val, ofs, len } => match (c(*base, b), c(*val, b)) {
-                (Some(x), Some(v)) => {
-                    let ty = b.ty(*dst);
-                    let m = if *len >= 64 { u64::MAX } else { ((1u64 << *len) - 1) << *ofs };
-                    let k = konst(b, ty, (x & !m) | ((v << *ofs) & m));
-                    Some(Op::Mov { dst: *dst, src: k })
-                }
-                _ => None,
-            },
-            Op::Setcond { cond, dst, a, b: y } => match (c(*a, b), c(*y, b)) {
-                (Some(x), Some(z)) => {
-                    let r = cond.eval(b.ty(*a), x, z) as u64;
-                    let k = konst(b, Ty::I32, r);
-                    Some(Op::Mov { dst: *dst, src: k })
-                }
-                _ => None,
-            },
-            Op::Movcond { cond, dst, a, b: y, t, f } => match (c(*a, b), c(*y, b)) {
-                (Some(x), Some(z)) => {
-                    let pick = if cond.eval(b.ty(*a), x, z) { *t } else { *f };
-                    Some(Op::Mov { dst: *dst, src: pick })
-                }
-                _ if t == f => Some(Op::Mov { dst: *dst, src: *t }),
-                _ => None,
-            },
-            Op::Brcond { cond, a, b: y, label } => match (c(*a, b), c(*y, b)) {
-                (Some(x), Some(z)) => {
-                    if cond.eval(b.ty(*a), x, z) {
-                        Some(Op::Br(*label))
-                    } else {
-                        // Never taken: drop it (an InsnStart keeps the slot harmlessly).
-                        Some(Op::InsnStart { pc: u64::MAX, flags: u32::MAX })
-                    }
-                }
-                _ => None,
-            },
-            _ => None,
-        };
+        let folded = fold(b, &mut consts, &op);
         let op = folded.unwrap_or(op);
         if let Op::InsnStart { pc: u64::MAX, flags: u32::MAX } = op {
             continue;
@@ -265,10 +304,13 @@ pub fn fold_and_propagate(b: &mut Block) {
         if let Op::Br(_) = op {
             reachable = false;
         }
-        // Update knowledge with what this op defines.
-        for d in defs(&op) {
-            forget(&mut known, d);
+        if let Op::Br(l) | Op::Brcond { label: l, .. } = op {
+            if targets[l.0 as usize] == 1 {
+                at_branch[l.0 as usize] = Some(known.snapshot());
+            }
         }
+        // Update knowledge with what this op defines.
+        visit_defs(&op, |d| known.forget(d));
         if let Op::Mov { dst, src } = op {
             if dst != src && b.ty(dst) == b.ty(src) && (is_temp(b, dst) || b.const_of(src).is_some()) {
                 // A copy into a temporary (or a constant into anything) is safe to propagate
@@ -278,15 +320,106 @@ pub fn fold_and_propagate(b: &mut Block) {
         }
         out.push(op);
     }
-    let used: std::collections::HashSet<u32> = out
-        .iter()
-        .filter_map(|op| match op {
-            Op::Br(l) | Op::Brcond { label: l, .. } => Some(l.0),
-            _ => None,
-        })
-        .collect();
-    out.retain(|op| !matches!(op, Op::Label(l) if !used.contains(&l.0)));
+    let mut used = vec![false; b.labels as usize];
+    for op in &out {
+        if let Op::Br(l) | Op::Brcond { label: l, .. } = op {
+            used[l.0 as usize] = true;
+        }
+    }
+    out.retain(|op| !matches!(op, Op::Label(l) if !used[l.0 as usize]));
     b.ops = out;
+}
+
+/// `op` with constant operands folded (or simplified by an identity), if it can be.
+fn fold(b: &mut Block, consts: &mut Consts, op: &Op) -> Option<Op> {
+    let c = |v: Val, b: &Block| b.const_of(v);
+    match op {
+        Op::Bin { op: bop, dst, a, b: y } => {
+            let ty = b.ty(*dst);
+            match (c(*a, b), c(*y, b)) {
+                (Some(x), Some(z)) => {
+                    let k = consts.get(b, ty, bop.eval(ty, x, z));
+                    Some(Op::Mov { dst: *dst, src: k })
+                }
+                (_, Some(0))
+                    if matches!(
+                        bop,
+                        BinOp::Add | BinOp::Sub | BinOp::Or | BinOp::Xor | BinOp::Shl | BinOp::Shr | BinOp::Sar
+                    ) =>
+                {
+                    Some(Op::Mov { dst: *dst, src: *a })
+                }
+                (Some(0), _) if matches!(bop, BinOp::Add | BinOp::Or | BinOp::Xor) => {
+                    Some(Op::Mov { dst: *dst, src: *y })
+                }
+                (_, Some(0)) | (Some(0), _) if matches!(bop, BinOp::And | BinOp::Mul) => {
+                    let k = consts.get(b, ty, 0);
+                    Some(Op::Mov { dst: *dst, src: k })
+                }
+                (_, Some(m)) if *bop == BinOp::And && m == ty.mask() => Some(Op::Mov { dst: *dst, src: *a }),
+                (_, Some(1)) if *bop == BinOp::Mul => Some(Op::Mov { dst: *dst, src: *a }),
+                _ => None,
+            }
+        }
+        Op::Un { op: uop, dst, a } => c(*a, b).map(|x| {
+            let ty = b.ty(*dst);
+            let k = consts.get(b, ty, uop.eval(ty, x));
+            Op::Mov { dst: *dst, src: k }
+        }),
+        Op::Ext { dst, src, bits, signed } => c(*src, b).map(|x| {
+            let ty = b.ty(*dst);
+            let k = consts.get(b, ty, ext_bits(x, *bits, *signed, ty));
+            Op::Mov { dst: *dst, src: k }
+        }),
+        Op::Extract { dst, src, ofs, len, signed } => {
+            let ty = b.ty(*dst);
+            if let Some(x) = c(*src, b) {
+                let k = consts.get(b, ty, ext_bits(x >> *ofs, *len, *signed, ty));
+                Some(Op::Mov { dst: *dst, src: k })
+            } else if *ofs == 0 && !*signed && *len as u32 >= ty.bits() && b.ty(*src) == ty {
+                Some(Op::Mov { dst: *dst, src: *src })
+            } else {
+                None
+            }
+        }
+        Op::Deposit { dst, base, val, ofs, len } => match (c(*base, b), c(*val, b)) {
+            (Some(x), Some(v)) => {
+                let ty = b.ty(*dst);
+                let m = if *len >= 64 { u64::MAX } else { ((1u64 << *len) - 1) << *ofs };
+                let k = consts.get(b, ty, (x & !m) | ((v << *ofs) & m));
+                Some(Op::Mov { dst: *dst, src: k })
+            }
+            _ => None,
+        },
+        Op::Setcond { cond, dst, a, b: y } => match (c(*a, b), c(*y, b)) {
+            (Some(x), Some(z)) => {
+                let r = cond.eval(b.ty(*a), x, z) as u64;
+                let k = consts.get(b, Ty::I32, r);
+                Some(Op::Mov { dst: *dst, src: k })
+            }
+            _ => None,
+        },
+        Op::Movcond { cond, dst, a, b: y, t, f } => match (c(*a, b), c(*y, b)) {
+            (Some(x), Some(z)) => {
+                let pick = if cond.eval(b.ty(*a), x, z) { *t } else { *f };
+                Some(Op::Mov { dst: *dst, src: pick })
+            }
+            _ if t == f => Some(Op::Mov { dst: *dst, src: *t }),
+            _ => None,
+        },
+        Op::Brcond { cond, a, b: y, label } => match (c(*a, b), c(*y, b)) {
+            (Some(x), Some(z)) => {
+                if cond.eval(b.ty(*a), x, z) {
+                    Some(Op::Br(*label))
+                } else {
+                    // Never taken: drop it.
+                    Some(Op::InsnStart { pc: u64::MAX, flags: u32::MAX })
+                }
+            }
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// Liveness-driven dead-code elimination. Globals are live wherever the block can be left
@@ -297,32 +430,18 @@ pub fn eliminate_dead(b: &mut Block) {
         return;
     }
     let nv = b.vals.len();
-    let globals: Vec<usize> = (0..nv).filter(|&i| matches!(b.vals[i].kind, ValKind::Global { .. })).collect();
-    let mut label_at: HashMap<u32, usize> = HashMap::new();
+    let words = nv.div_ceil(64);
+    let mut label_at = vec![usize::MAX; b.labels as usize];
     for (i, op) in b.ops.iter().enumerate() {
         if let Op::Label(l) = op {
-            label_at.insert(l.0, i);
+            label_at[l.0 as usize] = i;
         }
     }
-    let succ = |i: usize, op: &Op| -> smallvec::SmallVec<[usize; 2]> {
-        use smallvec::smallvec as v;
-        match op {
-            Op::Br(l) => v![label_at[&l.0]],
-            Op::Brcond { label, .. } => v![i + 1, label_at[&label.0]],
-            Op::Exit(_) | Op::Raise { .. } => v![],
-            _ => v![i + 1],
-        }
-    };
-    // live_in[i] as bitsets (Vec<u64>).
-    let words = nv.div_ceil(64);
     let mut globals_mask = vec![0u64; words];
-    for &g in &globals {
-        globals_mask[g / 64] |= 1 << (g % 64);
-    }
-    let mut live_in = vec![vec![0u64; words]; n + 1];
-    // Past the end: globals live (the block falls off into the dispatcher).
-    for &g in &globals {
-        live_in[n][g / 64] |= 1 << (g % 64);
+    for (i, v) in b.vals.iter().enumerate() {
+        if matches!(v.kind, ValKind::Global { .. }) {
+            globals_mask[i / 64] |= 1 << (i % 64);
+        }
     }
     let exits_state = |op: &Op| -> bool {
         match op {
@@ -332,67 +451,82 @@ pub fn eliminate_dead(b: &mut Block) {
             _ => false,
         }
     };
-    // Blocks branch forward, so one backward pass settles it; the loop checks that.
-    let mut changed = true;
+    // live_in of op i is row i of one flat bitset table; row n is past the end, where
+    // globals are live (the block falls off into the dispatcher).
+    let mut live = vec![0u64; (n + 1) * words];
+    live[n * words..].copy_from_slice(&globals_mask);
     let mut out = vec![0u64; words];
+    let mut keep = vec![true; n];
+    // Blocks branch forward, so one backward pass settles it (a label's live_in is final
+    // before any branch to it is visited); the loop re-checks when that does not hold.
+    let mut changed = true;
+    let mut first = true;
     while changed {
         changed = false;
         for i in (0..n).rev() {
             let op = &b.ops[i];
             out.iter_mut().for_each(|w| *w = 0);
-            for s in succ(i, op) {
-                for (w, x) in out.iter_mut().zip(&live_in[s.min(n)]) {
+            let or_row = |row: usize, out: &mut [u64]| {
+                for (w, x) in out.iter_mut().zip(&live[row * words..(row + 1) * words]) {
                     *w |= x;
                 }
+            };
+            match op {
+                Op::Br(l) => or_row(label_at[l.0 as usize].min(n), &mut out),
+                Op::Brcond { label, .. } => {
+                    or_row(i + 1, &mut out);
+                    or_row(label_at[label.0 as usize].min(n), &mut out);
+                }
+                Op::Exit(_) | Op::Raise { .. } => {}
+                _ => or_row(i + 1, &mut out),
+            }
+            // `out` is live-after: a pure op whose outputs are all dead there goes.
+            if first || !keep[i] {
+                let dead_mov = matches!(op, Op::Mov { dst, src } if dst == src);
+                let mut any_live = false;
+                visit_defs(op, |d| any_live |= out[d.0 as usize / 64] & (1 << (d.0 % 64)) != 0);
+                keep[i] = !(is_pure(op) && (dead_mov || !any_live));
+            }
+            if !keep[i] {
+                // A removed op neither defines nor uses anything.
+                if live[i * words..(i + 1) * words] != out[..] {
+                    live[i * words..(i + 1) * words].copy_from_slice(&out);
+                    changed = true;
+                }
+                continue;
             }
             if exits_state(op) {
                 for (w, g) in out.iter_mut().zip(&globals_mask) {
                     *w |= g;
                 }
             }
-            for d in defs(op) {
-                let d = d.0 as usize;
-                // A partial write (deposit) still reads the old value through `base`.
-                out[d / 64] &= !(1 << (d % 64));
-            }
-            for u in uses(op) {
+            // A partial write (deposit) still reads the old value through `base`.
+            visit_defs(op, |d| out[d.0 as usize / 64] &= !(1 << (d.0 % 64)));
+            visit_uses(op, |u| {
                 let u = u.0 as usize;
                 if !matches!(b.vals[u].kind, ValKind::Const(_)) {
                     out[u / 64] |= 1 << (u % 64);
                 }
-            }
-            if out != live_in[i] {
-                live_in[i].copy_from_slice(&out);
+            });
+            if live[i * words..(i + 1) * words] != out[..] {
+                live[i * words..(i + 1) * words].copy_from_slice(&out);
                 changed = true;
             }
         }
-    }
-    // Remove pure ops whose outputs are dead right after them.
-    let mut keep = vec![true; n];
-    for (i, (op, k)) in b.ops.iter().zip(keep.iter_mut()).enumerate() {
-        if !is_pure(op) {
-            continue;
+        first = false;
+        // Forward-only blocks are settled after the first pass.
+        if !changed || label_at.iter().all(|&l| l == usize::MAX) {
+            break;
         }
-        let mut after = vec![0u64; words];
-        for s in succ(i, op) {
-            for (w, x) in after.iter_mut().zip(&live_in[s.min(n)]) {
-                *w |= x;
-            }
-        }
-        let live = defs(op).iter().any(|d| {
-            let d = d.0 as usize;
-            after[d / 64] & (1 << (d % 64)) != 0
-        });
-        if let Op::Mov { dst, src } = op {
-            if dst == src {
-                *k = false;
-                continue;
-            }
-        }
-        if !live {
-            *k = false;
-        }
+        changed = has_backward_branch(b, &label_at) && changed;
     }
     let mut k = keep.into_iter();
     b.ops.retain(|_| k.next().unwrap_or(true));
+}
+
+fn has_backward_branch(b: &Block, label_at: &[usize]) -> bool {
+    b.ops.iter().enumerate().any(|(i, op)| match op {
+        Op::Br(l) | Op::Brcond { label: l, .. } => label_at[l.0 as usize] <= i,
+        _ => false,
+    })
 }

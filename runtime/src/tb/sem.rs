@@ -185,6 +185,15 @@ pub fn cmp(b: &mut Builder, cond: Cond, x: V, y: V) -> V {
     (b.setcond(cond, xa, ya), 1)
 }
 
+/// Branch to `l` unless `x cond y` (compared as [`cmp`] compares): the branch of an `if`
+/// whose condition is a comparison, without materializing the 0/1 flag.
+pub fn branch_unless(b: &mut Builder, cond: Cond, x: V, y: V, l: crate::ir::Label) {
+    let ty = Ty::for_width(x.1);
+    let signed = matches!(cond, Cond::Lt | Cond::Le | Cond::Gt | Cond::Ge);
+    let (xa, ya) = if signed { (sext_full(b, x, ty), sext_full(b, y, ty)) } else { (to_ty(b, x, ty), to_ty(b, y, ty)) };
+    b.brcond(cond.invert(), xa, ya, l);
+}
+
 /// `c ? t : f` for a 1-bit `c`.
 pub fn select(b: &mut Builder, c: V, t: V, f: V) -> V {
     let ty = Ty::for_width(t.1);

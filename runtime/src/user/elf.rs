@@ -2,6 +2,11 @@
 //! executable (bounds-checked: a truncated or corrupt file is an error that says what is
 //! wrong, never a panic), maps its PT_LOAD segments, and loads the program interpreter
 //! (PT_INTERP, found under the `-L` sysroot) for dynamically linked programs.
+//!
+//! Like the kernel's loader, segments are file mappings (private, copy on write) wherever
+//! the file offset and the address agree modulo the page size, so a large program costs
+//! only the pages it touches; the rest of a segment (`.bss`) is fresh zero pages. Files that
+//! cannot be mapped are read and copied.
 
 use super::mem::{GuestMem, PROT_EXEC, PROT_READ, PROT_WRITE};
 use std::path::{Path, PathBuf};
@@ -81,9 +86,37 @@ pub fn identify(data: &[u8], path: &str) -> Result<(bool, bool, u16), ElfError> 
     Ok((class64, be, r.get(18, 2)? as u16))
 }
 
-/// Map the segments of `data` into `mem` at `bias` (0 for fixed executables; for ET_DYN
+/// An ELF file opened for loading: its bytes (mapped read-only, or read when the file cannot
+/// be mapped) and, when mapped, the open file for mapping segments from.
+pub struct ElfFile {
+    data: FileBytes,
+    file: Option<std::fs::File>,
+}
+
+enum FileBytes {
+    Mapped(memmap2::Mmap),
+    Read(Vec<u8>),
+}
+
+impl ElfFile {
+    /// The whole file.
+    pub fn bytes(&self) -> &[u8] {
+        match &self.data {
+            FileBytes::Mapped(m) => m,
+            FileBytes::Read(v) => v,
+        }
+    }
+
+    /// A file in memory (tests, and files that cannot be mapped).
+    pub fn from_bytes(data: Vec<u8>) -> Self {
+        ElfFile { data: FileBytes::Read(data), file: None }
+    }
+}
+
+/// Map the segments of `elf` into `mem` at `bias` (0 for fixed executables; for ET_DYN
 /// a bias chosen here when `bias` is None).
-pub fn load_image(mem: &mut GuestMem, data: &[u8], path: &str, bias: Option<u64>) -> Result<ElfInfo, ElfError> {
+pub fn load_image(mem: &mut GuestMem, elf: &ElfFile, path: &str, bias: Option<u64>) -> Result<ElfInfo, ElfError> {
+    let data = elf.bytes();
     let (class64, be, machine) = identify(data, path)?;
     let r = Reader { d: data, be, path };
     if class64 {
@@ -170,10 +203,36 @@ pub fn load_image(mem: &mut GuestMem, data: &[u8], path: &str, bias: Option<u64>
             prot |= PROT_EXEC | PROT_READ;
         }
         let va = vaddr + bias;
-        // Map writable first, copy, then set the real permissions.
-        mem.map(va, memsz, PROT_READ | PROT_WRITE);
-        let bytes = &data[off as usize..(off + filesz) as usize];
-        mem.poke(va, bytes).map_err(|_| r.bad("segment outside the address space"))?;
+        const PG: u64 = 4096;
+        let mapped = match &elf.file {
+            Some(f) if filesz > 0 && va % PG == off % PG => {
+                use std::os::fd::AsRawFd as _;
+                // The file's pages from the one holding the segment's start to the one
+                // holding its last file byte.
+                let (start, foff) = (va & !(PG - 1), off & !(PG - 1));
+                let len = (va + filesz).div_ceil(PG) * PG - start;
+                mem.map_file(start, len, PROT_READ | PROT_WRITE, f.as_raw_fd(), foff, false, false).is_ok()
+            }
+            _ => false,
+        };
+        if mapped {
+            // Past the file bytes: zeros (the rest of the last file page, then zero pages).
+            let file_end = va + filesz;
+            let page_end = file_end.div_ceil(PG) * PG;
+            let tail = (page_end.min(va + memsz)).saturating_sub(file_end);
+            if tail > 0 {
+                mem.poke(file_end, &vec![0u8; tail as usize])
+                    .map_err(|_| r.bad("segment outside the address space"))?;
+            }
+            if va + memsz > page_end {
+                mem.map(page_end, va + memsz - page_end, PROT_READ | PROT_WRITE);
+            }
+        } else {
+            // Map writable first, copy, then set the real permissions.
+            mem.map(va, memsz, PROT_READ | PROT_WRITE);
+            let bytes = &data[off as usize..(off + filesz) as usize];
+            mem.poke(va, bytes).map_err(|_| r.bad("segment outside the address space"))?;
+        }
         let _ = mem.protect(va, memsz, prot);
     }
     Ok(ElfInfo {
@@ -199,7 +258,21 @@ pub fn find_interp(name: &str, sysroot: Option<&Path>) -> PathBuf {
     }
 }
 
-/// Read a file for loading, with the path in the error.
-pub fn read(path: &Path) -> Result<Vec<u8>, ElfError> {
-    std::fs::read(path).map_err(|err| ElfError::Io { path: path.display().to_string(), err })
+/// Open a file for loading (mapped when it can be), with the path in the error.
+pub fn read(path: &Path) -> Result<ElfFile, ElfError> {
+    let io = |err| ElfError::Io { path: path.display().to_string(), err };
+    let f = std::fs::File::open(path).map_err(io)?;
+    let meta = f.metadata().map_err(io)?;
+    if meta.is_file() && meta.len() > 0 {
+        // SAFETY: a private read-only mapping of a regular file. If another process
+        // truncates the file while we read the headers we could fault; the kernel's own
+        // loader and QEMU's accept the same risk for the same reason (no copy of large
+        // programs).
+        if let Ok(m) = unsafe { memmap2::Mmap::map(&f) } {
+            return Ok(ElfFile { data: FileBytes::Mapped(m), file: Some(f) });
+        }
+    }
+    let mut data = Vec::new();
+    std::io::Read::read_to_end(&mut &f, &mut data).map_err(io)?;
+    Ok(ElfFile::from_bytes(data))
 }

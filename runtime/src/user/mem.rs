@@ -484,9 +484,13 @@ impl GuestMem {
             if self.flags[p] & (MAPPED | PROT_EXEC) != MAPPED | PROT_EXEC {
                 break;
             }
-            self.set_flags(p, self.flags[p] | HAS_CODE);
-            buf[n] = self.bytes()[a as usize];
-            n += 1;
+            if self.flags[p] & HAS_CODE == 0 {
+                self.set_flags(p, self.flags[p] | HAS_CODE);
+            }
+            // The rest of this page at once.
+            let k = ((PAGE - a % PAGE) as usize).min(buf.len() - n);
+            buf[n..n + k].copy_from_slice(&self.bytes()[a as usize..a as usize + k]);
+            n += k;
         }
         n
     }

@@ -8,13 +8,13 @@ use super::elf::{self, ElfError};
 use super::mem::{GuestMem, PROT_EXEC, PROT_READ};
 use super::signal::{self as hs, SigInfo, SigState, SIG_DFL, SIG_IGN};
 use super::syscall::{strace, Process, Sys};
+use crate::fxhash::FxHashMap as HashMap;
 use crate::interp::{BlockExit, Env, Interp, MemFault};
 use crate::ir::{Block, MemOp};
 use crate::jit::{Jit, JitConfig, JitExit};
 use crate::targets::mips::{abi, frontend::MipsFrontend, helpers::UserHelpers, mips, signal as msig};
 use crate::tb::translate::{translate, Limits, IN_DELAY_SLOT};
 use std::cell::Cell;
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 
@@ -39,6 +39,8 @@ pub struct RunOptions {
     pub cpu: crate::targets::mips::cpu_option::CpuOption,
     /// The `-cpu` text as given, passed on to programs the guest executes.
     pub cpu_arg: Option<String>,
+    /// `-perfmap`: write `/tmp/perf-PID.map` naming each compiled block, for `perf report`.
+    pub perfmap: bool,
 }
 
 /// Which backend runs translated blocks (`-accel jit|interp|check`).
@@ -174,13 +176,13 @@ pub fn run_mips(path: &str, args: &[String], opts: &RunOptions) -> Result<GuestE
     }
     let path = path.as_str();
     let data = elf::read(Path::new(path))?;
-    let (_, be, machine) = elf::identify(&data, path)?;
+    let (_, be, machine) = elf::identify(data.bytes(), path)?;
     if machine != elf::EM_MIPS {
         return Err(RunError::Other(format!("{path}: not a MIPS program (e_machine {machine})")));
     }
     let mut mem = GuestMem::new(32).map_err(|e| RunError::Other(format!("cannot reserve guest memory: {e}")))?;
     let exe = elf::load_image(&mut mem, &data, path, None)?;
-    let fp_abi = crate::targets::mips::fpu::elf_fp_abi(&data);
+    let fp_abi = crate::targets::mips::fpu::elf_fp_abi(data.bytes());
     drop(data);
     let mut entry = exe.entry;
     let mut interp_base = None;
@@ -256,6 +258,9 @@ pub fn run_mips(path: &str, args: &[String], opts: &RunOptions) -> Result<GuestE
                 if a == Accel::Check {
                     j.take_undo_log();
                 }
+                if opts.perfmap {
+                    j.enable_perf_map();
+                }
                 Some(j)
             }
         }
@@ -276,9 +281,9 @@ pub fn run_mips(path: &str, args: &[String], opts: &RunOptions) -> Result<GuestE
         proc,
         helpers: UserHelpers { big_endian: be, ..UserHelpers::default() },
         fe: MipsFrontend { big_endian: be },
-        cache: HashMap::new(),
+        cache: HashMap::default(),
         fast: vec![None; FAST_SLOTS],
-        by_page: HashMap::new(),
+        by_page: HashMap::default(),
         interp: Interp::default(),
         jit,
         chain_from: None,
@@ -469,10 +474,11 @@ impl Loop {
             match jit.compile(&blk) {
                 Ok((id, flushed)) => {
                     if flushed {
-                        // Every compiled block is gone: forget their ids.
-                        for tb in self.cache.values() {
-                            tb.host.set(None);
-                        }
+                        // Every compiled block is gone (and compiled blocks keep no IR to
+                        // interpret): forget them all; they are translated again when run.
+                        self.cache.clear();
+                        self.fast.iter_mut().for_each(|e| *e = None);
+                        self.by_page.clear();
                         self.chain_from = None;
                     }
                     if self.opts.log_out_asm {
@@ -489,6 +495,12 @@ impl Loop {
                     }
                 }
             }
+        }
+        if host.is_some() && self.opts.accel == Accel::Jit {
+            // Only the interpreter and the check mode read the IR again: keep the block's
+            // extent, free the rest.
+            blk.ops = Vec::new();
+            blk.vals = Vec::new();
         }
         let b = Rc::new(Tb { ir: blk, host: Cell::new(host) });
         let first = pc & !0xfff;

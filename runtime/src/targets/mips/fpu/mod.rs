@@ -14,6 +14,7 @@
 //! SoftFloat's own NaN rules (x86's) never reach the guest: [`ops`] handles NaN operands
 //! itself and replaces every NaN SoftFloat produces by the MIPS default NaN.
 
+mod host;
 pub mod ops;
 #[cfg(test)]
 mod tests;

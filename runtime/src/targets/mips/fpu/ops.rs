@@ -247,8 +247,26 @@ impl Op {
         }
     }
 
+    /// Round to nearest without flush to zero: the host FPU may answer (`host`).
+    fn host_ok(&self) -> bool {
+        self.rm == 0 && !self.flush
+    }
+
+    /// A result of the host fast path.
+    fn host_result(&mut self, (r, inexact): (u64, bool)) -> u64 {
+        if inexact {
+            self.cause |= CAUSE_I;
+        }
+        r
+    }
+
     /// fs OP ft.
     pub fn arith(&mut self, f: Fmt, op: Arith, a: u64, b: u64) -> u64 {
+        if self.host_ok() {
+            if let Some(r) = super::host::arith(f, op, a, b) {
+                return self.host_result(r);
+            }
+        }
         if f.is_nan(a) || f.is_nan(b) {
             return self.nan_result(f, &[a, b]);
         }
@@ -280,6 +298,11 @@ impl Op {
     }
 
     pub fn sqrt(&mut self, f: Fmt, a: u64) -> u64 {
+        if self.host_ok() {
+            if let Some(r) = super::host::sqrt(f, a) {
+                return self.host_result(r);
+            }
+        }
         if f.is_nan(a) {
             return self.nan_result(f, &[a]);
         }
@@ -347,6 +370,11 @@ impl Op {
 
     /// cvt.d.s / cvt.s.d: between floating-point formats.
     pub fn convert(&mut self, from: Fmt, to: Fmt, a: u64) -> u64 {
+        if self.host_ok() {
+            if let Some(r) = super::host::convert(from, to, a) {
+                return self.host_result(r);
+            }
+        }
         if from.is_nan(a) {
             if from.is_snan(a) {
                 self.cause |= CAUSE_V;
@@ -378,6 +406,9 @@ impl Op {
     /// cvt.fmt.w / cvt.fmt.l: from a signed 32- or 64-bit integer.
     pub fn from_int(&mut self, to: Fmt, a: u64, bits64: bool) -> u64 {
         let v = if bits64 { a as i64 } else { a as u32 as i32 as i64 };
+        if self.host_ok() {
+            return self.host_result(super::host::from_int(to, v));
+        }
         self.rounded(to, |rm| match to {
             Fmt::S => with_flags(|| F32::from_i64(v, rm).to_bits() as u64),
             Fmt::D => with_flags(|| F64::from_i64(v, rm).to_bits()),
@@ -387,6 +418,11 @@ impl Op {
     /// cvt/round/trunc/ceil/floor to a 32- or 64-bit integer with rounding mode `rm`.
     pub fn to_int(&mut self, from: Fmt, a: u64, rm: u8, bits64: bool) -> u64 {
         let invalid = if bits64 { i64::MAX as u64 } else { i32::MAX as u64 };
+        if !self.flush && !bits64 {
+            if let Some(r) = super::host::to_int32(from, a, rm) {
+                return self.host_result(r);
+            }
+        }
         if from.is_nan(a) {
             self.cause |= CAUSE_V;
             return invalid;

@@ -324,3 +324,132 @@ fn qemu_fpu_simplifications() {
     assert_eq!(m.arith(Fmt::S, Arith::Mul, 0x8080_0000, 0x3f00_0000), 0x8000_0000);
     assert_eq!(m.cause(), U | I);
 }
+
+/// SoftFloat's own answer in round-to-nearest: result bits and flags.
+fn softfloat_arith(f: Fmt, op: Arith, a: u64, b: u64) -> (u64, softfloat_wrapper::ExceptionFlags) {
+    use softfloat_wrapper::{ExceptionFlags, Float, RoundingMode, F32, F64};
+    let rm = RoundingMode::TiesToEven;
+    ExceptionFlags::default().set();
+    let r = match f {
+        Fmt::S => {
+            let (x, y) = (F32::from_bits(a as u32), F32::from_bits(b as u32));
+            match op {
+                Arith::Add => x.add(y, rm),
+                Arith::Sub => x.sub(y, rm),
+                Arith::Mul => x.mul(y, rm),
+                Arith::Div => x.div(y, rm),
+            }
+            .to_bits() as u64
+        }
+        Fmt::D => {
+            let (x, y) = (F64::from_bits(a), F64::from_bits(b));
+            match op {
+                Arith::Add => x.add(y, rm),
+                Arith::Sub => x.sub(y, rm),
+                Arith::Mul => x.mul(y, rm),
+                Arith::Div => x.div(y, rm),
+            }
+            .to_bits()
+        }
+    };
+    let mut fl = ExceptionFlags::default();
+    fl.get();
+    (r, fl)
+}
+
+/// The host-FPU fast path (`host.rs`) against SoftFloat, the independent oracle: wherever the
+/// fast path answers, its bits and its Inexact flag must be SoftFloat's and SoftFloat must
+/// raise nothing else. Also checks that the fast path does answer for ordinary operands
+/// (else it would be dead code and the test would prove nothing).
+#[test]
+fn host_fast_path_matches_softfloat() {
+    let mut rng = Rng(0x1234_5678_9abc_def1);
+    let mut answered = 0;
+    let specials64 =
+        [0u64, 1 << 63, 0x3ff0_0000_0000_0000, 0x0010_0000_0000_0000, 0x0010_0000_0000_0001, 0x7fef_ffff_ffff_ffff];
+    let specials32 = [0u64, 1 << 31, 0x3f80_0000, 0x0080_0000, 0x0080_0001, 0x7f7f_ffff];
+    for i in 0..400_000 {
+        let f = if i % 2 == 0 { Fmt::D } else { Fmt::S };
+        let op = [Arith::Add, Arith::Sub, Arith::Mul, Arith::Div][(i / 2) % 4];
+        let (a, b) = match (f, i % 7) {
+            (Fmt::D, 0) => (specials64[i % 6], rng.f64_bits()),
+            (Fmt::D, 1) => (rng.f64_bits(), specials64[(i / 7) % 6]),
+            (Fmt::D, _) => (rng.f64_bits(), rng.f64_bits()),
+            (Fmt::S, 0) => (specials32[i % 6], rng.f32_bits() as u64),
+            (Fmt::S, 1) => (rng.f32_bits() as u64, specials32[(i / 7) % 6]),
+            (Fmt::S, _) => (rng.f32_bits() as u64, rng.f32_bits() as u64),
+        };
+        if let Some((r, inexact)) = super::host::arith(f, op, a, b) {
+            answered += 1;
+            let (sr, fl) = softfloat_arith(f, op, a, b);
+            assert_eq!(r, sr, "{f:?} {op:?} {a:#x} {b:#x}: host {r:#x}, SoftFloat {sr:#x}");
+            assert_eq!(inexact, fl.is_inexact(), "{f:?} {op:?} {a:#x} {b:#x}: inexact");
+            assert!(
+                !fl.is_underflow() && !fl.is_overflow() && !fl.is_invalid() && !fl.is_infinite(),
+                "{f:?} {op:?} {a:#x} {b:#x}: SoftFloat raised more than Inexact"
+            );
+        }
+    }
+    assert!(answered > 200_000, "the fast path answered only {answered} times");
+}
+
+/// Conversions and square roots of the fast path against SoftFloat.
+#[test]
+fn host_fast_conversions_match_softfloat() {
+    use softfloat_wrapper::{ExceptionFlags, Float, RoundingMode, F32, F64};
+    let rm = RoundingMode::TiesToEven;
+    let mut rng = Rng(0x0bad_cafe_1234_5678);
+    let flags = || {
+        let mut fl = ExceptionFlags::default();
+        fl.get();
+        fl
+    };
+    for _ in 0..100_000 {
+        let d = rng.f64_bits();
+        let s = rng.f32_bits() as u64;
+        if let Some((r, inexact)) = super::host::convert(Fmt::D, Fmt::S, d) {
+            ExceptionFlags::default().set();
+            let sr = F64::from_bits(d).to_f32(rm).to_bits() as u64;
+            let fl = flags();
+            assert_eq!((r, inexact), (sr, fl.is_inexact()), "cvt.s.d {d:#x}");
+            assert!(!fl.is_underflow() && !fl.is_overflow());
+        }
+        if let Some((r, inexact)) = super::host::sqrt(Fmt::D, d) {
+            ExceptionFlags::default().set();
+            let sr = F64::from_bits(d).sqrt(rm).to_bits();
+            assert_eq!((r, inexact), (sr, flags().is_inexact()), "sqrt.d {d:#x}");
+        }
+        if let Some((r, inexact)) = super::host::sqrt(Fmt::S, s) {
+            ExceptionFlags::default().set();
+            let sr = F32::from_bits(s as u32).sqrt(rm).to_bits() as u64;
+            assert_eq!((r, inexact), (sr, flags().is_inexact()), "sqrt.s {s:#x}");
+        }
+        let v = rng.next() as i64 >> (rng.next() % 40);
+        for (to, bits) in [(Fmt::S, false), (Fmt::D, false), (Fmt::S, true), (Fmt::D, true)] {
+            let v = if bits { v } else { v as i32 as i64 };
+            let (r, inexact) = super::host::from_int(to, v);
+            ExceptionFlags::default().set();
+            let sr = match to {
+                Fmt::S => F32::from_i64(v, rm).to_bits() as u64,
+                Fmt::D => F64::from_i64(v, rm).to_bits(),
+            };
+            assert_eq!((r, inexact), (sr, flags().is_inexact()), "cvt from {v}");
+        }
+        for (rmi, srm) in [
+            (0u8, RoundingMode::TiesToEven),
+            (1, RoundingMode::TowardZero),
+            (2, RoundingMode::TowardPositive),
+            (3, RoundingMode::TowardNegative),
+        ] {
+            // Values around the 32-bit range, many with fractions (some exactly .5).
+            let xd = ((v as f64) / (1u64 << (v as u64 % 33)) as f64).to_bits();
+            if let Some((r, inexact)) = super::host::to_int32(Fmt::D, xd, rmi) {
+                ExceptionFlags::default().set();
+                let sr = F64::from_bits(xd).to_i32(srm, true) as u32 as u64;
+                let fl = flags();
+                assert_eq!((r, inexact), (sr, fl.is_inexact()), "to_int32 {xd:#x} rm {rmi}");
+                assert!(!fl.is_invalid());
+            }
+        }
+    }
+}

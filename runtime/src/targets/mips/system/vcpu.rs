@@ -22,6 +22,7 @@ use super::exception::{self, EXC_CPU};
 use super::helpers::SysHelpers;
 use super::mmu::{self, Fault, EXC_DBE, EXC_IBE};
 use super::uhi::{self, Outcome, Uhi};
+use crate::fxhash::FxHashMap as HashMap;
 use crate::interp::{BlockExit, Env, Interp, MemFault};
 use crate::ir::{Block, MemOp};
 use crate::jit::{Jit, JitConfig, JitExit};
@@ -30,7 +31,6 @@ use crate::softmmu::{Access, AddressSpace, SoftTlb, TlbEntry, VirtualClock};
 use crate::targets::mips::frontend::MipsFrontend;
 use crate::targets::mips::mips::{self, CpuState};
 use crate::tb::translate::{translate, Limits, IN_DELAY_SLOT};
-use std::collections::HashMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
@@ -298,8 +298,8 @@ impl Vcpu {
             space,
             irq,
             fe: MipsFrontend { big_endian: cfg.big_endian },
-            cache: HashMap::new(),
-            by_page: HashMap::new(),
+            cache: HashMap::default(),
+            by_page: HashMap::default(),
             crossing: Vec::new(),
             interp: Interp::default(),
             jit,
