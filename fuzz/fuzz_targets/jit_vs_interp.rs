@@ -67,6 +67,7 @@ thread_local! {
             all_slow: false,
             buffer_size: 16 << 20,
             softmmu: false,
+            guard: false,
         };
         let mut jit = Jit::new(cfg).expect("JIT");
         let (base, fast) = mem.jit_view();

@@ -74,6 +74,11 @@ impl CodeBuffer {
         self.used
     }
 
+    /// The addresses the buffer spans.
+    pub fn range(&self) -> (usize, usize) {
+        (self.base as usize, self.base as usize + self.size)
+    }
+
     /// Whether `addr` points into this buffer.
     pub fn contains(&self, addr: usize) -> bool {
         addr >= self.base as usize && addr < self.base as usize + self.size

@@ -53,6 +53,9 @@ pub struct Target {
     /// System mode: guest addresses are virtual and go through the soft TLB's fast table
     /// (`ctx.tlb`), the guest base is 0 and a hit adds the entry's addend.
     pub softmmu: bool,
+    /// User mode with host-protected guest memory: accesses go straight to guest base plus
+    /// address, and a host fault at one moves to its slow path (`fault`).
+    pub guard: bool,
 }
 
 /// Offset of a `JitCtx` field as an absolute displacement.
@@ -78,6 +81,9 @@ pub struct GotoSite {
 pub struct Compiled {
     pub code: Vec<u8>,
     pub gotos: Vec<GotoSite>,
+    /// Direct guest memory accesses (`Target::guard`): (offset of the access instruction,
+    /// offset of its slow path), in code order.
+    pub faults: Vec<(u32, u32)>,
 }
 
 /// Why a block cannot be compiled (the interpreter runs it instead).
@@ -178,6 +184,8 @@ struct Em<'a> {
     aligned: crate::fxhash::FxHashMap<Val, i32>,
     /// The label at this op index keeps `aligned` (only an outlined branch reaches it).
     keep_facts_at: usize,
+    /// Direct accesses: code offset of the instruction that may fault, and its slow path.
+    faults: Vec<(usize, DynamicLabel)>,
 }
 
 /// Compile `b` as block number `block_id` for address `base`.
@@ -228,6 +236,7 @@ pub fn compile(b: &Block, base: usize, block_id: u64, t: Target) -> Result<Compi
         cur: 0,
         aligned: Default::default(),
         keep_facts_at: usize::MAX,
+        faults: Vec::new(),
     };
     em.prologue();
     let mut k = 0;
@@ -240,6 +249,11 @@ pub fn compile(b: &Block, base: usize, block_id: u64, t: Target) -> Result<Compi
         em.exit_with(exit::EXIT);
     }
     em.emit_cold(block_id);
+    let mut faults = Vec::with_capacity(em.faults.len());
+    for &(at, slow) in &em.faults {
+        let to = em.ops.labels().resolve_dynamic(slow).map_err(|e| Unsupported::Assembler(format!("{e:?}")))?;
+        faults.push((at as u32, to.0 as u32));
+    }
     let gotos_l = std::mem::take(&mut em.gotos);
     let code = em.ops.finalize().map_err(|e| Unsupported::Assembler(format!("{e:?}")))?;
     // Resolve stub offsets: the stub labels were placed in the cold section.
@@ -251,7 +265,7 @@ pub fn compile(b: &Block, base: usize, block_id: u64, t: Target) -> Result<Compi
         g.stub_off = (g.disp_off as i64 + 4 + d as i64) as usize;
         gotos.push(g);
     }
-    Ok(Compiled { code, gotos })
+    Ok(Compiled { code, gotos, faults })
 }
 
 impl Em<'_> {
@@ -520,6 +534,20 @@ impl Em<'_> {
                 return next;
             }
         }
+        // A quotient and remainder of the same operands: one `div`.
+        if let (
+            Some(Op::Bin { op: q @ (BinOp::Divu | BinOp::Divs), dst: dq, a, b }),
+            Some(Op::Bin { op: r, dst: dr, a: a2, b: b2 }),
+        ) = (ops.get(k), ops.get(k + 1))
+        {
+            let pair = matches!((q, r), (BinOp::Divu, BinOp::Remu) | (BinOp::Divs, BinOp::Rems));
+            if pair && a == a2 && b == b2 && dq != a && dq != b && dq != dr {
+                let (signed, dq, dr, a, b) = (*q == BinOp::Divs, *dq, *dr, *a, *b);
+                self.cur = k;
+                self.div_rem(signed, dq, dr, a, b);
+                return k + 2;
+            }
+        }
         if let Op::Brcond { cond, a, b, label } = &ops[k] {
             let (cond, label) = (*cond, *label);
             self.cur = k;
@@ -783,6 +811,14 @@ impl Em<'_> {
             ob = Opnd::R(RDX);
         }
         match ra {
+            // Against zero: `test r, r` sets the same flags (and is shorter).
+            Opnd::R(r) if matches!(ob, Opnd::I(0)) => {
+                if w64 {
+                    dynasm!(self.ops ; .arch x64 ; test Rq(r), Rq(r));
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; test Rd(r), Rd(r));
+                }
+            }
             Opnd::R(r) => alu!(self.ops, cmp, w64, r, ob),
             Opnd::M(base, d) => match (w64, ob) {
                 (false, Opnd::R(r)) => dynasm!(self.ops ; .arch x64 ; cmp DWORD [Rq(base) + d], Rd(r)),
@@ -976,6 +1012,40 @@ impl Em<'_> {
         self.store(dst, RAX);
     }
 
+    /// `q = a / b; r = a % b` with the IR's rules (x/0 = all ones and x%0 = x; signed
+    /// overflow wraps with remainder 0), one `div` for both.
+    fn div_rem(&mut self, signed: bool, q: Val, r: Val, a: Val, b: Val) {
+        let w64 = self.w64(q);
+        let (zero, minus1, done) =
+            (self.ops.new_dynamic_label(), self.ops.new_dynamic_label(), self.ops.new_dynamic_label());
+        self.load(RCX, b);
+        self.load(RAX, a);
+        if w64 {
+            dynasm!(self.ops ; .arch x64 ; test rcx, rcx ; jz =>zero);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; test ecx, ecx ; jz =>zero);
+        }
+        match (signed, w64) {
+            (true, true) => dynasm!(self.ops ; .arch x64 ; cmp rcx, -1 ; je =>minus1 ; cqo ; idiv rcx),
+            (true, false) => dynasm!(self.ops ; .arch x64 ; cmp ecx, -1 ; je =>minus1 ; cdq ; idiv ecx),
+            (false, true) => dynasm!(self.ops ; .arch x64 ; xor edx, edx ; div rcx),
+            (false, false) => dynasm!(self.ops ; .arch x64 ; xor edx, edx ; div ecx),
+        }
+        dynasm!(self.ops ; .arch x64 ; jmp =>done ; =>zero);
+        // x / 0: quotient all ones, remainder x.
+        if w64 {
+            dynasm!(self.ops ; .arch x64 ; mov rdx, rax ; mov rax, -1 ; jmp =>done ; =>minus1 ; neg rax ; xor edx, edx);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; mov edx, eax ; mov eax, -1 ; jmp =>done ; =>minus1 ; neg eax ; xor edx, edx);
+        }
+        // (32-bit results are zero-extended already: every path writes eax and edx.)
+        dynasm!(self.ops ; .arch x64 ; =>done);
+        // `q` first: a `q` nothing reads may share its register with `r` (its interval ends
+        // where `r`'s begins), and then `r` must win.
+        self.store(q, RAX);
+        self.store(r, RDX);
+    }
+
     fn un(&mut self, op: UnOp, dst: Val, a: Val) {
         let w64 = self.w64(dst);
         let d = self.dst_reg(dst);
@@ -1081,6 +1151,9 @@ impl Em<'_> {
         }
         if self.t.softmmu {
             self.tlb_check(mem.size, false, slow);
+        } else if self.t.guard {
+            // The access below faults on the host when it needs the runtime.
+            self.faults.push((self.ops.offset().0, slow));
         } else {
             let fast = self.t.fast;
             dynasm!(self.ops ; .arch x64
@@ -1177,6 +1250,8 @@ impl Em<'_> {
         } else {
             if self.t.softmmu {
                 self.tlb_check(mem.size, true, slow);
+            } else if self.t.guard {
+                // (the access site is recorded at the store instruction below)
             } else {
                 let fast = self.t.fast;
                 dynasm!(self.ops ; .arch x64
@@ -1196,14 +1271,24 @@ impl Em<'_> {
                     RAX
                 }
             };
+            // Big-endian: swap in rax first (the slow path reloads the value itself).
+            match (mem.size, mem.big_endian) {
+                (2, true) => dynasm!(self.ops ; .arch x64 ; rol ax, 8),
+                (4, true) => dynasm!(self.ops ; .arch x64 ; bswap eax),
+                (8, true) => dynasm!(self.ops ; .arch x64 ; bswap rax),
+                _ => {}
+            }
+            if self.t.guard && !self.t.softmmu {
+                self.faults.push((self.ops.offset().0, slow));
+            }
             match (mem.size, mem.big_endian) {
                 (1, _) => dynasm!(self.ops ; .arch x64 ; mov BYTE [r15 + rcx], Rb(r)),
                 (2, false) => dynasm!(self.ops ; .arch x64 ; mov WORD [r15 + rcx], Rw(r)),
-                (2, true) => dynasm!(self.ops ; .arch x64 ; rol ax, 8 ; mov WORD [r15 + rcx], ax),
+                (2, true) => dynasm!(self.ops ; .arch x64 ; mov WORD [r15 + rcx], ax),
                 (4, false) => dynasm!(self.ops ; .arch x64 ; mov DWORD [r15 + rcx], Rd(r)),
-                (4, true) => dynasm!(self.ops ; .arch x64 ; bswap eax ; mov DWORD [r15 + rcx], eax),
+                (4, true) => dynasm!(self.ops ; .arch x64 ; mov DWORD [r15 + rcx], eax),
                 (_, false) => dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + rcx], Rq(r)),
-                (_, true) => dynasm!(self.ops ; .arch x64 ; bswap rax ; mov QWORD [r15 + rcx], rax),
+                (_, true) => dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + rcx], rax),
             }
             dynasm!(self.ops ; .arch x64 ; =>resume);
         }

@@ -11,6 +11,7 @@
 mod buffer;
 pub mod ctx;
 mod emit;
+pub mod fault;
 pub mod out_asm;
 mod regalloc;
 
@@ -76,6 +77,9 @@ pub struct JitConfig {
     /// System mode: guest addresses are virtual, looked up inline in the soft TLB's fast
     /// table ([`Jit::set_tlb`]); the guest base is 0.
     pub softmmu: bool,
+    /// User mode with host-protected guest memory: accesses are direct, and host faults at
+    /// them go to their slow paths ([`fault`]; the embedder installs the handler).
+    pub guard: bool,
 }
 
 /// The JIT: code buffer, blocks, chaining and the lookup table.
@@ -96,6 +100,8 @@ pub struct Jit {
     pub flushes: u64,
     /// `-perfmap`: one line per compiled block in `/tmp/perf-PID.map` (perf's JIT map format).
     perf_map: Option<std::io::BufWriter<std::fs::File>>,
+    /// The direct-access sites of the blocks (`JitConfig::guard`), registered with `fault`.
+    faults: Box<fault::FaultMap>,
 }
 
 impl std::fmt::Debug for Jit {
@@ -161,7 +167,7 @@ impl Jit {
             EXIT_REQUEST.store(&mut (*ctx).exit_request, std::sync::atomic::Ordering::Release);
             lookup
         };
-        Ok(Jit {
+        let mut j = Jit {
             buf,
             low,
             ctx,
@@ -175,7 +181,13 @@ impl Jit {
             has_popcnt: std::arch::is_x86_feature_detected!("popcnt"),
             flushes: 0,
             perf_map: None,
-        })
+            faults: Box::default(),
+        };
+        if cfg.guard {
+            let (lo, hi) = j.buf.range();
+            fault::register(&mut *j.faults, lo, hi);
+        }
+        Ok(j)
     }
 
     /// Where guest memory is (guest address 0) and its per-page fast-access table.
@@ -236,6 +248,7 @@ impl Jit {
             lookup: self.lookup as usize as i32,
             fast: self.fast as i32,
             softmmu: self.cfg.softmmu,
+            guard: self.cfg.guard,
         }
     }
 
@@ -250,6 +263,7 @@ impl Jit {
             match self.buf.push(&c.code) {
                 Some(entry) => {
                     debug_assert_eq!(entry, base);
+                    self.faults.add(entry, c.faults);
                     if let Some(m) = self.perf_map.as_mut() {
                         use std::io::Write as _;
                         let _ = writeln!(m, "{:x} {:x} guest_{:x}", entry, c.code.len(), b.pc);
@@ -278,6 +292,7 @@ impl Jit {
     /// Forget every block.
     pub fn flush(&mut self) {
         self.blocks.clear();
+        self.faults.clear();
         self.lookup().fill(EMPTY_ENTRY);
         self.buf.reset_to(self.tramp_len);
         self.flushes += 1;
@@ -408,6 +423,7 @@ unsafe impl Send for Jit {}
 
 impl Drop for Jit {
     fn drop(&mut self) {
+        fault::unregister(&mut *self.faults);
         let _ = EXIT_REQUEST.compare_exchange(
             &mut self.ctx().exit_request,
             std::ptr::null_mut(),

@@ -1,7 +1,8 @@
 //! Local rewrites that make branches and register writes cheaper, on any block:
 //! - a 0/1 flag built with a branch (`mov t,0; setcond d; brcond d==0 L; mov t,1; L:`, or
 //!   `mov t,0; brcond !c L; mov t,1; L:`) becomes one `setcond t`;
-//! - a `setcond` read only by the next `brcond` against 0 becomes that branch's condition;
+//! - a `setcond` read only by a later `brcond` against 0 (with nothing between that changes
+//!   its operands, such as a delay slot) becomes that branch's condition;
 //! - a temporary computed and then only copied into the next op's destination is computed
 //!   straight into that destination.
 //!
@@ -108,26 +109,53 @@ fn branch_flags(b: &mut Block, c: &Counts) {
     b.ops = out;
 }
 
-/// `setcond c d,a,b; brcond eq|ne d,0 L` (d read only there) → `brcond c' a,b L`.
+/// `setcond c d,a,b; ...; brcond eq|ne d,0 L` (d read only there, and nothing in between
+/// changes a or b or branches) → `brcond c' a,b L` in place of the branch. The ops between
+/// are typically a delay slot: the branch condition was computed before it.
 fn setcond_branches(b: &mut Block, c: &Counts) {
-    let mut ops = std::mem::take(&mut b.ops);
-    let mut out = Vec::with_capacity(ops.len());
-    let mut i = 0;
-    while i < ops.len() {
-        if let [Op::Setcond { cond, dst: d, a, b: y }, Op::Brcond { cond: bc @ (Cond::Eq | Cond::Ne), a: d2, b: z, label }, ..] =
-            &ops[i..]
-        {
-            if d == d2 && is_const(b, *z, 0) && is_temp(b, *d) && c.uses(d) == 1 {
-                let c = if *bc == Cond::Ne { *cond } else { cond.invert() };
-                out.push(Op::Brcond { cond: c, a: *a, b: *y, label: *label });
-                i += 2;
-                continue;
+    let n = b.ops.len();
+    // Indices of the setconds that became branches (ascending).
+    let mut fused = Vec::new();
+    for i in 0..n {
+        let Op::Setcond { cond, dst: d, a, b: y } = b.ops[i] else { continue };
+        if !is_temp(b, d) || c.uses(&d) != 1 {
+            continue;
+        }
+        for j in i + 1..n.min(i + 12) {
+            match &b.ops[j] {
+                Op::Brcond { cond: bc @ (Cond::Eq | Cond::Ne), a: d2, b: z, label } if *d2 == d => {
+                    if is_const(b, *z, 0) {
+                        let cc = if *bc == Cond::Ne { cond } else { cond.invert() };
+                        b.ops[j] = Op::Brcond { cond: cc, a, b: y, label: *label };
+                        fused.push(i);
+                    }
+                    break;
+                }
+                Op::Label(_) | Op::Br(_) | Op::Brcond { .. } | Op::Exit(_) | Op::Raise { .. } => break,
+                Op::StoreState { .. } => break,
+                Op::Call { flags, .. } if flags.writes_state => break,
+                op => {
+                    let mut clobbers = false;
+                    super::visit_defs(op, |v| clobbers |= v == a || v == y || v == d);
+                    if clobbers {
+                        break;
+                    }
+                }
             }
         }
-        out.push(take(&mut ops[i]));
-        i += 1;
     }
-    b.ops = out;
+    if !fused.is_empty() {
+        let mut i = 0;
+        let mut next = fused.iter().peekable();
+        b.ops.retain(|_| {
+            let gone = next.peek() == Some(&&i);
+            if gone {
+                next.next();
+            }
+            i += 1;
+            !gone
+        });
+    }
 }
 
 /// The single-output op's destination, for rewriting.

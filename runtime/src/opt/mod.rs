@@ -6,7 +6,7 @@
 
 mod fuse;
 
-use crate::ir::{ext_bits, BinOp, Block, Op, Ty, Val, ValInfo, ValKind};
+use crate::ir::{ext_bits, BinOp, Block, Cond, Op, Ty, Val, ValInfo, ValKind};
 
 /// Run every pass.
 pub fn optimize(b: &mut Block) {
@@ -118,7 +118,10 @@ fn is_pure(op: &Op) -> bool {
 struct Known {
     known: Vec<Option<(Val, u32)>>,
     generation: Vec<u32>,
-    /// Values with an entry in `known`, to clear quickly.
+    /// Values known to be non-zero (a branch on `v != 0` got here), while the generation
+    /// recorded is current.
+    nonzero: Vec<Option<u32>>,
+    /// Values with an entry in `known` or `nonzero`, to clear quickly.
     set: Vec<Val>,
 }
 
@@ -126,12 +129,13 @@ type Snapshot = smallvec::SmallVec<[(Val, Val, u32); 8]>;
 
 impl Known {
     fn new(n: usize) -> Self {
-        Known { known: vec![None; n], generation: vec![0; n], set: Vec::new() }
+        Known { known: vec![None; n], generation: vec![0; n], nonzero: vec![None; n], set: Vec::new() }
     }
     fn grow(&mut self, n: usize) {
         if self.known.len() < n {
             self.known.resize(n, None);
             self.generation.resize(n, 0);
+            self.nonzero.resize(n, None);
         }
     }
     fn get(&self, v: Val) -> Option<Val> {
@@ -145,6 +149,14 @@ impl Known {
         self.known[d.0 as usize] = Some((src, self.generation[src.0 as usize]));
         self.set.push(d);
     }
+    fn is_nonzero(&self, v: Val) -> bool {
+        matches!(self.nonzero.get(v.0 as usize), Some(Some(g)) if *g == self.generation[v.0 as usize])
+    }
+    fn set_nonzero(&mut self, v: Val) {
+        self.grow(v.0 as usize + 1);
+        self.nonzero[v.0 as usize] = Some(self.generation[v.0 as usize]);
+        self.set.push(v);
+    }
     /// `d` is redefined: forget what it equals and what equals it.
     fn forget(&mut self, d: Val) {
         let i = d.0 as usize;
@@ -156,28 +168,45 @@ impl Known {
     fn clear(&mut self) {
         for v in self.set.drain(..) {
             self.known[v.0 as usize] = None;
+            self.nonzero[v.0 as usize] = None;
         }
     }
-    /// The current facts, to restore at a label only one branch reaches.
+    /// The current facts, to restore at a label only one branch reaches: `(v, s, g)` is
+    /// "v equals s" (s of generation g), or with `v == s` "v is non-zero".
     fn snapshot(&self) -> Snapshot {
-        self.set
-            .iter()
-            .filter_map(|&v| match self.known[v.0 as usize] {
-                Some((s, g)) if self.generation[s.0 as usize] == g => Some((v, s, g)),
-                _ => None,
-            })
-            .collect()
+        let mut out = Snapshot::new();
+        for &v in &self.set {
+            match self.known[v.0 as usize] {
+                Some((s, g)) if self.generation[s.0 as usize] == g => out.push((v, s, g)),
+                _ => {}
+            }
+            if self.is_nonzero(v) && !out.iter().any(|&(x, y, _)| x == v && y == v) {
+                out.push((v, v, self.generation[v.0 as usize]));
+            }
+        }
+        out
+    }
+    fn holds(&self, (v, s, _): (Val, Val, u32)) -> bool {
+        if v == s {
+            self.is_nonzero(v)
+        } else {
+            self.get(v) == Some(s)
+        }
     }
     /// Keep only the facts that also hold in `snap`.
     fn intersect(&mut self, snap: &Snapshot) {
-        let keep: Snapshot = snap.iter().copied().filter(|&(v, s, _)| self.get(v) == Some(s)).collect();
+        let keep: Snapshot = snap.iter().copied().filter(|&f| self.holds(f)).collect();
         self.restore(&keep);
     }
     fn restore(&mut self, snap: &Snapshot) {
         self.clear();
         for &(v, s, g) in snap {
             if self.generation[s.0 as usize] == g {
-                self.known[v.0 as usize] = Some((s, g));
+                if v == s {
+                    self.nonzero[v.0 as usize] = Some(g);
+                } else {
+                    self.known[v.0 as usize] = Some((s, g));
+                }
                 self.set.push(v);
             }
         }
@@ -210,6 +239,12 @@ impl Consts {
 pub fn fold_and_propagate(b: &mut Block) {
     let mut known = Known::new(b.vals.len());
     let mut consts = Consts::of(b);
+    let globals: Vec<(Val, u32, u32)> = (b.vals.iter().enumerate())
+        .filter_map(|(i, v)| match v.kind {
+            ValKind::Global { offset, size, .. } => Some((Val(i as u32), offset, size as u32)),
+            _ => None,
+        })
+        .collect();
     let ops = std::mem::take(&mut b.ops);
     let mut out = Vec::with_capacity(ops.len());
     // How many branches jump to each label: control flow merges at those. A label no branch
@@ -296,7 +331,7 @@ pub fn fold_and_propagate(b: &mut Block) {
             Op::Raise { arg, .. } => sub(arg, &known),
             _ => {}
         }
-        let folded = fold(b, &mut consts, &op);
+        let folded = fold(b, &mut consts, &op).or_else(|| fold_nonzero(b, &known, &op));
         let op = folded.unwrap_or(op);
         if let Op::InsnStart { pc: u64::MAX, flags: u32::MAX } = op {
             continue;
@@ -306,11 +341,36 @@ pub fn fold_and_propagate(b: &mut Block) {
         }
         if let Op::Br(l) | Op::Brcond { label: l, .. } = op {
             if targets[l.0 as usize] == 1 {
-                at_branch[l.0 as usize] = Some(known.snapshot());
+                let mut snap = known.snapshot();
+                // Taken `x != 0`: x is non-zero at the label.
+                if let Op::Brcond { cond: Cond::Ne, a, b: z, .. } = op {
+                    if b.const_of(z) == Some(0) && b.const_of(a).is_none() {
+                        snap.push((a, a, known.generation.get(a.0 as usize).copied().unwrap_or(0)));
+                    }
+                }
+                at_branch[l.0 as usize] = Some(snap);
             }
         }
-        // Update knowledge with what this op defines.
+        // Not taken `x == 0`: x is non-zero from here on.
+        if let Op::Brcond { cond: Cond::Eq, a, b: z, .. } = op {
+            if b.const_of(z) == Some(0) && b.const_of(a).is_none() {
+                known.set_nonzero(a);
+            }
+        }
+        // Update knowledge with what this op defines, including guest registers that a
+        // helper or an indexed state store may change behind the IR's back.
         visit_defs(&op, |d| known.forget(d));
+        match &op {
+            Op::Call { flags, .. } if flags.writes_state => {
+                for &(g, off, size) in &globals {
+                    if flags.may_write(off, size) {
+                        known.forget(g);
+                    }
+                }
+            }
+            Op::StoreState { .. } => globals.iter().for_each(|&(g, _, _)| known.forget(g)),
+            _ => {}
+        }
         if let Op::Mov { dst, src } = op {
             if dst != src && b.ty(dst) == b.ty(src) && (is_temp(b, dst) || b.const_of(src).is_some()) {
                 // A copy into a temporary (or a constant into anything) is safe to propagate
@@ -320,6 +380,15 @@ pub fn fold_and_propagate(b: &mut Block) {
         }
         out.push(op);
     }
+    // A jump to the very next op goes.
+    let mut i = 0;
+    while i + 1 < out.len() {
+        if matches!((&out[i], &out[i + 1]), (Op::Br(l), Op::Label(m)) if l == m) {
+            out.remove(i);
+        } else {
+            i += 1;
+        }
+    }
     let mut used = vec![false; b.labels as usize];
     for op in &out {
         if let Op::Br(l) | Op::Brcond { label: l, .. } = op {
@@ -328,6 +397,18 @@ pub fn fold_and_propagate(b: &mut Block) {
     }
     out.retain(|op| !matches!(op, Op::Label(l) if !used[l.0 as usize]));
     b.ops = out;
+}
+
+/// A branch on `x == 0` / `x != 0` decided by `x` being known non-zero.
+fn fold_nonzero(b: &Block, known: &Known, op: &Op) -> Option<Op> {
+    match op {
+        Op::Brcond { cond, a, b: z, label } if b.const_of(*z) == Some(0) && known.is_nonzero(*a) => match cond {
+            Cond::Ne => Some(Op::Br(*label)),
+            Cond::Eq => Some(Op::InsnStart { pc: u64::MAX, flags: u32::MAX }),
+            _ => None,
+        },
+        _ => None,
+    }
 }
 
 /// `op` with constant operands folded (or simplified by an identity), if it can be.

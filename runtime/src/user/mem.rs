@@ -4,6 +4,14 @@
 //! bit so that stores to code pages invalidate their translations. Guest code can never reach
 //! host memory outside the reservation.
 //!
+//! The host protection of every page mirrors what the guest may do without asking (as
+//! QEMU's user mode does): no access to unmapped pages, read for readable or executable
+//! pages, write for writable pages that hold no translated code. Compiled code therefore
+//! accesses guest memory directly, and a host fault in it means the access needs the slow
+//! path (a guest fault, or a write to translated code); see `jit::fault`. The runtime's own
+//! accesses check guest permissions first and lift the host protection where it must write
+//! anyway (the loader, code pages being written).
+//!
 //! Host mappings inside the reservation are replaced only here: file mappings (`map_file`),
 //! System V shared memory (`attach_shm`), and fresh zero pages when guest pages are unmapped.
 //! Invariant: a page that the guest has not mapped is a private anonymous zero page, so
@@ -39,6 +47,8 @@ pub struct GuestMem {
     size: u64,
     /// Pages with translated code that were written since the last `take_dirty_code`.
     dirty_code: Vec<u64>,
+    /// The host protection of each page now (`libc::PROT_*` bits).
+    hprot: Vec<u8>,
 }
 
 impl std::fmt::Debug for GuestMem {
@@ -57,13 +67,33 @@ impl Drop for GuestMem {
     }
 }
 
+/// No host access (unmapped guest pages, and the whole reservation at first).
+const HOST_NONE: u8 = libc::PROT_NONE as u8;
+const HOST_R: u8 = libc::PROT_READ as u8;
+const HOST_RW: u8 = (libc::PROT_READ | libc::PROT_WRITE) as u8;
+
+/// The host protection a page with guest flags `f` gets.
+fn host_prot(f: u8) -> u8 {
+    if f & MAPPED == 0 {
+        return HOST_NONE;
+    }
+    let read = f & (PROT_READ | PROT_EXEC) != 0;
+    let write = f & PROT_WRITE != 0 && f & (HAS_CODE | HOST_RO) == 0;
+    match (read, write) {
+        (true, true) => HOST_RW,
+        (true, false) => HOST_R,
+        // Write-only pages: the host cannot allow writes without reads; the slow path does.
+        _ => HOST_NONE,
+    }
+}
+
 fn fresh_anon(ptr: *mut u8, len: usize, fixed: bool) -> std::io::Result<*mut u8> {
     let flags = libc::MAP_PRIVATE | libc::MAP_ANONYMOUS | libc::MAP_NORESERVE | if fixed { libc::MAP_FIXED } else { 0 };
     // SAFETY: with MAP_FIXED the caller passes a range inside the reservation it owns (the
     // old pages there are replaced, and nothing holds references into them across this
     // call because every access goes through `&self`/`&mut self` of GuestMem); without it
     // the kernel picks a fresh range.
-    let p = unsafe { libc::mmap(ptr.cast(), len, libc::PROT_READ | libc::PROT_WRITE, flags, -1, 0) };
+    let p = unsafe { libc::mmap(ptr.cast(), len, libc::PROT_NONE, flags, -1, 0) };
     if p == libc::MAP_FAILED {
         Err(std::io::Error::last_os_error())
     } else {
@@ -78,7 +108,48 @@ impl GuestMem {
         let base = fresh_anon(std::ptr::null_mut(), size as usize, false)?;
         let pages = (size / PAGE) as usize;
         let fast = crate::lowmem::LowBuf::new(pages)?;
-        Ok(GuestMem { base, flags: vec![0; pages], fast, size, dirty_code: Vec::new() })
+        Ok(GuestMem { base, flags: vec![0; pages], fast, size, dirty_code: Vec::new(), hprot: vec![HOST_NONE; pages] })
+    }
+
+    /// Give the pages `[start, end)` (page-aligned addresses) the host protection their
+    /// guest flags call for, one `mprotect` per run of pages that change alike.
+    fn commit_prot(&mut self, start: u64, end: u64) {
+        let (mut p, last) = ((start / PAGE) as usize, (end.div_ceil(PAGE) as usize).min(self.flags.len()));
+        while p < last {
+            let want = host_prot(self.flags[p]);
+            if self.hprot[p] == want {
+                p += 1;
+                continue;
+            }
+            let run = p;
+            while p < last && self.hprot[p] != host_prot(self.flags[p]) && host_prot(self.flags[p]) == want {
+                p += 1;
+            }
+            self.set_host_prot(run, p, want);
+        }
+    }
+
+    /// mprotect pages `[first, end)` to `prot` and remember it.
+    fn set_host_prot(&mut self, first: usize, end: usize, prot: u8) {
+        // SAFETY: the range is page-aligned and inside the reservation this object owns;
+        // changing its protection cannot affect memory outside it, and no Rust reference
+        // into guest memory outlives the `&mut self` borrow.
+        let rc = unsafe {
+            libc::mprotect(self.base.add(first * PAGE as usize).cast(), (end - first) * PAGE as usize, prot as i32)
+        };
+        if rc == 0 {
+            self.hprot[first..end].iter_mut().for_each(|h| *h = prot);
+        }
+    }
+
+    /// Make the pages of `[addr, addr+len)` writable on the host for the runtime's own write
+    /// (the caller restores the protection with `commit_prot`).
+    fn open_for_write(&mut self, addr: u64, len: u64) {
+        let r = self.page_range(addr, len);
+        let (first, end) = ((r.start / PAGE) as usize, (r.end / PAGE) as usize);
+        if self.hprot[first..end].iter().any(|&h| h != HOST_RW) {
+            self.set_host_prot(first, end, HOST_RW);
+        }
     }
 
     pub fn size(&self) -> u64 {
@@ -111,11 +182,14 @@ impl GuestMem {
         self.fast.is_low()
     }
 
-    fn bytes(&self) -> &[u8] {
-        // SAFETY: the reservation is `size` readable bytes for as long as `self` lives
-        // (host mappings inside it are only ever replaced by other readable mappings);
-        // the returned slice borrows `self`.
-        unsafe { std::slice::from_raw_parts(self.base, self.size as usize) }
+    /// The guest bytes `[addr, addr+len)` (inside the reservation; callers check the guest
+    /// permissions, which imply the host ones).
+    fn slice(&self, addr: u64, len: usize) -> &[u8] {
+        debug_assert!(addr + len as u64 <= self.size);
+        // SAFETY: in bounds of the reservation (callers check), readable on the host for
+        // pages the guest may read or execute (`host_prot`), which callers checked; the
+        // returned slice borrows `self`, so no mapping changes under it.
+        unsafe { std::slice::from_raw_parts(self.base.add(addr as usize), len) }
     }
 
     fn bytes_mut(&mut self, addr: u64, len: usize) -> &mut [u8] {
@@ -150,6 +224,7 @@ impl GuestMem {
             self.set_flags(p, MAPPED | (prot & 7) | (self.flags[p] & HAS_CODE));
             a += PAGE;
         }
+        self.commit_prot(r.start, r.end);
     }
 
     /// Unmap the pages of `[addr, addr+len)`; their host memory is replaced by zero pages.
@@ -175,6 +250,7 @@ impl GuestMem {
                 a += PAGE;
             }
         }
+        self.commit_prot(r.start, r.end);
     }
 
     /// Replace the host pages of a page-aligned range with fresh zero pages.
@@ -183,7 +259,10 @@ impl GuestMem {
         let ptr = unsafe { self.base.add(addr as usize) };
         // Failure (the host is out of mappings) leaves the old pages in place; there is no
         // better recovery, and it does not endanger the host.
-        let _ = fresh_anon(ptr, len as usize, true);
+        if fresh_anon(ptr, len as usize, true).is_ok() {
+            let (first, end) = ((addr / PAGE) as usize, ((addr + len) / PAGE) as usize);
+            self.hprot[first..end].iter_mut().for_each(|h| *h = HOST_NONE);
+        }
     }
 
     /// Map `len` bytes of host file `fd` at `offset` to guest `addr` (page-aligned), shared
@@ -228,11 +307,14 @@ impl GuestMem {
             return Err(e);
         }
         let prot = if host_ro { prot & !PROT_WRITE } else { prot };
+        let (first, end) = ((r.start / PAGE) as usize, (r.end / PAGE) as usize);
+        self.hprot[first..end].iter_mut().for_each(|h| *h = hprot as u8);
         let mut a = r.start;
         while a < r.end {
             self.set_flags((a / PAGE) as usize, MAPPED | (prot & 7) | if host_ro { HOST_RO } else { 0 });
             a += PAGE;
         }
+        self.commit_prot(r.start, r.end);
         Ok(())
     }
 
@@ -250,11 +332,14 @@ impl GuestMem {
             return Err(e);
         }
         let prot = if read_only { PROT_READ } else { PROT_READ | PROT_WRITE };
+        let (first, end) = ((r.start / PAGE) as usize, (r.end / PAGE) as usize);
+        self.hprot[first..end].iter_mut().for_each(|h| *h = if read_only { HOST_R } else { HOST_RW });
         let mut a = r.start;
         while a < r.end {
             self.set_flags((a / PAGE) as usize, MAPPED | SHM | prot | if read_only { HOST_RO } else { 0 });
             a += PAGE;
         }
+        self.commit_prot(r.start, r.end);
         Ok(())
     }
 
@@ -282,6 +367,7 @@ impl GuestMem {
             a += PAGE;
         }
         self.reset_host(addr, end - addr);
+        self.commit_prot(addr, end);
         Some(end - addr)
     }
 
@@ -318,6 +404,7 @@ impl GuestMem {
             }
             a += PAGE;
         }
+        self.commit_prot(r.start, r.end);
     }
 
     /// Change permissions of mapped pages; `Err(ENOMEM)` if some page is not mapped,
@@ -344,6 +431,7 @@ impl GuestMem {
             self.set_flags(p, (self.flags[p] & !7) | (prot & 7));
             a += PAGE;
         }
+        self.commit_prot(r.start, r.end);
         Ok(())
     }
 
@@ -435,7 +523,7 @@ impl GuestMem {
     pub fn load(&self, addr: u64, size: u8, big_endian: bool) -> Result<u64, MemFault> {
         self.check(addr, size as u64, PROT_READ, false)?;
         let a = addr as usize;
-        let s = &self.bytes()[a..a + size as usize];
+        let s = self.slice(a as u64, size as usize);
         let mut v = 0u64;
         if big_endian {
             for &x in s {
@@ -455,6 +543,8 @@ impl GuestMem {
             if self.flags[p as usize] & HAS_CODE != 0 {
                 self.set_flags(p as usize, self.flags[p as usize] & !HAS_CODE);
                 self.dirty_code.push(p * PAGE);
+                // No translated code left here: writable again where the guest may write.
+                self.commit_prot(p * PAGE, (p + 1) * PAGE);
             }
             p += 1;
         }
@@ -486,10 +576,12 @@ impl GuestMem {
             }
             if self.flags[p] & HAS_CODE == 0 {
                 self.set_flags(p, self.flags[p] | HAS_CODE);
+                // Writes to translated code must come to the runtime.
+                self.commit_prot(p as u64 * PAGE, (p as u64 + 1) * PAGE);
             }
             // The rest of this page at once.
             let k = ((PAGE - a % PAGE) as usize).min(buf.len() - n);
-            buf[n..n + k].copy_from_slice(&self.bytes()[a as usize..a as usize + k]);
+            buf[n..n + k].copy_from_slice(self.slice(a, k));
             n += k;
         }
         n
@@ -513,7 +605,7 @@ impl GuestMem {
     /// Read guest bytes for a system call (permission-checked).
     pub fn read_bytes(&self, addr: u64, len: usize) -> Result<&[u8], MemFault> {
         self.check(addr, len as u64, PROT_READ, false)?;
-        Ok(&self.bytes()[addr as usize..addr as usize + len])
+        Ok(self.slice(addr, len))
     }
 
     /// Guest bytes a system call will write into (permission-checked; marks code pages).
@@ -542,8 +634,11 @@ impl GuestMem {
         }
         if !data.is_empty() {
             self.note_code_write(addr, data.len() as u64);
+            self.open_for_write(addr, data.len() as u64);
         }
         self.bytes_mut(addr, data.len()).copy_from_slice(data);
+        let r = self.page_range(addr, data.len() as u64);
+        self.commit_prot(r.start, r.end);
         Ok(())
     }
 

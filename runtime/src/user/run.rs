@@ -248,7 +248,11 @@ pub fn run_mips(path: &str, args: &[String], opts: &RunOptions) -> Result<GuestE
                 all_slow: a == Accel::Check,
                 buffer_size: crate::jit::DEFAULT_BUFFER,
                 softmmu: false,
+                guard: a == Accel::Jit,
             };
+            if cfg.guard {
+                hs::install_fault_handler();
+            }
             let mut j = Jit::new(cfg).map_err(|e| RunError::Other(format!("cannot map the JIT's code buffer: {e}")))?;
             let (base, fast) = mem.jit_view();
             if let Err(e) = j.set_memory(base, fast) {

@@ -191,9 +191,63 @@ pub enum HostAction {
     Catch,
 }
 
+/// The guest's disposition of SIGSEGV and SIGBUS while the JIT's fault handler owns them
+/// (0 default, 1 ignore, 2 catch).
+static SEGV_ACTION: AtomicI32 = AtomicI32::new(0);
+static BUS_ACTION: AtomicI32 = AtomicI32::new(0);
+
+fn owned_action(sig: i32) -> Option<&'static AtomicI32> {
+    match sig {
+        libc::SIGSEGV => Some(&SEGV_ACTION),
+        libc::SIGBUS => Some(&BUS_ACTION),
+        _ => None,
+    }
+}
+
+/// Let the JIT's handler own SIGSEGV and SIGBUS (compiled code accesses guest memory
+/// directly; a host fault there is a slow-path access). Signals it does not claim are
+/// handled here as the guest's disposition says.
+pub fn install_fault_handler() {
+    crate::jit::fault::install(fault_fallback);
+}
+
+/// A SIGSEGV/SIGBUS that is not an access of compiled code: sent by another process
+/// (si_code <= 0), it follows the guest's disposition; a fault of the emulator itself gets
+/// the default action (the fault repeats and ends the process, as without a handler).
+extern "C" fn fault_fallback(sig: libc::c_int, info: *mut libc::siginfo_t, ctx: *mut libc::c_void) {
+    // SAFETY: the kernel passes a valid siginfo to SA_SIGINFO handlers.
+    let sent = info.is_null() || unsafe { (*info).si_code } <= 0;
+    let act = owned_action(sig).map(|a| a.load(Ordering::Relaxed)).unwrap_or(0);
+    match (sent, act) {
+        (true, 2) => host_handler(sig, info, ctx),
+        (true, 1) => {}
+        _ => {
+            // SAFETY: resetting to the default and re-raising are async-signal-safe; for a
+            // signal sent to us this ends the process as it would end the guest.
+            unsafe {
+                libc::signal(sig, libc::SIG_DFL);
+                if sent {
+                    libc::raise(sig);
+                }
+            }
+        }
+    }
+}
+
 /// Set the host disposition of host signal `sig`.
 pub fn set_host_action(sig: i32, act: HostAction) {
     if sig == libc::SIGKILL || sig == libc::SIGSTOP {
+        return;
+    }
+    if let (Some(a), true) = (owned_action(sig), crate::jit::fault::installed()) {
+        a.store(
+            match act {
+                HostAction::Default => 0,
+                HostAction::Ignore => 1,
+                HostAction::Catch => 2,
+            },
+            Ordering::Relaxed,
+        );
         return;
     }
     // SAFETY: a zeroed sigaction is a valid value; the handler installed is async-signal-safe
@@ -231,7 +285,11 @@ pub fn host_sigset(abi: &LinuxAbi, mask: u128) -> libc::sigset_t {
         for g in 1..=abi.nsig.min(128) {
             if mask & SigState::bit(g) != 0 {
                 if let Some(h) = abi.sig_to_host(g) {
-                    libc::sigaddset(&mut set, h);
+                    // A blocked synchronous fault would kill the process: the host never
+                    // blocks these (delivery to the guest checks the guest's mask).
+                    if !(crate::jit::fault::installed() && owned_action(h).is_some()) {
+                        libc::sigaddset(&mut set, h);
+                    }
                 }
             }
         }

@@ -271,6 +271,7 @@ impl Vcpu {
                 all_slow: false,
                 buffer_size: crate::jit::DEFAULT_BUFFER,
                 softmmu: true,
+                guard: false,
             };
             match Jit::new(jc) {
                 Ok(mut j) => match j.set_memory(std::ptr::null_mut(), std::ptr::null()) {
