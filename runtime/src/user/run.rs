@@ -309,6 +309,7 @@ pub fn run_mips_debug(
         gdb: None,
         gdb_start: false,
         gdb_stepped: false,
+        gdb_injected: None,
         gdb_translated: Default::default(),
     };
     if let Some(link) = debugger {
@@ -353,6 +354,8 @@ struct Loop {
     gdb_start: bool,
     /// A block ran since the debugger resumed with a single step.
     gdb_stepped: bool,
+    /// The guest signal the debugger injected (delivered without another stop).
+    gdb_injected: Option<i32>,
     gdb_translated: crate::debug::TranslatedFor,
 }
 
@@ -667,7 +670,6 @@ impl Loop {
     /// frame records (the faulting instruction, or its branch for a delay slot).
     fn fault(&mut self, info: SigInfo, resume: u64) {
         self.cpu.pc = resume as u32;
-        let Some(info) = self.debug_signal(info) else { return };
         self.proc.sig.sync.push(info);
         self.deliver_signals(None);
     }
@@ -790,6 +792,8 @@ impl Loop {
             } else {
                 return;
             };
+            // A debugger sees every signal first, and may discard or change it.
+            let Some(info) = self.debug_signal(info) else { continue };
             let g = info.signo;
             let act = self.proc.sig.actions.get(g as usize).copied().unwrap_or_default();
             let blocked = self.proc.sig.blocked(g);

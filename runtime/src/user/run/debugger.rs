@@ -83,6 +83,11 @@ impl DebugCpu for View<'_> {
     }
 }
 
+/// A signal the debugger sends the guest (gdb's `signal SIG`).
+fn injected(guest: i32) -> SigInfo {
+    SigInfo { signo: guest, code: crate::user::signal::SI_USER, ..SigInfo::default() }
+}
+
 /// Linux's signal number of a guest signal.
 fn host_signal(l: &Loop, guest: i32) -> i32 {
     l.proc.abi.sig_to_host(guest).unwrap_or(guest)
@@ -122,12 +127,7 @@ impl Loop {
         } else {
             return;
         };
-        if let After::Resume(_, Some(sig)) = self.debug_stop(reason) {
-            // `signal SIG` in gdb: deliver it now.
-            if let Some(g) = self.proc.abi.sig_to_guest(sig) {
-                self.proc.sig.sync.push(SigInfo { signo: g, code: crate::user::signal::SI_USER, ..SigInfo::default() });
-            }
-        }
+        self.debug_stop_and_inject(reason);
     }
 
     /// A block ended. While stepping, the step is done unless the block never ran (the exit
@@ -143,11 +143,7 @@ impl Loop {
     pub(super) fn debug_breakpoint(&mut self, pc: u64) {
         self.cpu.pc = pc as u32;
         let hw = self.debug.breakpoint_at(pc).unwrap_or(false);
-        if let After::Resume(_, Some(sig)) = self.debug_stop(Some(StopReason::Breakpoint { hw })) {
-            if let Some(g) = self.proc.abi.sig_to_guest(sig) {
-                self.proc.sig.sync.push(SigInfo { signo: g, code: crate::user::signal::SI_USER, ..SigInfo::default() });
-            }
-        }
+        self.debug_stop_and_inject(Some(StopReason::Breakpoint { hw }));
     }
 
     /// The block faulted: when a watchpoint refused the access, stop before the accessing
@@ -158,30 +154,33 @@ impl Loop {
             return false;
         }
         self.cpu.pc = resume as u32;
-        if let After::Resume(_, Some(sig)) = self.debug_stop(Some(StopReason::Watch(hit))) {
-            if let Some(g) = self.proc.abi.sig_to_guest(sig) {
-                self.proc.sig.sync.push(SigInfo { signo: g, code: crate::user::signal::SI_USER, ..SigInfo::default() });
-            }
-        }
+        self.debug_stop_and_inject(Some(StopReason::Watch(hit)));
         true
     }
 
-    /// A synchronous signal is about to be delivered: the debugger sees it first and decides
-    /// (gdb's `continue` passes it on, `signal 0` discards it, `signal SIG` replaces it).
+    /// A signal is about to be delivered: the debugger sees it first and decides (gdb's
+    /// `continue` passes it on, `signal 0` discards it, `signal SIG` replaces it). A signal
+    /// the debugger itself injected is not shown again.
     pub(super) fn debug_signal(&mut self, info: SigInfo) -> Option<SigInfo> {
-        if self.gdb.is_none() {
+        if self.gdb.is_none() || self.gdb_injected.take() == Some(info.signo) {
             return Some(info);
         }
         let host = host_signal(self, info.signo);
         match self.debug_stop(Some(StopReason::Signal(host))) {
             After::Resume(_, None) => None,
             After::Resume(_, Some(sig)) if sig == host => Some(info),
-            After::Resume(_, Some(sig)) => self.proc.abi.sig_to_guest(sig).map(|g| SigInfo {
-                signo: g,
-                code: crate::user::signal::SI_USER,
-                ..SigInfo::default()
-            }),
+            After::Resume(_, Some(sig)) => self.proc.abi.sig_to_guest(sig).map(injected),
             After::Detach | After::Kill => Some(info),
+        }
+    }
+
+    /// Stop for `reason`; a signal the debugger resumes with is delivered next.
+    fn debug_stop_and_inject(&mut self, reason: Option<StopReason>) {
+        if let After::Resume(_, Some(sig)) = self.debug_stop(reason) {
+            if let Some(g) = self.proc.abi.sig_to_guest(sig) {
+                self.proc.sig.sync.push(injected(g));
+                self.gdb_injected = Some(g);
+            }
         }
     }
 
