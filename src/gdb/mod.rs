@@ -85,7 +85,18 @@ fn session(
         }
     };
     let mut target = GdbTarget::new(t, attached, on_running);
-    let result = GdbStub::new(conn).run_blocking::<target::EventLoop>(&mut target);
+    let mut conn = conn;
+    let result = loop {
+        match GdbStub::new(conn.clone()).run_blocking::<target::EventLoop>(&mut target) {
+            // A packet gdbstub could not parse (or an address wider than the target's): it
+            // gives up on the session; refuse the packet and go on with a new instance,
+            // unless the target runs (then gdb waits for a stop the new one cannot know of).
+            Err(e) if !e.is_connection_error() && !e.is_target_error() && !target.is_running() => {
+                conn.refuse_and_replay();
+            }
+            r => break r,
+        }
+    };
     match result {
         Ok(DisconnectReason::Kill) => target.target().kill(),
         // Disconnect, or the program ended (detaching tells a user-mode guest that gdb has
@@ -98,9 +109,8 @@ fn session(
             target.target().detach();
         }
     }
-    if let Some(c) = closer {
-        let _ = c.shutdown(std::net::Shutdown::Both);
-    }
+    conn.shutdown();
+    drop(closer);
 }
 
 /// User mode: wait for gdb on `listener`, then serve it from a thread of its own. The guest
@@ -146,3 +156,6 @@ pub fn serve_system(shared: Arc<Shared>, gate: Arc<ExitGate>, listener: TcpListe
         }
     });
 }
+
+#[cfg(test)]
+mod tests;

@@ -25,8 +25,8 @@ use gdbstub::target::ext::extended_mode::{Args, AttachKind, ExtendedMode, Extend
 use gdbstub::target::{Target, TargetError, TargetResult};
 use specemu_runtime::debug::{on_cpu, DebugError, DebugTarget, Resume, StopEvent, StopReason, WatchKind, Watchpoint};
 
-/// EFAULT, what QEMU's stub answers for memory it cannot access (`E0e`).
-const EFAULT: u8 = 14;
+/// What QEMU's stub answers for memory it cannot access (`E14`).
+const EFAULT: u8 = 0x14;
 
 /// gdb's signal numbers of Linux's 1..=31 (gdb numbers signals its own way).
 const LINUX_TO_GDB: [u8; 32] = [
@@ -86,6 +86,11 @@ impl GdbTarget {
 
     pub fn target(&mut self) -> &mut dyn DebugTarget {
         &mut *self.t
+    }
+
+    /// gdb waits for the target to stop.
+    pub fn is_running(&self) -> bool {
+        self.running.is_some()
     }
 
     fn set_running(&mut self, run: Option<u64>) {
@@ -238,7 +243,9 @@ impl SingleThreadBase for GdbTarget {
 impl SingleRegisterAccess<()> for GdbTarget {
     fn read_register(&mut self, _tid: (), reg: RegNum, buf: &mut [u8]) -> TargetResult<usize, Self> {
         let n = reg.0;
-        let bytes = on_cpu(&mut *self.t, move |c| c.gdb_register(n)).map_err(nonfatal)?.map_err(nonfatal)?;
+        let bytes = on_cpu(&mut *self.t, move |c| c.gdb_register(n))
+            .map_err(nonfatal)?
+            .map_err(|_| TargetError::Errno(EFAULT))?;
         let k = bytes.len().min(buf.len());
         buf[..k].copy_from_slice(&bytes[..k]);
         Ok(k)

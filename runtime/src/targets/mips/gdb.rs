@@ -157,6 +157,7 @@ mod tests {
         for (i, g) in c.gpr.iter_mut().enumerate() {
             *g = 0x1000_0000 + i as u32;
         }
+        c.gpr[0] = 0;
         c.status = 0x2400_0010;
         c.lo = 0x1111;
         c.hi = 0x2222;
