@@ -184,7 +184,9 @@ pub fn run(big_endian: bool, args: &[String]) -> anyhow::Result<i32> {
     if let Some(listener) = gdb {
         crate::gdb::serve_system(shared.clone(), gate.clone(), listener);
     }
-    server::wait_for_shutdown(events, &gate, Duration::from_secs(2));
+    // The monitors' sessions and gdb's get a few seconds to deliver SHUTDOWN or the exit
+    // status (more than they need; a loaded machine may be slow to schedule them).
+    server::wait_for_shutdown(events, &gate, Duration::from_secs(10));
     server::cleanup(&sa.monitors);
     let status = shared.vm().exit_status();
     Ok(status)

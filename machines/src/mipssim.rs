@@ -384,6 +384,7 @@ fn vcpu_thread(s: &Shared) {
                 s.emit(VmEvent::Shutdown { guest: true, reason: "guest-panic".into() });
                 drop(c);
                 s.cv.notify_all();
+                s.debug_event(StopReason::Exited(1));
             }
         }
     }
@@ -496,6 +497,8 @@ impl VmControl for Mipssim {
         sh.kick.store(true, Ordering::Release);
         sh.cv.notify_all();
         sh.emit(ev);
+        // QEMU tells gdb too (`W00`) when it quits.
+        sh.debug_event(StopReason::Exited(0));
     }
     fn cpus(&self) -> Vec<CpuInfo> {
         let Some(sh) = &self.shared else { return Vec::new() };

@@ -16,6 +16,7 @@ use std::io::{BufWriter, Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::rc::Rc;
 use std::sync::mpsc::{channel, Receiver, Sender};
+use std::time::{Duration, Instant};
 
 /// What the stub waits for.
 #[derive(Debug)]
@@ -247,10 +248,20 @@ impl GdbConn {
         }
     }
 
-    /// Close the socket (the reader thread ends).
-    pub fn shutdown(&mut self) {
+    /// End the session gracefully: send what is buffered, close our direction, and give gdb
+    /// up to `linger` to close its own (closing with its last bytes unread would reset the
+    /// connection, and gdb could lose our last reply, the program's exit status say).
+    pub fn shutdown(&mut self, linger: Duration) {
         let mut st = self.0.borrow_mut();
         let _ = st.out.flush();
+        let _ = st.stream.shutdown(Shutdown::Write);
+        let deadline = Instant::now() + linger;
+        while !st.closed {
+            match st.rx.recv_timeout(deadline.saturating_duration_since(Instant::now())) {
+                Ok(Input::Closed) | Err(_) => st.closed = true,
+                Ok(_) => {}
+            }
+        }
         let _ = st.stream.shutdown(Shutdown::Both);
     }
 }

@@ -30,6 +30,9 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::Arc;
 use target::{GdbTarget, RunningHook};
 
+/// How long the end of a session waits for gdb to close the connection.
+const LINGER: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// The port `-s` means.
 pub const DEFAULT_PORT: u16 = 1234;
 
@@ -97,6 +100,10 @@ fn session(
             r => break r,
         }
     };
+    // gdb has our last reply (an exit status, `OK` to a detach or kill) before the target
+    // goes on or the process ends.
+    conn.shutdown(LINGER);
+    drop(closer);
     match result {
         Ok(DisconnectReason::Kill) => target.target().kill(),
         // Disconnect, or the program ended (detaching tells a user-mode guest that gdb has
@@ -109,8 +116,6 @@ fn session(
             target.target().detach();
         }
     }
-    conn.shutdown();
-    drop(closer);
 }
 
 /// User mode: wait for gdb on `listener`, then serve it from a thread of its own. The guest
