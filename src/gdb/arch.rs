@@ -45,7 +45,7 @@ impl Registers for RawRegs {
     }
 
     fn gdb_deserialize(&mut self, bytes: &[u8]) -> Result<(), ()> {
-        if bytes.len() % 4 != 0 || bytes.len() > NUM_REGS * 4 {
+        if !bytes.len().is_multiple_of(4) || bytes.len() > NUM_REGS * 4 {
             return Err(());
         }
         self.bytes = bytes.to_vec();
@@ -108,8 +108,7 @@ mod tests {
         c.fcsr = 0x0100_0000;
         c.fir = 0x0073_9300;
         let ours = RawRegs { bytes: Layout { big_endian: false, fpu: true, prid: 0 }.g_packet(&c), big_endian: false };
-        let mut theirs = gdbstub_arch::mips::reg::MipsCoreRegs::<u32>::default();
-        theirs.r = c.gpr;
+        let mut theirs = gdbstub_arch::mips::reg::MipsCoreRegs::<u32> { r: c.gpr, ..Default::default() };
         theirs.cp0.status = c.status;
         theirs.lo = c.lo;
         theirs.hi = c.hi;

@@ -222,7 +222,12 @@ mod tests {
     #[test]
     fn jobs_run_on_the_cpu_thread_until_resume_and_stops_carry_the_run() {
         let (events_tx, events) = channel();
-        let (mut local, mut remote) = pair(Box::new(move |e| drop(events_tx.send(e))), no_wake);
+        let (mut local, mut remote) = pair(
+            Box::new(move |e| {
+                let _ = events_tx.send(e);
+            }),
+            no_wake,
+        );
         let cpu_thread = std::thread::spawn(move || {
             let mut cpu = Toy { reg: 7, ..Toy::default() };
             let first = local.stop(None, &mut cpu);

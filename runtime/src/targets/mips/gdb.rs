@@ -14,6 +14,7 @@
 
 use super::fpu::{fpr_s, set_fpr_s};
 use super::mips::CpuState;
+use crate::debug::DebugError;
 
 /// Registers in the `g` packet.
 pub const G_REGS: usize = 73;
@@ -70,7 +71,7 @@ impl Layout {
     }
 
     /// Write register `n`. `Ok(Some(..))`: the caller writes Status or Cause itself.
-    pub fn write(&self, cpu: &mut CpuState, n: usize, v: u32) -> Result<Option<Cp0Write>, ()> {
+    pub fn write(&self, cpu: &mut CpuState, n: usize, v: u32) -> Result<Option<Cp0Write>, DebugError> {
         match n {
             0 => {}
             1..=31 => cpu.gpr[n] = v,
@@ -84,7 +85,7 @@ impl Layout {
             F0..=69 if self.fpu => set_fpr_s(cpu, (n - F0) as u8, v),
             FSR if self.fpu => cpu.fcsr = (v & FCSR_WRITABLE) | (cpu.fcsr & !FCSR_WRITABLE),
             F0..=PRID => {}
-            _ => return Err(()),
+            _ => return Err(DebugError::BadRegister),
         }
         Ok(None)
     }
@@ -119,12 +120,12 @@ impl Layout {
         cpu: &mut CpuState,
         bytes: &[u8],
         cp0: &mut dyn FnMut(&mut CpuState, Cp0Write),
-    ) -> Result<(), ()> {
-        if bytes.len() % 4 != 0 || bytes.len() > NUM_REGS * 4 {
-            return Err(());
+    ) -> Result<(), DebugError> {
+        if !bytes.len().is_multiple_of(4) || bytes.len() > NUM_REGS * 4 {
+            return Err(DebugError::BadRegister);
         }
         for (n, chunk) in bytes.chunks_exact(4).enumerate() {
-            let v = self.value(chunk).ok_or(())?;
+            let v = self.value(chunk).ok_or(DebugError::BadRegister)?;
             if let Some(w) = self.write(cpu, n, v)? {
                 cp0(cpu, w);
             }
@@ -139,8 +140,8 @@ impl Layout {
         n: usize,
         bytes: &[u8],
         cp0: &mut dyn FnMut(&mut CpuState, Cp0Write),
-    ) -> Result<(), ()> {
-        let v = self.value(bytes).ok_or(())?;
+    ) -> Result<(), DebugError> {
+        let v = self.value(bytes).ok_or(DebugError::BadRegister)?;
         if let Some(w) = self.write(cpu, n, v)? {
             cp0(cpu, w);
         }
