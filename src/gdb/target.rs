@@ -102,9 +102,21 @@ impl GdbTarget {
 
     fn resume_with(&mut self, how: Resume, signal: Option<Signal>) -> Result<(), DebugError> {
         let sig = signal.and_then(linux_signal);
-        let run = self.t.resume(how, sig)?;
-        self.set_running(Some(run));
-        Ok(())
+        // Announced before the target runs: it may end at once, and the process must then
+        // wait for gdb to hear of it.
+        if let Some(h) = self.on_running.as_mut() {
+            h(true);
+        }
+        match self.t.resume(how, sig) {
+            Ok(run) => {
+                self.running = Some(run);
+                Ok(())
+            }
+            Err(e) => {
+                self.set_running(None);
+                Err(e)
+            }
+        }
     }
 
     /// The stop gdb waits for, if `ev` is it.
