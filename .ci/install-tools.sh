@@ -28,6 +28,8 @@ PACKAGES=(
     # monitor tests (tests/qmp_monitor.rs): qemu-system-mips -M none is the QMP/HMP oracle;
     # python3 + venv for QEMU's own QMP client (qemu.qmp from PyPI, installed below)
     qemu-system-mips python3 python3-venv
+    # gdb stub tests (tests/gdb_stub.rs): Debian's gdb for foreign architectures drives the stub
+    gdb-multiarch
 )
 
 # Commands the scripts run directly; a package may be "installed" while its
@@ -37,7 +39,7 @@ COMMANDS=(
     mipsel-linux-gnu-gcc mipsel-linux-gnu-objdump
     xtensa-lx106-elf-gcc xtensa-lx106-elf-objdump
     gcc objdump make dpkg-deb apt-get xz file busybox
-    qemu-mips qemu-mipsel qemu-system-mips qemu-system-mipsel python3
+    qemu-mips qemu-mipsel qemu-system-mips qemu-system-mipsel python3 gdb-multiarch
 )
 
 # QEMU's Python QMP client, in a venv of its own (tests/qmp_monitor.rs looks here).

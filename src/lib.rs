@@ -2,6 +2,7 @@
 //! tests call the same code the binary runs.
 
 pub mod disas_cmd;
+pub mod gdb;
 pub mod monitor;
 pub mod objdump_diff;
 pub mod run_cmd;

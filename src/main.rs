@@ -7,10 +7,11 @@ use specemu::{disas_cmd, objdump_diff, run_cmd, system_cmd};
 use std::process::ExitCode;
 
 const USAGE: &str = "usage:
-  specemu run [-L SYSROOT] [-E VAR=VALUE] [-strace] [-d in_asm,op,exec] PROG [ARGS...]
+  specemu run [-L SYSROOT] [-E VAR=VALUE] [-strace] [-d in_asm,op,exec] [-g PORT] PROG [ARGS...]
                                                      run a Linux program of another architecture
+                                                     (-g: wait for gdb on 127.0.0.1:PORT first)
   specemu system-mips|system-mipsel [-M MACHINE] [-cpu MODEL] [-m MEGS] [-kernel FILE] [-S] [--preconfig]
-          [-qmp DEV] [-monitor DEV] [-serial stdio] [-nographic] [-semihosting] [-append ARGS]
+          [-qmp DEV] [-monitor DEV] [-s] [-gdb tcp::PORT] [-serial stdio] [-nographic] [-semihosting] [-append ARGS]
           [-d in_asm,op,op_opt,exec,int] [-D LOGFILE]
                                                      system mode (QEMU's qemu-system-mips command line;
                                                      boards: -M mipssim, -M none)

@@ -1,17 +1,18 @@
 //! `specemu run [-L SYSROOT] [-E VAR=VALUE] [-U VAR] [-0 ARGV0] [-cpu CPU] [-strace] [-d ITEMS]
-//! [-accel jit|interp|check] [--] PROG [ARGS...]`: runs a Linux program of another architecture (chosen from its ELF
+//! [-accel jit|interp|check] [-g PORT] [--] PROG [ARGS...]`: runs a Linux program of another architecture (chosen from its ELF
 //! header), passing stdin, stdout, stderr, the exit status and a fatal signal through like a
-//! native program.
+//! native program. `-g PORT` waits for gdb on 127.0.0.1:PORT before the first instruction.
 
 use anyhow::{bail, Context as _};
-use specemu_runtime::user::run::{run_mips, Accel, GuestEnd, RunOptions};
+use specemu_runtime::user::run::{run_mips_debug, Accel, GuestEnd, RunOptions};
 use specemu_runtime::user::signal::die_by_signal;
 
 pub const USAGE: &str =
-    "usage: specemu run [-L SYSROOT] [-E VAR=VALUE] [-U VAR] [-0 ARGV0] [-strace] [-perfmap] [-d ITEMS] [-accel jit|interp|check] [--] PROG [ARGS...]";
+    "usage: specemu run [-L SYSROOT] [-E VAR=VALUE] [-U VAR] [-0 ARGV0] [-strace] [-perfmap] [-d ITEMS] [-accel jit|interp|check] [-g PORT] [--] PROG [ARGS...]";
 
 pub fn run(args: &[String]) -> anyhow::Result<i32> {
     let mut opts = RunOptions::default();
+    let mut gdb_port = None;
     let mut i = 0;
     // The guest inherits the host environment unless -E/-U change it.
     opts.env = std::env::vars_os().map(|(k, v)| format!("{}={}", k.to_string_lossy(), v.to_string_lossy())).collect();
@@ -41,6 +42,11 @@ pub fn run(args: &[String]) -> anyhow::Result<i32> {
             }
             "-strace" => opts.strace = true,
             "-perfmap" => opts.perfmap = true,
+            "-g" => {
+                let v = val()?;
+                let port: u16 = v.parse().map_err(|_| anyhow::anyhow!("-g {v}: not a port number"))?;
+                gdb_port = Some(port);
+            }
             "-accel" | "--accel" => {
                 let v = val()?;
                 opts.accel = Accel::parse(&v)
@@ -71,7 +77,12 @@ pub fn run(args: &[String]) -> anyhow::Result<i32> {
         bail!("{USAGE}");
     };
     let guest_args: Vec<String> = args[i..].to_vec();
-    match run_mips(prog, &guest_args, &opts)? {
+    // As qemu-user's -g: listen, and wait for gdb before the program starts.
+    let debugger = match gdb_port {
+        Some(port) => Some(crate::gdb::start_user(crate::gdb::listen(&format!("127.0.0.1:{port}"))?)?),
+        None => None,
+    };
+    match run_mips_debug(prog, &guest_args, &opts, debugger)? {
         GuestEnd::Exited(code) => Ok(code & 0xff),
         GuestEnd::Signaled(sig) => die_by_signal(sig),
     }

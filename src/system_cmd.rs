@@ -1,8 +1,9 @@
 //! `specemu system-mips` / `specemu system-mipsel`: system mode with QEMU's command line
 //! (`qemu-system-mips`): `-M`, `-cpu`, `-m`, `-kernel`, `-append`, `-serial`, `-nographic`,
-//! `-semihosting`, `-S`, `--preconfig`, `-qmp`, `-monitor`, `-d`, `-D`, `-display none`. The
-//! options become a [`BoardConfig`] and monitor specs; the board comes from the machine
-//! registry (`specemu_machines`), the monitors from `crate::monitor`.
+//! `-semihosting`, `-S`, `--preconfig`, `-qmp`, `-monitor`, `-s`, `-gdb`, `-d`, `-D`,
+//! `-display none`. The options become a [`BoardConfig`], monitor specs and the gdb stub's
+//! address; the board comes from the machine registry (`specemu_machines`), the monitors from
+//! `crate::monitor`, the stub from `crate::gdb`.
 //!
 //! This file owns the command line and process lifetime; it must not know a particular board
 //! or speak a monitor protocol.
@@ -17,8 +18,8 @@ use std::time::Duration;
 
 pub const USAGE: &str = "usage: specemu system-mips|system-mipsel [-M MACHINE|help] [-cpu MODEL|help] [-m MEGS]
         [-kernel FILE] [-append CMDLINE] [-serial stdio|none] [-nographic] [-semihosting]
-        [-S] [--preconfig] [-qmp DEV] [-monitor DEV] [-d ITEMS] [-D LOGFILE] [-display none]
-        [-accel jit|tcg|interp]
+        [-S] [--preconfig] [-qmp DEV] [-monitor DEV] [-s] [-gdb tcp::PORT] [-d ITEMS] [-D LOGFILE]
+        [-display none] [-accel jit|tcg|interp]
   DEV: stdio | unix:PATH,server=on[,wait=off] | tcp:127.0.0.1:PORT,server=on[,wait=off]";
 
 /// What the command line asked for.
@@ -26,6 +27,8 @@ pub const USAGE: &str = "usage: specemu system-mips|system-mipsel [-M MACHINE|he
 pub struct SystemArgs {
     pub config: BoardConfig,
     pub monitors: Vec<MonitorSpec>,
+    /// `-s` / `-gdb DEV`: where the gdb stub listens (host:port).
+    pub gdb: Option<String>,
     /// `-M help`, `-cpu help`.
     pub machine_help: bool,
     pub cpu_help: bool,
@@ -77,6 +80,8 @@ pub fn parse_args(big_endian: bool, args: &[String]) -> anyhow::Result<SystemArg
             }
             "-semihosting" => out.config.semihosting = true,
             "-S" => out.config.start_paused = true,
+            "-s" => out.gdb = Some(format!("127.0.0.1:{}", crate::gdb::DEFAULT_PORT)),
+            "-gdb" => out.gdb = crate::gdb::parse_dev(&value()?)?,
             "-preconfig" => out.config.preconfig = true,
             "-qmp" => {
                 let dev = chardev::parse("-qmp", &value()?).map_err(|e| anyhow!(e))?;
@@ -170,12 +175,18 @@ pub fn run(big_endian: bool, args: &[String]) -> anyhow::Result<i32> {
         return Ok(0);
     }
     let bound = server::bind(&sa.monitors).map_err(|e| anyhow!(e))?;
+    let gdb = sa.gdb.as_deref().map(crate::gdb::listen).transpose()?;
     let vm = specemu_machines::create(&sa.config).map_err(|e| anyhow!(e))?;
     let shared = Arc::new(Shared::new(vm));
     let events = shared.vm().subscribe();
     let gate = Arc::new(ExitGate::default());
     server::serve(shared.clone(), gate.clone(), bound);
-    server::wait_for_shutdown(events, &gate, Duration::from_secs(2));
+    if let Some(listener) = gdb {
+        crate::gdb::serve_system(shared.clone(), gate.clone(), listener);
+    }
+    // The monitors' sessions and gdb's get a few seconds to deliver SHUTDOWN or the exit
+    // status (more than they need; a loaded machine may be slow to schedule them).
+    server::wait_for_shutdown(events, &gate, Duration::from_secs(10));
     server::cleanup(&sa.monitors);
     let status = shared.vm().exit_status();
     Ok(status)
@@ -205,6 +216,18 @@ mod tests {
         assert_eq!(parse_ram_size("size=512k").unwrap(), 512 << 10);
         assert!(parse_ram_size("0").is_err());
         assert!(parse_ram_size("x").is_err());
+    }
+
+    #[test]
+    fn gdb_options() {
+        assert_eq!(parse_args(false, &args("-s")).unwrap().gdb.as_deref(), Some("127.0.0.1:1234"));
+        assert_eq!(parse_args(false, &args("-gdb tcp::4321")).unwrap().gdb.as_deref(), Some("127.0.0.1:4321"));
+        let sa = parse_args(false, &args("-gdb tcp:localhost:77,server=on,wait=off")).unwrap();
+        assert_eq!(sa.gdb.as_deref(), Some("localhost:77"));
+        assert_eq!(parse_args(false, &args("-s -gdb none")).unwrap().gdb, None);
+        assert!(parse_args(false, &args("-gdb unix:/tmp/x")).is_err());
+        assert!(parse_args(false, &args("-gdb tcp::notaport")).is_err());
+        assert!(parse_args(false, &args("-gdb")).is_err());
     }
 
     #[test]

@@ -6,8 +6,10 @@
 //! image (KSEG0 addresses to physical) and the CPU starts at its entry point in its reset
 //! state — QEMU's mipssim writes no boot stub; with `-semihosting`, $a0 is -1.
 //!
-//! The vCPU runs on its own thread; [`VmControl`] pauses it at block boundaries. Owns the
-//! board's composition and run control; must not contain CPU or device internals.
+//! The vCPU runs on its own thread; [`VmControl`] pauses it at block boundaries. A debugger
+//! (the gdb stub, through [`VmControl::debugger`]) drives the same run control: its stops put
+//! the machine in run state `debug`, as QEMU's do. Owns the board's composition and run
+//! control; must not contain CPU or device internals.
 
 use crate::elf_kernel::{self, Kernel};
 use crate::uart16550::{Input, Uart16550};
@@ -15,6 +17,7 @@ use crate::MachineType;
 use specemu_runtime::control::{
     BoardConfig, CpuDefinition, CpuInfo, MachineInfo, RunState, TimedEvent, VmControl, VmEvent,
 };
+use specemu_runtime::debug::{CpuJob, DebugError, DebugTarget, Resume, StopEvent, StopReason, StopSink};
 use specemu_runtime::disas::{bad_line, Arch, Disassembler};
 use specemu_runtime::softmmu::{AddressSpace, RegionKind};
 use specemu_runtime::targets::mips::cpu_option;
@@ -68,6 +71,14 @@ struct Shared {
     subscribers: Mutex<Vec<Sender<TimedEvent>>>,
     thread_id: AtomicI64,
     halted: AtomicBool,
+    debugger: Mutex<Debugger>,
+}
+
+/// The attached debugger: where its stops go and how many times it resumed the machine.
+#[derive(Default)]
+struct Debugger {
+    sink: Option<StopSink>,
+    run: u64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -84,6 +95,18 @@ impl Shared {
     fn vcpu(&self) -> MutexGuard<'_, Vcpu> {
         self.kick.store(true, Ordering::Release);
         lock(&self.vcpu)
+    }
+
+    /// Tell the debugger (if one is attached) that the machine stopped.
+    fn debug_event(&self, reason: StopReason) {
+        let d = lock(&self.debugger);
+        if let Some(sink) = &d.sink {
+            sink(StopEvent { run: d.run, reason });
+        }
+    }
+
+    fn debugger_attached(&self) -> bool {
+        lock(&self.debugger).sink.is_some()
     }
 
     fn do_reset(&self) {
@@ -251,6 +274,7 @@ fn build(cfg: &BoardConfig, log: Box<dyn Write + Send>) -> Result<(Arc<Shared>, 
         subscribers: Mutex::new(Vec::new()),
         thread_id: AtomicI64::new(0),
         halted: AtomicBool::new(false),
+        debugger: Mutex::new(Debugger::default()),
     });
     if cfg.serial_stdio {
         spawn_stdin_reader(input);
@@ -331,6 +355,25 @@ fn vcpu_thread(s: &Shared) {
                 s.emit(VmEvent::Shutdown { guest: true, reason: "guest-shutdown".into() });
                 drop(c);
                 s.cv.notify_all();
+                s.debug_event(StopReason::Exited(code));
+            }
+            Stop::Debug(reason) => {
+                // A breakpoint, watchpoint or single step: the machine waits for the debugger
+                // in run state `debug` (unless the monitor paused it meanwhile).
+                if s.debugger_attached() {
+                    let stopped = {
+                        let mut c = lock(&s.ctl);
+                        let run = c.state == RunState::Running;
+                        if run {
+                            c.state = RunState::Debug;
+                        }
+                        run
+                    };
+                    if stopped {
+                        s.emit(VmEvent::Stop);
+                    }
+                    s.debug_event(reason);
+                }
             }
             Stop::Error(msg) => {
                 eprintln!("specemu: {msg}");
@@ -341,6 +384,7 @@ fn vcpu_thread(s: &Shared) {
                 s.emit(VmEvent::Shutdown { guest: true, reason: "guest-panic".into() });
                 drop(c);
                 s.cv.notify_all();
+                s.debug_event(StopReason::Exited(1));
             }
         }
     }
@@ -453,6 +497,8 @@ impl VmControl for Mipssim {
         sh.kick.store(true, Ordering::Release);
         sh.cv.notify_all();
         sh.emit(ev);
+        // QEMU tells gdb too (`W00`) when it quits.
+        sh.debug_event(StopReason::Exited(0));
     }
     fn cpus(&self) -> Vec<CpuInfo> {
         let Some(sh) = &self.shared else { return Vec::new() };
@@ -519,6 +565,19 @@ impl VmControl for Mipssim {
     fn exit_status(&self) -> i32 {
         self.shared.as_ref().and_then(|sh| lock(&sh.ctl).exit).unwrap_or(0)
     }
+    fn debugger(&mut self, cpu: usize, sink: StopSink) -> Result<Box<dyn DebugTarget>, String> {
+        let Some(sh) = self.shared.clone() else {
+            return Err("the machine is not created yet (x-exit-preconfig)".into());
+        };
+        if cpu != 0 {
+            return Err(format!("no CPU {cpu}"));
+        }
+        // A new session replaces an earlier one's sink (one debugger at a time).
+        lock(&sh.debugger).sink = Some(sink);
+        // gdb connecting stops a running machine (QEMU: `paused`); `prelaunch` stays.
+        self.stop();
+        Ok(Box::new(MipssimDebug { sh }))
+    }
     fn disassemble(&self, cpu: usize, physical: bool, addr: u64, count: usize) -> Result<Vec<(u64, String)>, String> {
         let be = self.cfg.big_endian;
         let d = Disassembler::new(Arch::Mips, be, None).map_err(|e| e.to_string())?;
@@ -543,4 +602,86 @@ impl VmControl for Mipssim {
 /// The CPU models, as `query-cpu-definitions` lists them.
 pub fn cpu_definitions() -> Vec<CpuDefinition> {
     MODELS.iter().map(|m| CpuDefinition { name: m.name.into(), typename: format!("{}-mips-cpu", m.name) }).collect()
+}
+
+/// The debugger's handle on the machine (see [`VmControl::debugger`]).
+struct MipssimDebug {
+    sh: Arc<Shared>,
+}
+
+impl MipssimDebug {
+    /// From `prelaunch`, `paused` or `debug` to running, with `VmEvent::Resume`.
+    fn start(&self) -> Result<(), DebugError> {
+        let mut c = lock(&self.sh.ctl);
+        match c.state {
+            RunState::Paused | RunState::Prelaunch | RunState::Debug => {
+                c.state = RunState::Running;
+                drop(c);
+                self.sh.emit(VmEvent::Resume);
+                self.sh.cv.notify_all();
+                Ok(())
+            }
+            RunState::Running => Ok(()),
+            RunState::Shutdown | RunState::InternalError => Err(DebugError::Gone),
+        }
+    }
+}
+
+impl DebugTarget for MipssimDebug {
+    fn with_cpu(&mut self, job: CpuJob) -> Result<(), DebugError> {
+        let mut v = self.sh.vcpu();
+        job(&mut *v);
+        Ok(())
+    }
+
+    fn resume(&mut self, how: Resume, _signal: Option<i32>) -> Result<u64, DebugError> {
+        self.sh.vcpu().debug.step = how == Resume::Step;
+        let run = {
+            let mut d = lock(&self.sh.debugger);
+            d.run += 1;
+            d.run
+        };
+        self.start()?;
+        Ok(run)
+    }
+
+    fn interrupt(&mut self) {
+        // gdb's Ctrl-C: QEMU pauses the machine (`paused`, not `debug`).
+        let stopped = {
+            let mut c = lock(&self.sh.ctl);
+            let run = c.state == RunState::Running;
+            if run {
+                c.state = RunState::Paused;
+            }
+            run
+        };
+        if stopped {
+            // Returns once the vCPU is between two batches.
+            drop(self.sh.vcpu());
+            self.sh.emit(VmEvent::Stop);
+        }
+        self.sh.debug_event(StopReason::Interrupted);
+    }
+
+    fn detach(&mut self) {
+        lock(&self.sh.debugger).sink = None;
+        self.sh.vcpu().debug.clear();
+        // As QEMU's `D`: the machine runs on.
+        let _ = self.start();
+    }
+
+    fn kill(&mut self) {
+        // As QEMU's `k`: the process ends (status 0); SHUTDOWN tells the monitors why.
+        eprintln!("specemu: terminated by the debugger");
+        lock(&self.sh.debugger).sink = None;
+        {
+            let mut c = lock(&self.sh.ctl);
+            c.request = Request::Quit;
+            c.state = RunState::Shutdown;
+            c.exit = Some(0);
+        }
+        self.sh.kick.store(true, Ordering::Release);
+        self.sh.cv.notify_all();
+        self.sh.emit(VmEvent::Shutdown { guest: false, reason: "host-signal".into() });
+    }
 }

@@ -148,6 +148,20 @@ pub trait VmControl: Send {
         let _ = (cpu, physical, addr, count);
         Err("no disassembler for this machine".to_string())
     }
+    /// A debugger (the gdb stub) attaches to vCPU `cpu`: the machine stops as QEMU's does when
+    /// gdb connects (a running VM becomes `paused`, with `VmEvent::Stop`; `prelaunch` stays),
+    /// and the returned target drives it. Stops for the debugger (breakpoint, watchpoint,
+    /// step) put the VM in run state `debug` with `VmEvent::Stop`, and go to `sink`; so does
+    /// the guest's end (`StopReason::Exited`). Boards without debugger support keep the
+    /// default.
+    fn debugger(
+        &mut self,
+        cpu: usize,
+        sink: crate::debug::StopSink,
+    ) -> Result<Box<dyn crate::debug::DebugTarget>, String> {
+        let _ = (cpu, sink);
+        Err("this machine has no debugger support".to_string())
+    }
 }
 
 /// How to build a board: what the system-mode command line says (`-M`, `-cpu`, `-m`,

@@ -3,6 +3,7 @@
 //! A library: boards, the monitor and the command line sit on top of it.
 
 pub mod control;
+pub mod debug;
 pub mod disas;
 pub mod fxhash;
 pub mod interp;

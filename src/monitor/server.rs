@@ -165,7 +165,7 @@ pub struct ExitGate {
 }
 
 impl ExitGate {
-    fn set(&self, id: u64, delivered: Option<bool>) {
+    pub(crate) fn set(&self, id: u64, delivered: Option<bool>) {
         let mut s = self.sessions.lock().unwrap_or_else(|e| e.into_inner());
         match delivered {
             Some(d) => {

@@ -232,6 +232,19 @@ impl Jit {
         unsafe { std::slice::from_raw_parts_mut(self.lookup, LOOKUP_ENTRIES) }
     }
 
+    /// Route every guest memory access of blocks compiled from now on through the runtime
+    /// (`JitConfig::all_slow`), for example while a debugger watches memory. A change flushes
+    /// every block (the caller forgets their ids, as after a flushing `compile`); returns
+    /// whether it did.
+    pub fn set_all_slow(&mut self, on: bool) -> bool {
+        if self.cfg.all_slow == on {
+            return false;
+        }
+        self.cfg.all_slow = on;
+        self.flush();
+        true
+    }
+
     /// Set the exit request (the next block entry returns to the dispatcher).
     pub fn request_exit(&mut self) {
         self.ctx().exit_request = 1;

@@ -8,6 +8,10 @@ use crate::ir::{Block, Builder, Cond, Exit, Ty};
 /// `insn_start` flag: this instruction is in a delay slot (the branch is 1 instruction back).
 pub const IN_DELAY_SLOT: u32 = 1;
 
+/// Raise code of a debugger stop: the instruction at the raise's PC has a breakpoint and has
+/// not run (see [`translate_debug`]). No guest architecture raises it (their codes are small).
+pub const EXC_DEBUG_STOP: u32 = 0xdeb0_0001;
+
 /// Outcome of lowering one instruction.
 pub enum Lowered {
     /// Lowered; the instruction is `len` bytes.
@@ -74,12 +78,39 @@ fn emit_branch_exit(f: &dyn Frontend, b: &mut Builder, br: &Branch, fallthrough:
 /// Translate the block starting at `pc`. `fetch(addr, buf)` copies guest code bytes and
 /// returns how many it could (0 when the address is not executable).
 pub fn translate(f: &dyn Frontend, pc: u64, fetch: &mut dyn FnMut(u64, &mut [u8]) -> usize, lim: Limits) -> Block {
+    translate_debug(f, pc, fetch, lim, &|_| false)
+}
+
+/// [`translate`] for a CPU under a debugger: an instruction for which `stop_at(addr)` is true
+/// (a breakpoint) is not translated. The block ends before it, or, when it is the block's
+/// first, is only a raise of [`EXC_DEBUG_STOP`] at its address, so the CPU stops with its
+/// state exactly as before that instruction. (Delay slots are not checked: debuggers place
+/// no breakpoints there.) Single stepping is `Limits { max_insns: 1, .. }`.
+pub fn translate_debug(
+    f: &dyn Frontend,
+    pc: u64,
+    fetch: &mut dyn FnMut(u64, &mut [u8]) -> usize,
+    lim: Limits,
+    stop_at: &dyn Fn(u64) -> bool,
+) -> Block {
     let mut b = Builder::new(pc);
     let mut cur = pc;
     let mut buf = vec![0u8; f.max_insn_len()];
     let page = pc & !(lim.page_size - 1);
     let mut n = 0u32;
     loop {
+        if stop_at(cur) {
+            if cur == pc {
+                b.insn_start(cur, 0);
+                let z = b.konst(Ty::I64, 0);
+                b.raise(EXC_DEBUG_STOP, z);
+                b.block.guest_len = 1;
+            } else {
+                b.exit(Exit::GotoTb { slot: 0, pc: cur });
+                b.block.guest_len = cur - pc;
+            }
+            return b.finish();
+        }
         let got = fetch(cur, &mut buf);
         b.insn_start(cur, 0);
         let mut cx = LowerCx::new(f.big_endian(), f.pc_bits());

@@ -13,10 +13,12 @@ use crate::interp::{BlockExit, Env, Interp, MemFault};
 use crate::ir::{Block, MemOp};
 use crate::jit::{Jit, JitConfig, JitExit};
 use crate::targets::mips::{abi, frontend::MipsFrontend, helpers::UserHelpers, mips, signal as msig};
-use crate::tb::translate::{translate, Limits, IN_DELAY_SLOT};
+use crate::tb::translate::{translate_debug, Limits, EXC_DEBUG_STOP, IN_DELAY_SLOT};
 use std::cell::Cell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+
+mod debugger;
 
 /// Options of `specemu run`.
 #[derive(Debug, Clone, Default)]
@@ -100,6 +102,8 @@ struct UserEnv<'a> {
     cpu: &'a mut mips::CpuState,
     mem: &'a mut GuestMem,
     helpers: &'a mut UserHelpers,
+    /// The debugger's watchpoints (empty when none).
+    watch: &'a mut crate::debug::Watch,
 }
 
 impl Env for UserEnv<'_> {
@@ -110,9 +114,15 @@ impl Env for UserEnv<'_> {
         self.cpu.write_state(off as usize, v)
     }
     fn load(&mut self, addr: u64, m: MemOp) -> Result<u64, MemFault> {
+        if debugger::watched(self, addr & 0xffff_ffff, m.size, false) {
+            return Err(MemFault { addr, write: false, protection: false });
+        }
         self.mem.load(addr & 0xffff_ffff, m.size, m.big_endian)
     }
     fn store(&mut self, addr: u64, v: u64, m: MemOp) -> Result<(), MemFault> {
+        if debugger::watched(self, addr & 0xffff_ffff, m.size, true) {
+            return Err(MemFault { addr, write: true, protection: false });
+        }
         self.mem.store(addr & 0xffff_ffff, v, m.size, m.big_endian)
     }
     fn code_dirty(&self) -> bool {
@@ -170,6 +180,17 @@ fn resolve_script(path: &str, args: &[String], sysroot: Option<&Path>) -> Result
 
 /// Run a MIPS Linux program to its end. `args[0]` is the program path as given.
 pub fn run_mips(path: &str, args: &[String], opts: &RunOptions) -> Result<GuestEnd, RunError> {
+    run_mips_debug(path, args, opts, None)
+}
+
+/// [`run_mips`] under a debugger (`specemu run -g`) when `debugger` is given: the program
+/// stops before its first instruction and serves the debugger through the link.
+pub fn run_mips_debug(
+    path: &str,
+    args: &[String],
+    opts: &RunOptions,
+    debugger: Option<crate::debug::link::Local>,
+) -> Result<GuestEnd, RunError> {
     let (path, mut args) = resolve_script(path, args, opts.sysroot.as_deref())?;
     if let (Some(a0), Some(first)) = (&opts.argv0, args.first_mut()) {
         first.clone_from(a0);
@@ -293,8 +314,22 @@ pub fn run_mips(path: &str, args: &[String], opts: &RunOptions) -> Result<GuestE
         chain_from: None,
         requested: false,
         opts: opts.clone(),
+        debug: Default::default(),
+        gdb: None,
+        gdb_start: false,
+        gdb_stepped: false,
+        gdb_injected: None,
+        gdb_translated: Default::default(),
     };
-    Ok(cpu_loop.run())
+    if let Some(link) = debugger {
+        cpu_loop.debug_attach(link);
+    }
+    let end = cpu_loop.run();
+    cpu_loop.debug_finish(match end {
+        GuestEnd::Exited(c) => crate::debug::StopReason::Exited(c),
+        GuestEnd::Signaled(s) => crate::debug::StopReason::Terminated(s),
+    });
+    Ok(end)
 }
 
 const FAST_SLOTS: usize = 4096;
@@ -320,6 +355,17 @@ struct Loop {
     /// The last compiled block returned at its entry because of the exit request.
     requested: bool,
     opts: RunOptions,
+    /// The debugger's breakpoints, watchpoints and stepping (inert without one).
+    debug: crate::debug::CpuDebug,
+    /// The link to the debugger (`specemu run -g`); see `debugger.rs`.
+    gdb: Option<crate::debug::link::Local>,
+    /// Stop before the first instruction.
+    gdb_start: bool,
+    /// A block ran since the debugger resumed with a single step.
+    gdb_stepped: bool,
+    /// The guest signal the debugger injected (delivered without another stop).
+    gdb_injected: Option<i32>,
+    gdb_translated: crate::debug::TranslatedFor,
 }
 
 /// Calls that the kernel restarts after a handler with SA_RESTART.
@@ -364,6 +410,9 @@ impl Loop {
     fn run(&mut self) -> GuestEnd {
         let be = self.fe.big_endian;
         loop {
+            if self.gdb.is_some() {
+                self.debug_boundary();
+            }
             if hs::any_pending() || !self.proc.sig.sync.is_empty() {
                 self.deliver_signals(None);
             }
@@ -404,15 +453,26 @@ impl Loop {
                             jit.chain(from, slot, id);
                         }
                     }
-                    jit.set_lookup(pc, id);
+                    // A single step must come back after its one block.
+                    if !self.debug.step {
+                        jit.set_lookup(pc, id);
+                    }
                     self.run_compiled(id)
                 }
                 (Accel::Check, Some(id)) => self.run_checked(&block, id),
                 _ => {
-                    let mut env = UserEnv { cpu: &mut self.cpu, mem: &mut self.mem, helpers: &mut self.helpers };
+                    let mut env = UserEnv {
+                        cpu: &mut self.cpu,
+                        mem: &mut self.mem,
+                        helpers: &mut self.helpers,
+                        watch: &mut self.debug.watch,
+                    };
                     self.interp.run(&block.ir, &mut env)
                 }
             };
+            if self.gdb.is_some() {
+                self.debug_after_block();
+            }
             self.helpers.cycles = self.interp.insns;
             if self.mem.has_dirty_code() {
                 self.fast.iter_mut().for_each(|e| *e = None);
@@ -435,6 +495,7 @@ impl Loop {
             match exit {
                 BlockExit::Goto { pc, .. } => self.cpu.pc = pc as u32,
                 BlockExit::Lookup | BlockExit::Exit => {}
+                BlockExit::Raise { code: EXC_DEBUG_STOP, pc, .. } => self.debug_breakpoint(pc),
                 BlockExit::Raise { code: 8, pc, .. } => {
                     if let Some(end) = self.syscall(pc) {
                         return end;
@@ -447,6 +508,9 @@ impl Loop {
                     self.fault(info, resume);
                 }
                 BlockExit::Fault { fault, pc, flags } => {
+                    if self.debug_watch(if flags & IN_DELAY_SLOT != 0 { pc - 4 } else { pc }) {
+                        continue;
+                    }
                     let info = SigInfo {
                         signo: 11,
                         code: if fault.protection { hs::SEGV_ACCERR } else { hs::SEGV_MAPERR },
@@ -462,7 +526,9 @@ impl Loop {
 
     fn translate(&mut self, pc: u64) -> Rc<Tb> {
         let mem = &mut self.mem;
-        let mut blk = translate(&self.fe, pc, &mut |a, buf| mem.fetch(a, buf), Limits::default());
+        let dbg = &self.debug;
+        let lim = dbg.limits(Limits::default());
+        let mut blk = translate_debug(&self.fe, pc, &mut |a, buf| mem.fetch(a, buf), lim, &|a| dbg.stops_at(a));
         if self.opts.log_in_asm {
             log_in_asm(&self.mem, pc, blk.guest_len, self.fe.big_endian);
         }
@@ -521,7 +587,12 @@ impl Loop {
     /// Run compiled block `id`; a `goto_tb` exit remembers where to chain from.
     fn run_compiled(&mut self, id: usize) -> BlockExit {
         let jit = self.jit.as_mut().expect("JIT backend");
-        let mut env = UserEnv { cpu: &mut self.cpu, mem: &mut self.mem, helpers: &mut self.helpers };
+        let mut env = UserEnv {
+            cpu: &mut self.cpu,
+            mem: &mut self.mem,
+            helpers: &mut self.helpers,
+            watch: &mut self.debug.watch,
+        };
         let cpu: *mut mips::CpuState = &mut *env.cpu;
         let e = jit.run(id, cpu.cast(), &mut env);
         match e {
@@ -566,7 +637,12 @@ impl Loop {
         }
         self.cpu = before;
         let interp_exit = {
-            let mut env = UserEnv { cpu: &mut self.cpu, mem: &mut self.mem, helpers: &mut self.helpers };
+            let mut env = UserEnv {
+                cpu: &mut self.cpu,
+                mem: &mut self.mem,
+                helpers: &mut self.helpers,
+                watch: &mut self.debug.watch,
+            };
             self.interp.run(&tb.ir, &mut env)
         };
         // Compiled code writes the PC of a goto_tb exit; the interpreter leaves it to the loop.
@@ -732,6 +808,8 @@ impl Loop {
             } else {
                 return;
             };
+            // A debugger sees every signal first, and may discard or change it.
+            let Some(info) = self.debug_signal(info) else { continue };
             let g = info.signo;
             let act = self.proc.sig.actions.get(g as usize).copied().unwrap_or_default();
             let blocked = self.proc.sig.blocked(g);
@@ -801,6 +879,7 @@ impl Loop {
             }
         };
         eprintln!("specemu: uncaught target signal {} ({text}) at pc {:#010x}", info.signo, self.cpu.pc);
+        self.debug_finish(crate::debug::StopReason::Terminated(h));
         hs::die_by_signal(h)
     }
 }

@@ -306,6 +306,17 @@ pub fn set_host_mask(abi: &LinuxAbi, mask: u128) {
     }
 }
 
+/// Block every host signal in the calling thread, so that signals meant for the guest reach
+/// the guest's thread (helper threads, such as the gdb stub's, call this first).
+pub fn block_host_signals_in_this_thread() {
+    // SAFETY: a local sigset, filled and passed to pthread_sigmask for this thread only.
+    unsafe {
+        let mut set: libc::sigset_t = std::mem::zeroed();
+        libc::sigfillset(&mut set);
+        libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut());
+    }
+}
+
 /// The guest mask equivalent of the current host mask (a process started by exec inherits
 /// its mask).
 pub fn host_mask_as_guest(abi: &LinuxAbi) -> u128 {

@@ -8,6 +8,7 @@ pub mod abi;
 pub mod cpu_option;
 pub mod fpu;
 pub mod frontend;
+pub mod gdb;
 pub mod helpers;
 pub mod signal;
 pub mod system;

@@ -30,10 +30,12 @@ use crate::softmmu::space::{from_bytes, to_bytes, PageTarget, PAGE_SIZE};
 use crate::softmmu::{Access, AddressSpace, SoftTlb, TlbEntry, VirtualClock};
 use crate::targets::mips::frontend::MipsFrontend;
 use crate::targets::mips::mips::{self, CpuState};
-use crate::tb::translate::{translate, Limits, IN_DELAY_SLOT};
+use crate::tb::translate::{translate_debug, Limits, EXC_DEBUG_STOP, IN_DELAY_SLOT};
 use std::io::Write;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
+
+mod debugger;
 
 /// Exception code the spec gives sdbbp (Debug Mode entry).
 const EXC_DEBUG_BP: u32 = 0x101;
@@ -77,6 +79,8 @@ pub enum Stop {
     Exit(i32),
     /// The guest did something the emulator cannot continue from.
     Error(String),
+    /// Stopped for the debugger (breakpoint, watchpoint, end of a single step).
+    Debug(crate::debug::StopReason),
 }
 
 type Key = (u32, u32);
@@ -105,6 +109,10 @@ pub struct Vcpu {
     jit: Option<Jit>,
     uhi: Uhi,
     log: Box<dyn Write + Send>,
+    /// The debugger's breakpoints, watchpoints and stepping (inert without one); see
+    /// `vcpu/debugger.rs`.
+    pub debug: crate::debug::CpuDebug,
+    debug_translated: crate::debug::TranslatedFor,
 }
 
 impl std::fmt::Debug for Vcpu {
@@ -120,6 +128,8 @@ struct SysEnv<'a> {
     soft: &'a mut SoftTlb,
     space: &'a AddressSpace,
     fault: Option<Fault>,
+    /// The debugger's watchpoints (empty when none).
+    watch: &'a mut crate::debug::Watch,
 }
 
 /// Translate `va` for `access` through the soft TLB, filling it from the MMU on a miss.
@@ -164,6 +174,9 @@ impl Env for SysEnv<'_> {
     }
     fn load(&mut self, addr: u64, m: MemOp) -> Result<u64, MemFault> {
         let va = addr as u32;
+        if self.watch.check(va as u64, m.size as u64, false) {
+            return Err(MemFault { addr, write: false, protection: false });
+        }
         let e = match lookup(self.cpu, &self.h.cp0, self.soft, self.space, va, Access::Read) {
             Ok(e) => e,
             Err(f) => return Err(self.fail(f, addr, false)),
@@ -191,6 +204,9 @@ impl Env for SysEnv<'_> {
     }
     fn store(&mut self, addr: u64, v: u64, m: MemOp) -> Result<(), MemFault> {
         let va = addr as u32;
+        if self.watch.check(va as u64, m.size as u64, true) {
+            return Err(MemFault { addr, write: true, protection: false });
+        }
         let e = match lookup(self.cpu, &self.h.cp0, self.soft, self.space, va, Access::Write) {
             Ok(e) => e,
             Err(f) => return Err(self.fail(f, addr, true)),
@@ -307,6 +323,8 @@ impl Vcpu {
             uhi: Uhi::new(cfg.semihosting_args.clone()),
             cfg,
             log,
+            debug: Default::default(),
+            debug_translated: Default::default(),
         };
         v.reset(0xbfc0_0000);
         v
@@ -346,11 +364,14 @@ impl Vcpu {
 
     /// Run up to `budget` blocks.
     pub fn run(&mut self, budget: usize) -> Stop {
+        self.debug_sync();
         for _ in 0..budget {
-            // Interrupts are taken at block boundaries.
+            // Interrupts are taken at block boundaries; a single step takes none (QEMU's
+            // default), unless it must wake the CPU from `wait`.
+            let stepping = self.debug.step;
             self.h.cp0.check_timer(&mut self.cpu, self.clock.cycles());
             exception::update_ip(&mut self.cpu, self.irq.load(Ordering::Acquire));
-            if exception::interrupt_ready(&self.cpu) {
+            if exception::interrupt_ready(&self.cpu) && (!stepping || self.h.halted) {
                 self.h.halted = false;
                 let pc = self.cpu.pc;
                 exception::enter(&mut self.cpu, &self.h.cp0, exception::EXC_INT, pc, false, 0, false);
@@ -374,6 +395,9 @@ impl Vcpu {
             }
             if let Some(stop) = self.step() {
                 return stop;
+            }
+            if stepping {
+                return Stop::Debug(crate::debug::StopReason::Step);
             }
         }
         Stop::Budget
@@ -418,6 +442,7 @@ impl Vcpu {
                     soft: &mut self.soft,
                     space: &self.space,
                     fault: None,
+                    watch: &mut self.debug.watch,
                 };
                 let cpu: *mut CpuState = &mut *env.cpu;
                 let exit = match jit.run(id, cpu.cast(), &mut env) {
@@ -444,6 +469,7 @@ impl Vcpu {
                     soft: &mut self.soft,
                     space: &self.space,
                     fault: None,
+                    watch: &mut self.debug.watch,
                 };
                 let exit = self.interp.run(&block, &mut env);
                 (exit, env.fault, self.interp.insns - before)
@@ -460,8 +486,12 @@ impl Vcpu {
         match exit {
             BlockExit::Goto { pc, .. } => self.cpu.pc = pc as u32,
             BlockExit::Lookup | BlockExit::Exit => {}
+            BlockExit::Raise { code: EXC_DEBUG_STOP, pc, .. } => return Some(self.debug_breakpoint(pc as u32)),
             BlockExit::Raise { code, arg, pc, flags } => {
                 return self.take_raise(code, arg, pc as u32, flags & IN_DELAY_SLOT != 0);
+            }
+            BlockExit::Fault { pc, flags, .. } if self.debug.watch.hit.is_some() => {
+                return Some(self.debug_watch(if flags & IN_DELAY_SLOT != 0 { pc as u32 - 4 } else { pc as u32 }));
             }
             BlockExit::Fault { pc, flags, fault: mf } => {
                 let f = fault.unwrap_or(Fault { code: EXC_DBE, vaddr: mf.addr as u32, refill: false, tlb: false });
@@ -517,7 +547,8 @@ impl Vcpu {
                 }
                 n
             };
-            translate(&self.fe, pc as u64, &mut fetch, Limits::default())
+            let dbg = &self.debug;
+            translate_debug(&self.fe, pc as u64, &mut fetch, dbg.limits(Limits::default()), &|a| dbg.stops_at(a))
         };
         if self.cfg.log.in_asm {
             self.log_in_asm(pc, blk.guest_len);
