@@ -68,6 +68,8 @@ thread_local! {
             buffer_size: 16 << 20,
             softmmu: false,
             guard: false,
+            direct: &[],
+            self_loops: false,
         };
         let mut jit = Jit::new(cfg).expect("JIT");
         let (base, fast) = mem.jit_view();

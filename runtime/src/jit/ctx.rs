@@ -135,6 +135,19 @@ pub unsafe extern "sysv64" fn helper_thunk(ctx: *mut JitCtx, id: u32, args: *con
     }
 }
 
+/// A helper that compiled code called directly raised guest exception `code` with `arg`:
+/// the same protocol as [`helper_thunk`] (the code checks `raised` after the call).
+///
+/// # Safety
+/// `ctx` must be the live context of the compiled code that made the call.
+pub unsafe fn raise_from_helper(ctx: *mut JitCtx, code: u32, arg: u64) {
+    // SAFETY: the caller passes its own live context.
+    let ctx = unsafe { &mut *ctx };
+    ctx.raised = 1;
+    ctx.code = code as u64;
+    ctx.arg = arg;
+}
+
 /// A load that the inline path did not do: returns the value extended to the destination
 /// type, or sets `ctx.raised` and the fault details.
 ///

@@ -56,6 +56,11 @@ pub struct Target {
     /// User mode with host-protected guest memory: accesses go straight to guest base plus
     /// address, and a host fault at one moves to its slow path (`fault`).
     pub guard: bool,
+    /// Direct helper entries by helper number (see `JitConfig::direct`).
+    pub direct: &'static [Option<usize>],
+    /// A `goto_tb` to the block's own start jumps back inside the block, guest registers
+    /// staying in host registers (see `JitConfig::self_loops`).
+    pub self_loops: bool,
 }
 
 /// Offset of a `JitCtx` field as an absolute displacement.
@@ -154,6 +159,11 @@ enum Cold {
         label: DynamicLabel,
         pc: u64,
     },
+    /// The exit request seen at a self-loop's back edge: write registers back, then leave.
+    LoopRequest {
+        label: DynamicLabel,
+        pc: u64,
+    },
     /// Ops `from..=to` (ending in a raise) moved out of the hot path.
     Ops {
         label: DynamicLabel,
@@ -186,6 +196,8 @@ struct Em<'a> {
     keep_facts_at: usize,
     /// Direct accesses: code offset of the instruction that may fault, and its slow path.
     faults: Vec<(usize, DynamicLabel)>,
+    /// The loop head of a block that jumps back to its own start (after the entry loads).
+    loop_head: Option<DynamicLabel>,
 }
 
 /// Compile `b` as block number `block_id` for address `base`.
@@ -237,7 +249,17 @@ pub fn compile(b: &Block, base: usize, block_id: u64, t: Target) -> Result<Compi
         aligned: Default::default(),
         keep_facts_at: usize::MAX,
         faults: Vec::new(),
+        loop_head: None,
     };
+    let self_loop = t.self_loops
+        && !t.all_slow
+        && b.ops.iter().any(|op| matches!(op, Op::Exit(Exit::GotoTb { pc, .. }) if *pc == b.pc));
+    if self_loop {
+        // Every guest register is loaded at entry: at the loop head the registers hold the
+        // current values, whichever iteration it is, and any exit may write them back.
+        em.a.globals.iter_mut().for_each(|g| g.entry_load = true);
+        em.loop_head = Some(em.ops.new_dynamic_label());
+    }
     em.prologue();
     let mut k = 0;
     while k < b.ops.len() {
@@ -465,6 +487,9 @@ impl Em<'_> {
         );
         self.cold.push(Cold::Request { label: req, pc: self.b.pc });
         self.load_globals(true);
+        if let Some(h) = self.loop_head {
+            dynasm!(self.ops ; .arch x64 ; =>h);
+        }
     }
 
     fn write_pc_imm(&mut self, pc: u64) {
@@ -648,8 +673,11 @@ impl Em<'_> {
                 let (cond, dst) = (*cond, *dst);
                 self.cmp(*a, *b);
                 self.setcc(cond);
-                dynasm!(self.ops ; .arch x64 ; movzx eax, al);
-                self.store(dst, RAX);
+                let d = self.dst_reg(dst);
+                dynasm!(self.ops ; .arch x64 ; movzx Rd(d), al);
+                if d == RAX {
+                    self.store(dst, RAX);
+                }
             }
             Op::Movcond { cond, dst, a, b, t, f } => {
                 let (cond, dst, t, f) = (*cond, *dst, *t, *f);
@@ -751,6 +779,18 @@ impl Em<'_> {
                 let (cond, l) = (*cond, self.labels[label.0 as usize]);
                 self.cmp(*a, *b);
                 self.jcc(cond, l);
+            }
+            Op::Exit(Exit::GotoTb { pc, .. }) if *pc == self.b.pc && self.loop_head.is_some() => {
+                // Back to the top without leaving: only the exit request (signals, code
+                // writes) makes the block return.
+                let (head, req) = (self.loop_head.unwrap_or_else(|| unreachable!()), self.ops.new_dynamic_label());
+                let er = cx!(self.t, exit_request);
+                dynasm!(self.ops ; .arch x64
+                    ; cmp BYTE [er], 0
+                    ; jne =>req
+                    ; jmp =>head
+                );
+                self.cold.push(Cold::LoopRequest { label: req, pc: self.b.pc });
             }
             Op::Exit(e) => {
                 let e = *e;
@@ -1310,13 +1350,24 @@ impl Em<'_> {
         let save = self.a.caller_saved_live_at(k, &except);
         self.save_regs(save);
         let ctxp = self.t.ctx;
-        dynasm!(self.ops ; .arch x64
-            ; mov edi, ctxp
-            ; mov esi, helper as i32
-            ; lea rdx, [rsp + ARGS_OFF]
-            ; mov ecx, args.len() as i32
-        );
-        self.call_abs(ctx::helper_thunk as *const () as usize);
+        let direct = self.t.direct.get(helper as usize).copied().flatten().filter(|_| args.len() <= 4);
+        if let Some(f) = direct {
+            // f(ctx, cpu, a0, a1, a2, a3): the arguments from their frame slots.
+            for (i, reg) in [RDX, RCX, 8u8, 9u8].into_iter().enumerate().take(args.len()) {
+                let d = ARGS_OFF + 8 * i as i32;
+                dynasm!(self.ops ; .arch x64 ; mov Rq(reg), QWORD [rsp + d]);
+            }
+            dynasm!(self.ops ; .arch x64 ; mov edi, ctxp ; mov rsi, rbp);
+            self.call_abs(f);
+        } else {
+            dynasm!(self.ops ; .arch x64
+                ; mov edi, ctxp
+                ; mov esi, helper as i32
+                ; lea rdx, [rsp + ARGS_OFF]
+                ; mov ecx, args.len() as i32
+            );
+            self.call_abs(ctx::helper_thunk as *const () as usize);
+        }
         self.restore_regs(save);
         self.load_globals_where(|off, size| flags.may_write(off, size));
         if let Some(r) = ret {
@@ -1416,6 +1467,13 @@ impl Em<'_> {
                 }
                 Cold::Request { label, pc } => {
                     dynasm!(self.ops ; .arch x64 ; =>label);
+                    self.write_pc_imm(pc);
+                    self.exit_with(exit::REQUEST);
+                }
+                Cold::LoopRequest { label, pc } => {
+                    dynasm!(self.ops ; .arch x64 ; =>label);
+                    self.cur = self.b.ops.len();
+                    self.sync_globals();
                     self.write_pc_imm(pc);
                     self.exit_with(exit::REQUEST);
                 }

@@ -80,6 +80,16 @@ pub struct JitConfig {
     /// User mode with host-protected guest memory: accesses are direct, and host faults at
     /// them go to their slow paths ([`fault`]; the embedder installs the handler).
     pub guard: bool,
+    /// Helpers compiled code may call directly, by helper number: `f(ctx, cpu, args...)`
+    /// returning the result (raising through [`ctx::raise_from_helper`]); `None` (or a
+    /// number past the end) goes through `Env::call_helper`.
+    pub direct: &'static [Option<usize>],
+    /// Compile a `goto_tb` to the block's own start as a jump back inside the block (guest
+    /// registers stay in host registers across iterations; the exit request is checked at
+    /// the back edge). Only where nothing else needs the block to return between
+    /// iterations (user mode without a debugger; not system mode, whose interrupts and
+    /// clock are handled between blocks).
+    pub self_loops: bool,
 }
 
 /// The JIT: code buffer, blocks, chaining and the lookup table.
@@ -262,6 +272,8 @@ impl Jit {
             fast: self.fast as i32,
             softmmu: self.cfg.softmmu,
             guard: self.cfg.guard,
+            direct: self.cfg.direct,
+            self_loops: self.cfg.self_loops,
         }
     }
 

@@ -197,6 +197,16 @@ pub fn branch_unless(b: &mut Builder, cond: Cond, x: V, y: V, l: crate::ir::Labe
 /// `c ? t : f` for a 1-bit `c`.
 pub fn select(b: &mut Builder, c: V, t: V, f: V) -> V {
     let ty = Ty::for_width(t.1);
+    // `c ? 1 : 0` is `c` itself (a 1-bit value is 0 or 1), `c ? 0 : 1` its complement.
+    match (b.block.const_of(t.0), b.block.const_of(f.0)) {
+        (Some(1), Some(0)) => return (to_ty(b, c, ty), t.1),
+        (Some(0), Some(1)) => {
+            let one = b.konst(b.ty(c.0), 1);
+            let n = b.bin(BinOp::Xor, c.0, one);
+            return (to_ty(b, (n, 1), ty), t.1);
+        }
+        _ => {}
+    }
     let (ta, fa) = (to_ty(b, t, ty), to_ty(b, f, ty));
     let cty = b.ty(c.0);
     let zero = b.konst(cty, 0);

@@ -270,6 +270,8 @@ pub fn run_mips_debug(
                 buffer_size: crate::jit::DEFAULT_BUFFER,
                 softmmu: false,
                 guard: a == Accel::Jit,
+                direct: crate::targets::mips::direct::direct_helpers(),
+                self_loops: a == Accel::Jit && debugger.is_none(),
             };
             if cfg.guard {
                 hs::install_fault_handler();

@@ -6,6 +6,7 @@ include!(concat!(env!("OUT_DIR"), "/mips.rs"));
 
 pub mod abi;
 pub mod cpu_option;
+pub mod direct;
 pub mod fpu;
 pub mod frontend;
 pub mod gdb;

@@ -288,6 +288,8 @@ impl Vcpu {
                 buffer_size: crate::jit::DEFAULT_BUFFER,
                 softmmu: true,
                 guard: false,
+                direct: crate::targets::mips::direct::direct_helpers(),
+                self_loops: false,
             };
             match Jit::new(jc) {
                 Ok(mut j) => match j.set_memory(std::ptr::null_mut(), std::ptr::null()) {
