@@ -198,6 +198,8 @@ struct Em<'a> {
     faults: Vec<(usize, DynamicLabel)>,
     /// The loop head of a block that jumps back to its own start (after the entry loads).
     loop_head: Option<DynamicLabel>,
+    /// The shared exit that writes every guest register back (raises and faults).
+    sync_exit: Option<DynamicLabel>,
 }
 
 /// Compile `b` as block number `block_id` for address `base`.
@@ -250,14 +252,16 @@ pub fn compile(b: &Block, base: usize, block_id: u64, t: Target) -> Result<Compi
         keep_facts_at: usize::MAX,
         faults: Vec::new(),
         loop_head: None,
+        sync_exit: None,
     };
     let self_loop = t.self_loops
         && !t.all_slow
         && b.ops.iter().any(|op| matches!(op, Op::Exit(Exit::GotoTb { pc, .. }) if *pc == b.pc));
+    // Every guest register held in a host register is loaded at entry, so its register holds
+    // the current value at every point of the block: any exit may write back all of them
+    // (one shared exit path), and a self-loop's head needs no reload.
+    em.a.globals.iter_mut().for_each(|g| g.entry_load = true);
     if self_loop {
-        // Every guest register is loaded at entry: at the loop head the registers hold the
-        // current values, whichever iteration it is, and any exit may write them back.
-        em.a.globals.iter_mut().for_each(|g| g.entry_load = true);
         em.loop_head = Some(em.ops.new_dynamic_label());
     }
     em.prologue();
@@ -522,15 +526,17 @@ impl Em<'_> {
 
     /// Store the instruction PC/flags and leave with `kind` (RAISE or FAULT); `rcx` = ctx.
     fn exit_at_insn(&mut self, kind: u64, pc: u64, flags: u32) {
-        self.sync_globals();
         self.mov_imm(RAX, pc, true);
         let (ip, ifl, rs) = (cx!(self.t, insn_pc), cx!(self.t, insn_flags), cx!(self.t, raised));
         dynasm!(self.ops ; .arch x64
             ; mov QWORD [ip], rax
             ; mov QWORD [ifl], flags as i32
             ; mov BYTE [rs], 0
+            ; mov eax, kind as i32
         );
-        self.exit_with(kind);
+        // The block's one "write every register back and leave with rax" path.
+        let l = *self.sync_exit.get_or_insert_with(|| self.ops.new_dynamic_label());
+        dynasm!(self.ops ; .arch x64 ; jmp =>l);
     }
 
     // ------------------------------------------------------------------ ops
@@ -1393,6 +1399,13 @@ impl Em<'_> {
             for c in cold {
                 self.emit_cold_one(c, block_id);
             }
+        }
+        if let Some(l) = self.sync_exit {
+            dynasm!(self.ops ; .arch x64 ; =>l);
+            self.cur = self.b.ops.len();
+            self.sync_globals();
+            let ep = self.t.epilogue;
+            dynasm!(self.ops ; .arch x64 ; jmp extern ep);
         }
     }
 

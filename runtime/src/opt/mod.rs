@@ -213,32 +213,37 @@ impl Known {
     }
 }
 
-/// The constants of a block by (value, type), to share them when folding.
-struct Consts(crate::fxhash::FxHashMap<(u64, Ty), Val>);
+/// Constants that folding created in this block, to share them (constants the block had
+/// already are not looked up: a duplicate constant costs nothing downstream).
+struct Consts(smallvec::SmallVec<[(u64, Ty, Val); 8]>);
 
 impl Consts {
-    fn of(b: &Block) -> Self {
-        let mut m = crate::fxhash::FxHashMap::default();
-        for (i, v) in b.vals.iter().enumerate() {
-            if let ValKind::Const(c) = v.kind {
-                m.entry((c, v.ty)).or_insert(Val(i as u32));
-            }
-        }
-        Consts(m)
+    fn new() -> Self {
+        Consts(smallvec::SmallVec::new())
     }
     fn get(&mut self, b: &mut Block, ty: Ty, v: u64) -> Val {
         let v = v & ty.mask();
-        *self.0.entry((v, ty)).or_insert_with(|| {
-            b.vals.push(ValInfo { ty, kind: ValKind::Const(v) });
-            Val(b.vals.len() as u32 - 1)
-        })
+        if let Some(&(_, _, x)) = self.0.iter().find(|&&(c, t, _)| c == v && t == ty) {
+            return x;
+        }
+        b.vals.push(ValInfo { ty, kind: ValKind::Const(v) });
+        let x = Val(b.vals.len() as u32 - 1);
+        self.0.push((v, ty, x));
+        x
     }
+}
+
+thread_local! {
+    /// The forward pass's tables, kept between blocks (translation allocates less).
+    static KNOWN: std::cell::RefCell<Option<Known>> = const { std::cell::RefCell::new(None) };
 }
 
 /// Forward pass: replace uses by known copies and constants; fold ops on constants.
 pub fn fold_and_propagate(b: &mut Block) {
-    let mut known = Known::new(b.vals.len());
-    let mut consts = Consts::of(b);
+    let mut known = KNOWN.with(|k| k.borrow_mut().take()).unwrap_or_else(|| Known::new(0));
+    known.clear();
+    known.grow(b.vals.len());
+    let mut consts = Consts::new();
     let globals: Vec<(Val, u32, u32)> = (b.vals.iter().enumerate())
         .filter_map(|(i, v)| match v.kind {
             ValKind::Global { offset, size, .. } => Some((Val(i as u32), offset, size as u32)),
@@ -397,6 +402,7 @@ pub fn fold_and_propagate(b: &mut Block) {
     }
     out.retain(|op| !matches!(op, Op::Label(l) if !used[l.0 as usize]));
     b.ops = out;
+    KNOWN.with(|k| *k.borrow_mut() = Some(known));
 }
 
 /// A branch on `x == 0` / `x != 0` decided by `x` being known non-zero.

@@ -80,7 +80,15 @@ impl Accel {
 struct Tb {
     ir: Block,
     host: Cell<Option<usize>>,
+    /// Tier 0: the unoptimized IR, interpreted until the block has run `TIER_UP` times
+    /// (then it is optimized and compiled). Most blocks of a program run a few times only,
+    /// and interpreting them costs less than optimizing and compiling them.
+    tier0: bool,
+    runs: Cell<u32>,
 }
+
+/// Runs of a tier-0 block before it is compiled (see [`Tb::tier0`]).
+const TIER_UP: u32 = 16;
 
 /// How the guest ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -443,6 +451,12 @@ impl Loop {
                     self.translate(pc)
                 }
             };
+            let block = if block.tier0 && block.runs.get() >= TIER_UP {
+                self.promote(pc, &block)
+            } else {
+                block.runs.set(block.runs.get() + 1);
+                block
+            };
             if self.opts.log_exec {
                 eprintln!("Trace: [{pc:08x}]");
             }
@@ -530,13 +544,52 @@ impl Loop {
         let mem = &mut self.mem;
         let dbg = &self.debug;
         let lim = dbg.limits(Limits::default());
-        let mut blk = translate_debug(&self.fe, pc, &mut |a, buf| mem.fetch(a, buf), lim, &|a| dbg.stops_at(a));
+        let blk = translate_debug(&self.fe, pc, &mut |a, buf| mem.fetch(a, buf), lim, &|a| dbg.stops_at(a));
         if self.opts.log_in_asm {
             log_in_asm(&self.mem, pc, blk.guest_len, self.fe.big_endian);
         }
         if self.opts.log_op {
             eprint!("{}", crate::ir::dump_block(&blk));
         }
+        // Tier 0 (the JIT, unless every block's stages are to be logged or checked).
+        let tiered =
+            self.opts.accel == Accel::Jit && self.jit.is_some() && !self.opts.log_op_opt && !self.opts.log_out_asm;
+        let b = if tiered {
+            Rc::new(Tb { ir: blk, host: Cell::new(None), tier0: true, runs: Cell::new(0) })
+        } else {
+            self.compile_block(blk)
+        };
+        self.register_pages(pc, b.ir.guest_len);
+        self.cache.insert(pc, b.clone());
+        b
+    }
+
+    /// Writes to the pages of `[pc, pc+len)` invalidate the block at `pc`.
+    fn register_pages(&mut self, pc: u64, len: u64) {
+        let first = pc & !0xfff;
+        let last = (pc + len.max(1) - 1) & !0xfff;
+        let mut p = first;
+        while p <= last {
+            self.by_page.entry(p).or_default().push(pc);
+            p += 0x1000;
+        }
+    }
+
+    /// A tier-0 block ran often enough: optimize and compile it, in place of the old one.
+    fn promote(&mut self, pc: u64, tb: &Tb) -> Rc<Tb> {
+        let b = self.compile_block(tb.ir.clone());
+        if !self.cache.contains_key(&pc) {
+            // Compiling flushed everything, page lists included.
+            self.register_pages(pc, b.ir.guest_len);
+        }
+        self.cache.insert(pc, b.clone());
+        let slot = ((pc >> 2) as usize) & (FAST_SLOTS - 1);
+        self.fast[slot] = Some((pc, b.clone()));
+        b
+    }
+
+    /// Optimize `blk` and compile it (or keep it for the interpreter).
+    fn compile_block(&mut self, mut blk: Block) -> Rc<Tb> {
         crate::opt::optimize(&mut blk);
         if self.opts.log_op_opt {
             eprint!("{}", crate::ir::dump_block(&blk).replacen("OP:", "OP after optimization:", 1));
@@ -574,16 +627,7 @@ impl Loop {
             blk.ops = Vec::new();
             blk.vals = Vec::new();
         }
-        let b = Rc::new(Tb { ir: blk, host: Cell::new(host) });
-        let first = pc & !0xfff;
-        let last = (pc + b.ir.guest_len.max(1) - 1) & !0xfff;
-        let mut p = first;
-        while p <= last {
-            self.by_page.entry(p).or_default().push(pc);
-            p += 0x1000;
-        }
-        self.cache.insert(pc, b.clone());
-        b
+        Rc::new(Tb { ir: blk, host: Cell::new(host), tier0: false, runs: Cell::new(0) })
     }
 
     /// Run compiled block `id`; a `goto_tb` exit remembers where to chain from.
