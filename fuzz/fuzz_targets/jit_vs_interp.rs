@@ -96,7 +96,7 @@ fuzz_target!(|data: &[u8]| {
         buf[..n].copy_from_slice(&code[off..off + n]);
         n
     };
-    let mut block = translate(&fe, base, &mut fetch, Limits { max_insns: 64, page_size: 1 << 20 });
+    let mut block = translate(&fe, base, &mut fetch, Limits { max_insns: 64, page_size: 1 << 20, side_exits: 3 });
     optimize(&mut block);
     let mut cpu = mips::CpuState::default();
     for (r, chunk) in data.chunks(4).enumerate().take(32) {

@@ -63,7 +63,7 @@ fuzz_target!(|data: &[u8]| {
         buf[..n].copy_from_slice(&code[off..off + n]);
         n
     };
-    let raw = translate(&fe, base, &mut fetch, Limits { max_insns: 64, page_size: 1 << 20 });
+    let raw = translate(&fe, base, &mut fetch, Limits { max_insns: 64, page_size: 1 << 20, side_exits: 3 });
     let mut opt = raw.clone();
     optimize(&mut opt);
     let mut cpu = mips::CpuState::default();

@@ -3,7 +3,7 @@
 //! final CPU state, the block exit and every memory write must be identical.
 
 use specemu_runtime::interp::{BlockExit, Env, Interp, MemFault};
-use specemu_runtime::ir::MemOp;
+use specemu_runtime::ir::{Block, MemOp};
 use specemu_runtime::opt::optimize;
 use specemu_runtime::targets::mips::{frontend::MipsFrontend, mips};
 use specemu_runtime::tb::translate::{translate, Limits};
@@ -67,7 +67,6 @@ fn optimized_blocks_behave_like_unoptimized_ones() {
     let mut compared = 0;
     for round in 0..3000 {
         let be = round % 2 == 1;
-        let fe = MipsFrontend { big_endian: be };
         // A few random words, biased toward common opcodes by taking the top bits from a list.
         let words: Vec<u32> = (0..8)
             .map(|_| {
@@ -81,53 +80,92 @@ fn optimized_blocks_behave_like_unoptimized_ones() {
                 }
             })
             .collect();
-        let mut code = Vec::new();
-        for w in &words {
-            code.extend_from_slice(&if be { w.to_be_bytes() } else { w.to_le_bytes() });
-        }
-        let base = 0x1000u64;
-        let mut fetch = |a: u64, buf: &mut [u8]| {
-            let off = (a - base) as usize;
-            let n = buf.len().min(code.len().saturating_sub(off));
-            buf[..n].copy_from_slice(&code[off..off + n]);
-            n
-        };
-        let raw = translate(&fe, base, &mut fetch, Limits { max_insns: 8, page_size: 4096 });
-        let mut opt = raw.clone();
-        optimize(&mut opt);
-        let mut cpu = mips::CpuState::default();
-        for r in 1..32 {
-            cpu.gpr[r] = match rng.next() % 4 {
-                0 => 0,
-                1 => 0xffff_fff0 | (rng.next() as u32 & 15),
-                _ => rng.next() as u32,
-            };
-        }
-        cpu.hi = rng.next() as u32;
-        cpu.lo = rng.next() as u32;
-        cpu.pc = base as u32;
-        cpu.status = 0x2000_0010;
-        let mut e1 = FakeEnv { cpu: cpu.clone(), stores: vec![] };
-        let mut e2 = FakeEnv { cpu, stores: vec![] };
-        let x1 = Interp::default().run(&raw, &mut e1);
-        let x2 = Interp::default().run(&opt, &mut e2);
-        let ctx = || {
-            format!(
-                "round {round} ({}) words {words:08x?}\nraw:\n{}\noptimized:\n{}",
-                if be { "BE" } else { "LE" },
-                specemu_runtime::ir::dump_block(&raw),
-                specemu_runtime::ir::dump_block(&opt)
-            )
-        };
-        assert_eq!(x1, x2, "different exits\n{}", ctx());
-        assert_eq!(e1.stores, e2.stores, "different stores\n{}", ctx());
-        assert_eq!(e1.cpu, e2.cpu, "different state\n{}", ctx());
-        assert!(opt.ops.len() <= raw.ops.len());
+        let (x1, _) = check_words(&words, be, &mut rng, &format!("round {round}"));
         if !matches!(x1, BlockExit::Raise { code: 10, .. }) {
             compared += 1;
         }
     }
     assert!(compared > 1000, "too few blocks ran past decoding: {compared}");
+}
+
+/// Translate `words` into one block, run it raw and optimized from the same random state
+/// and assert they agree (exit, stores, final state); the exit and the optimized block are
+/// returned.
+fn check_words(words: &[u32], be: bool, rng: &mut Rng, what: &str) -> (BlockExit, Block) {
+    let fe = MipsFrontend { big_endian: be };
+    let mut code = Vec::new();
+    for w in words {
+        code.extend_from_slice(&if be { w.to_be_bytes() } else { w.to_le_bytes() });
+    }
+    let base = 0x1000u64;
+    let mut fetch = |a: u64, buf: &mut [u8]| {
+        let off = (a - base) as usize;
+        let n = buf.len().min(code.len().saturating_sub(off));
+        buf[..n].copy_from_slice(&code[off..off + n]);
+        n
+    };
+    let raw =
+        translate(&fe, base, &mut fetch, Limits { max_insns: words.len() as u32, page_size: 4096, side_exits: 2 });
+    let mut opt = raw.clone();
+    optimize(&mut opt);
+    let mut cpu = mips::CpuState::default();
+    for r in 1..32 {
+        cpu.gpr[r] = match rng.next() % 4 {
+            0 => 0,
+            1 => 0xffff_fff0 | (rng.next() as u32 & 15),
+            _ => rng.next() as u32,
+        };
+    }
+    cpu.hi = rng.next() as u32;
+    cpu.lo = rng.next() as u32;
+    cpu.pc = base as u32;
+    cpu.status = 0x2000_0010;
+    let mut e1 = FakeEnv { cpu: cpu.clone(), stores: vec![] };
+    let mut e2 = FakeEnv { cpu, stores: vec![] };
+    let x1 = Interp::default().run(&raw, &mut e1);
+    let x2 = Interp::default().run(&opt, &mut e2);
+    let ctx = || {
+        format!(
+            "{what} ({}) words {words:08x?}\nraw:\n{}\noptimized:\n{}",
+            if be { "BE" } else { "LE" },
+            specemu_runtime::ir::dump_block(&raw),
+            specemu_runtime::ir::dump_block(&opt)
+        )
+    };
+    assert_eq!(x1, x2, "different exits\n{}", ctx());
+    assert_eq!(e1.stores, e2.stores, "different stores\n{}", ctx());
+    assert_eq!(e1.cpu, e2.cpu, "different state\n{}", ctx());
+    assert!(opt.ops.len() <= raw.ops.len());
+    (x1, opt)
+}
+
+/// Compare-and-branch idioms (`slt[u] d,a,b; beq|bne d,$0,L`, with the delay slot writing
+/// `d`, `a` or something else): the optimizer turns tests of flags into comparisons.
+#[test]
+fn compare_and_branch_idioms_keep_their_meaning() {
+    let mut rng = Rng(0x005e_ed0f_f1a9);
+    let mut fused = 0;
+    for round in 0..3000 {
+        let be = round % 2 == 1;
+        let r = |rng: &mut Rng| (rng.next() % 8) as u32 + if rng.next().is_multiple_of(4) { 0 } else { 2 };
+        let (d, a, b2) = (r(&mut rng), r(&mut rng), r(&mut rng));
+        let slt = (a << 21) | (b2 << 16) | (d << 11) | [0x2a, 0x2b][(rng.next() % 2) as usize];
+        let br = ([0x04u32, 0x05][(rng.next() % 2) as usize] << 26) | (d << 21) | 3;
+        let (x, y, z) = (r(&mut rng), r(&mut rng), r(&mut rng));
+        let slot = match rng.next() % 3 {
+            0 => (x << 21) | (y << 16) | (d << 11) | 0x2b,
+            1 => (x << 21) | (y << 16) | (z << 11) | 0x21,
+            _ => (0x09 << 26) | (x << 21) | (a << 16) | (rng.next() as u32 & 0xffff),
+        };
+        let words = [slt, br, slot];
+        let (_, opt) = check_words(&words, be, &mut rng, &format!("round {round} words {words:08x?}"));
+        // The branch compares registers instead of testing a flag against 0.
+        let dump = specemu_runtime::ir::dump_block(&opt);
+        if dump.lines().any(|l| l.contains("brcond_i32") && !l.contains("$0x0,")) {
+            fused += 1;
+        }
+    }
+    assert!(fused > 1000, "the branch should take the comparison in most rounds: {fused}");
 }
 
 /// Random IR over a few globals, temporaries and many constants (folding paths), with forward

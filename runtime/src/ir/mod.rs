@@ -452,6 +452,9 @@ pub struct Block {
     /// Bytes of guest code covered.
     pub guest_len: u64,
     pub insns: u32,
+    /// Side exits (conditional branches the block went on past): `goto_tb` slots
+    /// `0..side_exits` are their taken paths, in guest order.
+    pub side_exits: u32,
 }
 
 impl Block {

@@ -198,8 +198,9 @@ struct Em<'a> {
     faults: Vec<(usize, DynamicLabel)>,
     /// The loop head of a block that jumps back to its own start (after the entry loads).
     loop_head: Option<DynamicLabel>,
-    /// The shared exit that writes every guest register back (raises and faults).
-    sync_exit: Option<DynamicLabel>,
+    /// The shared exits of raises and faults, one per set of guest registers to write back
+    /// (bit i: `a.globals[i]`).
+    sync_exits: Vec<(u64, DynamicLabel)>,
 }
 
 /// Compile `b` as block number `block_id` for address `base`.
@@ -252,16 +253,15 @@ pub fn compile(b: &Block, base: usize, block_id: u64, t: Target) -> Result<Compi
         keep_facts_at: usize::MAX,
         faults: Vec::new(),
         loop_head: None,
-        sync_exit: None,
+        sync_exits: Vec::new(),
     };
     let self_loop = t.self_loops
         && !t.all_slow
         && b.ops.iter().any(|op| matches!(op, Op::Exit(Exit::GotoTb { pc, .. }) if *pc == b.pc));
-    // Every guest register held in a host register is loaded at entry, so its register holds
-    // the current value at every point of the block: any exit may write back all of them
-    // (one shared exit path), and a self-loop's head needs no reload.
-    em.a.globals.iter_mut().for_each(|g| g.entry_load = true);
     if self_loop {
+        // Every guest register is loaded at entry: at the loop head the registers hold the
+        // current values, whichever iteration it is, and any exit may write them back.
+        em.a.globals.iter_mut().for_each(|g| g.entry_load = true);
         em.loop_head = Some(em.ops.new_dynamic_label());
     }
     em.prologue();
@@ -466,6 +466,17 @@ impl Em<'_> {
         }
     }
 
+    /// The guest registers [`Self::sync_globals`] would write back here, as a bit set.
+    fn sync_set(&self) -> u64 {
+        let mut set = 0;
+        for (i, g) in self.a.globals.iter().enumerate().take(64) {
+            if g.written && (g.entry_load || self.cur > g.def_at) {
+                set |= 1 << i;
+            }
+        }
+        set
+    }
+
     /// Reload the guest registers held in host registers whose state bytes satisfy `want`
     /// (after a helper wrote them).
     fn load_globals_where(&mut self, want: impl Fn(u32, u32) -> bool) {
@@ -534,8 +545,16 @@ impl Em<'_> {
             ; mov BYTE [rs], 0
             ; mov eax, kind as i32
         );
-        // The block's one "write every register back and leave with rax" path.
-        let l = *self.sync_exit.get_or_insert_with(|| self.ops.new_dynamic_label());
+        // Raises and faults that write back the same registers share one exit path.
+        let set = self.sync_set();
+        let l = match self.sync_exits.iter().find(|(s, _)| *s == set) {
+            Some(&(_, l)) => l,
+            None => {
+                let l = self.ops.new_dynamic_label();
+                self.sync_exits.push((set, l));
+                l
+            }
+        };
         dynasm!(self.ops ; .arch x64 ; jmp =>l);
     }
 
@@ -1400,10 +1419,14 @@ impl Em<'_> {
                 self.emit_cold_one(c, block_id);
             }
         }
-        if let Some(l) = self.sync_exit {
+        for (set, l) in std::mem::take(&mut self.sync_exits) {
             dynasm!(self.ops ; .arch x64 ; =>l);
-            self.cur = self.b.ops.len();
-            self.sync_globals();
+            for i in 0..self.a.globals.len().min(64) {
+                if set & (1 << i) != 0 {
+                    let g = self.a.globals[i];
+                    self.store_state(g.off as i32, g.size, g.reg);
+                }
+            }
             let ep = self.t.epilogue;
             dynasm!(self.ops ; .arch x64 ; jmp extern ep);
         }

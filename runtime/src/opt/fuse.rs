@@ -3,6 +3,8 @@
 //!   `mov t,0; brcond !c L; mov t,1; L:`) becomes one `setcond t`;
 //! - a `setcond` read only by a later `brcond` against 0 (with nothing between that changes
 //!   its operands, such as a delay slot) becomes that branch's condition;
+//! - a flag tested against 0 (`setcond c d,a,b; ...; setcond eq e,d,0`) is computed from
+//!   the comparison itself (`setcond !c e,a,b`), so `d` may die (see [`flags_of_flags`]);
 //! - a temporary computed and then only copied into the next op's destination is computed
 //!   straight into that destination.
 //!
@@ -50,10 +52,70 @@ fn counts(b: &Block) -> Counts {
     c
 }
 
+/// `setcond c d,a,b; ...; setcond eq|ne e,d,0` (nothing between changes a, b or d, and no
+/// label joins) → `...; setcond !c|c e,a,b`. When `d` was only tested (MIPS
+/// `sltu v0,..; beqz v0,..` with `v0` rewritten in the delay slot), its setcond dies, and the
+/// branch can then take the comparison itself. Says whether it rewrote anything.
+fn flags_of_flags(b: &mut Block) -> bool {
+    let mut changed = false;
+    let n = b.ops.len();
+    for i in 0..n {
+        let Op::Setcond { cond, dst: d, a, b: y } = b.ops[i] else { continue };
+        if d == a || d == y {
+            continue;
+        }
+        // The values that hold the flag (`d` and its copies: `mov g,d` comes before the test
+        // when the flag is a guest register).
+        let mut names: smallvec::SmallVec<[Val; 2]> = smallvec::smallvec![d];
+        for j in i + 1..n.min(i + 16) {
+            match b.ops[j] {
+                Op::Setcond { cond: c2 @ (Cond::Eq | Cond::Ne), dst: e, a: f, b: z }
+                    if names.contains(&f) && is_const(b, z, 0) =>
+                {
+                    let cc = if c2 == Cond::Ne { cond } else { cond.invert() };
+                    b.ops[j] = Op::Setcond { cond: cc, dst: e, a, b: y };
+                    changed = true;
+                    if e == a || e == y {
+                        break;
+                    }
+                    names.retain(|v| *v != e);
+                }
+                Op::Mov { dst: g, src } if names.contains(&src) => {
+                    if g == a || g == y {
+                        break;
+                    }
+                    names.push(g);
+                }
+                Op::Label(_) | Op::StoreState { .. } => break,
+                Op::Call { flags, .. } if flags.writes_state => break,
+                ref op => {
+                    let mut clobbers = false;
+                    super::visit_defs(op, |v| {
+                        clobbers |= v == a || v == y;
+                        names.retain(|x| *x != v);
+                    });
+                    if clobbers {
+                        break;
+                    }
+                }
+            }
+            if names.is_empty() {
+                break;
+            }
+        }
+    }
+    changed
+}
+
 /// Run every rewrite once.
 pub fn fuse(b: &mut Block) {
-    let c = counts(b);
+    let mut c = counts(b);
     branch_flags(b, &c);
+    if flags_of_flags(b) {
+        // The flags only tested are dead now.
+        super::eliminate_dead(b);
+        c = counts(b);
+    }
     setcond_branches(b, &c);
     coalesce_copies(b, &c);
 }

@@ -1,6 +1,8 @@
 //! The translator: decodes and lowers guest instructions into one IR block until a branch,
 //! an exception, a page boundary or the size limit. Delay slots (MIPS, SPARC) are translated
-//! with their branch; an annulled slot is skipped under its condition.
+//! with their branch; an annulled slot is skipped under its condition. With
+//! [`Limits::side_exits`], a block goes on past conditional branches on their not-taken path
+//! (the taken path leaves through a side exit), so a hot path with branches is one block.
 
 use super::{Branch, LowerCx};
 use crate::ir::{Block, Builder, Cond, Exit, Ty};
@@ -41,11 +43,15 @@ pub trait Frontend {
 pub struct Limits {
     pub max_insns: u32,
     pub page_size: u64,
+    /// Conditional branches (with a static target, on the same page) a block may go on past,
+    /// leaving through a side exit when taken; 0: a block ends at its first branch (as QEMU's
+    /// translation blocks do).
+    pub side_exits: u32,
 }
 
 impl Default for Limits {
     fn default() -> Self {
-        Limits { max_insns: 512, page_size: 4096 }
+        Limits { max_insns: 512, page_size: 4096, side_exits: 0 }
     }
 }
 
@@ -54,8 +60,9 @@ fn write_pc(f: &dyn Frontend, b: &mut Builder, target: crate::ir::Val) {
     b.mov(pc, target);
 }
 
-/// Leave the block toward `br` (taken) or `fallthrough` (not taken).
-fn emit_branch_exit(f: &dyn Frontend, b: &mut Builder, br: &Branch, fallthrough: u64) {
+/// Leave the block toward `br` (taken, through `goto_tb` slot `slot`) or `fallthrough` (not
+/// taken, slot `slot + 1`; with `go_on`, the block continues there instead).
+fn emit_branch_exit(f: &dyn Frontend, b: &mut Builder, br: &Branch, fallthrough: u64, slot: u8, go_on: bool) {
     let not_taken = br.taken.map(|t| {
         let l = b.new_label();
         let z = b.konst(Ty::I32, 0);
@@ -63,7 +70,7 @@ fn emit_branch_exit(f: &dyn Frontend, b: &mut Builder, br: &Branch, fallthrough:
         l
     });
     match br.static_target {
-        Some(t) => b.exit(Exit::GotoTb { slot: 0, pc: t }),
+        Some(t) => b.exit(Exit::GotoTb { slot, pc: t }),
         None => {
             write_pc(f, b, br.target);
             b.exit(Exit::LookupAndGoto);
@@ -71,7 +78,9 @@ fn emit_branch_exit(f: &dyn Frontend, b: &mut Builder, br: &Branch, fallthrough:
     }
     if let Some(l) = not_taken {
         b.set_label(l);
-        b.exit(Exit::GotoTb { slot: 1, pc: fallthrough });
+        if !go_on {
+            b.exit(Exit::GotoTb { slot: slot + 1, pc: fallthrough });
+        }
     }
 }
 
@@ -98,6 +107,8 @@ pub fn translate_debug(
     let mut buf = vec![0u8; f.max_insn_len()];
     let page = pc & !(lim.page_size - 1);
     let mut n = 0u32;
+    // The next free `goto_tb` slot, and how many more side exits the block may take.
+    let (mut slot, mut side_exits) = (0u8, lim.side_exits.min(64));
     loop {
         if stop_at(cur) {
             if cur == pc {
@@ -106,7 +117,7 @@ pub fn translate_debug(
                 b.raise(EXC_DEBUG_STOP, z);
                 b.block.guest_len = 1;
             } else {
-                b.exit(Exit::GotoTb { slot: 0, pc: cur });
+                b.exit(Exit::GotoTb { slot, pc: cur });
                 b.block.guest_len = cur - pc;
             }
             return b.finish();
@@ -155,13 +166,27 @@ pub fn translate_debug(
                     after = translate_slot(f, &mut b, next, fetch, &mut buf);
                 }
             }
-            emit_branch_exit(f, &mut b, &br, after);
+            let go_on = side_exits > 0
+                && br.taken.is_some()
+                && br.static_target.is_some()
+                && cx.annul.is_none()
+                && n < lim.max_insns
+                && after & !(lim.page_size - 1) == page;
+            emit_branch_exit(f, &mut b, &br, after, slot, go_on);
+            if go_on {
+                b.block.side_exits += 1;
+                side_exits -= 1;
+                slot += 1;
+                n += br.delayed as u32;
+                cur = after;
+                continue;
+            }
             b.block.guest_len = after - pc;
             return b.finish();
         }
         cur = next;
         if n >= lim.max_insns || cur & !(lim.page_size - 1) != page {
-            b.exit(Exit::GotoTb { slot: 0, pc: cur });
+            b.exit(Exit::GotoTb { slot, pc: cur });
             b.block.guest_len = cur - pc;
             return b.finish();
         }
