@@ -18,7 +18,11 @@ impl Builder {
         Builder { block, ..Builder::default() }
     }
 
-    pub fn finish(self) -> Block {
+    /// The block, its vectors cut to their length: a block may live long in the
+    /// translation cache as IR (tier 0), and most blocks are far below the initial capacity.
+    pub fn finish(mut self) -> Block {
+        self.block.ops.shrink_to_fit();
+        self.block.vals.shrink_to_fit();
         self.block
     }
 
