@@ -12,38 +12,18 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 
-const INSTALL: &str = "sudo .ci/install-tools.sh   (or: apt-get install gcc-mipsel-linux-gnu gcc-mips-linux-gnu binutils-mipsel-linux-gnu binutils-mips-linux-gnu gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf binutils gcc)";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn work() -> PathBuf {
-    let d = root().join("target/conformance");
-    std::fs::create_dir_all(&d).expect("create target/conformance");
-    d
-}
+mod common;
+use common::{root, run_ok as run, work};
 
 fn need(cmd: &str) {
-    let ok = Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {cmd}"))
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    assert!(ok, "`{cmd}` is not installed; install the conformance tools with:\n  {INSTALL}");
+    common::need(cmd, INSTALL)
 }
 
-fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+fn busybox_mipsel() -> PathBuf {
+    common::debian_busybox_mipsel(INSTALL)
 }
+
+const INSTALL: &str = "sudo .ci/install-tools.sh   (or: apt-get install gcc-mipsel-linux-gnu gcc-mips-linux-gnu binutils-mipsel-linux-gnu binutils-mips-linux-gnu gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf binutils gcc)";
 
 /// Build the project's guest programs once per test run.
 fn guests() -> PathBuf {
@@ -57,25 +37,6 @@ fn guests() -> PathBuf {
         let out = work().join("guests");
         run(Command::new("bash").arg(root().join("tests/guests/build.sh")).arg(&out));
         out
-    })
-    .clone()
-}
-
-/// Debian's busybox-static for mipsel, downloaded with apt (no foreign architecture added).
-fn busybox_mipsel() -> PathBuf {
-    static ONCE: OnceLock<PathBuf> = OnceLock::new();
-    ONCE.get_or_init(|| {
-        need("apt-get");
-        need("dpkg-deb");
-        let out = work().join("debian");
-        run(Command::new("bash")
-            .arg(root().join("tests/guests/fetch-debian.sh"))
-            .arg(&out)
-            .arg("mipsel")
-            .arg("busybox-static"));
-        let bin = out.join("busybox-mipsel/bin/busybox");
-        assert!(bin.is_file(), "fetch-debian.sh did not produce {}", bin.display());
-        bin
     })
     .clone()
 }

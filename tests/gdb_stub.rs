@@ -21,24 +21,17 @@ use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+mod common;
+use common::root;
+
+fn need(cmd: &str) {
+    common::need(cmd, INSTALL)
+}
+
 const INSTALL: &str = ".ci/install-tools.sh   (or: apt-get install gdb-multiarch gcc-mips-linux-gnu \
                        gcc-mipsel-linux-gnu libc6-dev-mips-cross libc6-dev-mipsel-cross qemu-user qemu-system-mips)";
 /// Generous: the machine is shared and small.
 const TIMEOUT: Duration = Duration::from_secs(300);
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn need(cmd: &str) {
-    let ok = Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {cmd}"))
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    assert!(ok, "`{cmd}` is not installed; install the conformance tools with:\n  {INSTALL}");
-}
 
 fn out_dir() -> PathBuf {
     root().join("target/conformance/gdb")

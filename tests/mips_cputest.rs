@@ -20,21 +20,14 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::OnceLock;
 
-const INSTALL: &str = ".ci/install-tools.sh   (or: apt-get install gcc-mipsel-linux-gnu gcc-mips-linux-gnu libc6-dev-mipsel-cross libc6-dev-mips-cross qemu-user)";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
+mod common;
+use common::root;
 
 fn need(cmd: &str) {
-    let ok = Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {cmd}"))
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    assert!(ok, "`{cmd}` is not installed; install the conformance tools with:\n  {INSTALL}");
+    common::need(cmd, INSTALL)
 }
+
+const INSTALL: &str = ".ci/install-tools.sh   (or: apt-get install gcc-mipsel-linux-gnu gcc-mips-linux-gnu libc6-dev-mipsel-cross libc6-dev-mips-cross qemu-user)";
 
 /// One build of the CPU test: byte order and FP register model.
 #[derive(Clone, Copy, Debug)]

@@ -5,23 +5,10 @@
 //! switching an option off changes exactly the instructions of that option.
 
 use specemu::objdump_diff::{compare, parse_listing};
-use std::path::PathBuf;
 use std::process::Command;
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn run(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
-}
+mod common;
+use common::{root, run_ok as run};
 
 /// lx106's overlay with another name and, optionally, some option lines removed.
 fn derived_core(name: &str, drop_options: &[&str]) -> String {

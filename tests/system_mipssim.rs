@@ -17,23 +17,16 @@ use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
+mod common;
+use common::root;
+
+fn need(cmd: &str) {
+    common::need(cmd, INSTALL)
+}
+
 const INSTALL: &str =
     ".ci/install-tools.sh   (or: apt-get install gcc-mips-linux-gnu gcc-mipsel-linux-gnu qemu-system-mips)";
 const TIMEOUT: Duration = Duration::from_secs(120);
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn need(cmd: &str) {
-    let ok = Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {cmd}"))
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    assert!(ok, "`{cmd}` is not installed; install the conformance tools with:\n  {INSTALL}");
-}
 
 /// Build every program once per test run; the output directory.
 fn built() -> &'static Path {

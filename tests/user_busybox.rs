@@ -18,38 +18,19 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::sync::{Mutex, OnceLock};
 
-const INSTALL: &str = "sudo .ci/install-tools.sh   (or: apt-get install busybox gcc-mipsel-linux-gnu libc6-dev-mipsel-cross libc6-mipsel-cross gcc-mips-linux-gnu libc6-dev-mips-cross libc6-mips-cross gcc dpkg-dev debian-archive-keyring)";
-
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn work() -> PathBuf {
-    let d = root().join("target/conformance");
-    std::fs::create_dir_all(&d).expect("create target/conformance");
-    d
-}
+mod common;
+use common::{root, run_ok, work};
 
 fn need(cmd: &str) {
-    let ok = Command::new("sh")
-        .arg("-c")
-        .arg(format!("command -v {cmd}"))
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    assert!(ok, "`{cmd}` is not installed; install the conformance tools with:\n  {INSTALL}");
+    common::need(cmd, INSTALL)
 }
 
-fn run_ok(cmd: &mut Command) -> String {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    assert!(
-        out.status.success(),
-        "{cmd:?} failed:\n{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8_lossy(&out.stdout).into_owned()
+/// Debian's busybox-static for mipsel.
+fn guest_busybox() -> PathBuf {
+    common::debian_busybox_mipsel(INSTALL)
 }
+
+const INSTALL: &str = "sudo .ci/install-tools.sh   (or: apt-get install busybox gcc-mipsel-linux-gnu libc6-dev-mipsel-cross libc6-mipsel-cross gcc-mips-linux-gnu libc6-dev-mips-cross libc6-mips-cross gcc dpkg-dev debian-archive-keyring)";
 
 /// specemu built with optimisations: `SPECEMU_BIN` if set, else `cargo build --release` into
 /// the target directory this test binary came from.
@@ -75,29 +56,6 @@ fn specemu() -> PathBuf {
         );
         let bin = target.join("release/specemu");
         assert!(bin.is_file(), "{} was not built", bin.display());
-        bin
-    })
-    .clone()
-}
-
-/// Debian's busybox-static for mipsel.
-fn guest_busybox() -> PathBuf {
-    static ONCE: OnceLock<PathBuf> = OnceLock::new();
-    static LOCK: Mutex<()> = Mutex::new(());
-    let _g = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    ONCE.get_or_init(|| {
-        need("apt-get");
-        need("dpkg-deb");
-        let out = work().join("debian");
-        run_ok(
-            Command::new("bash")
-                .arg(root().join("tests/guests/fetch-debian.sh"))
-                .arg(&out)
-                .arg("mipsel")
-                .arg("busybox-static"),
-        );
-        let bin = out.join("busybox-mipsel/bin/busybox");
-        assert!(bin.is_file(), "fetch-debian.sh did not produce {}", bin.display());
         bin
     })
     .clone()
