@@ -513,6 +513,14 @@ impl Builder<'_> {
                 }
                 Item::Helper { name, params, ret, flags } => {
                     claim(&mut self.errs, name);
+                    let n = name.name.as_str();
+                    if crate::typeck::is_intrinsic(n) {
+                        self.err(Diagnostic::error(
+                            name.span,
+                            format!("`{n}` is a built-in function of the spec language"),
+                            "a helper cannot take its name",
+                        ));
+                    }
                     let (mut reads, mut writes) = (Vec::new(), Vec::new());
                     for (f, regs) in flags {
                         if !["pure", "reads", "writes", "raises", "mode"].contains(&f.name.as_str()) {

@@ -31,6 +31,17 @@ fn mismatch(span: Span, a: u32, b: u32, what: &str) -> Diagnostic {
         .with_note("widths never change implicitly: use sext(x, N), zext(x, N) or a slice x[hi:lo]")
 }
 
+/// Value-producing functions the language defines (a helper cannot take one of these names,
+/// nor one of `STMT_INTRINSICS`).
+const VALUE_INTRINSICS: &str = "sext zext load big_endian add_overflow sub_overflow carry borrow clz clo ctz \
+                                popcount bswap bitrev rotl rotr mulu_wide muls_wide udiv sdiv urem srem umin \
+                                umax smin smax";
+
+/// Whether `name` is a function of the language itself rather than a declared helper.
+pub fn is_intrinsic(name: &str) -> bool {
+    VALUE_INTRINSICS.split_whitespace().any(|n| n == name) || STMT_INTRINSICS.contains(&name)
+}
+
 /// Statement-level intrinsics (no value).
 pub const STMT_INTRINSICS: &[&str] =
     &["store", "jump", "jump_delayed", "annul_delay_slot", "raise", "barrier", "nop", "halt", "set_context"];
@@ -328,6 +339,17 @@ impl<'a> Scope<'a> {
                     }
                 }
                 Ok(Some(w))
+            }
+            "big_endian" => {
+                self.nargs(span, name, args, 0)?;
+                if self.display {
+                    return Err(Diagnostic::error(
+                        span,
+                        "`big_endian()` has no value in a display",
+                        "the byte order is known only when an instruction is translated",
+                    ));
+                }
+                Ok(Some(1))
             }
             "load" => {
                 self.nargs(span, name, args, 2)?;

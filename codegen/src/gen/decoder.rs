@@ -361,7 +361,7 @@ pub fn gen_decoder(v: &Variant) -> Result<TokenStream, String> {
                 binds.push(field_code(tok, f, &id, &quote!(t)));
             }
         }
-        let env = Env { v, operands: &p.operands, via_struct: false, pc_width: None };
+        let env = Env { v, operands: &p.operands, via_struct: false, pc_width: None, lowering: false };
         let mut assigns = Vec::new();
         for (ci, e) in &p.assigns {
             let c = &v.context[*ci];
@@ -397,7 +397,7 @@ pub fn gen_decoder(v: &Variant) -> Result<TokenStream, String> {
         }
     };
     let empty = std::collections::BTreeMap::new();
-    let env = Env { v, operands: &empty, via_struct: false, pc_width: None };
+    let env = Env { v, operands: &empty, via_struct: false, pc_width: None, lowering: false };
     let mut derive = Vec::new();
     for c in &v.context {
         if let Some(e) = &c.derived {

@@ -154,6 +154,7 @@ fn display_fn(
         operands: &ins.operands,
         via_struct: true,
         pc_width: v.regs.iter().find(|r| r.name == "pc").map(|r| r.width).or(Some(64)),
+        lowering: false,
     };
     let _ = lit;
     let mut branches = Vec::new();

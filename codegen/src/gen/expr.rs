@@ -15,6 +15,9 @@ pub struct Env<'a> {
     pub via_struct: bool,
     /// Width of `pc`, when `pc` may be read.
     pub pc_width: Option<u32>,
+    /// Generating lowering code, where the translation context `cx` is in scope (so
+    /// `big_endian()` has a value); false at decode and display time.
+    pub lowering: bool,
 }
 
 /// A `u64` literal, in hex when that reads better (masks, opcodes).
@@ -193,6 +196,7 @@ impl Env<'_> {
                     let (x, w) = self.gen(&args[0], None)?;
                     (quote!((#x.count_ones() as u64)), w)
                 }
+                "big_endian" if self.lowering => (quote!((cx.big_endian as u64)), Some(1)),
                 other => return Err(format!("`{other}` cannot be evaluated at decode or display time")),
             },
             Expr::Field(..) => return Err("register fields cannot be read at decode or display time".into()),

@@ -149,7 +149,13 @@ impl<'a> Lx<'a> {
     }
 
     fn env(&self) -> Env<'a> {
-        Env { v: self.v, operands: &self.ins.operands, via_struct: true, pc_width: Some(self.pc_bits()) }
+        Env {
+            v: self.v,
+            operands: &self.ins.operands,
+            via_struct: true,
+            pc_width: Some(self.pc_bits()),
+            lowering: true,
+        }
     }
 
     /// Whether `e` can be computed at translation time.
@@ -177,7 +183,11 @@ impl<'a> Lx<'a> {
                 }
                 self.is_static(a) && self.is_static(i)
             }
-            Expr::Call(n, args, _) => matches!(n.name.as_str(), "sext" | "zext") && self.is_static(&args[0]),
+            Expr::Call(n, args, _) => match n.name.as_str() {
+                "sext" | "zext" => self.is_static(&args[0]),
+                "big_endian" => true,
+                _ => false,
+            },
             Expr::Field(..) => false,
         }
     }
@@ -315,6 +325,7 @@ impl<'a> Lx<'a> {
             Expr::Call(n, args, _) => match n.name.as_str() {
                 "sext" | "zext" => const_eval(self.v, &args[1]).map(|x| x as u32),
                 "load" => const_eval(self.v, &args[0]).map(|x| x as u32),
+                "big_endian" => Some(1),
                 "add_overflow" | "sub_overflow" | "carry" | "borrow" => Some(1),
                 "mulu_wide" | "muls_wide" => Some(2 * self.width_hint(&args[0]).or_else(|| self.width_hint(&args[1]))?),
                 "clz" | "clo" | "ctz" | "popcount" | "bswap" | "bitrev" | "rotl" | "rotr" => self.width_hint(&args[0]),

@@ -23,9 +23,6 @@ const EXC_RI: u32 = 10;
 const EXC_FPE: u32 = 15;
 
 impl Helpers for UserHelpers {
-    fn big_endian(&mut self, _cpu: &mut CpuState) -> u8 {
-        self.big_endian as u8
-    }
     fn cp0_read(&mut self, cpu: &mut CpuState, reg: u8, sel: u8) -> u32 {
         match (reg, sel) {
             (4, 2) => cpu.userlocal,

@@ -67,9 +67,6 @@ macro_rules! fpu_helpers {
 }
 
 impl Helpers for SysHelpers {
-    fn big_endian(&mut self, _cpu: &mut CpuState) -> u8 {
-        self.cp0.big_endian as u8
-    }
     fn cp0_read(&mut self, cpu: &mut CpuState, reg: u8, sel: u8) -> u32 {
         self.cp0.read(cpu, reg, sel, self.cycles)
     }
