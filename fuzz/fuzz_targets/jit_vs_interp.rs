@@ -12,6 +12,7 @@ use specemu_runtime::interp::{BlockExit, Env, Interp, MemFault};
 use specemu_runtime::ir::MemOp;
 use specemu_runtime::jit::{Jit, JitConfig, JitExit};
 use specemu_runtime::opt::optimize;
+use specemu_runtime::targets::mips::testing::mix;
 use specemu_runtime::targets::mips::{frontend::MipsFrontend, mips};
 use specemu_runtime::tb::translate::{translate, Limits};
 use specemu_runtime::user::mem::{GuestMem, PROT_READ, PROT_WRITE};
@@ -23,12 +24,6 @@ const PAGE: usize = 4096;
 struct FuzzEnv<'a> {
     cpu: &'a mut mips::CpuState,
     mem: &'a mut GuestMem,
-}
-
-fn mix(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z ^ (z >> 27)
 }
 
 impl Env for FuzzEnv<'_> {

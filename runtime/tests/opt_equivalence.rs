@@ -2,9 +2,10 @@
 //! run on the IR interpreter before and after optimization from the same random state; the
 //! final CPU state, the block exit and every memory write must be identical.
 
-use specemu_runtime::interp::{BlockExit, Env, Interp, MemFault};
-use specemu_runtime::ir::{Block, MemOp};
+use specemu_runtime::interp::{BlockExit, Interp};
+use specemu_runtime::ir::Block;
 use specemu_runtime::opt::optimize;
+use specemu_runtime::targets::mips::testing::FakeEnv;
 use specemu_runtime::targets::mips::{frontend::MipsFrontend, mips};
 use specemu_runtime::tb::translate::{translate, Limits};
 
@@ -18,47 +19,9 @@ impl Rng {
     }
 }
 
-/// Memory that answers loads with a function of the address and records stores; addresses
-/// in the top page fault, so fault paths are compared too.
-struct FakeEnv {
-    cpu: mips::CpuState,
-    stores: Vec<(u64, u64, u8)>,
-}
-
-fn mix(x: u64) -> u64 {
-    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-    z ^ (z >> 27)
-}
-
-impl Env for FakeEnv {
-    fn read_state(&self, off: u32) -> u64 {
-        self.cpu.read_state(off as usize)
-    }
-    fn write_state(&mut self, off: u32, v: u64) {
-        self.cpu.write_state(off as usize, v)
-    }
-    fn load(&mut self, addr: u64, m: MemOp) -> Result<u64, MemFault> {
-        if addr & 0xffff_f000 == 0xffff_f000 {
-            return Err(MemFault { addr, write: false, protection: false });
-        }
-        let bits = m.size as u32 * 8;
-        Ok(mix(addr) & if bits == 64 { u64::MAX } else { (1 << bits) - 1 })
-    }
-    fn store(&mut self, addr: u64, v: u64, m: MemOp) -> Result<(), MemFault> {
-        if addr & 0xffff_f000 == 0xffff_f000 {
-            return Err(MemFault { addr, write: true, protection: false });
-        }
-        self.stores.push((addr, v, m.size));
-        Ok(())
-    }
-    fn call_helper(&mut self, id: u32, args: &[u64]) -> Result<u64, (u32, u64)> {
-        let mut h = id as u64;
-        for a in args {
-            h = mix(h ^ a);
-        }
-        Ok(h)
-    }
+/// Addresses in the top page fault, so fault paths are compared too.
+fn top_page(addr: u64) -> bool {
+    addr & 0xffff_f000 == 0xffff_f000
 }
 
 #[test]
@@ -120,8 +83,8 @@ fn check_words(words: &[u32], be: bool, rng: &mut Rng, what: &str) -> (BlockExit
     cpu.lo = rng.next() as u32;
     cpu.pc = base as u32;
     cpu.status = 0x2000_0010;
-    let mut e1 = FakeEnv { cpu: cpu.clone(), stores: vec![] };
-    let mut e2 = FakeEnv { cpu, stores: vec![] };
+    let mut e1 = FakeEnv::new(cpu.clone(), top_page);
+    let mut e2 = FakeEnv::new(cpu, top_page);
     let x1 = Interp::default().run(&raw, &mut e1);
     let x2 = Interp::default().run(&opt, &mut e2);
     let ctx = || {
@@ -257,8 +220,8 @@ fn optimized_random_ir_behaves_like_unoptimized_ir() {
         for r in 1..5 {
             cpu.gpr[r] = rng.next() as u32;
         }
-        let mut e1 = FakeEnv { cpu: cpu.clone(), stores: vec![] };
-        let mut e2 = FakeEnv { cpu, stores: vec![] };
+        let mut e1 = FakeEnv::new(cpu.clone(), top_page);
+        let mut e2 = FakeEnv::new(cpu, top_page);
         let x1 = Interp::default().run(&raw, &mut e1);
         let x2 = Interp::default().run(&opt, &mut e2);
         let ctx = || {

@@ -13,3 +13,4 @@ pub mod gdb;
 pub mod helpers;
 pub mod signal;
 pub mod system;
+pub mod testing;

@@ -1,0 +1,58 @@
+//! Test support shared by the optimizer-equivalence test (`runtime/tests/opt_equivalence.rs`)
+//! and the fuzz targets (`fuzz/`): an interpreter environment for MIPS blocks with no real
+//! memory. Loads answer a fixed function of the address, stores are recorded, addresses that
+//! a predicate picks fault (so fault paths are compared too), and helpers return a hash of
+//! their number and arguments. Two runs from the same state are therefore comparable.
+//!
+//! Owns only this fake environment; it must not be used by the emulator itself.
+
+use super::mips::CpuState;
+use crate::interp::{Env, MemFault};
+use crate::ir::MemOp;
+
+/// A 64-bit mix (splitmix64's finalizer): the "memory contents" and helper results.
+pub fn mix(x: u64) -> u64 {
+    let mut z = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z ^ (z >> 27)
+}
+
+/// The fake environment: CPU state, the stores seen (address, value, size), and which
+/// addresses fault.
+pub struct FakeEnv {
+    pub cpu: CpuState,
+    pub stores: Vec<(u64, u64, u8)>,
+    pub faults: fn(u64) -> bool,
+}
+
+impl FakeEnv {
+    pub fn new(cpu: CpuState, faults: fn(u64) -> bool) -> Self {
+        FakeEnv { cpu, stores: Vec::new(), faults }
+    }
+}
+
+impl Env for FakeEnv {
+    fn read_state(&self, off: u32) -> u64 {
+        self.cpu.read_state(off as usize)
+    }
+    fn write_state(&mut self, off: u32, v: u64) {
+        self.cpu.write_state(off as usize, v)
+    }
+    fn load(&mut self, addr: u64, m: MemOp) -> Result<u64, MemFault> {
+        if (self.faults)(addr) {
+            return Err(MemFault { addr, write: false, protection: false });
+        }
+        let bits = m.size as u32 * 8;
+        Ok(mix(addr) & if bits == 64 { u64::MAX } else { (1 << bits) - 1 })
+    }
+    fn store(&mut self, addr: u64, v: u64, m: MemOp) -> Result<(), MemFault> {
+        if (self.faults)(addr) {
+            return Err(MemFault { addr, write: true, protection: false });
+        }
+        self.stores.push((addr, v, m.size));
+        Ok(())
+    }
+    fn call_helper(&mut self, id: u32, args: &[u64]) -> Result<u64, (u32, u64)> {
+        Ok(args.iter().fold(id as u64, |h, a| mix(h ^ a)))
+    }
+}
