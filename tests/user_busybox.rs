@@ -1,7 +1,7 @@
 //! Conformance tier for Linux user mode: Debian's busybox-static for mipsel under
 //! `specemu run` against the host's busybox (byte-identical stdout, same exit status), a
 //! dynamically linked program with Debian's mipsel sysroot, the project's own C programs
-//! (signals, fork/exec/wait, SysV IPC) built for mipsel and for the host and compared, a
+//! (signals, fork/exec/wait, SysV IPC, /proc/self/maps) built for mipsel and for the host and compared, a
 //! guest killed by an unhandled SIGSEGV, corrupt ELF files, and the `-strace` format.
 //!
 //! Every guest run happens twice, with the JIT (`-accel jit`) and with the interpreter
@@ -443,6 +443,16 @@ fn fork_exec_wait() {
 fn sysv_ipc() {
     same_as_host("ipc", false, &[]);
     same_as_host("ipc@be", false, &[]);
+}
+
+/// `/proc/self/maps` shows the guest's own mappings (guest addresses and permissions, the
+/// program file, [stack], [heap], mmap/mprotect/munmap, a file mapping's offset), as the
+/// host kernel shows the native build's.
+#[test]
+#[ignore = "conformance tier: needs the MIPS cross compilers (.ci/run)"]
+fn proc_self_maps() {
+    same_as_host("maps", false, &[]);
+    same_as_host("maps@be", false, &[]);
 }
 
 // ------------------------------------------------------------------ errors and tracing

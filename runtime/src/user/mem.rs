@@ -435,6 +435,11 @@ impl GuestMem {
         Ok(())
     }
 
+    /// Where the reservation is in the host's address space: (host address, size).
+    pub fn host_span(&self) -> (u64, u64) {
+        (self.base as u64, self.size)
+    }
+
     pub fn is_mapped(&self, addr: u64) -> bool {
         self.page(addr).is_some_and(|p| self.flags[p] & MAPPED != 0)
     }

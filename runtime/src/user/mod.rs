@@ -4,6 +4,7 @@
 
 pub mod abi;
 pub mod elf;
+pub mod maps;
 pub mod mem;
 pub mod run;
 pub mod signal;
