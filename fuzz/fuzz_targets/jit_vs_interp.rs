@@ -12,7 +12,7 @@ use specemu_runtime::interp::{BlockExit, Env, Interp, MemFault};
 use specemu_runtime::ir::MemOp;
 use specemu_runtime::jit::{Jit, JitConfig, JitExit};
 use specemu_runtime::opt::optimize;
-use specemu_runtime::targets::mips::testing::mix;
+use specemu_runtime::targets::mips::testing::{fetch_from, mix};
 use specemu_runtime::targets::mips::{frontend::MipsFrontend, mips};
 use specemu_runtime::tb::translate::{translate, Limits};
 use specemu_runtime::user::mem::{GuestMem, PROT_READ, PROT_WRITE};
@@ -85,12 +85,7 @@ fuzz_target!(|data: &[u8]| {
     let code = &data[1..];
     let base = 0x40_0000u64;
     let fe = MipsFrontend { big_endian: be };
-    let mut fetch = |a: u64, buf: &mut [u8]| {
-        let off = (a - base) as usize;
-        let n = buf.len().min(code.len().saturating_sub(off));
-        buf[..n].copy_from_slice(&code[off..off + n]);
-        n
-    };
+    let mut fetch = fetch_from(code, base);
     let mut block = translate(&fe, base, &mut fetch, Limits { max_insns: 64, page_size: 1 << 20, side_exits: 3 });
     optimize(&mut block);
     let mut cpu = mips::CpuState::default();

@@ -8,7 +8,7 @@
 use libfuzzer_sys::fuzz_target;
 use specemu_runtime::interp::Interp;
 use specemu_runtime::opt::optimize;
-use specemu_runtime::targets::mips::testing::FakeEnv;
+use specemu_runtime::targets::mips::testing::{fetch_from, FakeEnv};
 use specemu_runtime::targets::mips::{frontend::MipsFrontend, mips};
 use specemu_runtime::tb::translate::{translate, Limits};
 
@@ -25,12 +25,7 @@ fuzz_target!(|data: &[u8]| {
     let code = &data[1..];
     let base = 0x40_0000u64;
     let fe = MipsFrontend { big_endian: be };
-    let mut fetch = |a: u64, buf: &mut [u8]| {
-        let off = (a - base) as usize;
-        let n = buf.len().min(code.len().saturating_sub(off));
-        buf[..n].copy_from_slice(&code[off..off + n]);
-        n
-    };
+    let mut fetch = fetch_from(code, base);
     let raw = translate(&fe, base, &mut fetch, Limits { max_insns: 64, page_size: 1 << 20, side_exits: 3 });
     let mut opt = raw.clone();
     optimize(&mut opt);

@@ -5,7 +5,7 @@
 use specemu_runtime::interp::{BlockExit, Interp};
 use specemu_runtime::ir::Block;
 use specemu_runtime::opt::optimize;
-use specemu_runtime::targets::mips::testing::FakeEnv;
+use specemu_runtime::targets::mips::testing::{fetch_from, FakeEnv};
 use specemu_runtime::targets::mips::{frontend::MipsFrontend, mips};
 use specemu_runtime::tb::translate::{translate, Limits};
 
@@ -61,12 +61,7 @@ fn check_words(words: &[u32], be: bool, rng: &mut Rng, what: &str) -> (BlockExit
         code.extend_from_slice(&if be { w.to_be_bytes() } else { w.to_le_bytes() });
     }
     let base = 0x1000u64;
-    let mut fetch = |a: u64, buf: &mut [u8]| {
-        let off = (a - base) as usize;
-        let n = buf.len().min(code.len().saturating_sub(off));
-        buf[..n].copy_from_slice(&code[off..off + n]);
-        n
-    };
+    let mut fetch = fetch_from(&code, base);
     let raw =
         translate(&fe, base, &mut fetch, Limits { max_insns: words.len() as u32, page_size: 4096, side_exits: 2 });
     let mut opt = raw.clone();

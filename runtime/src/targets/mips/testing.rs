@@ -56,3 +56,16 @@ impl Env for FakeEnv {
         Ok(args.iter().fold(id as u64, |h, a| mix(h ^ a)))
     }
 }
+
+/// A translator fetch function over `code` placed at guest address `base`: the bytes there,
+/// and nothing (0 bytes) before `base` or past the end, wherever the translator asks.
+pub fn fetch_from(code: &[u8], base: u64) -> impl FnMut(u64, &mut [u8]) -> usize + '_ {
+    move |a: u64, buf: &mut [u8]| {
+        let Some(off) = a.checked_sub(base).and_then(|o| usize::try_from(o).ok()).filter(|&o| o <= code.len()) else {
+            return 0;
+        };
+        let n = buf.len().min(code.len() - off);
+        buf[..n].copy_from_slice(&code[off..off + n]);
+        n
+    }
+}
