@@ -3,7 +3,10 @@
 //! compiled by the x86-64 JIT and interpreted. Guest memory is real (a `GuestMem` with one
 //! mapped data page, so the JIT's inline accesses and its slow paths both run; registers
 //! point into the page, near it, or anywhere). Nothing may panic, and both runs must end the
-//! same way with the same registers and the same memory.
+//! same way with the same registers and the same memory. Helpers are the real user-mode ones
+//! (the JIT calls the FPU helpers directly, the interpreter through `Env`), and the first byte
+//! also chooses whether the FPU is enabled (Status.CU1) and its register model (Status.FR), so
+//! floating-point code runs rather than raising Coprocessor Unusable.
 
 #![no_main]
 
@@ -12,6 +15,7 @@ use specemu_runtime::interp::{BlockExit, Env, Interp, MemFault};
 use specemu_runtime::ir::MemOp;
 use specemu_runtime::jit::{Jit, JitConfig, JitExit};
 use specemu_runtime::opt::optimize;
+use specemu_runtime::targets::mips::helpers::UserHelpers;
 use specemu_runtime::targets::mips::testing::{fetch_from, mix};
 use specemu_runtime::targets::mips::{frontend::MipsFrontend, mips};
 use specemu_runtime::tb::translate::{translate, Limits};
@@ -24,6 +28,7 @@ const PAGE: usize = 4096;
 struct FuzzEnv<'a> {
     cpu: &'a mut mips::CpuState,
     mem: &'a mut GuestMem,
+    helpers: UserHelpers,
 }
 
 impl Env for FuzzEnv<'_> {
@@ -40,10 +45,12 @@ impl Env for FuzzEnv<'_> {
         self.mem.store(addr & 0xffff_ffff, v, m.size, m.big_endian)
     }
     fn call_helper(&mut self, id: u32, args: &[u64]) -> Result<u64, (u32, u64)> {
-        // A deterministic stand-in that also writes state, like the FPU helpers do.
-        let h = args.iter().fold(id as u64, |h, a| mix(h ^ a));
-        self.cpu.fcsr ^= h as u32 & 0x3f000;
-        Ok(h)
+        self.helpers.pending = None;
+        let r = mips::call_helper(&mut self.helpers, self.cpu, id, args);
+        match self.helpers.pending.take() {
+            Some(e) => Err(e),
+            None => Ok(r),
+        }
     }
 }
 
@@ -102,6 +109,13 @@ fuzz_target!(|data: &[u8]| {
     }
     cpu.gpr[0] = 0;
     cpu.pc = base as u32;
+    // Status.CU1 (bit 29) and Status.FR (bit 26) from the first byte; FCSR (rounding mode,
+    // enables, FS, condition codes) from the input's hash.
+    cpu.status = (if data[0] & 2 != 0 { 1 << 29 } else { 0 }) | (if data[0] & 4 != 0 { 1 << 26 } else { 0 });
+    cpu.fcsr = mix(data.iter().fold(0, |h, &b| mix(h ^ b as u64))) as u32 & 0xff80_0fff;
+    for (i, chunk) in data.chunks(8).enumerate().take(32) {
+        cpu.fpr[i] = chunk.iter().fold(i as u64, |h, &b| mix(h ^ b as u64));
+    }
     let init: Vec<u8> = (0..PAGE).map(|i| mix(i as u64 ^ data.len() as u64) as u8).collect();
     WORLD.with(|w| {
         let w = &mut *w.borrow_mut();
@@ -111,7 +125,7 @@ fuzz_target!(|data: &[u8]| {
         let mut cpu_jit = cpu.clone();
         let jit_exit = {
             let p: *mut mips::CpuState = &mut cpu_jit;
-            let mut env = FuzzEnv { cpu: &mut cpu_jit, mem: &mut w.mem };
+            let mut env = FuzzEnv { cpu: &mut cpu_jit, mem: &mut w.mem, helpers: UserHelpers::default() };
             w.jit.run(id, p.cast(), &mut env)
         };
         w.jit.clear_exit_request();
@@ -119,7 +133,7 @@ fuzz_target!(|data: &[u8]| {
         w.mem.poke(DATA, &init).expect("data page");
         let mut cpu_int = cpu.clone();
         let int_exit = {
-            let mut env = FuzzEnv { cpu: &mut cpu_int, mem: &mut w.mem };
+            let mut env = FuzzEnv { cpu: &mut cpu_int, mem: &mut w.mem, helpers: UserHelpers::default() };
             Interp::default().run(&block, &mut env)
         };
         let mem_int = page(&w.mem);
