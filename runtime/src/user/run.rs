@@ -314,7 +314,7 @@ pub fn run_mips_debug(
         cpu,
         mem,
         proc,
-        helpers: UserHelpers { big_endian: be, ..UserHelpers::default() },
+        helpers: UserHelpers::default(),
         fe: MipsFrontend { big_endian: be },
         cache: HashMap::default(),
         fast: vec![None; FAST_SLOTS],

@@ -11,7 +11,6 @@ use super::mips::{CpuState, Helpers};
 /// Helper state for one vCPU in user mode.
 #[derive(Debug, Default)]
 pub struct UserHelpers {
-    pub big_endian: bool,
     /// Exception raised by the last helper: (code, argument).
     pub pending: Option<(u32, u64)>,
     /// Counter read by `rdhwr $2` (cycle count).

@@ -31,10 +31,9 @@ pub struct SysHelpers {
 
 impl SysHelpers {
     pub fn new(cp0: Cp0) -> Self {
-        let big_endian = cp0.big_endian;
         SysHelpers {
             cp0,
-            fpu: UserHelpers { big_endian, ..UserHelpers::default() },
+            fpu: UserHelpers::default(),
             pending: None,
             cycles: 0,
             effect: Effect::default(),
