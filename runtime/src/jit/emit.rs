@@ -18,7 +18,7 @@
 
 use super::ctx::{self, exit, memop_code, JitCtx};
 use super::regalloc::{self, Alloc, Loc, RAX, RBP, RCX, RDX, RSP};
-use crate::ir::{BinOp, Block, Cond, Exit, HelperFlags, MemOp, Op, Ty, UnOp, Val};
+use crate::ir::{BinOp, Block, Cond, Exit, HelperFlags, MemOp, Op, Ty, UnOp, Val, ValKind};
 use crate::softmmu::tlb::ENTRIES as TLB_ENTRIES;
 use crate::user::mem::{FAST_READ, FAST_WRITE};
 use dynasmrt::{dynasm, x64::X64Relocation, DynamicLabel, DynasmApi, DynasmLabelApi, VecAssembler};
@@ -1207,7 +1207,9 @@ impl Em<'_> {
         let code = memop_code(mem, dw64);
         let slow = self.ops.new_dynamic_label();
         let resume = self.ops.new_dynamic_label();
-        let save = self.a.caller_saved_live_at(k, &[dst]);
+        // A temporary destination's old value is dead; a guest register's is written back if
+        // the slow path faults, so it must survive the call.
+        let save = self.a.caller_saved_live_at(k, &self.dead_across_fault(&[dst]));
         self.load(RCX, addr);
         if self.w64(addr) || self.t.all_slow {
             dynasm!(self.ops ; .arch x64 ; jmp =>slow ; =>resume);
@@ -1372,6 +1374,7 @@ impl Em<'_> {
             dynasm!(self.ops ; .arch x64 ; mov QWORD [rsp + d], Rq(r));
         }
         let except: Vec<Val> = ret.into_iter().collect();
+        let except = if flags.may_raise { self.dead_across_fault(&except) } else { except };
         let save = self.a.caller_saved_live_at(k, &except);
         self.save_regs(save);
         let ctxp = self.t.ctx;
@@ -1395,9 +1398,8 @@ impl Em<'_> {
         }
         self.restore_regs(save);
         self.load_globals_where(|off, size| flags.may_write(off, size));
-        if let Some(r) = ret {
-            self.store(r, RAX);
-        }
+        // A raise is taken before the result is stored: the exit writes back the guest
+        // registers as they were before the instruction.
         if flags.may_raise {
             let l = self.ops.new_dynamic_label();
             let rs = cx!(self.t, raised);
@@ -1407,6 +1409,15 @@ impl Em<'_> {
             );
             self.cold.push(Cold::Raised { label: l, kind: exit::RAISE, pc: self.pc, flags: self.flags, k });
         }
+        if let Some(r) = ret {
+            self.store(r, RAX);
+        }
+    }
+
+    /// Of `defs`, the values whose old contents nothing needs if the op faults or raises:
+    /// temporaries. A guest register's old value is what the exit path writes back.
+    fn dead_across_fault(&self, defs: &[Val]) -> Vec<Val> {
+        defs.iter().copied().filter(|&v| !matches!(self.b.vals[v.0 as usize].kind, ValKind::Global { .. })).collect()
     }
 
     // ------------------------------------------------------------------ cold code

@@ -4,7 +4,11 @@
 //! a predicate picks fault (so fault paths are compared too), and helpers return a hash of
 //! their number and arguments. Two runs from the same state are therefore comparable.
 //!
-//! Owns only this fake environment; it must not be used by the emulator itself.
+//! `jit_vs_interp`: the JIT against the interpreter on one block from random bytes.
+//!
+//! Owns only test support; the emulator itself must not use it.
+
+pub mod jit_vs_interp;
 
 use super::mips::CpuState;
 use crate::interp::{Env, MemFault};
