@@ -8,9 +8,8 @@
 use libfuzzer_sys::fuzz_target;
 use specemu_runtime::interp::Interp;
 use specemu_runtime::opt::optimize;
-use specemu_runtime::targets::mips::testing::{fetch_from, FakeEnv};
-use specemu_runtime::targets::mips::{frontend::MipsFrontend, mips};
-use specemu_runtime::tb::translate::{translate, Limits};
+use specemu_runtime::targets::mips::mips;
+use specemu_runtime::targets::mips::testing::{block_from_input, FakeEnv, FUZZ_BASE};
 
 /// Addresses at 0xf000_0000 and above fault, so fault paths are compared too.
 fn high(addr: u64) -> bool {
@@ -18,15 +17,8 @@ fn high(addr: u64) -> bool {
 }
 
 fuzz_target!(|data: &[u8]| {
-    if data.len() < 5 {
-        return;
-    }
-    let be = data[0] & 1 == 1;
-    let code = &data[1..];
-    let base = 0x40_0000u64;
-    let fe = MipsFrontend { big_endian: be };
-    let mut fetch = fetch_from(code, base);
-    let raw = translate(&fe, base, &mut fetch, Limits { max_insns: 64, page_size: 1 << 20, side_exits: 3 });
+    let Some(raw) = block_from_input(data) else { return };
+    let base = FUZZ_BASE;
     let mut opt = raw.clone();
     optimize(&mut opt);
     let mut cpu = mips::CpuState::default();

@@ -310,10 +310,12 @@ impl Process {
         b == b"/proc/self/maps" || b == format!("/proc/{}/maps", std::process::id()).as_bytes()
     }
 
-    /// The guest's view of its mappings (`user::maps`) in a sealed-in-memory file, so that
+    /// The guest's view of its mappings (`user::maps`) in an in-memory file (memfd), so that
     /// read, lseek and fstat work on it as on the kernel's.
     fn open_own_maps(&mut self, mem: &GuestMem, hflags: i32) -> SysResult {
         use crate::user::stack::{STACK_SIZE, STACK_TOP};
+        use std::io::{Seek, Write};
+        use std::os::fd::{FromRawFd, IntoRawFd};
         let text = crate::user::maps::proc_self_maps(
             mem,
             &[(STACK_TOP - STACK_SIZE, STACK_TOP, "[stack]"), (self.brk_start, self.brk, "[heap]")],
@@ -321,21 +323,11 @@ impl Process {
         let cloexec = if hflags & libc::O_CLOEXEC != 0 { libc::MFD_CLOEXEC } else { 0 };
         // SAFETY: the name is a valid NUL-terminated string.
         let fd = cvt(unsafe { libc::memfd_create(c"maps".as_ptr(), cloexec) })? as i32;
-        let mut f = {
-            use std::os::fd::FromRawFd;
-            // SAFETY: `fd` was just created and is owned by nobody else; `into_raw_fd` below
-            // hands it back to the guest without closing it.
-            unsafe { std::fs::File::from_raw_fd(fd) }
-        };
-        use std::io::{Seek, Write};
-        let ok = f.write_all(text.as_bytes()).and_then(|_| f.rewind());
-        let fd = std::os::fd::IntoRawFd::into_raw_fd(f);
-        if let Err(e) = ok {
-            // SAFETY: `fd` is the descriptor created above.
-            unsafe { libc::close(fd) };
-            return Err(e.raw_os_error().unwrap_or(libc::EIO));
-        }
-        Ok(fd as u64)
+        // SAFETY: `fd` was just created and nothing else owns it; the `File` closes it on
+        // error, and `into_raw_fd` hands it to the guest otherwise.
+        let mut f = unsafe { std::fs::File::from_raw_fd(fd) };
+        f.write_all(text.as_bytes()).and_then(|_| f.rewind()).map_err(|e| e.raw_os_error().unwrap_or(libc::EIO))?;
+        Ok(f.into_raw_fd() as u64)
     }
 
     fn mkdirat(&mut self, dirfd: i32, path: u64, mode: u64, mem: &mut GuestMem) -> SysResult {

@@ -9,14 +9,13 @@
 //! are the real user-mode ones, called through `Env` by both backends. Nothing may panic,
 //! and both runs must end the same way with the same registers and the same memory.
 
-use super::{fetch_from, mix};
+use super::{block_from_input, mix, FUZZ_BASE};
 use crate::interp::{BlockExit, Env, Interp, MemFault};
 use crate::ir::MemOp;
 use crate::jit::{Jit, JitConfig, JitExit};
 use crate::opt::optimize;
 use crate::targets::mips::helpers::UserHelpers;
-use crate::targets::mips::{frontend::MipsFrontend, mips};
-use crate::tb::translate::{translate, Limits};
+use crate::targets::mips::mips;
 use crate::user::mem::{GuestMem, PROT_READ, PROT_WRITE};
 use std::cell::RefCell;
 
@@ -85,15 +84,8 @@ fn page(mem: &GuestMem) -> Vec<u8> {
 /// Run `data` (as the fuzz target defines it) compiled and interpreted; panic on any
 /// difference.
 pub fn jit_matches_interp(data: &[u8]) {
-    if data.len() < 5 {
-        return;
-    }
-    let be = data[0] & 1 == 1;
-    let code = &data[1..];
-    let base = 0x40_0000u64;
-    let fe = MipsFrontend { big_endian: be };
-    let mut fetch = fetch_from(code, base);
-    let mut block = translate(&fe, base, &mut fetch, Limits { max_insns: 64, page_size: 1 << 20, side_exits: 3 });
+    let Some(mut block) = block_from_input(data) else { return };
+    let base = FUZZ_BASE;
     optimize(&mut block);
     let mut cpu = mips::CpuState::default();
     for (r, chunk) in data.chunks(4).enumerate().take(32) {

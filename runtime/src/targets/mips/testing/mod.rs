@@ -4,15 +4,19 @@
 //! a predicate picks fault (so fault paths are compared too), and helpers return a hash of
 //! their number and arguments. Two runs from the same state are therefore comparable.
 //!
-//! `jit_vs_interp`: the JIT against the interpreter on one block from random bytes.
+//! Also: `fetch_from` (a translator fetch over a byte slice), `block_from_input` (how every
+//! fuzz input becomes a block), and `jit_vs_interp` (the JIT against the interpreter on one
+//! such block, with real guest memory).
 //!
 //! Owns only test support; the emulator itself must not use it.
 
 pub mod jit_vs_interp;
 
+use super::frontend::MipsFrontend;
 use super::mips::CpuState;
 use crate::interp::{Env, MemFault};
-use crate::ir::MemOp;
+use crate::ir::{Block, MemOp};
+use crate::tb::translate::{translate, Limits};
 
 /// A 64-bit mix (splitmix64's finalizer): the "memory contents" and helper results.
 pub fn mix(x: u64) -> u64 {
@@ -72,4 +76,20 @@ pub fn fetch_from(code: &[u8], base: u64) -> impl FnMut(u64, &mut [u8]) -> usize
         buf[..n].copy_from_slice(&code[off..off + n]);
         n
     }
+}
+
+/// Where fuzz inputs' code is placed.
+pub const FUZZ_BASE: u64 = 0x40_0000;
+
+/// The raw (unoptimized) block of a fuzz input: the first byte's low bit chooses the byte
+/// order (1: big-endian), the rest is code at [`FUZZ_BASE`]; at most 64 instructions, up to
+/// three side exits. `None` for inputs shorter than 5 bytes.
+pub fn block_from_input(data: &[u8]) -> Option<Block> {
+    if data.len() < 5 {
+        return None;
+    }
+    let fe = MipsFrontend { big_endian: data[0] & 1 == 1 };
+    let mut fetch = fetch_from(&data[1..], FUZZ_BASE);
+    let limits = Limits { max_insns: 64, page_size: 1 << 20, side_exits: 3 };
+    Some(translate(&fe, FUZZ_BASE, &mut fetch, limits))
 }
