@@ -13,22 +13,25 @@ use std::io::Write as _;
 pub mod xtensa_prop;
 
 pub fn list_cpus() {
-    use specemu_runtime::targets;
+    use specemu_runtime::arch::DisasInfo;
+    use specemu_runtime::targets::ARCHES;
     println!("Available CPUs:");
-    for (arch, list) in
-        [("mips", targets::mips::VARIANTS), ("xtensa", targets::xtensa::VARIANTS), ("x86", targets::x86::VARIANTS)]
-    {
-        for v in list {
-            println!("  {arch:<8} {v}");
+    let mut seen: Vec<usize> = Vec::new();
+    for a in ARCHES {
+        let Some(DisasInfo { cores, .. }) = a.disas else { continue };
+        // Architectures with several modes (x86's 32 and 64 bits) share one core list.
+        if seen.contains(&(cores as usize)) {
+            continue;
+        }
+        seen.push(cores as usize);
+        for c in cores() {
+            println!("  {:<8} {}", a.name, c.name);
         }
     }
-    println!("MIPS CPU models for run and system-mips (-cpu MODEL[,PROP=VALUE...]):");
-    for m in targets::mips::system::MODELS {
-        println!("  {}", m.name);
-    }
-    println!("MIPS CPU properties:");
-    for (p, what) in targets::mips::cpu_option::PROPERTIES {
-        println!("  {p:<18} {what}");
+    for a in ARCHES {
+        if let Some(help) = a.cpu_help {
+            print!("{}", help());
+        }
     }
 }
 

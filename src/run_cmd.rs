@@ -4,7 +4,7 @@
 //! native program. `-g PORT` waits for gdb on 127.0.0.1:PORT before the first instruction.
 
 use anyhow::{bail, Context as _};
-use specemu_runtime::user::run::{run_mips_debug, Accel, GuestEnd, RunOptions};
+use specemu_runtime::user::run::{run_debug, Accel, GuestEnd, RunOptions};
 use specemu_runtime::user::signal::die_by_signal;
 
 pub const USAGE: &str =
@@ -36,9 +36,7 @@ pub fn run(args: &[String]) -> anyhow::Result<i32> {
             }
             "-0" => opts.argv0 = Some(val()?),
             "-cpu" | "--cpu" => {
-                let v = val()?;
-                opts.cpu = specemu_runtime::targets::mips::cpu_option::parse(&v).map_err(anyhow::Error::msg)?;
-                opts.cpu_arg = Some(v);
+                opts.cpu = Some(val()?);
             }
             "-strace" => opts.strace = true,
             "-perfmap" => opts.perfmap = true,
@@ -82,7 +80,7 @@ pub fn run(args: &[String]) -> anyhow::Result<i32> {
         Some(port) => Some(crate::gdb::start_user(crate::gdb::listen(&format!("127.0.0.1:{port}"))?)?),
         None => None,
     };
-    match run_mips_debug(prog, &guest_args, &opts, debugger)? {
+    match run_debug(prog, &guest_args, &opts, debugger)? {
         GuestEnd::Exited(code) => Ok(code & 0xff),
         GuestEnd::Signaled(sig) => die_by_signal(sig),
     }

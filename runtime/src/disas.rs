@@ -19,7 +19,7 @@ pub struct Disassembler {
     pub arch: Arch,
     pub core: &'static str,
     pub big_endian: bool,
-    one: targets::mips::DisasOne,
+    one: crate::arch::DisasOneFn,
     ctx: &'static [(&'static str, u64)],
 }
 
@@ -59,13 +59,13 @@ impl Disassembler {
     }
 }
 
-fn conv_mips(v: targets::mips::Variant) -> (&'static str, targets::mips::DisasOne) {
+fn conv_mips(v: targets::mips::Variant) -> (&'static str, crate::arch::DisasOneFn) {
     (v.name, v.disas_one)
 }
-fn conv_xtensa(v: targets::xtensa::Variant) -> (&'static str, targets::mips::DisasOne) {
+fn conv_xtensa(v: targets::xtensa::Variant) -> (&'static str, crate::arch::DisasOneFn) {
     (v.name, v.disas_one)
 }
-fn conv_x86(v: targets::x86::Variant) -> (&'static str, targets::mips::DisasOne) {
+fn conv_x86(v: targets::x86::Variant) -> (&'static str, crate::arch::DisasOneFn) {
     (v.name, v.disas_one)
 }
 

@@ -2,6 +2,7 @@
 //! land, the IR, optimizer, backends, translation cache, softmmu and user mode.
 //! A library: boards, the monitor and the command line sit on top of it.
 
+pub mod arch;
 pub mod control;
 pub mod debug;
 pub mod disas;

@@ -3,6 +3,7 @@
 //! `sem` lowers spec operations to IR; `LowerCx` carries what an instruction's lowering
 //! tells the translator (a branch, an annulled delay slot, the end of the block).
 
+pub mod engine;
 pub mod sem;
 pub mod translate;
 

@@ -215,6 +215,16 @@ pub struct TermiosAbi {
 pub struct LinuxAbi {
     pub name: &'static str,
     pub big_endian: bool,
+    /// AT_PLATFORM.
+    pub platform: &'static str,
+    /// What `uname` reports as the machine.
+    pub uname_machine: &'static str,
+    /// AT_HWCAP.
+    pub hwcap: u64,
+    /// The top of the initial stack (it grows down from here).
+    pub stack_top: u64,
+    /// Bits of a guest virtual address (the size of the guest's reservation).
+    pub addr_bits: u32,
     /// Bytes in a guest `long` / pointer.
     pub word: u8,
     /// Number of the first system call (the table below is `(number, name)`).

@@ -36,8 +36,6 @@ pub struct ElfInfo {
     pub interp: Option<String>,
 }
 
-pub const EM_MIPS: u16 = 8;
-
 struct Reader<'a> {
     d: &'a [u8],
     be: bool,
@@ -84,6 +82,12 @@ pub fn identify(data: &[u8], path: &str) -> Result<(bool, bool, u16), ElfError> 
     };
     let r = Reader { d: data, be, path };
     Ok((class64, be, r.get(18, 2)? as u16))
+}
+
+/// The architecture an ELF file is for (class, byte order, machine).
+pub fn kind(data: &[u8], path: &str) -> Result<crate::arch::ElfKind, ElfError> {
+    let (is_64, big_endian, machine) = identify(data, path)?;
+    Ok(crate::arch::ElfKind { machine, is_64, big_endian })
 }
 
 /// An ELF file opened for loading: its bytes (mapped read-only, or read when the file cannot

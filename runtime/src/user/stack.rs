@@ -2,10 +2,10 @@
 //! bytes (AT_RANDOM), the platform string, then auxv, envp and argv pointer arrays and argc,
 //! 16-byte aligned, in the guest's word size and byte order.
 
+use super::abi::LinuxAbi;
 use super::elf::ElfInfo;
 use super::mem::{GuestMem, PROT_READ, PROT_WRITE};
 
-pub const STACK_TOP: u64 = 0x7fff_0000;
 pub const STACK_SIZE: u64 = 8 << 20;
 
 const AT_PHDR: u64 = 3;
@@ -33,13 +33,13 @@ pub fn build(
     interp_base: Option<u64>,
     args: &[String],
     env: &[String],
-    platform: &str,
+    abi: &LinuxAbi,
     random: [u8; 16],
 ) -> Result<u64, crate::interp::MemFault> {
     let be = exe.big_endian;
-    let word = 4u64;
-    mem.map(STACK_TOP - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE);
-    let mut sp = STACK_TOP;
+    let word = abi.word as u64;
+    mem.map(abi.stack_top - STACK_SIZE, STACK_SIZE, PROT_READ | PROT_WRITE);
+    let mut sp = abi.stack_top;
     let mut push_bytes = |mem: &mut GuestMem, bytes: &[u8]| -> Result<u64, crate::interp::MemFault> {
         sp -= bytes.len() as u64;
         mem.poke(sp, bytes)?;
@@ -61,7 +61,7 @@ pub fn build(
         arg_ptrs.push(push_bytes(mem, &cstr(a))?);
     }
     arg_ptrs.reverse();
-    let plat = push_bytes(mem, &cstr(platform))?;
+    let plat = push_bytes(mem, &cstr(abi.platform))?;
     let rand = push_bytes(mem, &random)?;
     let mut sp = sp & !15;
     let aux: Vec<(u64, u64)> = vec![
@@ -76,7 +76,7 @@ pub fn build(
         (AT_EUID, 0),
         (AT_GID, 0),
         (AT_EGID, 0),
-        (AT_HWCAP, 0),
+        (AT_HWCAP, abi.hwcap),
         (AT_CLKTCK, 100),
         (AT_SECURE, 0),
         (AT_RANDOM, rand),
@@ -97,10 +97,10 @@ pub fn build(
         words.push(k);
         words.push(v);
     }
-    let mut bytes = Vec::with_capacity(words.len() * 4);
+    let mut bytes = Vec::with_capacity(words.len() * word as usize);
     for w in words {
-        let w = w as u32;
-        bytes.extend_from_slice(&if be { w.to_be_bytes() } else { w.to_le_bytes() });
+        let b = if be { w.to_be_bytes() } else { w.to_le_bytes() };
+        bytes.extend_from_slice(if be { &b[8 - word as usize..] } else { &b[..word as usize] });
     }
     mem.poke(sp, &bytes)?;
     Ok(sp)

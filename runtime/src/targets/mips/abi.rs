@@ -241,6 +241,11 @@ pub fn o32(big_endian: bool) -> LinuxAbi {
     LinuxAbi {
         name: "o32",
         big_endian,
+        platform: if big_endian { "mips" } else { "mipsel" },
+        uname_machine: "mips",
+        hwcap: 0,
+        stack_top: 0x7fff_0000,
+        addr_bits: 32,
         word: 4,
         syscalls: SYSCALLS,
         errno: ERRNO,

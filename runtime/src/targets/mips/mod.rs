@@ -1,6 +1,7 @@
 //! MIPS32 Release 2 (both byte orders): the code generated from `isa-specs/mips` (decoder,
 //! disassembler, lowering, CPU state, `Helpers` trait) and the hand-written support beside it:
-//! the translator front end, helper implementations, the Linux o32 ABI and its signal frames.
+//! the translator front end, helper implementations, the Linux o32 ABI and its signal frames,
+//! the privileged architecture for system mode, and MIPS's line in the architecture list.
 
 include!(concat!(env!("OUT_DIR"), "/mips.rs"));
 
@@ -11,6 +12,59 @@ pub mod fpu;
 pub mod frontend;
 pub mod gdb;
 pub mod helpers;
+pub mod linux;
 pub mod signal;
 pub mod system;
 pub mod testing;
+
+use crate::arch::{ArchEntry, DisasCore, DisasInfo, ElfKind};
+use std::fmt::Write as _;
+
+/// ELF machine number of MIPS.
+pub const EM_MIPS: u16 = 8;
+
+fn cores() -> Vec<DisasCore> {
+    VARIANTS.iter().filter_map(|n| variant(n)).map(|v| DisasCore { name: v.name, disas_one: v.disas_one }).collect()
+}
+
+/// objdump prints an undecodable word as `.word`.
+fn bad(bytes: &[u8], big_endian: bool) -> (usize, String) {
+    let n = bytes.len().min(4);
+    let mut w = 0u32;
+    for i in 0..n {
+        let b = bytes[if big_endian { i } else { n - 1 - i }] as u32;
+        w = (w << 8) | b;
+    }
+    (n.max(1), format!(".word\t{w:#x}"))
+}
+
+/// `-cpu help`: the models of `run` and `system-mips`, and their properties.
+fn cpu_help() -> String {
+    let mut s = String::from("MIPS CPU models for run and system-mips (-cpu MODEL[,PROP=VALUE...]):\n");
+    for m in system::MODELS {
+        let _ = writeln!(s, "  {}", m.name);
+    }
+    s.push_str("MIPS CPU properties:\n");
+    for (p, what) in cpu_option::PROPERTIES {
+        let _ = writeln!(s, "  {p:<18} {what}");
+    }
+    s
+}
+
+fn run_linux(
+    prog: crate::user::run::Program,
+    opts: &crate::user::run::RunOptions,
+    debugger: &mut Option<crate::debug::link::Local>,
+) -> Result<crate::user::run::Outcome, crate::user::run::RunError> {
+    crate::user::run::cpu_loop::run_as::<linux::MipsLinux>(prog, opts, debugger)
+}
+
+pub static ARCH: ArchEntry = ArchEntry {
+    name: "mips",
+    elf: |k: ElfKind| k.machine == EM_MIPS && !k.is_64,
+    elf_format: |k: ElfKind| if k.big_endian { "elf32-tradbigmips" } else { "elf32-tradlittlemips" },
+    disas: Some(DisasInfo { cores, default_core: None, bad, max_insn_len: 4 }),
+    disas_context: &[],
+    linux_user: Some(run_linux),
+    cpu_help: Some(cpu_help),
+};

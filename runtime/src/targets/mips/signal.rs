@@ -121,9 +121,7 @@ fn siginfo(abi: &LinuxAbi, info: &SigInfo) -> StructBuf {
     s
 }
 
-/// The signal frame could not be written or read (the guest's stack is bad).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct BadFrame;
+pub use crate::arch::BadFrame;
 
 /// Build an rt signal frame for `info` and point the CPU at `handler`. `resume_pc` is where
 /// the interrupted code continues; `old_mask` the mask sigreturn restores; `altstack` is

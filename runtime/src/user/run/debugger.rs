@@ -1,6 +1,6 @@
 //! The user-mode CPU loop under a debugger (`specemu run -g PORT`): the hooks `run.rs` calls
 //! at block boundaries and block exits, and the stopped guest as [`DebugCpu`] (registers in
-//! gdb's MIPS layout, memory through the guest's address space). The guest thread serves the
+//! gdb's layout for the architecture, memory through the guest's address space). The guest thread serves the
 //! debugger itself while stopped, through a [`Local`] link end (`crate::debug::link`).
 //!
 //! What stops the guest: the first instruction (unreported: the debugger assumes it), a
@@ -13,11 +13,10 @@
 //! Owns that glue only; it must not speak the gdb protocol (that is `src/gdb/`) nor change
 //! how the loop translates and runs blocks beyond what [`CpuDebug`] asks.
 
-use super::{Loop, UserEnv};
+use super::cpu_loop::Loop;
+use crate::arch::{GdbRegs, GuestCpu, LinuxTarget};
 use crate::debug::link::{After, Local};
 use crate::debug::{CpuDebug, DebugCpu, DebugError, Resume, StopReason};
-use crate::targets::mips::gdb::{Cp0Write, Layout};
-use crate::targets::mips::mips::CpuState;
 use crate::user::mem::GuestMem;
 use crate::user::signal::SigInfo;
 use std::time::Duration;
@@ -25,55 +24,39 @@ use std::time::Duration;
 /// How long the end of the program waits for the debugger to take the news.
 const FINISH_WAIT: Duration = Duration::from_secs(10);
 
-/// QEMU's user-mode PRId (a 24Kf), which gdb reads as register 89.
-const USER_PRID: u32 = 0x0001_9300;
-
 /// The stopped guest.
-struct View<'a> {
-    cpu: &'a mut CpuState,
+struct View<'a, C> {
+    cpu: &'a mut C,
     mem: &'a mut GuestMem,
     debug: &'a mut CpuDebug,
-    layout: Layout,
+    big_endian: bool,
+    addr_mask: u64,
 }
 
-/// User mode ignores writes to Status and Cause (as QEMU's user mode does).
-fn ignore_cp0(_: &mut CpuState, _: Cp0Write) {}
-
-impl DebugCpu for View<'_> {
+impl<C: GdbRegs> DebugCpu for View<'_, C> {
     fn big_endian(&self) -> bool {
-        self.layout.big_endian
+        self.big_endian
     }
     fn gdb_registers(&self) -> Vec<u8> {
-        self.layout.g_packet(self.cpu)
+        self.cpu.gdb_registers(self.big_endian)
     }
     fn set_gdb_registers(&mut self, bytes: &[u8]) -> Result<(), DebugError> {
-        self.layout.set_g_packet(self.cpu, bytes, &mut ignore_cp0).map_err(|_| DebugError::BadRegister)
+        self.cpu.set_gdb_registers(self.big_endian, bytes)
     }
     fn gdb_register(&self, n: usize) -> Result<Vec<u8>, DebugError> {
-        self.layout.reg_bytes(self.cpu, n).ok_or(DebugError::BadRegister)
+        self.cpu.gdb_register(self.big_endian, n).ok_or(DebugError::BadRegister)
     }
     fn set_gdb_register(&mut self, n: usize, bytes: &[u8]) -> Result<(), DebugError> {
-        self.layout.set_reg_bytes(self.cpu, n, bytes, &mut ignore_cp0).map_err(|_| DebugError::BadRegister)
+        self.cpu.set_gdb_register(self.big_endian, n, bytes)
     }
     fn read_memory(&mut self, addr: u64, buf: &mut [u8]) -> usize {
         // Page by page, stopping at the first unreadable one.
-        let mut done = 0;
-        while done < buf.len() {
-            let a = addr.wrapping_add(done as u64) & 0xffff_ffff;
-            let room = (0x1000 - (a & 0xfff)) as usize;
-            let n = room.min(buf.len() - done);
-            match self.mem.read_bytes(a, n) {
-                Ok(b) => buf[done..done + n].copy_from_slice(b),
-                Err(_) => break,
-            }
-            done += n;
-        }
-        done
+        crate::arch::read_guest(self.mem, addr, buf, self.addr_mask)
     }
     fn write_memory(&mut self, addr: u64, data: &[u8]) -> Result<(), DebugError> {
         // Like a debugger's ptrace writes: read-only pages (code) too. Translated code there
         // is dropped before the guest runs again (see `debug_sync`).
-        if addr.checked_add(data.len() as u64).is_none_or(|end| end > 1 << 32) {
+        if addr.checked_add(data.len() as u64).is_none_or(|end| end - 1 > self.addr_mask) {
             return Err(DebugError::BadAddress(addr));
         }
         self.mem.poke(addr, data).map_err(|f| DebugError::BadAddress(f.addr))
@@ -89,19 +72,15 @@ fn injected(guest: i32) -> SigInfo {
 }
 
 /// Linux's signal number of a guest signal.
-fn host_signal(l: &Loop, guest: i32) -> i32 {
+fn host_signal<A: LinuxTarget>(l: &Loop<A>, guest: i32) -> i32 {
     l.proc.abi.sig_to_host(guest).unwrap_or(guest)
 }
 
-impl Loop {
+impl<A: LinuxTarget> Loop<A> {
     /// Attach the debugger: the guest stops before its first instruction.
     pub(super) fn debug_attach(&mut self, link: Local) {
         self.gdb = Some(link);
         self.gdb_start = true;
-    }
-
-    fn layout(&self) -> Layout {
-        Layout { big_endian: self.fe.big_endian, fpu: true, prid: USER_PRID }
     }
 
     /// At a block boundary (before signals are delivered): stop if the debugger wants it, a
@@ -134,14 +113,14 @@ impl Loop {
     /// request stopped it at its entry); compiled blocks are not chained.
     pub(super) fn debug_after_block(&mut self) {
         if self.debug.step {
-            self.gdb_stepped = !std::mem::take(&mut self.requested);
-            self.chain_from = None;
+            self.gdb_stepped = !std::mem::take(&mut self.engine.requested);
+            self.engine.unchain();
         }
     }
 
     /// The block raised the debugger's stop: the instruction at `pc` has a breakpoint.
     pub(super) fn debug_breakpoint(&mut self, pc: u64) {
-        self.cpu.pc = pc as u32;
+        self.cpu.set_pc(pc);
         let hw = self.debug.breakpoint_at(pc).unwrap_or(false);
         self.debug_stop_and_inject(Some(StopReason::Breakpoint { hw }));
     }
@@ -153,7 +132,7 @@ impl Loop {
         if self.gdb.is_none() {
             return false;
         }
-        self.cpu.pc = resume as u32;
+        self.cpu.set_pc(resume);
         self.debug_stop_and_inject(Some(StopReason::Watch(hit)));
         true
     }
@@ -199,9 +178,14 @@ impl Loop {
     /// first instruction, which is not reported). A kill ends the process here, as QEMU's
     /// stub does.
     fn debug_stop(&mut self, reason: Option<StopReason>) -> After {
-        let layout = self.layout();
         let Some(link) = self.gdb.as_mut() else { return After::Detach };
-        let mut view = View { cpu: &mut self.cpu, mem: &mut self.mem, debug: &mut self.debug, layout };
+        let mut view = View {
+            cpu: &mut self.cpu,
+            mem: &mut self.mem,
+            debug: &mut self.debug,
+            big_endian: self.be,
+            addr_mask: self.addr_mask,
+        };
         let after = link.stop(reason, &mut view);
         match after {
             After::Resume(how, _) => {
@@ -229,24 +213,11 @@ impl Loop {
             stale = true;
         }
         let slow = self.opts.accel == super::Accel::Check || !self.debug.watch.is_empty();
-        if let Some(j) = self.jit.as_mut() {
+        if let Some(j) = self.engine.jit.as_mut() {
             stale |= j.set_all_slow(slow);
         }
         if stale {
-            self.cache.clear();
-            self.fast.iter_mut().for_each(|e| *e = None);
-            self.by_page.clear();
-            self.chain_from = None;
-            if let Some(j) = self.jit.as_mut() {
-                j.flush();
-            }
+            self.engine.flush();
         }
     }
-}
-
-/// The memory-access check of a block's `Env` while watchpoints exist: true when the access
-/// must be refused (the CPU stops before it).
-#[inline]
-pub(super) fn watched(env: &mut UserEnv<'_>, addr: u64, size: u8, write: bool) -> bool {
-    env.watch.check(addr, size as u64, write)
 }

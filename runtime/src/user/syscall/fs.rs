@@ -313,12 +313,13 @@ impl Process {
     /// The guest's view of its mappings (`user::maps`) in an in-memory file (memfd), so that
     /// read, lseek and fstat work on it as on the kernel's.
     fn open_own_maps(&mut self, mem: &GuestMem, hflags: i32) -> SysResult {
-        use crate::user::stack::{STACK_SIZE, STACK_TOP};
+        use crate::user::stack::STACK_SIZE;
+        let stack_top = self.abi.stack_top;
         use std::io::{Seek, Write};
         use std::os::fd::{FromRawFd, IntoRawFd};
         let text = crate::user::maps::proc_self_maps(
             mem,
-            &[(STACK_TOP - STACK_SIZE, STACK_TOP, "[stack]"), (self.brk_start, self.brk, "[heap]")],
+            &[(stack_top - STACK_SIZE, stack_top, "[stack]"), (self.brk_start, self.brk, "[heap]")],
         );
         let cloexec = if hflags & libc::O_CLOEXEC != 0 { libc::MFD_CLOEXEC } else { 0 };
         // SAFETY: the name is a valid NUL-terminated string.

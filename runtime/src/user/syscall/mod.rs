@@ -26,8 +26,6 @@ use super::signal::SigState;
 use std::ffi::CString;
 use std::path::PathBuf;
 
-pub use proc::{exec_target, ExecTarget};
-
 macro_rules! syscalls {
     ($($v:ident = $n:literal,)*) => {
         /// The system calls specemu implements (by their Linux names).
@@ -131,14 +129,14 @@ pub struct Process {
     pub clear_child_tid: u64,
     /// The second result register (o32 `pipe`).
     pub result2: Option<u64>,
-    /// specemu options an `execve` passes on to the new program (`-L`, `-strace`).
-    pub exec_extra_args: Vec<String>,
+    /// The guest program an `execve` asked to run next (in this process).
+    pub exec: Option<crate::user::run::Program>,
     /// The guest stack pointer at the time of the call (sigaltstack reports SS_ONSTACK).
     pub cur_sp: u64,
 }
 
 impl Process {
-    pub fn new(abi: LinuxAbi, brk: u64, machine: &'static str, exe_path: PathBuf) -> Self {
+    pub fn new(abi: LinuxAbi, brk: u64, exe_path: PathBuf) -> Self {
         let brk = brk.div_ceil(4096) * 4096;
         Process {
             abi,
@@ -149,14 +147,14 @@ impl Process {
             mmap_top: 0x7700_0000,
             exit_code: None,
             tls: None,
-            uname_machine: machine,
+            uname_machine: abi.uname_machine,
             strace: false,
             exe_path,
             sysroot: None,
             sig: SigState::new(abi.nsig),
             clear_child_tid: 0,
             result2: None,
-            exec_extra_args: Vec::new(),
+            exec: None,
             cur_sp: 0,
         }
     }

@@ -18,40 +18,6 @@ const CLONE_PARENT_SETTID: u64 = 0x0010_0000;
 const CLONE_CHILD_CLEARTID: u64 = 0x0020_0000;
 const CLONE_CHILD_SETTID: u64 = 0x0100_0000;
 
-/// What `execve` will run: the program to load, checked like the kernel would.
-#[derive(Debug, Clone)]
-pub struct ExecTarget {
-    pub path: PathBuf,
-}
-
-/// Check that `path` can be executed as a guest program: it exists, is a regular file with
-/// execute permission, and is an ELF file of machine `machine` or a `#!` script.
-pub fn exec_target(path: &std::ffi::CStr, machine: u16) -> Result<ExecTarget, i32> {
-    // SAFETY: `path` is a valid C string.
-    if unsafe { libc::access(path.as_ptr(), libc::X_OK) } != 0 {
-        return Err(errno());
-    }
-    let p = PathBuf::from(std::ffi::OsStr::from_encoded_bytes_safe(path.to_bytes()));
-    let md = std::fs::metadata(&p).map_err(|e| e.raw_os_error().unwrap_or(libc::ENOENT))?;
-    if !md.is_file() {
-        return Err(libc::EACCES);
-    }
-    let mut head = [0u8; 64];
-    let n = {
-        use std::io::Read as _;
-        let mut f = std::fs::File::open(&p).map_err(|e| e.raw_os_error().unwrap_or(libc::EACCES))?;
-        f.read(&mut head).map_err(|e| e.raw_os_error().unwrap_or(libc::EIO))?
-    };
-    let head = &head[..n];
-    if head.starts_with(b"#!") {
-        return Ok(ExecTarget { path: p });
-    }
-    match crate::user::elf::identify(head, "") {
-        Ok((false, _, m)) if m == machine => Ok(ExecTarget { path: p }),
-        _ => Err(libc::ENOEXEC),
-    }
-}
-
 trait FromBytes {
     fn from_encoded_bytes_safe(b: &[u8]) -> &std::ffi::OsStr;
 }
@@ -509,38 +475,27 @@ impl Process {
         }
     }
 
-    /// execve: check the target, then replace this process with specemu running it.
+    /// execve: a guest program runs next in this process (the CPU loop takes
+    /// [`Process::exec`]); anything else goes to the host kernel, which replaces specemu.
     fn execve(&mut self, path: u64, argv: u64, envp: u64, mem: &mut GuestMem) -> SysResult {
+        use crate::user::run::exec::{self, Runner};
         let p = self.path(mem, path)?;
         let argv = self.str_array(mem, argv)?;
         let envp = self.str_array(mem, envp)?;
-        let target = exec_target(&p, crate::user::elf::EM_MIPS)?;
-        let mut args: Vec<CString> = vec![c"specemu".to_owned(), c"run".to_owned()];
-        for e in &self.exec_extra_args {
-            args.push(CString::new(e.as_str()).map_err(|_| libc::EINVAL)?);
+        let host_path = PathBuf::from(std::ffi::OsStr::from_encoded_bytes_safe(p.to_bytes()));
+        match exec::runner(&host_path, self.sysroot.as_deref())? {
+            Runner::Guest => {
+                let text = |c: &CString| c.to_string_lossy().into_owned();
+                let mut args: Vec<String> = argv.iter().map(text).collect();
+                if args.is_empty() {
+                    args.push(host_path.display().to_string());
+                }
+                let env = envp.iter().map(text).collect();
+                self.exec = Some(crate::user::run::Program { path: host_path.display().to_string(), args, env });
+                Ok(0)
+            }
+            Runner::Host => Err(exec::host_execve(&host_path, &argv, &envp, &self.abi, self.sig.mask)),
         }
-        let argv0 = argv
-            .first()
-            .cloned()
-            .unwrap_or_else(|| CString::new(target.path.as_os_str().as_encoded_bytes()).unwrap_or_default());
-        args.push(c"-0".to_owned());
-        args.push(argv0);
-        args.push(c"--".to_owned());
-        args.push(CString::new(target.path.as_os_str().as_encoded_bytes()).map_err(|_| libc::EINVAL)?);
-        args.extend(argv.into_iter().skip(1));
-        let mut aptr: Vec<*const libc::c_char> = args.iter().map(|s| s.as_ptr()).collect();
-        aptr.push(std::ptr::null());
-        let mut eptr: Vec<*const libc::c_char> = envp.iter().map(|s| s.as_ptr()).collect();
-        eptr.push(std::ptr::null());
-        use std::io::Write as _;
-        let _ = std::io::stdout().flush();
-        let _ = std::io::stderr().flush();
-        // SAFETY: NULL-terminated arrays of pointers to C strings that live until the call
-        // returns (it only returns on failure).
-        unsafe {
-            libc::execve(c"/proc/self/exe".as_ptr(), aptr.as_ptr(), eptr.as_ptr());
-        }
-        Err(errno())
     }
 
     fn futex(&mut self, a: &[u64; 8], t64: bool, mem: &mut GuestMem) -> SysResult {

@@ -1,0 +1,329 @@
+//! The translation engine both CPU loops share (user mode and system mode): the block cache
+//! (a direct-mapped front on a hash map, keyed by what identifies a translation: the guest
+//! PC in user mode, the virtual and physical PC in system mode), tiers (a new block's raw IR
+//! is interpreted; after [`TIER_UP`] runs it is optimized and compiled), compilation by the
+//! JIT, `goto_tb` chaining and the indirect-jump table, running a block on either backend,
+//! and invalidation (by page, of blocks spanning pages, or everything).
+//!
+//! The loops translate (they know how to fetch guest code) and handle what a block exits
+//! for; this module owns the blocks from then on. It must not know an architecture or a
+//! mode's memory model.
+
+use crate::fxhash::FxHashMap as HashMap;
+use crate::interp::{BlockExit, Env, Interp};
+use crate::ir::Block;
+use crate::jit::{Jit, JitExit};
+use std::io::Write;
+use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering::Relaxed};
+use std::sync::Arc;
+
+/// Runs of a tier-0 block before it is compiled (see [`Tb::tier0`]).
+pub const TIER_UP: u32 = 16;
+
+const FAST_SLOTS: usize = 8192;
+const NO_HOST: usize = usize::MAX;
+
+/// What identifies a translation.
+pub trait BlockKey: Copy + Eq + std::hash::Hash + std::fmt::Debug {
+    /// The guest PC the block starts at.
+    fn pc(self) -> u64;
+}
+
+impl BlockKey for u64 {
+    fn pc(self) -> u64 {
+        self
+    }
+}
+
+/// (virtual PC, physical PC).
+impl BlockKey for (u64, u64) {
+    fn pc(self) -> u64 {
+        self.0
+    }
+}
+
+/// A translated block: its IR, and its compiled code when the JIT has it.
+#[derive(Debug)]
+pub struct Tb {
+    pub ir: Block,
+    host: AtomicUsize,
+    /// Tier 0: the unoptimized IR, interpreted until the block has run [`TIER_UP`] times
+    /// (then it is optimized and compiled). Most blocks of a program run a few times only,
+    /// and interpreting them costs less than optimizing and compiling them.
+    tier0: bool,
+    runs: AtomicU32,
+}
+
+impl Tb {
+    /// The block's id in the JIT, when it is compiled.
+    pub fn host(&self) -> Option<usize> {
+        Some(self.host.load(Relaxed)).filter(|&h| h != NO_HOST)
+    }
+}
+
+/// How blocks are run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EngineConfig {
+    /// Interpret new blocks until they are hot (only with a JIT).
+    pub tiered: bool,
+    /// Patch `goto_tb` exits into direct jumps and fill the indirect-jump table (when nothing
+    /// must be checked between blocks).
+    pub chain: bool,
+    /// Keep every block's IR after compiling it (the check mode interprets it again).
+    pub keep_ir: bool,
+    /// `-d op_opt`, `-d out_asm`.
+    pub log_op_opt: bool,
+    pub log_out_asm: bool,
+}
+
+/// The blocks of one CPU and the backends that run them.
+pub struct Engine<K: BlockKey> {
+    cache: HashMap<K, Arc<Tb>>,
+    /// Direct-mapped front of `cache`, indexed by guest PC.
+    fast: Vec<Option<(K, Arc<Tb>)>>,
+    by_page: HashMap<u64, Vec<K>>,
+    /// Blocks whose code spans pages (system mode drops them when mappings change).
+    crossing: Vec<K>,
+    pub interp: Interp,
+    pub jit: Option<Jit>,
+    /// The compiled block and `goto_tb` slot the last block left through, to chain from.
+    chain_from: Option<(usize, u8)>,
+    /// The last compiled block returned at its entry because of the exit request.
+    pub requested: bool,
+    pub cfg: EngineConfig,
+    /// Where `-d` output goes.
+    pub log: Box<dyn Write + Send>,
+}
+
+impl<K: BlockKey> std::fmt::Debug for Engine<K> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Engine({} blocks, {:?})", self.cache.len(), self.jit)
+    }
+}
+
+fn slot_of(pc: u64) -> usize {
+    ((pc >> 1) as usize) & (FAST_SLOTS - 1)
+}
+
+impl<K: BlockKey> Engine<K> {
+    pub fn new(jit: Option<Jit>, cfg: EngineConfig, log: Box<dyn Write + Send>) -> Self {
+        Engine {
+            cache: HashMap::default(),
+            fast: vec![None; FAST_SLOTS],
+            by_page: HashMap::default(),
+            crossing: Vec::new(),
+            interp: Interp::default(),
+            jit,
+            chain_from: None,
+            requested: false,
+            cfg,
+            log,
+        }
+    }
+
+    /// The block for `key`, if translated.
+    #[inline]
+    pub fn lookup(&mut self, key: K) -> Option<Arc<Tb>> {
+        let slot = slot_of(key.pc());
+        if let Some((k, b)) = &self.fast[slot] {
+            if *k == key {
+                return Some(b.clone());
+            }
+        }
+        let b = self.cache.get(&key)?.clone();
+        self.fast[slot] = Some((key, b.clone()));
+        Some(b)
+    }
+
+    /// Add the block just translated for `key`, whose code lies on `pages` (page addresses
+    /// that identify it for invalidation): kept at tier 0, or optimized and compiled.
+    pub fn add(&mut self, key: K, blk: Block, pages: &[u64]) -> Arc<Tb> {
+        let tiered = self.cfg.tiered && self.jit.is_some();
+        let b = if tiered {
+            Arc::new(Tb { ir: blk, host: AtomicUsize::new(NO_HOST), tier0: true, runs: AtomicU32::new(0) })
+        } else {
+            self.compile(blk)
+        };
+        self.insert(key, b.clone(), pages);
+        b
+    }
+
+    fn insert(&mut self, key: K, b: Arc<Tb>, pages: &[u64]) {
+        for &p in pages {
+            self.by_page.entry(p).or_default().push(key);
+        }
+        if pages.len() > 1 {
+            self.crossing.push(key);
+        }
+        self.cache.insert(key, b.clone());
+        self.fast[slot_of(key.pc())] = Some((key, b));
+    }
+
+    /// Count a run of `tb`; a tier-0 block that ran often enough is optimized and compiled
+    /// in place of the old one (on the same `pages`).
+    #[inline]
+    pub fn tier_up(&mut self, key: K, tb: Arc<Tb>, pages: impl FnOnce() -> Vec<u64>) -> Arc<Tb> {
+        if !tb.tier0 {
+            return tb;
+        }
+        let runs = tb.runs.load(Relaxed);
+        if runs < TIER_UP {
+            tb.runs.store(runs + 1, Relaxed);
+            return tb;
+        }
+        let b = self.compile(tb.ir.clone());
+        if let Some(e) = self.cache.get_mut(&key) {
+            *e = b.clone();
+            self.fast[slot_of(key.pc())] = Some((key, b.clone()));
+        } else {
+            // Compiling flushed everything, page lists included.
+            let p = pages();
+            self.insert(key, b.clone(), &p);
+        }
+        b
+    }
+
+    /// Optimize `blk` and compile it (or keep it for the interpreter).
+    fn compile(&mut self, mut blk: Block) -> Arc<Tb> {
+        crate::opt::optimize(&mut blk);
+        if self.cfg.log_op_opt {
+            let t = crate::ir::dump_block(&blk).replacen("OP:", "OP after optimization:", 1);
+            let _ = self.log.write_all(t.as_bytes());
+        }
+        let mut host = None;
+        if let Some(jit) = self.jit.as_mut() {
+            match jit.compile(&blk) {
+                Ok((id, flushed)) => {
+                    if flushed {
+                        // Every compiled block is gone (and compiled blocks keep no IR to
+                        // interpret): forget them all; they are translated again when run.
+                        self.cache.clear();
+                        self.fast.iter_mut().for_each(|e| *e = None);
+                        self.by_page.clear();
+                        self.crossing.clear();
+                        self.chain_from = None;
+                    }
+                    if self.cfg.log_out_asm {
+                        if let Some((addr, code)) = jit.code_of(id) {
+                            let t =
+                                format!("OUT: [size={}]\n{}\n", code.len(), crate::jit::out_asm::format(addr, code));
+                            let _ = self.log.write_all(t.as_bytes());
+                        }
+                    }
+                    host = Some(id);
+                }
+                Err(why) => {
+                    if self.cfg.log_out_asm {
+                        let _ = writeln!(self.log, "OUT: not compiled ({why:?}); the interpreter runs this block\n");
+                    }
+                }
+            }
+        }
+        if host.is_some() && !self.cfg.keep_ir {
+            // Only the interpreter and the check mode read the IR again: keep the block's
+            // extent, free the rest.
+            blk.ops = Vec::new();
+            blk.vals = Vec::new();
+        }
+        Arc::new(Tb { ir: blk, host: AtomicUsize::new(host.unwrap_or(NO_HOST)), tier0: false, runs: AtomicU32::new(0) })
+    }
+
+    /// Run `tb` (at `pc`) once: compiled when it is, else interpreted. `cpu` is the state
+    /// `env` reads and writes, `pc_off` the PC's offset in it. With chaining, the exit the
+    /// last block took is patched to this one first, and indirect jumps learn it.
+    #[inline]
+    pub fn run(&mut self, tb: &Tb, pc: u64, env: &mut dyn Env, cpu: *mut u8, pc_off: u32, stepping: bool) -> BlockExit {
+        let chain_from = self.chain_from.take();
+        match (tb.host(), self.jit.as_mut()) {
+            (Some(id), Some(jit)) => {
+                if self.cfg.chain {
+                    if let Some((from, slot)) = chain_from {
+                        if jit.goto_target(from, slot) == Some(pc) {
+                            jit.chain(from, slot, id);
+                        }
+                    }
+                    // A single step must come back after its one block.
+                    if !stepping {
+                        jit.set_lookup(pc, id);
+                    }
+                }
+                self.run_compiled(id, env, cpu, pc_off)
+            }
+            _ => self.interp.run(&tb.ir, env),
+        }
+    }
+
+    /// Run compiled block `id`; a `goto_tb` exit remembers where to chain from.
+    pub fn run_compiled(&mut self, id: usize, env: &mut dyn Env, cpu: *mut u8, pc_off: u32) -> BlockExit {
+        let jit = self.jit.as_mut().expect("JIT backend");
+        match jit.run(id, cpu, env) {
+            JitExit::Goto { from, slot } => {
+                if self.cfg.chain {
+                    self.chain_from = Some((from, slot));
+                }
+                BlockExit::Goto { pc: env.read_state(pc_off), slot }
+            }
+            JitExit::Lookup => BlockExit::Lookup,
+            JitExit::Exit => BlockExit::Exit,
+            JitExit::Request => {
+                self.requested = true;
+                BlockExit::Exit
+            }
+            JitExit::Raise { code, arg, pc, flags } => BlockExit::Raise { code, arg, pc, flags },
+            JitExit::Fault { fault, pc, flags } => BlockExit::Fault { fault, pc, flags },
+        }
+    }
+
+    /// Forget the block for `key` (and its compiled code).
+    pub fn drop_block(&mut self, key: K) {
+        if let Some(tb) = self.cache.remove(&key) {
+            if let (Some(id), Some(jit)) = (tb.host(), self.jit.as_mut()) {
+                jit.invalidate(id);
+            }
+            let slot = slot_of(key.pc());
+            if matches!(&self.fast[slot], Some((k, _)) if *k == key) {
+                self.fast[slot] = None;
+            }
+        }
+    }
+
+    /// Forget the blocks on `pages` (their code was written); compiled code must not chain
+    /// on through a stale exit.
+    pub fn invalidate_pages(&mut self, pages: impl IntoIterator<Item = u64>) {
+        for page in pages {
+            if let Some(keys) = self.by_page.remove(&page) {
+                for k in keys {
+                    self.drop_block(k);
+                }
+            }
+        }
+        self.chain_from = None;
+        if let Some(jit) = self.jit.as_mut() {
+            jit.clear_exit_request();
+        }
+    }
+
+    /// Forget the blocks whose code spans pages (the mappings changed).
+    pub fn drop_crossing(&mut self) {
+        for k in std::mem::take(&mut self.crossing) {
+            self.drop_block(k);
+        }
+    }
+
+    /// Forget every block.
+    pub fn flush(&mut self) {
+        self.cache.clear();
+        self.fast.iter_mut().for_each(|e| *e = None);
+        self.by_page.clear();
+        self.crossing.clear();
+        self.chain_from = None;
+        if let Some(j) = self.jit.as_mut() {
+            j.flush();
+        }
+    }
+
+    /// Do not chain from the last block (the loop must see the next block boundary).
+    pub fn unchain(&mut self) {
+        self.chain_from = None;
+    }
+}
