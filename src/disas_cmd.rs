@@ -1,6 +1,7 @@
 //! `specemu disas`: reads an ELF file, chooses the architecture from its header, and prints
 //! each executable section in GNU objdump's `-d --no-show-raw-insn` format, with symbol
-//! labels, `<symbol+offset>` annotations and objdump's `...` for runs of zero bytes.
+//! labels, `<symbol+offset>` annotations and objdump's `...` for runs of zero bytes. Also
+//! `specemu -cpu help`'s list of cores and CPU models ([`list_cpus`]).
 
 use anyhow::{bail, Context as _};
 use object::{Object, ObjectSection, ObjectSymbol, SectionFlags, SymbolKind};
@@ -35,19 +36,38 @@ pub fn list_cpus() {
     }
 }
 
+/// `specemu disas`'s options (`-cpu` is accepted for `--cpu`).
+#[derive(Debug, clap::Parser)]
+#[command(
+    name = "disas",
+    bin_name = "specemu disas",
+    about = "Disassemble every executable section of an ELF file, as objdump -d --no-show-raw-insn"
+)]
+pub struct DisasCli {
+    /// The core to decode for (specemu -cpu help lists them; default: from the ELF header)
+    #[arg(long, value_name = "CORE")]
+    pub cpu: Option<String>,
+    /// The ELF file (its header chooses the architecture)
+    #[arg(value_name = "FILE.elf")]
+    pub file: String,
+}
+
+/// The clap command of `specemu disas`.
+pub fn command() -> clap::Command {
+    <DisasCli as clap::CommandFactory>::command()
+}
+
+/// Parse the words after `disas`. Help and usage errors come back as a [`crate::cli::Message`].
+pub fn parse_args(args: &[String]) -> anyhow::Result<DisasCli> {
+    Ok(crate::cli::parse::<DisasCli>(crate::cli::Style::Gnu, args)?.options)
+}
+
 pub fn run(args: &[String]) -> anyhow::Result<()> {
-    let mut cpu = None;
-    let mut file = None;
-    let mut it = args.iter();
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--cpu" | "-cpu" => cpu = Some(it.next().context("--cpu needs a value")?.clone()),
-            s if s.starts_with("--cpu=") => cpu = Some(s["--cpu=".len()..].to_string()),
-            s if s.starts_with('-') => bail!("unknown option `{s}`"),
-            s => file = Some(s.to_string()),
-        }
-    }
-    let file = file.context("usage: specemu disas [--cpu CORE] FILE.elf")?;
+    run_parsed(parse_args(args)?)
+}
+
+pub fn run_parsed(args: DisasCli) -> anyhow::Result<()> {
+    let DisasCli { cpu, file } = args;
     let data = std::fs::read(&file).with_context(|| format!("cannot read {file}"))?;
     let text = disassemble_elf(&data, &file, cpu.as_deref())?;
     let stdout = std::io::stdout();

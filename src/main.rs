@@ -1,75 +1,107 @@
-//! The `specemu` command line: QEMU-style options; subcommands choose what to do.
-//! `specemu disas FILE.elf [--cpu CORE]` prints the executable sections like
-//! `objdump -d --no-show-raw-insn`.
+//! The `specemu` binary: picks the subcommand from the first word and hands the rest to its
+//! module (`run`, `system-mips`, `system-mipsel`, `disas`, `objdump-diff`), and answers the
+//! top-level options itself: `-cpu help`, `-d help`, `-version`, `-help`. Each module parses
+//! its own options (QEMU's single-dash spellings, through `specemu::cli`). Prints errors and
+//! sets the exit status.
 
+use clap::{Arg, ArgAction, Command};
+use specemu::cli::{self, LogMode, Message, Style};
 use specemu::{disas_cmd, objdump_diff, run_cmd, system_cmd};
 
 use std::process::ExitCode;
 
-const USAGE: &str = "usage:
-  specemu run [-L SYSROOT] [-E VAR=VALUE] [-strace] [-d in_asm,op,exec] [-g PORT] PROG [ARGS...]
-                                                     run a Linux program of another architecture
-                                                     (-g: wait for gdb on 127.0.0.1:PORT first)
-  specemu system-mips|system-mipsel [-M MACHINE] [-cpu MODEL] [-m MEGS] [-kernel FILE] [-S] [--preconfig]
-          [-qmp DEV] [-monitor DEV] [-s] [-gdb tcp::PORT] [-serial stdio] [-nographic] [-semihosting] [-append ARGS]
-          [-d in_asm,op,op_opt,exec,int] [-D LOGFILE]
-                                                     system mode (QEMU's qemu-system-mips command line;
-                                                     boards: -M mipssim, -M none)
-  specemu disas [--cpu CORE | -cpu CORE] FILE.elf   disassemble every executable section
-  specemu objdump-diff [--cpu CORE] [--only m1,m2] OBJDUMP-LISTING FILE.elf
-                                                     compare with objdump's listing
-  specemu -cpu help                                  list CPU models (cores)
-  specemu --version";
+/// The top-level command: its own options, and the subcommands for `--help` and for clap's
+/// suggestion when a subcommand name is mistyped.
+fn command() -> Command {
+    Command::new("specemu")
+        .bin_name("specemu")
+        .about("A CPU emulator whose guest instruction sets are described in spec files")
+        .version(env!("CARGO_PKG_VERSION"))
+        .override_usage("specemu COMMAND [OPTIONS] ...\n       specemu -cpu help | -d help | -version | -help")
+        .after_help("Each command has its own -help (specemu run -help); specemu help COMMAND shows it too.")
+        .disable_help_subcommand(true)
+        .args_conflicts_with_subcommands(true)
+        .arg(Arg::new("cpu").long("cpu").value_name("help").help("List the CPU models and disassembler cores"))
+        .arg(Arg::new("log").short('d').value_name("help").help("List the -d log items"))
+        .subcommand(run_cmd::command())
+        .subcommand(system_cmd::command(true))
+        .subcommand(system_cmd::command(false))
+        .subcommand(disas_cmd::command())
+        .subcommand(objdump_diff::command())
+        .subcommand(Command::new("help").about("Show a command's help").arg(Arg::new("command").action(ArgAction::Set)))
+}
+
+/// The help of the subcommand `name` (None: no such subcommand).
+fn sub_help(name: &str) -> Option<String> {
+    let (cmd, style) = match name {
+        "run" => (run_cmd::command(), Style::Qemu),
+        "system-mips" => (system_cmd::command(true), Style::Qemu),
+        "system-mipsel" => (system_cmd::command(false), Style::Qemu),
+        "disas" => (disas_cmd::command(), Style::Gnu),
+        "objdump-diff" => (objdump_diff::command(), Style::Gnu),
+        _ => return None,
+    };
+    Some(cli::help_text(cmd, style))
+}
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    if args.first().map(String::as_str) == Some("run") {
-        return match run_cmd::run(&args[1..]) {
-            Ok(code) => ExitCode::from(code as u8),
-            Err(e) => {
+    let (first, rest) = match args.split_first() {
+        Some((f, r)) => (f.as_str(), r),
+        None => ("", &[][..]),
+    };
+    let result = match first {
+        "run" => run_cmd::run(rest),
+        "system-mips" => system_cmd::run(true, rest),
+        "system-mipsel" => system_cmd::run(false, rest),
+        "disas" => disas_cmd::run(rest).map(|()| 0),
+        "objdump-diff" => objdump_diff::run(rest).map(|()| 0),
+        _ => top_level(&args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code as u8),
+        Err(e) => match e.downcast_ref::<Message>() {
+            Some(m) => {
+                m.print();
+                ExitCode::from(m.status())
+            }
+            None => {
                 eprintln!("specemu: {e:#}");
                 ExitCode::from(1)
             }
-        };
-    }
-    if let Some(big_endian) = match args.first().map(String::as_str) {
-        Some("system-mips") => Some(true),
-        Some("system-mipsel") => Some(false),
-        _ => None,
-    } {
-        return match system_cmd::run(big_endian, &args[1..]) {
-            Ok(code) => ExitCode::from(code as u8),
-            Err(e) => {
-                eprintln!("specemu: {e:#}");
-                ExitCode::from(1)
-            }
-        };
-    }
-    match run(&args) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(e) => {
-            eprintln!("specemu: {e:#}");
-            ExitCode::from(1)
-        }
+        },
     }
 }
 
-fn run(args: &[String]) -> anyhow::Result<()> {
-    match args.first().map(String::as_str) {
-        Some("disas") => disas_cmd::run(&args[1..]),
-        Some("objdump-diff") => objdump_diff::run(&args[1..]),
-        Some("-cpu") | Some("--cpu") if args.get(1).map(String::as_str) == Some("help") => {
-            disas_cmd::list_cpus();
-            Ok(())
-        }
-        Some("--version") | Some("-version") => {
-            println!("specemu {}", env!("CARGO_PKG_VERSION"));
-            Ok(())
-        }
-        Some("-h") | Some("--help") | Some("-help") => {
-            println!("{USAGE}");
-            Ok(())
-        }
-        _ => anyhow::bail!("{USAGE}"),
+/// `specemu` without a subcommand: `-cpu help`, `-d help`, `--version`, `--help`, `help CMD`.
+fn top_level(args: &[String]) -> anyhow::Result<i32> {
+    let parsed = cli::parse_with::<()>(command(), Style::Qemu, args)?;
+    let m = &parsed.matches;
+    if let Some(("help", sub)) = m.subcommand() {
+        let text = match sub.get_one::<String>("command") {
+            None => cli::help_text(command(), Style::Qemu),
+            Some(name) => sub_help(name).ok_or_else(|| {
+                let msg = format!("unrecognized subcommand '{name}'");
+                cli::usage_error(command(), clap::error::ErrorKind::InvalidSubcommand, &msg)
+            })?,
+        };
+        print!("{text}");
+        return Ok(0);
     }
+    if let Some(v) = m.get_one::<String>("cpu") {
+        if !cli::is_help(v) {
+            anyhow::bail!("-cpu {v}: give a command (specemu run -cpu {v} ...); specemu -cpu help lists the models");
+        }
+        disas_cmd::list_cpus();
+        return Ok(0);
+    }
+    if let Some(v) = m.get_one::<String>("log") {
+        if !cli::is_help(v) {
+            anyhow::bail!("-d {v}: give a command (specemu run -d {v} ...); specemu -d help lists the items");
+        }
+        print!("{}", cli::log_help(LogMode::Both));
+        return Ok(0);
+    }
+    // No command and no option: as before, the help as an error.
+    Err(Message { text: cli::help_text(command(), Style::Qemu), is_error: true }.into())
 }

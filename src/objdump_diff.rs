@@ -112,26 +112,51 @@ pub fn compare(
     r
 }
 
+/// `specemu objdump-diff`'s options (`-cpu` is accepted for `--cpu`).
+#[derive(Debug, clap::Parser)]
+#[command(
+    name = "objdump-diff",
+    bin_name = "specemu objdump-diff",
+    about = "Compare specemu's disassembly of an ELF file with objdump's listing of it"
+)]
+pub struct ObjdumpDiffCli {
+    /// The core to decode for (specemu -cpu help lists them; default: from the ELF header)
+    #[arg(long, value_name = "CORE")]
+    pub cpu: Option<String>,
+    /// Compare only instructions with these objdump mnemonics (comma separated)
+    #[arg(long, value_name = "M1,M2...", value_delimiter = ',')]
+    pub only: Option<Vec<String>>,
+    /// Differing lines shown for each mnemonic (default 3)
+    #[arg(long, value_name = "N", default_value_t = 3)]
+    pub examples: usize,
+    /// What objdump -d --no-show-raw-insn printed for FILE.elf
+    #[arg(value_name = "OBJDUMP-LISTING")]
+    pub listing: String,
+    /// The ELF file
+    #[arg(value_name = "FILE.elf")]
+    pub elf: String,
+}
+
+/// The clap command of `specemu objdump-diff`.
+pub fn command() -> clap::Command {
+    <ObjdumpDiffCli as clap::CommandFactory>::command()
+}
+
+/// Parse the words after `objdump-diff`. Help and usage errors come back as a
+/// [`crate::cli::Message`].
+pub fn parse_args(args: &[String]) -> anyhow::Result<ObjdumpDiffCli> {
+    Ok(crate::cli::parse::<ObjdumpDiffCli>(crate::cli::Style::Gnu, args)?.options)
+}
+
 pub fn run(args: &[String]) -> anyhow::Result<()> {
-    let mut cpu = None;
-    let mut only: Option<Vec<String>> = None;
-    let mut pos = Vec::new();
-    let mut it = args.iter();
-    let mut examples = 3;
-    while let Some(a) = it.next() {
-        match a.as_str() {
-            "--cpu" | "-cpu" => cpu = Some(it.next().context("--cpu needs a value")?.clone()),
-            "--only" => only = Some(it.next().context("--only needs a list")?.split(',').map(String::from).collect()),
-            "--examples" => examples = it.next().context("--examples needs a number")?.parse()?,
-            s => pos.push(s.to_string()),
-        }
-    }
-    let [listing, elf] = &pos[..] else {
-        anyhow::bail!("usage: specemu objdump-diff [--cpu CORE] [--only m1,m2] OBJDUMP-LISTING FILE.elf");
-    };
-    let theirs = std::fs::read_to_string(listing).with_context(|| format!("cannot read {listing}"))?;
-    let data = std::fs::read(elf).with_context(|| format!("cannot read {elf}"))?;
-    let ours = crate::disas_cmd::disassemble_elf(&data, elf, cpu.as_deref())?;
+    run_parsed(parse_args(args)?)
+}
+
+pub fn run_parsed(args: ObjdumpDiffCli) -> anyhow::Result<()> {
+    let ObjdumpDiffCli { cpu, only, examples, listing, elf } = args;
+    let theirs = std::fs::read_to_string(&listing).with_context(|| format!("cannot read {listing}"))?;
+    let data = std::fs::read(&elf).with_context(|| format!("cannot read {elf}"))?;
+    let ours = crate::disas_cmd::disassemble_elf(&data, &elf, cpu.as_deref())?;
     let f = only.map(|l| move |m: &str| l.iter().any(|x| x == m));
     let r = compare(&parse_listing(&theirs), &parse_listing(&ours), f.as_ref().map(|f| f as &dyn Fn(&str) -> bool));
     print!("{}", r.render(examples));

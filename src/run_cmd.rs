@@ -1,87 +1,177 @@
-//! `specemu run [-L SYSROOT] [-E VAR=VALUE] [-U VAR] [-0 ARGV0] [-cpu CPU] [-strace] [-d ITEMS]
-//! [-accel jit|interp|check] [-g PORT] [--] PROG [ARGS...]`: runs a Linux program of another architecture (chosen from its ELF
-//! header), passing stdin, stdout, stderr, the exit status and a fatal signal through like a
-//! native program. `-g PORT` waits for gdb on 127.0.0.1:PORT before the first instruction.
+//! `specemu run [OPTIONS] [--] PROG [ARGS...]`: runs a Linux program of another architecture
+//! (chosen from its ELF header), passing stdin, stdout, stderr, the exit status and a fatal
+//! signal through like a native program. qemu-user's options: `-L SYSROOT`, `-E VAR=VALUE`,
+//! `-U VAR`, `-0 ARGV0`, `-cpu MODEL|help`, `-strace`, `-perfmap`, `-d ITEMS|help`,
+//! `-accel jit|interp|check`, `-g PORT` (wait for gdb on 127.0.0.1:PORT before the first
+//! instruction).
+//!
+//! This file owns run's command line ([`RunCli`], parsed by [`parse_args`] into [`RunArgs`])
+//! and hands the result to the user-mode runtime ([`run_parsed`]).
 
-use anyhow::{bail, Context as _};
+use anyhow::Context as _;
+use clap::error::ErrorKind;
 use specemu_runtime::user::run::{run_debug, Accel, GuestEnd, RunOptions};
 use specemu_runtime::user::signal::die_by_signal;
 
-pub const USAGE: &str =
-    "usage: specemu run [-L SYSROOT] [-E VAR=VALUE] [-U VAR] [-0 ARGV0] [-strace] [-perfmap] [-d ITEMS] [-accel jit|interp|check] [-g PORT] [--] PROG [ARGS...]";
+use crate::cli::{self, LogMode, Style};
 
-pub fn run(args: &[String]) -> anyhow::Result<i32> {
-    let mut opts = RunOptions::default();
-    let mut gdb_port = None;
-    let mut i = 0;
-    // The guest inherits the host environment unless -E/-U change it.
-    opts.env = std::env::vars_os().map(|(k, v)| format!("{}={}", k.to_string_lossy(), v.to_string_lossy())).collect();
-    while i < args.len() {
-        let a = args[i].as_str();
-        let mut val = || -> anyhow::Result<String> {
-            i += 1;
-            args.get(i).cloned().with_context(|| format!("{a} needs a value"))
-        };
-        match a {
-            "-L" => opts.sysroot = Some(val()?.into()),
-            "-E" => {
-                let kv = val()?;
-                let key = kv.split('=').next().unwrap_or("").to_string();
-                opts.env.retain(|e| e.split('=').next() != Some(&key));
-                opts.env.push(kv);
-            }
-            "-U" => {
-                let key = val()?;
-                opts.env.retain(|e| e.split('=').next() != Some(&key));
-            }
-            "-0" => opts.argv0 = Some(val()?),
-            "-cpu" | "--cpu" => {
-                opts.cpu = Some(val()?);
-            }
-            "-strace" => opts.strace = true,
-            "-perfmap" => opts.perfmap = true,
-            "-g" => {
-                let v = val()?;
-                let port: u16 = v.parse().map_err(|_| anyhow::anyhow!("-g {v}: not a port number"))?;
-                gdb_port = Some(port);
-            }
-            "-accel" | "--accel" => {
-                let v = val()?;
-                opts.accel = Accel::parse(&v)
-                    .with_context(|| format!("unknown accelerator `{v}` (known: jit, interp, check)"))?;
-            }
-            "-d" => {
-                for item in val()?.split(',') {
-                    match item {
-                        "in_asm" => opts.log_in_asm = true,
-                        "op" => opts.log_op = true,
-                        "op_opt" => opts.log_op_opt = true,
-                        "out_asm" => opts.log_out_asm = true,
-                        "exec" => opts.log_exec = true,
-                        other => bail!("unknown -d item `{other}` (known: in_asm, op, op_opt, out_asm, exec)"),
-                    }
-                }
-            }
-            "--" => {
-                i += 1;
-                break;
-            }
-            s if s.starts_with('-') => bail!("unknown option `{s}`\n{USAGE}"),
-            _ => break,
-        }
-        i += 1;
+/// The options as clap reads them (QEMU's spellings are rewritten first: `-cpu` is `--cpu`).
+#[derive(Debug, clap::Parser)]
+#[command(
+    name = "run",
+    bin_name = "specemu run",
+    about = "Run a Linux program of another architecture (qemu-user's command line)",
+    override_usage = "specemu run [OPTIONS] [--] PROG [ARGS]...\n       specemu run -cpu help | -d help"
+)]
+pub struct RunCli {
+    /// Look for the program's interpreter and libraries under SYSROOT
+    #[arg(short = 'L', value_name = "SYSROOT")]
+    sysroot: Option<std::path::PathBuf>,
+    /// Set VAR in the guest's environment (which starts as specemu's)
+    #[arg(short = 'E', value_name = "VAR=VALUE")]
+    set_env: Vec<String>,
+    /// Remove VAR from the guest's environment
+    #[arg(short = 'U', value_name = "VAR")]
+    unset_env: Vec<String>,
+    /// The guest's argv[0] (default: PROG)
+    #[arg(short = '0', value_name = "ARGV0")]
+    argv0: Option<String>,
+    /// CPU model and properties, MODEL[,PROP=VALUE...] (-cpu help lists them)
+    #[arg(long, value_name = "MODEL")]
+    cpu: Option<String>,
+    /// Log the guest's system calls to stderr
+    #[arg(long)]
+    strace: bool,
+    /// Write /tmp/perf-PID.map, naming each compiled block for perf report
+    #[arg(long)]
+    perfmap: bool,
+    /// Log ITEMS (comma separated) to stderr; -d help lists them
+    #[arg(short = 'd', value_name = "ITEMS")]
+    log: Vec<String>,
+    /// Backend: jit (x86-64 JIT, default), interp (IR interpreter), check (both, compared)
+    #[arg(long, value_name = "ACCEL")]
+    accel: Option<String>,
+    /// Wait for gdb on 127.0.0.1:PORT before the first instruction
+    #[arg(short = 'g', value_name = "PORT")]
+    gdb_port: Option<String>,
+    /// The program (an ELF file; its header chooses the architecture)
+    #[arg(value_name = "PROG")]
+    prog: Option<String>,
+    /// PROG's arguments, passed on untouched even where they look like options
+    #[arg(value_name = "ARGS", trailing_var_arg = true)]
+    args: Vec<String>,
+}
+
+/// What `specemu run`'s command line asked for.
+#[derive(Debug)]
+pub enum RunArgs {
+    /// Run `prog`: `argv[0]` is `guest_args[0]` unless `-0` (in `opts`) says otherwise.
+    Run { opts: RunOptions, gdb_port: Option<u16>, prog: String, guest_args: Vec<String> },
+    /// `-cpu help`.
+    CpuHelp,
+    /// `-d help`.
+    LogHelp,
+}
+
+/// The clap command of `specemu run` (for `specemu --help` and `specemu help run`).
+pub fn command() -> clap::Command {
+    <RunCli as clap::CommandFactory>::command()
+}
+
+/// Parse the words after `run`. Help and usage errors come back as a [`cli::Message`].
+pub fn parse_args(args: &[String]) -> anyhow::Result<RunArgs> {
+    let parsed = cli::parse::<RunCli>(Style::Qemu, args)?;
+    let c = parsed.options;
+    if c.cpu.as_deref().is_some_and(cli::is_help) {
+        return Ok(RunArgs::CpuHelp);
     }
-    let Some(prog) = args.get(i) else {
-        bail!("{USAGE}");
+    if c.log.iter().any(|d| d.split(',').any(cli::is_help)) {
+        return Ok(RunArgs::LogHelp);
+    }
+    let Some(prog) = c.prog else {
+        let msg = "the following required arguments were not provided:\n  PROG";
+        return Err(cli::usage_error(command(), ErrorKind::MissingRequiredArgument, msg).into());
     };
-    let guest_args: Vec<String> = args[i..].to_vec();
+    let mut opts = RunOptions::default();
+    // The guest inherits the host environment unless -E/-U change it.
+    let host = std::env::vars_os().map(|(k, v)| format!("{}={}", k.to_string_lossy(), v.to_string_lossy()));
+    opts.env = guest_env(host.collect(), &cli::in_order(&parsed.matches, &["set_env", "unset_env"]));
+    opts.sysroot = c.sysroot;
+    opts.argv0 = c.argv0;
+    // The program's architecture parses it (its ELF header says which).
+    opts.cpu = c.cpu;
+    opts.strace = c.strace;
+    opts.perfmap = c.perfmap;
+    for item in c.log.iter().flat_map(|d| d.split(',')) {
+        match item {
+            "in_asm" => opts.log_in_asm = true,
+            "op" => opts.log_op = true,
+            "op_opt" => opts.log_op_opt = true,
+            "out_asm" => opts.log_out_asm = true,
+            "exec" => opts.log_exec = true,
+            other => anyhow::bail!("unknown -d item `{other}` (known: in_asm, op, op_opt, out_asm, exec)"),
+        }
+    }
+    if let Some(v) = c.accel {
+        opts.accel =
+            Accel::parse(&v).with_context(|| format!("unknown accelerator `{v}` (known: jit, interp, check)"))?;
+    }
+    let gdb_port = match c.gdb_port {
+        Some(v) => Some(v.parse::<u16>().map_err(|_| anyhow::anyhow!("-g {v}: not a port number"))?),
+        None => None,
+    };
+    let guest_args = std::iter::once(prog.clone()).chain(c.args).collect();
+    Ok(RunArgs::Run { opts, gdb_port, prog, guest_args })
+}
+
+/// The guest's environment: `host` (`VAR=VALUE` strings), then each `-E VAR=VALUE`
+/// (`("set_env", ..)`) and `-U VAR` (`("unset_env", ..)`) in command-line order.
+pub fn guest_env(mut env: Vec<String>, changes: &[(&str, String)]) -> Vec<String> {
+    for (what, v) in changes {
+        let key = v.split('=').next().unwrap_or("");
+        env.retain(|e| e.split('=').next() != Some(key));
+        if *what == "set_env" {
+            env.push(v.clone());
+        }
+    }
+    env
+}
+
+/// `specemu run ARGS`: the exit status.
+pub fn run(args: &[String]) -> anyhow::Result<i32> {
+    run_parsed(parse_args(args)?)
+}
+
+/// Do what the command line asked for.
+pub fn run_parsed(args: RunArgs) -> anyhow::Result<i32> {
+    let (opts, gdb_port, prog, guest_args) = match args {
+        RunArgs::CpuHelp => {
+            print_cpu_models();
+            return Ok(0);
+        }
+        RunArgs::LogHelp => {
+            print!("{}", cli::log_help(LogMode::User));
+            return Ok(0);
+        }
+        RunArgs::Run { opts, gdb_port, prog, guest_args } => (opts, gdb_port, prog, guest_args),
+    };
     // As qemu-user's -g: listen, and wait for gdb before the program starts.
     let debugger = match gdb_port {
         Some(port) => Some(crate::gdb::start_user(crate::gdb::listen(&format!("127.0.0.1:{port}"))?)?),
         None => None,
     };
-    match run_debug(prog, &guest_args, &opts, debugger)? {
+    match run_debug(&prog, &guest_args, &opts, debugger)? {
         GuestEnd::Exited(code) => Ok(code & 0xff),
         GuestEnd::Signaled(sig) => die_by_signal(sig),
+    }
+}
+
+/// `specemu run -cpu help`: the CPU models of every architecture user mode runs, and their
+/// properties.
+fn print_cpu_models() {
+    for a in specemu_runtime::targets::ARCHES {
+        if let (Some(help), Some(_)) = (a.cpu_help, a.linux_user) {
+            print!("{}", help());
+        }
     }
 }

@@ -8,6 +8,7 @@
 //! This file owns the command line and process lifetime; it must not know a particular board
 //! or speak a monitor protocol.
 
+use crate::cli::{self, LogMode, Style};
 use crate::monitor::chardev::{self, Chardev};
 use crate::monitor::server::{self, ExitGate, MonitorSpec, Protocol};
 use crate::monitor::Shared;
@@ -16,11 +17,68 @@ use specemu_runtime::control::BoardConfig;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub const USAGE: &str = "usage: specemu system-mips|system-mipsel [-M MACHINE|help] [-cpu MODEL|help] [-m MEGS]
-        [-kernel FILE] [-append CMDLINE] [-serial stdio|none] [-nographic] [-semihosting]
-        [-S] [--preconfig] [-qmp DEV] [-monitor DEV] [-s] [-gdb tcp::PORT] [-d ITEMS] [-D LOGFILE]
-        [-display none] [-accel jit|tcg|interp]
-  DEV: stdio | unix:PATH,server=on[,wait=off] | tcp:127.0.0.1:PORT,server=on[,wait=off]";
+/// The options as clap reads them (QEMU's spellings are rewritten first: `-cpu` is `--cpu`).
+/// `system-mips` and `system-mipsel` share them ([`command`] names each).
+#[derive(Debug, clap::Parser)]
+#[command(name = "system-mips", after_help = DEV_HELP)]
+pub struct SystemCli {
+    /// The board, TYPE[,PROP=VALUE...] (-M help lists them)
+    #[arg(short = 'M', visible_alias = "machine", value_name = "MACHINE")]
+    machine: Option<String>,
+    /// CPU model and properties, MODEL[,PROP=VALUE...] (-cpu help lists them)
+    #[arg(long, value_name = "MODEL")]
+    cpu: Option<String>,
+    /// RAM size: MiB, or with a K, M, G or T suffix (also size=SIZE)
+    #[arg(short = 'm', value_name = "SIZE")]
+    ram: Option<String>,
+    /// The program to load (an ELF file)
+    #[arg(long, value_name = "FILE")]
+    kernel: Option<std::path::PathBuf>,
+    /// The kernel's command line
+    #[arg(long, value_name = "CMDLINE")]
+    append: Option<String>,
+    /// Serial port 0: stdio (also mon:stdio) or none
+    #[arg(long, value_name = "DEV")]
+    serial: Option<String>,
+    /// No display; serial port 0 on stdio unless -serial says otherwise
+    #[arg(long)]
+    nographic: bool,
+    /// Display: only none
+    #[arg(long, value_name = "TYPE")]
+    display: Vec<String>,
+    /// Semihosting (UHI calls reach the host)
+    #[arg(long)]
+    semihosting: bool,
+    /// Start with the vCPUs paused (until cont or gdb's continue)
+    #[arg(short = 'S')]
+    start_paused: bool,
+    /// Stop before building the machine, until QMP x-exit-preconfig
+    #[arg(long)]
+    preconfig: bool,
+    /// A QMP monitor on DEV (may be repeated)
+    #[arg(long, value_name = "DEV")]
+    qmp: Vec<String>,
+    /// A human monitor on DEV (may be repeated)
+    #[arg(long, value_name = "DEV")]
+    monitor: Vec<String>,
+    /// Shorthand for -gdb tcp::1234
+    #[arg(short = 's')]
+    gdb_default: bool,
+    /// The gdb stub on DEV: tcp::PORT, tcp:HOST:PORT or none
+    #[arg(long, value_name = "DEV")]
+    gdb: Option<String>,
+    /// Log ITEMS (comma separated); -d help lists them
+    #[arg(short = 'd', value_name = "ITEMS")]
+    log: Vec<String>,
+    /// Write the -d log to LOGFILE instead of stderr
+    #[arg(short = 'D', value_name = "LOGFILE")]
+    log_file: Option<std::path::PathBuf>,
+    /// Backend: jit (also tcg; the default) or interp, NAME[,PROP=VALUE...]
+    #[arg(long, value_name = "NAME")]
+    accel: Option<String>,
+}
+
+const DEV_HELP: &str = "DEV: stdio | unix:PATH,server=on[,wait=off] | tcp:127.0.0.1:PORT,server=on[,wait=off]";
 
 /// What the command line asked for.
 #[derive(Debug, Default)]
@@ -29,89 +87,85 @@ pub struct SystemArgs {
     pub monitors: Vec<MonitorSpec>,
     /// `-s` / `-gdb DEV`: where the gdb stub listens (host:port).
     pub gdb: Option<String>,
-    /// `-M help`, `-cpu help`.
+    /// `-M help`, `-cpu help`, `-d help`.
     pub machine_help: bool,
     pub cpu_help: bool,
+    pub log_help: bool,
 }
 
-/// Parse the options after `system-mips` / `system-mipsel`.
+/// The clap command of `specemu system-mips` (`big_endian`) or `system-mipsel`.
+pub fn command(big_endian: bool) -> clap::Command {
+    let (name, order) = if big_endian { ("system-mips", "big-endian") } else { ("system-mipsel", "little-endian") };
+    <SystemCli as clap::CommandFactory>::command()
+        .name(name)
+        .bin_name(format!("specemu {name}"))
+        .about(format!("System mode: a {order} MIPS board (qemu-system-mips's command line)"))
+}
+
+/// Parse the options after `system-mips` / `system-mipsel`. Help and usage errors come back
+/// as a [`crate::cli::Message`].
 pub fn parse_args(big_endian: bool, args: &[String]) -> anyhow::Result<SystemArgs> {
+    let parsed = cli::parse_with::<SystemCli>(command(big_endian), Style::Qemu, args)?;
+    let c = parsed.options;
     let mut out = SystemArgs::default();
     out.config.big_endian = big_endian;
-    let mut serial: Option<String> = None;
-    let mut nographic = false;
-    let mut i = 0;
-    while i < args.len() {
-        // QEMU accepts `--opt` for every `-opt`.
-        let a = args[i].strip_prefix('-').filter(|s| s.starts_with('-')).unwrap_or(&args[i]);
-        let mut value = || -> anyhow::Result<String> {
-            i += 1;
-            args.get(i).cloned().ok_or_else(|| anyhow!("{a}: requires an argument\n{USAGE}"))
-        };
-        match a {
-            "-M" | "-machine" => {
-                let v = value()?;
-                // `-machine TYPE,key=value...`: only the type (or type=TYPE) is used.
-                let ty = v.split(',').next().unwrap_or("");
-                let ty = ty.strip_prefix("type=").unwrap_or(ty);
-                if ty == "help" || ty == "?" {
-                    out.machine_help = true;
-                }
-                out.config.machine = ty.to_string();
-            }
-            "-cpu" => {
-                let v = value()?;
-                if v == "help" || v == "?" {
-                    out.cpu_help = true;
-                } else {
-                    out.config.cpu = Some(v);
-                }
-            }
-            "-m" => out.config.ram_size = Some(parse_ram_size(&value()?)?),
-            "-kernel" => out.config.kernel = Some(value()?.into()),
-            "-append" => out.config.append = Some(value()?),
-            "-serial" => serial = Some(value()?),
-            "-nographic" => nographic = true,
-            "-display" => {
-                let v = value()?;
-                if v != "none" {
-                    bail!("-display {v}: only -display none is supported");
-                }
-            }
-            "-semihosting" => out.config.semihosting = true,
-            "-S" => out.config.start_paused = true,
-            "-s" => out.gdb = Some(format!("127.0.0.1:{}", crate::gdb::DEFAULT_PORT)),
-            "-gdb" => out.gdb = crate::gdb::parse_dev(&value()?)?,
-            "-preconfig" => out.config.preconfig = true,
-            "-qmp" => {
-                let dev = chardev::parse("-qmp", &value()?).map_err(|e| anyhow!(e))?;
-                if dev == Chardev::None {
-                    bail!("-qmp none: not a monitor");
-                }
-                out.monitors.push(MonitorSpec { protocol: Protocol::Qmp, dev });
-            }
-            "-monitor" => {
-                let dev = chardev::parse("-monitor", &value()?).map_err(|e| anyhow!(e))?;
-                out.monitors.push(MonitorSpec { protocol: Protocol::Hmp, dev });
-            }
-            "-d" => out.config.log.extend(value()?.split(',').filter(|s| !s.is_empty()).map(String::from)),
-            "-D" => out.config.log_file = Some(value()?.into()),
-            "-accel" | "--accel" => {
-                // QEMU's `-accel NAME[,prop=...]`: tcg (= jit), jit, or interp.
-                let v = value()?;
-                out.config.interp = match v.split(',').next().unwrap_or("") {
-                    "tcg" | "jit" => false,
-                    "interp" => true,
-                    other => bail!("-accel {other}: unknown accelerator (known: jit, tcg, interp)"),
-                };
-            }
-            other => bail!("{other}: invalid option\n{USAGE}"),
+    if let Some(v) = c.machine {
+        // `-machine TYPE,key=value...`: only the type (or type=TYPE) is used.
+        let ty = v.split(',').next().unwrap_or("");
+        let ty = ty.strip_prefix("type=").unwrap_or(ty);
+        out.machine_help = cli::is_help(ty);
+        out.config.machine = ty.to_string();
+    }
+    match c.cpu {
+        Some(v) if cli::is_help(&v) => out.cpu_help = true,
+        v => out.config.cpu = v,
+    }
+    if let Some(v) = c.ram {
+        out.config.ram_size = Some(parse_ram_size(&v)?);
+    }
+    out.config.kernel = c.kernel;
+    out.config.append = c.append;
+    for v in &c.display {
+        if v != "none" {
+            bail!("-display {v}: only -display none is supported");
         }
-        i += 1;
+    }
+    out.config.semihosting = c.semihosting;
+    out.config.start_paused = c.start_paused;
+    out.config.preconfig = c.preconfig;
+    // -s and -gdb: the last one given counts (`-s -gdb none`: no stub).
+    let m = &parsed.matches;
+    if let Some(dev) = c.gdb.filter(|_| cli::last_index(m, "gdb") > cli::last_index(m, "gdb_default")) {
+        out.gdb = crate::gdb::parse_dev(&dev)?;
+    } else if c.gdb_default {
+        out.gdb = Some(format!("127.0.0.1:{}", crate::gdb::DEFAULT_PORT));
+    }
+    for (which, v) in cli::in_order(m, &["qmp", "monitor"]) {
+        if which == "qmp" {
+            let dev = chardev::parse("-qmp", &v).map_err(|e| anyhow!(e))?;
+            if dev == Chardev::None {
+                bail!("-qmp none: not a monitor");
+            }
+            out.monitors.push(MonitorSpec { protocol: Protocol::Qmp, dev });
+        } else {
+            let dev = chardev::parse("-monitor", &v).map_err(|e| anyhow!(e))?;
+            out.monitors.push(MonitorSpec { protocol: Protocol::Hmp, dev });
+        }
+    }
+    out.config.log = c.log.iter().flat_map(|v| v.split(',')).filter(|s| !s.is_empty()).map(String::from).collect();
+    out.log_help = out.config.log.iter().any(|i| cli::is_help(i));
+    out.config.log_file = c.log_file;
+    if let Some(v) = c.accel {
+        // QEMU's `-accel NAME[,prop=...]`: tcg (= jit), jit, or interp.
+        out.config.interp = match v.split(',').next().unwrap_or("") {
+            "tcg" | "jit" => false,
+            "interp" => true,
+            other => bail!("-accel {other}: unknown accelerator (known: jit, tcg, interp)"),
+        };
     }
     // -nographic: serial port 0 on stdio unless -serial says otherwise. (QEMU multiplexes the
     // human monitor onto it as well; specemu does not, see README.)
-    let serial = serial.or(nographic.then(|| "stdio".to_string()));
+    let serial = c.serial.or(c.nographic.then(|| "stdio".to_string()));
     match serial.as_deref() {
         None | Some("none") | Some("null") => {}
         // mon:stdio: the serial port on stdio; specemu does not multiplex a monitor onto it.
@@ -150,8 +204,19 @@ fn parse_ram_size(v: &str) -> anyhow::Result<u64> {
 /// Run `specemu system-mips[el] ARGS`; the exit status.
 pub fn run(big_endian: bool, args: &[String]) -> anyhow::Result<i32> {
     let mut sa = parse_args(big_endian, args)?;
+    if sa.log_help {
+        print!("{}", cli::log_help(LogMode::System));
+        return Ok(0);
+    }
     if sa.machine_help {
         print!("{}", specemu_machines::machine_help());
+        return Ok(0);
+    }
+    if sa.cpu_help && sa.config.machine.is_empty() {
+        // No board to ask: every model (QEMU, too, lists its CPUs without -M).
+        for m in specemu_runtime::targets::mips::system::MODELS {
+            println!("MIPS '{}'", m.name);
+        }
         return Ok(0);
     }
     if sa.config.machine.is_empty() {
@@ -225,6 +290,9 @@ mod tests {
         let sa = parse_args(false, &args("-gdb tcp:localhost:77,server=on,wait=off")).unwrap();
         assert_eq!(sa.gdb.as_deref(), Some("localhost:77"));
         assert_eq!(parse_args(false, &args("-s -gdb none")).unwrap().gdb, None);
+        // The last of -s and -gdb counts.
+        assert_eq!(parse_args(false, &args("-gdb none -s")).unwrap().gdb.as_deref(), Some("127.0.0.1:1234"));
+        assert_eq!(parse_args(false, &args("-gdb tcp::1 -s -gdb tcp::2")).unwrap().gdb.as_deref(), Some("127.0.0.1:2"));
         assert!(parse_args(false, &args("-gdb unix:/tmp/x")).is_err());
         assert!(parse_args(false, &args("-gdb tcp::notaport")).is_err());
         assert!(parse_args(false, &args("-gdb")).is_err());
@@ -237,5 +305,25 @@ mod tests {
         assert!(parse_args(false, &args("-nographic -serial none -monitor stdio")).is_ok());
         assert!(parse_args(false, &args("-bogus")).is_err());
         assert!(parse_args(false, &args("-M")).is_err());
+    }
+
+    #[test]
+    fn qemu_spellings() {
+        // --opt is -opt; -machine TYPE,PROP=...; the last -M counts; -d accumulates.
+        let sa =
+            parse_args(true, &args("--machine type=none,x=y --cpu 24Kf -d in_asm -d int --accel tcg,thread=single"))
+                .unwrap();
+        assert_eq!((sa.config.machine.as_str(), sa.config.cpu.as_deref()), ("none", Some("24Kf")));
+        assert_eq!(sa.config.log, vec!["in_asm", "int"]);
+        assert!(!sa.config.interp);
+        assert_eq!(parse_args(true, &args("-M mipssim -M none")).unwrap().config.machine, "none");
+        assert!(parse_args(true, &args("-M help")).unwrap().machine_help);
+        assert!(parse_args(true, &args("-d help")).unwrap().log_help);
+        assert!(parse_args(true, &args("-display gtk")).is_err());
+        // Monitors in command-line order.
+        let sa = parse_args(true, &args("-monitor unix:/tmp/a,server=on -qmp stdio -monitor none")).unwrap();
+        let protocols: Vec<Protocol> = sa.monitors.iter().map(|m| m.protocol).collect();
+        assert_eq!(protocols, [Protocol::Hmp, Protocol::Qmp, Protocol::Hmp]);
+        assert_eq!(sa.monitors[1].dev, Chardev::Stdio);
     }
 }
