@@ -125,6 +125,12 @@ pub fn open(stream: TcpStream) -> std::io::Result<(GdbConn, Sender<Input>)> {
     stream.set_nodelay(true)?;
     let (tx, rx) = channel();
     let mut reader = stream.try_clone()?;
+    // A guest that execs another guest program keeps its debugger (user mode).
+    {
+        use std::os::fd::AsRawFd as _;
+        specemu_runtime::user::run::exec::keep_across_exec(stream.as_raw_fd());
+        specemu_runtime::user::run::exec::keep_across_exec(reader.as_raw_fd());
+    }
     let rtx = tx.clone();
     std::thread::Builder::new().name("gdb-reader".into()).spawn(move || {
         specemu_runtime::user::signal::block_host_signals_in_this_thread();

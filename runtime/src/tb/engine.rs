@@ -52,6 +52,8 @@ pub struct Tb {
     /// and interpreting them costs less than optimizing and compiling them.
     tier0: bool,
     runs: AtomicU32,
+    /// The pages the block's code lies on (writes to them invalidate it).
+    pages: Box<[u64]>,
 }
 
 impl Tb {
@@ -137,22 +139,23 @@ impl<K: BlockKey> Engine<K> {
 
     /// Add the block just translated for `key`, whose code lies on `pages` (page addresses
     /// that identify it for invalidation): kept at tier 0, or optimized and compiled.
-    pub fn add(&mut self, key: K, blk: Block, pages: &[u64]) -> Arc<Tb> {
+    pub fn add(&mut self, key: K, blk: Block, pages: Vec<u64>) -> Arc<Tb> {
+        let pages = pages.into_boxed_slice();
         let tiered = self.cfg.tiered && self.jit.is_some();
         let b = if tiered {
-            Arc::new(Tb { ir: blk, host: AtomicUsize::new(NO_HOST), tier0: true, runs: AtomicU32::new(0) })
+            Arc::new(Tb { ir: blk, host: AtomicUsize::new(NO_HOST), tier0: true, runs: AtomicU32::new(0), pages })
         } else {
-            self.compile(blk)
+            self.compile(blk, pages)
         };
-        self.insert(key, b.clone(), pages);
+        self.insert(key, b.clone());
         b
     }
 
-    fn insert(&mut self, key: K, b: Arc<Tb>, pages: &[u64]) {
-        for &p in pages {
+    fn insert(&mut self, key: K, b: Arc<Tb>) {
+        for &p in b.pages.iter() {
             self.by_page.entry(p).or_default().push(key);
         }
-        if pages.len() > 1 {
+        if b.pages.len() > 1 {
             self.crossing.push(key);
         }
         self.cache.insert(key, b.clone());
@@ -160,9 +163,9 @@ impl<K: BlockKey> Engine<K> {
     }
 
     /// Count a run of `tb`; a tier-0 block that ran often enough is optimized and compiled
-    /// in place of the old one (on the same `pages`).
+    /// in place of the old one.
     #[inline]
-    pub fn tier_up(&mut self, key: K, tb: Arc<Tb>, pages: impl FnOnce() -> Vec<u64>) -> Arc<Tb> {
+    pub fn tier_up(&mut self, key: K, tb: Arc<Tb>) -> Arc<Tb> {
         if !tb.tier0 {
             return tb;
         }
@@ -171,20 +174,19 @@ impl<K: BlockKey> Engine<K> {
             tb.runs.store(runs + 1, Relaxed);
             return tb;
         }
-        let b = self.compile(tb.ir.clone());
+        let b = self.compile(tb.ir.clone(), tb.pages.clone());
         if let Some(e) = self.cache.get_mut(&key) {
             *e = b.clone();
             self.fast[slot_of(key.pc())] = Some((key, b.clone()));
         } else {
             // Compiling flushed everything, page lists included.
-            let p = pages();
-            self.insert(key, b.clone(), &p);
+            self.insert(key, b.clone());
         }
         b
     }
 
     /// Optimize `blk` and compile it (or keep it for the interpreter).
-    fn compile(&mut self, mut blk: Block) -> Arc<Tb> {
+    fn compile(&mut self, mut blk: Block, pages: Box<[u64]>) -> Arc<Tb> {
         crate::opt::optimize(&mut blk);
         if self.cfg.log_op_opt {
             let t = crate::ir::dump_block(&blk).replacen("OP:", "OP after optimization:", 1);
@@ -225,7 +227,13 @@ impl<K: BlockKey> Engine<K> {
             blk.ops = Vec::new();
             blk.vals = Vec::new();
         }
-        Arc::new(Tb { ir: blk, host: AtomicUsize::new(host.unwrap_or(NO_HOST)), tier0: false, runs: AtomicU32::new(0) })
+        Arc::new(Tb {
+            ir: blk,
+            host: AtomicUsize::new(host.unwrap_or(NO_HOST)),
+            tier0: false,
+            runs: AtomicU32::new(0),
+            pages,
+        })
     }
 
     /// Run `tb` (at `pc`) once: compiled when it is, else interpreted. `cpu` is the state

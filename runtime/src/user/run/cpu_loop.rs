@@ -246,8 +246,7 @@ impl<A: LinuxTarget> Loop<A> {
                     self.translate(pc)
                 }
             };
-            let len = block.ir.guest_len;
-            let block = self.engine.tier_up(pc, block, || pages_of(pc, len));
+            let block = self.engine.tier_up(pc, block);
             if self.opts.log_exec {
                 eprintln!("Trace: [{pc:08x}]");
             }
@@ -321,7 +320,7 @@ impl<A: LinuxTarget> Loop<A> {
             eprint!("{}", crate::ir::dump_block(&blk));
         }
         let pages = pages_of(pc, blk.guest_len);
-        self.engine.add(pc, blk, &pages)
+        self.engine.add(pc, blk, pages)
     }
 }
 

@@ -22,20 +22,23 @@ use super::exception::{self, EXC_CPU};
 use super::helpers::SysHelpers;
 use super::mmu::{self, Fault, EXC_DBE, EXC_IBE};
 use super::uhi::{self, Outcome, Uhi};
-use crate::fxhash::FxHashMap as HashMap;
-use crate::interp::{BlockExit, Env, Interp, MemFault};
-use crate::ir::{Block, MemOp};
-use crate::jit::{Jit, JitConfig, JitExit};
+use crate::interp::{BlockExit, Env, MemFault};
+use crate::ir::MemOp;
+use crate::jit::{Jit, JitConfig};
 use crate::softmmu::space::{from_bytes, to_bytes, PageTarget, PAGE_SIZE};
 use crate::softmmu::{Access, AddressSpace, SoftTlb, TlbEntry, VirtualClock};
 use crate::targets::mips::frontend::MipsFrontend;
 use crate::targets::mips::mips::{self, CpuState};
+use crate::tb::engine::{Engine, EngineConfig, Tb};
 use crate::tb::translate::{translate_debug, Limits, EXC_DEBUG_STOP, IN_DELAY_SLOT};
 use std::io::Write;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::sync::Arc;
 
 mod debugger;
+
+/// Offset of the PC in the CPU state.
+const CPU_PC_OFFSET: u32 = std::mem::offset_of!(CpuState, pc) as u32;
 
 /// Exception code the spec gives sdbbp (Debug Mode entry).
 const EXC_DEBUG_BP: u32 = 0x101;
@@ -83,13 +86,8 @@ pub enum Stop {
     Debug(crate::debug::StopReason),
 }
 
-type Key = (u32, u32);
-
-/// A translated block: its IR and, when the JIT compiled it, its id there.
-struct Tb {
-    ir: Arc<Block>,
-    host: Option<usize>,
-}
+/// (virtual PC, physical PC).
+type Key = (u64, u64);
 
 /// One MIPS vCPU of a machine.
 pub struct Vcpu {
@@ -102,13 +100,9 @@ pub struct Vcpu {
     pub irq: Arc<AtomicU32>,
     cfg: SysConfig,
     fe: MipsFrontend,
-    cache: HashMap<Key, Tb>,
-    by_page: HashMap<u64, Vec<Key>>,
-    crossing: Vec<Key>,
-    interp: Interp,
-    jit: Option<Jit>,
+    /// The blocks, the backends and the `-d` log (shared with user mode's loop).
+    engine: Engine<Key>,
     uhi: Uhi,
-    log: Box<dyn Write + Send>,
     /// The debugger's breakpoints, watchpoints and stepping (inert without one); see
     /// `vcpu/debugger.rs`.
     pub debug: crate::debug::CpuDebug,
@@ -309,6 +303,15 @@ impl Vcpu {
         } else {
             None
         };
+        // Blocks are not chained: interrupts, the clock and the MMU mode are checked between
+        // blocks. New blocks are interpreted until hot, as in user mode.
+        let engine_cfg = EngineConfig {
+            tiered: !cfg.log.op_opt && !cfg.log.out_asm,
+            chain: false,
+            keep_ir: false,
+            log_op_opt: cfg.log.op_opt,
+            log_out_asm: cfg.log.out_asm,
+        };
         let mut v = Vcpu {
             cpu: CpuState::default(),
             h: SysHelpers::new(cp0),
@@ -317,14 +320,9 @@ impl Vcpu {
             space,
             irq,
             fe: MipsFrontend { big_endian: cfg.big_endian },
-            cache: HashMap::default(),
-            by_page: HashMap::default(),
-            crossing: Vec::new(),
-            interp: Interp::default(),
-            jit,
+            engine: Engine::new(jit, engine_cfg, log),
             uhi: Uhi::new(cfg.semihosting_args.clone()),
             cfg,
-            log,
             debug: Default::default(),
             debug_translated: Default::default(),
         };
@@ -345,12 +343,7 @@ impl Vcpu {
             self.cpu.gpr[4] = u32::MAX;
         }
         self.soft.flush();
-        self.cache.clear();
-        if let Some(j) = self.jit.as_mut() {
-            j.flush();
-        }
-        self.by_page.clear();
-        self.crossing.clear();
+        self.engine.flush();
         self.clock.reset();
         self.uhi = Uhi::new(self.cfg.semihosting_args.clone());
     }
@@ -360,8 +353,8 @@ impl Vcpu {
     }
 
     fn logln(&mut self, s: String) {
-        let _ = self.log.write_all(s.as_bytes());
-        let _ = self.log.write_all(b"\n");
+        let _ = self.engine.log.write_all(s.as_bytes());
+        let _ = self.engine.log.write_all(b"\n");
     }
 
     /// Run up to `budget` blocks.
@@ -424,65 +417,52 @@ impl Vcpu {
             self.take_fault(bus_fault(pc, Access::Fetch), pc, false);
             return None;
         }
-        let key = (pc, ppc as u32);
-        if !self.cache.contains_key(&key) {
-            self.translate(key);
-        }
-        let tb = self.cache.get(&key)?;
-        let (block, host) = (tb.ir.clone(), tb.host);
+        let key = (pc as u64, ppc);
+        let tb = match self.engine.lookup(key) {
+            Some(tb) => tb,
+            None => self.translate(key),
+        };
+        let tb = self.engine.tier_up(key, tb);
         if self.cfg.log.exec {
             self.logln(format!("Trace: [{pc:08x}]"));
         }
         self.h.cycles = self.clock.cycles();
         self.h.effect = Default::default();
-        let (exit, fault, insns) = match (host, self.jit.as_mut()) {
-            (Some(id), Some(jit)) => {
+        let compiled = tb.host().is_some() && self.engine.jit.is_some();
+        if compiled {
+            if let Some(jit) = self.engine.jit.as_mut() {
                 jit.set_tlb(self.soft.fast_table(mmu::mode(&self.cpu) as usize).cast());
-                let mut env = SysEnv {
-                    cpu: &mut self.cpu,
-                    h: &mut self.h,
-                    soft: &mut self.soft,
-                    space: &self.space,
-                    fault: None,
-                    watch: &mut self.debug.watch,
-                };
-                let cpu: *mut CpuState = &mut *env.cpu;
-                let exit = match jit.run(id, cpu.cast(), &mut env) {
-                    JitExit::Goto { slot, .. } => BlockExit::Goto { pc: env.cpu.pc as u64, slot },
-                    JitExit::Lookup => BlockExit::Lookup,
-                    JitExit::Exit | JitExit::Request => BlockExit::Exit,
-                    JitExit::Raise { code, arg, pc, flags } => BlockExit::Raise { code, arg, pc, flags },
-                    JitExit::Fault { fault, pc, flags } => BlockExit::Fault { fault, pc, flags },
-                };
-                // Instructions retired: the whole block, or up to the one that raised.
-                let insns = match exit {
-                    BlockExit::Raise { pc: at, .. } | BlockExit::Fault { pc: at, .. } => {
-                        (at.wrapping_sub(block.pc) / 4 + 1).min(block.guest_len / 4)
-                    }
-                    _ => block.guest_len / 4,
-                };
-                (exit, env.fault, insns)
             }
-            _ => {
-                let before = self.interp.insns;
-                let mut env = SysEnv {
-                    cpu: &mut self.cpu,
-                    h: &mut self.h,
-                    soft: &mut self.soft,
-                    space: &self.space,
-                    fault: None,
-                    watch: &mut self.debug.watch,
-                };
-                let exit = self.interp.run(&block, &mut env);
-                (exit, env.fault, self.interp.insns - before)
+        }
+        let before = self.engine.interp.insns;
+        let cpu: *mut CpuState = &mut self.cpu;
+        let mut env = SysEnv {
+            cpu: &mut self.cpu,
+            h: &mut self.h,
+            soft: &mut self.soft,
+            space: &self.space,
+            fault: None,
+            watch: &mut self.debug.watch,
+        };
+        let exit = self.engine.run(&tb, pc as u64, &mut env, cpu.cast(), CPU_PC_OFFSET, false);
+        let fault = env.fault;
+        // Instructions retired: for compiled code the whole block, or up to the one that
+        // raised; the interpreter counts them.
+        let insns = if compiled {
+            let block = &tb.ir;
+            match exit {
+                BlockExit::Raise { pc: at, .. } | BlockExit::Fault { pc: at, .. } => {
+                    (at.wrapping_sub(block.pc) / 4 + 1).min(block.guest_len / 4)
+                }
+                _ => block.guest_len / 4,
             }
+        } else {
+            self.engine.interp.insns - before
         };
         self.clock.advance(insns);
         if self.h.effect.tlb_changed {
             self.soft.flush();
-            for k in std::mem::take(&mut self.crossing) {
-                self.drop_block(k);
-            }
+            self.engine.drop_crossing();
         }
         self.drop_dirty_code();
         match exit {
@@ -503,30 +483,18 @@ impl Vcpu {
         None
     }
 
-    /// Forget block `k` (and its compiled code).
-    fn drop_block(&mut self, k: Key) {
-        if let Some(tb) = self.cache.remove(&k) {
-            if let (Some(id), Some(j)) = (tb.host, self.jit.as_mut()) {
-                j.invalidate(id);
-            }
-        }
-    }
-
     /// Forget the blocks on pages the guest wrote since the last call.
     fn drop_dirty_code(&mut self) {
-        for page in self.space.take_dirty_code() {
-            if let Some(keys) = self.by_page.remove(&page) {
-                for k in keys {
-                    self.drop_block(k);
-                }
-            }
+        let pages = self.space.take_dirty_code();
+        if !pages.is_empty() {
+            self.engine.invalidate_pages(pages);
         }
     }
 
-    fn translate(&mut self, key: Key) {
-        let (pc, ppc) = key;
-        let mut pages = vec![ppc as u64 & !(PAGE_SIZE - 1)];
-        let mut blk = {
+    fn translate(&mut self, key: Key) -> Arc<Tb> {
+        let (pc, ppc) = (key.0 as u32, key.1);
+        let mut pages = vec![ppc & !(PAGE_SIZE - 1)];
+        let blk = {
             let cpu = &self.cpu;
             let cp0 = &self.h.cp0;
             let soft = &mut self.soft;
@@ -557,46 +525,13 @@ impl Vcpu {
         }
         if self.cfg.log.op {
             let t = crate::ir::dump_block(&blk);
-            let _ = self.log.write_all(t.as_bytes());
-        }
-        crate::opt::optimize(&mut blk);
-        if self.cfg.log.op_opt {
-            let t = crate::ir::dump_block(&blk).replacen("OP:", "OP after optimization:", 1);
-            let _ = self.log.write_all(t.as_bytes());
-        }
-        let mut host = None;
-        if let Some(jit) = self.jit.as_mut() {
-            match jit.compile(&blk) {
-                Ok((id, flushed)) => {
-                    if flushed {
-                        // Every compiled block is gone: forget their ids.
-                        self.cache.values_mut().for_each(|tb| tb.host = None);
-                    }
-                    if self.cfg.log.out_asm {
-                        if let Some((addr, code)) = jit.code_of(id) {
-                            let t =
-                                format!("OUT: [size={}]\n{}\n", code.len(), crate::jit::out_asm::format(addr, code));
-                            let _ = self.log.write_all(t.as_bytes());
-                        }
-                    }
-                    host = Some(id);
-                }
-                Err(e) => {
-                    if self.cfg.log.out_asm {
-                        self.logln(format!("OUT: not compiled ({e:?}); interpreted"));
-                    }
-                }
-            }
+            let _ = self.engine.log.write_all(t.as_bytes());
         }
         for &p in &pages {
             self.space.mark_code_page(p);
             self.soft.forbid_direct_write(p);
-            self.by_page.entry(p).or_default().push(key);
         }
-        if pages.len() > 1 {
-            self.crossing.push(key);
-        }
-        self.cache.insert(key, Tb { ir: Arc::new(blk), host });
+        self.engine.add(key, blk, pages)
     }
 
     fn log_in_asm(&mut self, pc: u32, len: u64) {
@@ -616,7 +551,7 @@ impl Vcpu {
             a += 4;
         }
         text.push('\n');
-        let _ = self.log.write_all(text.as_bytes());
+        let _ = self.engine.log.write_all(text.as_bytes());
     }
 
     /// Deliver a memory exception (or bus error) of the instruction at `pc`.

@@ -25,16 +25,11 @@ impl Vcpu {
     pub(super) fn debug_sync(&mut self) {
         let mut stale = self.debug.translations_stale(&mut self.debug_translated);
         let slow = !self.debug.watch.is_empty();
-        if let Some(j) = self.jit.as_mut() {
+        if let Some(j) = self.engine.jit.as_mut() {
             stale |= j.set_all_slow(slow);
         }
         if stale {
-            self.cache.clear();
-            self.by_page.clear();
-            self.crossing.clear();
-            if let Some(j) = self.jit.as_mut() {
-                j.flush();
-            }
+            self.engine.flush();
         }
     }
 
