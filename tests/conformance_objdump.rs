@@ -208,23 +208,6 @@ fn x86_every_subset_form_matches_objdump() {
     }
 }
 
-// ------------------------------------------------------------------ cores
-
-#[test]
-#[ignore = "conformance tier: needs picolibc-xtensa-lx106-elf for the real core-isa.h (.ci/run)"]
-fn lx106_core_file_is_what_the_importer_writes() {
-    let header = Path::new("/usr/lib/xtensa-lx106-elf/include/machine/core-isa.h");
-    assert!(
-        header.is_file(),
-        "{} is missing; install it with:\n  apt-get install picolibc-xtensa-lx106-elf",
-        header.display()
-    );
-    let text = std::fs::read_to_string(header).expect("read core-isa.h");
-    let generated = specemu_codegen::xtensa_import::import_overlay(&text, "lx106").expect("import");
-    let checked_in = std::fs::read_to_string(root().join("isa-specs/xtensa/cores/lx106.core")).expect("lx106.core");
-    assert_eq!(checked_in, generated, "isa-specs/xtensa/cores/lx106.core differs from the importer's output");
-}
-
 #[test]
 #[ignore = "conformance tier: needs the MIPS, Xtensa and x86 binutils (.ci/run)"]
 fn checked_in_guests_match_objdump() {

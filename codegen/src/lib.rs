@@ -13,7 +13,6 @@ pub mod model;
 pub mod parse;
 pub mod tree;
 pub mod typeck;
-pub mod xtensa_import;
 
 use diag::Diagnostics;
 use std::collections::BTreeMap;

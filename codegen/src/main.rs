@@ -1,5 +1,5 @@
-//! `specemu-codegen`: tools for spec authors: `check`, `dump`, `tree`, and
-//! `import-xtensa-overlay` (writes a core file from a Tensilica `core-isa.h`).
+//! `specemu-codegen`: tools for spec authors: `check`, `dump` and `tree`. (A core file from a
+//! Tensilica `core-isa.h` is written by `specemu-xtensa-import`, tools/xtensa-core-import.)
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -8,7 +8,7 @@ const USAGE: &str = "usage:
   specemu-codegen check DIR [--cores DIR]...      check a spec folder, print diagnostics
   specemu-codegen dump DIR [--cores DIR]...       print the generated Rust
   specemu-codegen tree DIR [CORE] [--cores DIR]... print the decision tree of a core
-  specemu-codegen import-xtensa-overlay CORE-ISA.H NAME   print a .core file";
+(an Xtensa .core file from a core-isa.h: specemu-xtensa-import CORE-ISA.H NAME)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -78,19 +78,6 @@ fn run(args: &[String]) -> Result<ExitCode, String> {
                     }
                     Ok(ExitCode::SUCCESS)
                 }
-            }
-        }
-        "import-xtensa-overlay" => {
-            let (Some(h), Some(name)) = (pos.first(), pos.get(1)) else {
-                return Err(USAGE.to_string());
-            };
-            let text = std::fs::read_to_string(h).map_err(|e| format!("{h}: {e}"))?;
-            match specemu_codegen::xtensa_import::import_overlay(&text, name) {
-                Ok(core) => {
-                    print!("{core}");
-                    Ok(ExitCode::SUCCESS)
-                }
-                Err(e) => Err(format!("{h}:{}: {}", e.line, e.message)),
             }
         }
         "-h" | "--help" | "help" => {

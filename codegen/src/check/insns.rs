@@ -1,0 +1,197 @@
+//! The instruction pass: tables (indexed first so patterns can name them, then their
+//! alternatives), instructions and prefixes, each resolved to its pattern, display
+//! templates and semantics; and the check that no table refers to itself.
+//!
+//! Must not parse display templates (`display`) or resolve pattern atoms (`patterns`).
+
+use super::{operand_width, Builder};
+use crate::ast::{self, Item};
+use crate::diag::{Diagnostic, Span};
+use crate::load::Module;
+use crate::model::*;
+use crate::typeck::Scope;
+use std::collections::{BTreeMap, BTreeSet};
+
+impl Builder<'_> {
+    pub(super) fn pass_tables_and_insns(&mut self, items: &[(&Module, &Item)]) {
+        // Tables first get an index so patterns can name them; alternatives are resolved after.
+        for (_, it) in items {
+            if let Item::Table { name, .. } = it {
+                self.v.tables.push(Table { name: name.name.clone(), alts: vec![], span: name.span });
+            }
+        }
+        let mut insn_names = BTreeSet::new();
+        for (_, it) in items {
+            match it {
+                Item::Table { name, alts } => {
+                    let ti = self.v.table_index(&name.name).expect("table indexed");
+                    let mut resolved = Vec::new();
+                    for (i, a) in alts.iter().enumerate() {
+                        if let Some(ins) = self.resolve_insn(
+                            &format!("{}#{i}", name.name),
+                            &a.pattern,
+                            &a.displays,
+                            a.sem.as_ref(),
+                            a.span,
+                            true,
+                        ) {
+                            resolved.push(ins);
+                        }
+                    }
+                    self.v.tables[ti].alts = resolved;
+                }
+                Item::Insn(d) => {
+                    if !insn_names.insert(d.name.name.clone()) {
+                        self.err(Diagnostic::error(
+                            d.name.span,
+                            format!("instruction `{}` is defined twice", d.name.name),
+                            "second definition",
+                        ));
+                        continue;
+                    }
+                    if let Some(ins) =
+                        self.resolve_insn(&d.name.name, &d.pattern, &d.displays, d.sem.as_ref(), d.span, false)
+                    {
+                        self.v.insns.push(ins);
+                    }
+                }
+                Item::Prefix { pattern, last, assigns, span } => {
+                    let mut ops = BTreeMap::new();
+                    let Some((pat, _)) = self.resolve_pattern(pattern, &mut ops) else { continue };
+                    if pat.segments.len() != 1 || pat.segments[0].token.is_none() || !pat.segments[0].tables.is_empty()
+                    {
+                        self.err(Diagnostic::error(
+                            *span,
+                            "a prefix is one token",
+                            "expected `prefix TOKEN(field=value ...) { ... }`",
+                        ));
+                        continue;
+                    }
+                    let mut asg = Vec::new();
+                    for (n, e) in assigns {
+                        let Some(ci) = self.v.ctx_index(&n.name) else {
+                            self.err(Diagnostic::error(
+                                n.span,
+                                format!("unknown context variable `{}`", n.name),
+                                "declare it in `context { ... }`",
+                            ));
+                            continue;
+                        };
+                        asg.push((ci, e.clone()));
+                    }
+                    self.v.prefixes.push(Prefix { pattern: pat, last: *last, assigns: asg, operands: ops });
+                }
+                _ => {}
+            }
+        }
+        self.check_table_cycles();
+    }
+
+    fn check_table_cycles(&mut self) {
+        fn visit(v: &Variant, t: usize, stack: &mut Vec<usize>) -> Option<Vec<usize>> {
+            if stack.contains(&t) {
+                return Some(stack.clone());
+            }
+            stack.push(t);
+            for a in &v.tables[t].alts {
+                for s in &a.pattern.segments {
+                    for &u in &s.tables {
+                        if let Some(c) = visit(v, u, stack) {
+                            return Some(c);
+                        }
+                    }
+                }
+            }
+            stack.pop();
+            None
+        }
+        for t in 0..self.v.tables.len() {
+            if let Some(c) = visit(&self.v, t, &mut vec![]) {
+                let names: Vec<&str> = c.iter().map(|&i| self.v.tables[i].name.as_str()).collect();
+                let span = self.v.tables[t].span;
+                self.err(Diagnostic::error(
+                    span,
+                    format!("table `{}` refers to itself", self.v.tables[t].name),
+                    format!("cycle: {}", names.join(" -> ")),
+                ));
+                return;
+            }
+        }
+    }
+
+    fn resolve_insn(
+        &mut self,
+        name: &str,
+        pattern: &ast::Pattern,
+        displays: &[ast::Display],
+        sem: Option<&ast::Block>,
+        span: Span,
+        in_table: bool,
+    ) -> Option<Insn> {
+        let mut ops = BTreeMap::new();
+        let (pat, fmt_ops) = self.resolve_pattern(pattern, &mut ops)?;
+        let mut disp = Vec::new();
+        let mut used = BTreeSet::new();
+        for d in displays {
+            let mut template = d.template.clone();
+            let mut tspan = d.span;
+            if !in_table && !template.trim().contains(' ') {
+                if let Some((fo, fs)) = &fmt_ops {
+                    if !fo.is_empty() {
+                        template = format!("{template} {fo}");
+                        tspan = *fs;
+                    }
+                }
+            }
+            let offset_base = if tspan == d.span { d.span.sub(1, 1) } else { tspan.sub(1, 1) };
+            let using_fmt = tspan != d.span;
+            match self.parse_display(
+                &template,
+                offset_base,
+                using_fmt,
+                d.template.len(),
+                &ops,
+                d.cond.as_ref(),
+                &mut used,
+            ) {
+                Ok(x) => disp.push(x),
+                Err(e) => {
+                    self.err(e);
+                    return None;
+                }
+            }
+        }
+        if let Some(b) = sem {
+            let v = &self.v;
+            let ow = |o: &Operand| operand_width(v, o);
+            let mut sc = Scope {
+                v,
+                operands: &ops,
+                operand_width: &ow,
+                locals: vec![],
+                allow_pc: true,
+                display: false,
+                used: BTreeSet::new(),
+            };
+            let errs = sc.block(b);
+            used.extend(sc.used);
+            self.errs.extend(errs);
+        }
+        let origin = self.origin(span);
+        // Keep the operands the instruction uses (tables always: they decide the length).
+        let ops: BTreeMap<String, Operand> =
+            ops.into_iter().filter(|(n, o)| matches!(o, Operand::Table { .. }) || used.contains(n)).collect();
+        if !in_table {
+            self.warn_unused_bits(name, span, &pat, &ops);
+        }
+        Some(Insn {
+            name: name.to_string(),
+            pattern: pat,
+            operands: ops,
+            displays: disp,
+            sem: sem.cloned(),
+            span,
+            origin,
+        })
+    }
+}

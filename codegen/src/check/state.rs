@@ -1,0 +1,283 @@
+//! The state pass: register files, registers and their fields, names tables, tokens and
+//! their fields, context variables and their derivations, helpers, exceptions and formats,
+//! each name defined once.
+//!
+//! Must not resolve encodings or instructions (the `insns` pass does, once every name
+//! here is known).
+
+use super::Builder;
+use crate::ast::{self, Item, Value};
+use crate::diag::Diagnostic;
+use crate::load::Module;
+use crate::model::*;
+use crate::typeck::Scope;
+use std::collections::{BTreeMap, BTreeSet};
+
+impl Builder<'_> {
+    pub(super) fn pass_state(&mut self, items: &[(&Module, &Item)]) {
+        let mut names_seen: BTreeSet<String> = BTreeSet::new();
+        let mut claim = |errs: &mut Vec<Diagnostic>, n: &ast::Ident| {
+            if !names_seen.insert(n.name.clone()) {
+                errs.push(Diagnostic::error(n.span, format!("`{}` is defined twice", n.name), "second definition"));
+            }
+        };
+        for (_, it) in items {
+            match it {
+                Item::RegFile { name, count, width, attrs, .. } => {
+                    claim(&mut self.errs, name);
+                    let n = match count {
+                        ast::Count::Int(n, _) => *n,
+                        ast::Count::Param(p) => match self.v.params.get(&p.name) {
+                            Some(ParamValue::Int(n)) => *n as u64,
+                            _ => {
+                                self.err(Diagnostic::error(
+                                    p.span,
+                                    format!("unknown integer parameter `{}`", p.name),
+                                    "register count must be a number or an int parameter",
+                                ));
+                                0
+                            }
+                        },
+                    };
+                    let mut rf = RegFile {
+                        name: name.name.clone(),
+                        count: n,
+                        width: *width,
+                        names: (0..n).map(|i| format!("{}{i}", name.name)).collect(),
+                        zero: None,
+                    };
+                    for (k, val) in attrs {
+                        match (k.name.as_str(), val) {
+                            ("names", Value::List(l, s)) => {
+                                let ns: Vec<String> = l
+                                    .iter()
+                                    .map(|x| match x {
+                                        Value::Str(s, _) => s.clone(),
+                                        Value::Ident(i) => i.name.clone(),
+                                        _ => String::new(),
+                                    })
+                                    .collect();
+                                if ns.len() as u64 != n {
+                                    self.err(Diagnostic::error(
+                                        *s,
+                                        format!("{} names for {n} registers", ns.len()),
+                                        "wrong number of names",
+                                    ));
+                                }
+                                for (i, nm) in ns.into_iter().enumerate() {
+                                    if i < rf.names.len() {
+                                        rf.names[i] = nm;
+                                    }
+                                }
+                            }
+                            ("names", Value::Str(p, _)) => {
+                                rf.names = (0..n).map(|i| p.replace("{}", &i.to_string())).collect();
+                            }
+                            ("zero", Value::Int(z, _)) => rf.zero = Some(*z as u64),
+                            _ => self.err(Diagnostic::error(
+                                k.span,
+                                format!("unknown register file attribute `{}`", k.name),
+                                "expected `names` or `zero`",
+                            )),
+                        }
+                    }
+                    self.v.regfiles.push(rf);
+                }
+                Item::Reg { name, width, fields, .. } => {
+                    claim(&mut self.errs, name);
+                    let mut fs = Vec::new();
+                    for (f, r) in fields {
+                        if r.hi >= *width {
+                            self.err(Diagnostic::error(
+                                r.span,
+                                format!(
+                                    "width mismatch: bit {} is outside the {width}-bit register `{}`",
+                                    r.hi, name.name
+                                ),
+                                "out of range",
+                            ));
+                        }
+                        fs.push((f.name.clone(), r.hi, r.lo));
+                    }
+                    self.v.regs.push(Reg { name: name.name.clone(), width: *width, fields: fs });
+                }
+                Item::Names { name, entries } => {
+                    let e = self.v.names.entry(name.name.clone()).or_default();
+                    for (k, s, sp) in entries {
+                        if e.insert(*k, s.clone()).is_some() {
+                            self.errs.push(Diagnostic::error(
+                                *sp,
+                                format!("`{}` has two names for {k}", name.name),
+                                "duplicate entry",
+                            ));
+                        }
+                    }
+                }
+                Item::Token { name, width, order, fields, .. } => {
+                    claim(&mut self.errs, name);
+                    if *width == 0 || width % 8 != 0 || *width > 64 {
+                        self.err(Diagnostic::error(
+                            name.span,
+                            format!("token width {width} is not a whole number of bytes up to 64"),
+                            "bad width",
+                        ));
+                    }
+                    let mut fs: Vec<Field> = Vec::new();
+                    for f in fields {
+                        if fs.iter().any(|x| x.name == f.name.name) {
+                            self.err(Diagnostic::error(
+                                f.name.span,
+                                format!("field `{}` is defined twice in token `{}`", f.name.name, name.name),
+                                "second definition",
+                            ));
+                            continue;
+                        }
+                        let conv = |r: &ast::Ranges, errs: &mut Vec<Diagnostic>| -> (Vec<(u32, u32)>, u32) {
+                            let mut w = 0;
+                            let mut v = Vec::new();
+                            for p in &r.parts {
+                                if p.hi >= *width {
+                                    errs.push(Diagnostic::error(
+                                        p.span,
+                                        format!(
+                                            "width mismatch: bit {} is outside the {width}-bit token `{}`",
+                                            p.hi, name.name
+                                        ),
+                                        "out of range",
+                                    ));
+                                }
+                                w += p.hi - p.lo + 1;
+                                v.push((p.hi, p.lo));
+                            }
+                            (v, w)
+                        };
+                        let (little, wl) = conv(&f.little, &mut self.errs);
+                        let (big, wb) = match &f.big {
+                            Some(b) => conv(b, &mut self.errs),
+                            None => (little.clone(), wl),
+                        };
+                        if wl != wb {
+                            self.err(Diagnostic::error(
+                                f.name.span,
+                                format!(
+                                    "width mismatch: field `{}` is {wl} bits little-endian but {wb} bits big-endian",
+                                    f.name.name
+                                ),
+                                "layouts differ in width",
+                            ));
+                        }
+                        if wl > 64 {
+                            self.err(Diagnostic::error(f.name.span, "a field is at most 64 bits", "too wide"));
+                        }
+                        fs.push(Field { name: f.name.name.clone(), width: wl, little, big });
+                    }
+                    self.v.tokens.push(Token { name: name.name.clone(), width: *width, order: *order, fields: fs });
+                }
+                Item::Context(vars) => {
+                    for c in vars {
+                        claim(&mut self.errs, &c.name);
+                        self.v.context.push(CtxVar {
+                            name: c.name.name.clone(),
+                            width: c.width,
+                            derived: c.derived.clone(),
+                        });
+                    }
+                }
+                Item::Helper { name, params, ret, flags } => {
+                    claim(&mut self.errs, name);
+                    let n = name.name.as_str();
+                    if crate::typeck::is_intrinsic(n) {
+                        self.err(Diagnostic::error(
+                            name.span,
+                            format!("`{n}` is a built-in function of the spec language"),
+                            "a helper cannot take its name",
+                        ));
+                    }
+                    let (mut reads, mut writes) = (Vec::new(), Vec::new());
+                    for (f, regs) in flags {
+                        if !["pure", "reads", "writes", "raises", "mode"].contains(&f.name.as_str()) {
+                            self.err(Diagnostic::error(
+                                f.span,
+                                format!("unknown helper flag `{}`", f.name),
+                                "expected pure, reads, writes, raises or mode",
+                            ));
+                            continue;
+                        }
+                        if !regs.is_empty() && !["reads", "writes"].contains(&f.name.as_str()) {
+                            self.err(Diagnostic::error(
+                                f.span,
+                                format!("helper flag `{}` takes no registers", f.name),
+                                "only `reads(...)` and `writes(...)` name registers",
+                            ));
+                        }
+                        for r in regs {
+                            // Registers and register files are declared earlier in the spec.
+                            let known = self.v.regs.iter().any(|x| x.name == r.name)
+                                || self.v.regfiles.iter().any(|x| x.name == r.name);
+                            if !known {
+                                self.err(Diagnostic::error(
+                                    r.span,
+                                    format!("`{}` is not a register or register file", r.name),
+                                    "`reads(...)`/`writes(...)` name the CPU state the helper touches",
+                                ));
+                            }
+                            if f.name == "reads" {
+                                reads.push(r.name.clone());
+                            } else if f.name == "writes" {
+                                writes.push(r.name.clone());
+                            }
+                        }
+                    }
+                    self.v.helpers.push(Helper {
+                        name: name.name.clone(),
+                        params: params.iter().map(|(n, w)| (n.name.clone(), *w)).collect(),
+                        ret: *ret,
+                        flags: flags.iter().map(|(f, _)| f.name.clone()).collect(),
+                        reads,
+                        writes,
+                    });
+                }
+                Item::Exception { name, code } => {
+                    claim(&mut self.errs, name);
+                    self.v.exceptions.insert(name.name.clone(), *code);
+                }
+                Item::Format { name, pattern, operands } => {
+                    claim(&mut self.errs, name);
+                    self.formats.insert(name.name.clone(), (pattern.clone(), operands.clone()));
+                }
+                Item::Table { name, .. } => {
+                    claim(&mut self.errs, name);
+                }
+                _ => {}
+            }
+        }
+        // Context derivations are checked once every variable is known.
+        let empty = BTreeMap::new();
+        let ow = |_: &Operand| None;
+        for c in self.v.context.clone() {
+            if let Some(e) = &c.derived {
+                let mut sc = Scope {
+                    v: &self.v,
+                    operands: &empty,
+                    operand_width: &ow,
+                    locals: vec![],
+                    allow_pc: false,
+                    display: false,
+                    used: BTreeSet::new(),
+                };
+                match sc.expr(e) {
+                    Ok(Some(w)) if w != c.width => self.err(Diagnostic::error(
+                        e.span(),
+                        format!(
+                            "width mismatch: context variable `{}` is {} bits, its value {w} bits",
+                            c.name, c.width
+                        ),
+                        "wrong width",
+                    )),
+                    Err(d) => self.err(d),
+                    _ => {}
+                }
+            }
+        }
+    }
+}

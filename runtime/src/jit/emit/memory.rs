@@ -1,0 +1,125 @@
+//! Guest loads and stores in the hot path: the address into `rcx`, the memory model's inline
+//! check (`memory_softmmu` or `memory_user`), the access at `r15 + rcx` with sign or zero
+//! extension and the byte swap of a big-endian guest, and the slow path queued for `cold`.
+//! 64-bit addresses and the check mode (`Target::all_slow`) always take the slow path.
+//!
+//! Must not emit the checks of a memory model itself or the slow path's call.
+
+use super::{Cold, Em};
+use crate::ir::{MemOp, Val};
+use crate::jit::ctx::memop_code;
+use crate::jit::regalloc::{RAX, RCX};
+use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
+
+impl Em<'_> {
+    pub(super) fn guest_load(&mut self, k: usize, dst: Val, addr: Val, mem: MemOp) {
+        let dw64 = self.w64(dst);
+        let code = memop_code(mem, dw64);
+        let slow = self.ops.new_dynamic_label();
+        let resume = self.ops.new_dynamic_label();
+        // A temporary destination's old value is dead; a guest register's is written back if
+        // the slow path faults, so it must survive the call.
+        let save = self.a.caller_saved_live_at(k, &self.dead_across_fault(&[dst]));
+        self.load(RCX, addr);
+        if self.w64(addr) || self.t.all_slow {
+            dynasm!(self.ops ; .arch x64 ; jmp =>slow ; =>resume);
+            self.cold.push(Cold::Load { slow, resume, code, dst, save, pc: self.pc, flags: self.flags, k });
+            return;
+        }
+        self.inline_check(addr, mem.size, false, slow);
+        // Straight into the destination's register when it has one.
+        let d = self.dst_reg(dst);
+        self.fault_site(slow);
+        match (mem.size, mem.big_endian, mem.signed) {
+            (1, _, false) => dynasm!(self.ops ; .arch x64 ; movzx Rd(d), BYTE [r15 + rcx]),
+            (1, _, true) if dw64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), BYTE [r15 + rcx]),
+            (1, _, true) => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), BYTE [r15 + rcx]),
+            (2, false, false) => dynasm!(self.ops ; .arch x64 ; movzx Rd(d), WORD [r15 + rcx]),
+            (2, false, true) if dw64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), WORD [r15 + rcx]),
+            (2, false, true) => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), WORD [r15 + rcx]),
+            (2, true, s) => {
+                dynasm!(self.ops ; .arch x64 ; movzx Rd(d), WORD [r15 + rcx] ; rol Rw(d), 8);
+                match (s, dw64) {
+                    (false, _) => dynasm!(self.ops ; .arch x64 ; movzx Rd(d), Rw(d)),
+                    (true, false) => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), Rw(d)),
+                    (true, true) => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), Rw(d)),
+                }
+            }
+            (4, be, s) => {
+                dynasm!(self.ops ; .arch x64 ; mov Rd(d), DWORD [r15 + rcx]);
+                if be {
+                    dynasm!(self.ops ; .arch x64 ; bswap Rd(d));
+                }
+                if s && dw64 {
+                    dynasm!(self.ops ; .arch x64 ; movsxd Rq(d), Rd(d));
+                }
+            }
+            (_, be, _) => {
+                dynasm!(self.ops ; .arch x64 ; mov Rq(d), QWORD [r15 + rcx]);
+                if be {
+                    dynasm!(self.ops ; .arch x64 ; bswap Rq(d));
+                }
+                if !dw64 {
+                    dynasm!(self.ops ; .arch x64 ; mov Rd(d), Rd(d));
+                }
+            }
+        }
+        if d == RAX {
+            self.store(dst, RAX);
+        }
+        dynasm!(self.ops ; .arch x64 ; =>resume);
+        self.cold.push(Cold::Load { slow, resume, code, dst, save, pc: self.pc, flags: self.flags, k });
+    }
+
+    pub(super) fn guest_store(&mut self, k: usize, val: Val, addr: Val, mem: MemOp) {
+        let code = memop_code(mem, self.w64(val));
+        let slow = self.ops.new_dynamic_label();
+        let resume = self.ops.new_dynamic_label();
+        let save = self.a.caller_saved_live_at(k, &[]);
+        self.load(RCX, addr);
+        if self.w64(addr) || self.t.all_slow {
+            dynasm!(self.ops ; .arch x64 ; jmp =>slow ; =>resume);
+        } else {
+            self.inline_check(addr, mem.size, true, slow);
+            let r = match (mem.size, mem.big_endian) {
+                (1, _) | (_, false) => self.reg_or(val, RAX),
+                _ => {
+                    self.load(RAX, val);
+                    RAX
+                }
+            };
+            // Big-endian: swap in rax first (the slow path reloads the value itself).
+            match (mem.size, mem.big_endian) {
+                (2, true) => dynasm!(self.ops ; .arch x64 ; rol ax, 8),
+                (4, true) => dynasm!(self.ops ; .arch x64 ; bswap eax),
+                (8, true) => dynasm!(self.ops ; .arch x64 ; bswap rax),
+                _ => {}
+            }
+            self.fault_site(slow);
+            match (mem.size, mem.big_endian) {
+                (1, _) => dynasm!(self.ops ; .arch x64 ; mov BYTE [r15 + rcx], Rb(r)),
+                (2, false) => dynasm!(self.ops ; .arch x64 ; mov WORD [r15 + rcx], Rw(r)),
+                (2, true) => dynasm!(self.ops ; .arch x64 ; mov WORD [r15 + rcx], ax),
+                (4, false) => dynasm!(self.ops ; .arch x64 ; mov DWORD [r15 + rcx], Rd(r)),
+                (4, true) => dynasm!(self.ops ; .arch x64 ; mov DWORD [r15 + rcx], eax),
+                (_, false) => dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + rcx], Rq(r)),
+                (_, true) => dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + rcx], rax),
+            }
+            dynasm!(self.ops ; .arch x64 ; =>resume);
+        }
+        self.cold.push(Cold::Store { slow, resume, code, val, save, pc: self.pc, flags: self.flags, k });
+    }
+
+    /// The memory model's inline check of a direct access of `size` bytes at the guest
+    /// address in `ecx` (a `write` or a read): jumps to `slow` when the runtime must do it.
+    /// System mode looks the address up in the soft TLB (and leaves the host address in
+    /// `rcx`); user mode tests the per-page table, or (`Target::guard`) emits nothing: the
+    /// access itself faults on the host ([`Self::fault_site`]).
+    fn inline_check(&mut self, addr: Val, size: u8, write: bool, slow: DynamicLabel) {
+        if self.t.softmmu {
+            self.tlb_check(size, write, slow);
+        } else if !self.t.guard {
+            self.fast_page_check(addr, size, write, slow);
+        }
+    }
+}

@@ -1,0 +1,292 @@
+//! Instruction selection: one IR op (or a fused pair) at a time. Fuses a mask with the zero
+//! test of the next branch (`test`) and a quotient with its remainder (one `div`), moves a
+//! branch's raise-only path out of line, and dispatches every op to its emitter: moves,
+//! state accesses, control flow and block exits here; arithmetic in `alu`, guest memory in
+//! `memory`, helper calls in `helper_call`.
+//!
+//! Must not emit guest memory access sequences or the helper-call protocol itself.
+
+use super::{Cold, Em, GotoSite, Opnd};
+use crate::ir::{BinOp, Cond, Exit, Op, Ty, Val};
+use crate::jit::ctx::{exit, JitCtx};
+use crate::jit::regalloc::{Loc, RAX, RCX, RDX};
+use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
+use std::mem::offset_of;
+
+impl Em<'_> {
+    /// Emit the op at `k` (with what it fuses with); returns the index of the next op.
+    pub(super) fn step(&mut self, k: usize) -> usize {
+        let ops = &self.b.ops;
+        // `x & mask` (or its low bits) compared with zero by the next branch: `test`.
+        if let (Some((src, mask, dst)), Some(Op::Brcond { cond: cond @ (Cond::Eq | Cond::Ne), a, b, label })) =
+            (self.test_operands(k), ops.get(k + 1))
+        {
+            if *a == dst && self.b.const_of(*b) == Some(0) && self.uses[dst.0 as usize] == 1 {
+                let (cond, label) = (*cond, *label);
+                self.cur = k;
+                let r = self.reg_or(src, RAX);
+                if self.w64(src) {
+                    dynasm!(self.ops ; .arch x64 ; test Rq(r), mask);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; test Rd(r), mask);
+                }
+                let next = self.branch_tail(k + 1, cond, label);
+                if cond == Cond::Eq && self.keep_facts_at == next {
+                    // The path that goes on is the one where `src & mask == 0`.
+                    *self.aligned.entry(src).or_insert(0) |= mask;
+                }
+                return next;
+            }
+        }
+        // A quotient and remainder of the same operands: one `div`.
+        if let (
+            Some(Op::Bin { op: q @ (BinOp::Divu | BinOp::Divs), dst: dq, a, b }),
+            Some(Op::Bin { op: r, dst: dr, a: a2, b: b2 }),
+        ) = (ops.get(k), ops.get(k + 1))
+        {
+            let pair = matches!((q, r), (BinOp::Divu, BinOp::Remu) | (BinOp::Divs, BinOp::Rems));
+            if pair && a == a2 && b == b2 && dq != a && dq != b && dq != dr {
+                let (signed, dq, dr, a, b) = (*q == BinOp::Divs, *dq, *dr, *a, *b);
+                self.cur = k;
+                self.div_rem(signed, dq, dr, a, b);
+                return k + 2;
+            }
+        }
+        if let Op::Brcond { cond, a, b, label } = &ops[k] {
+            let (cond, label) = (*cond, *label);
+            self.cur = k;
+            self.cmp(*a, *b);
+            return self.branch_tail(k, cond, label);
+        }
+        if let Op::Label(_) = ops[k] {
+            if self.keep_facts_at != k {
+                self.aligned.clear();
+            }
+        }
+        for d in crate::opt::defs(&ops[k]) {
+            self.aligned.remove(&d);
+        }
+        self.op(k);
+        k + 1
+    }
+
+    /// The op at `k` as `(source, mask, destination)` when it only masks low bits.
+    fn test_operands(&self, k: usize) -> Option<(Val, i32, Val)> {
+        match &self.b.ops[k] {
+            Op::Extract { dst, src, ofs: 0, len, signed: false } if *len < 31 => {
+                Some((*src, ((1u32 << len) - 1) as i32, *dst))
+            }
+            Op::Bin { op: BinOp::And, dst, a, b } => {
+                let c = self.b.const_of(*b)?;
+                (c <= i32::MAX as u64).then_some((*a, c as i32, *dst))
+            }
+            _ => None,
+        }
+    }
+
+    /// The jump of the branch at `k` (flags already set): when the not-taken path only
+    /// raises, it moves out of line and the taken path falls through.
+    fn branch_tail(&mut self, k: usize, cond: Cond, label: crate::ir::Label) -> usize {
+        let target = self.label_at[label.0 as usize];
+        if target != usize::MAX && target > k {
+            let body = &self.b.ops[k + 1..target];
+            let raise = body.iter().position(|o| matches!(o, Op::Raise { .. }));
+            if let Some(r) = raise {
+                let plain = body[..r].iter().all(|o| {
+                    !matches!(o, Op::Label(_) | Op::Br(_) | Op::Brcond { .. } | Op::Exit(_) | Op::InsnStart { .. })
+                });
+                let dead_tail = body[r + 1..].iter().all(|o| matches!(o, Op::Br(_)));
+                if plain && dead_tail {
+                    self.keep_facts_at = target;
+                    let cold = self.ops.new_dynamic_label();
+                    self.jcc(cond.invert(), cold);
+                    self.cold.push(Cold::Ops {
+                        label: cold,
+                        from: k + 1,
+                        to: k + 1 + r,
+                        pc: self.pc,
+                        flags: self.flags,
+                    });
+                    return target;
+                }
+            }
+        }
+        let l = self.labels[label.0 as usize];
+        self.jcc(cond, l);
+        k + 1
+    }
+
+    pub(super) fn op(&mut self, k: usize) {
+        self.cur = k;
+        let op = &self.b.ops[k];
+        match op {
+            Op::InsnStart { pc, flags } => {
+                self.pc = *pc;
+                self.flags = *flags;
+            }
+            Op::Mov { dst, src } => {
+                let (dst, src) = (*dst, *src);
+                if let Some(d) = self.reg_of(dst) {
+                    self.load(d, src);
+                } else if let (Loc::Const(c), Some(Opnd::M(base, disp))) = (self.loc(src), self.opnd(dst)) {
+                    let w64 = self.w64(dst);
+                    if !w64 {
+                        dynasm!(self.ops ; .arch x64 ; mov DWORD [Rq(base) + disp], c as u32 as i32);
+                    } else if c as i64 == c as i32 as i64 {
+                        dynasm!(self.ops ; .arch x64 ; mov QWORD [Rq(base) + disp], c as i32);
+                    } else {
+                        self.load(RAX, src);
+                        self.store(dst, RAX);
+                    }
+                } else {
+                    let r = self.reg_or(src, RAX);
+                    self.store(dst, r);
+                }
+            }
+            Op::Bin { op, dst, a, b } => self.bin(*op, *dst, *a, *b),
+            Op::Un { op, dst, a } => self.un(*op, *dst, *a),
+            Op::Ext { dst, src, bits, signed } => self.extract(*dst, *src, 0, *bits, *signed),
+            Op::Extract { dst, src, ofs, len, signed } => self.extract(*dst, *src, *ofs, *len, *signed),
+            Op::Deposit { dst, base, val, ofs, len } => self.deposit(*dst, *base, *val, *ofs, *len),
+            Op::Setcond { cond, dst, a, b } => {
+                let (cond, dst) = (*cond, *dst);
+                self.cmp(*a, *b);
+                self.setcc(cond);
+                let d = self.dst_reg(dst);
+                dynasm!(self.ops ; .arch x64 ; movzx Rd(d), al);
+                if d == RAX {
+                    self.store(dst, RAX);
+                }
+            }
+            Op::Movcond { cond, dst, a, b, t, f } => {
+                let (cond, dst, t, f) = (*cond, *dst, *t, *f);
+                let w64 = self.w64(dst);
+                // The condition into ecx first (compares use rcx/rdx as scratch), then
+                // rax = f, rdx = t when t needs a register, and a cmov on `ecx != 0`.
+                self.cmp(*a, *b);
+                self.setcc(cond);
+                dynasm!(self.ops ; .arch x64 ; movzx ecx, al);
+                let tsrc = match self.opnd(t) {
+                    Some(Opnd::I(_)) | None => {
+                        self.load(RDX, t);
+                        Opnd::R(RDX)
+                    }
+                    Some(o) => o,
+                };
+                self.load(RAX, f);
+                dynasm!(self.ops ; .arch x64 ; test ecx, ecx);
+                self.cmov(Cond::Ne, w64, tsrc);
+                self.store(dst, RAX);
+            }
+            Op::Mul2 { signed, lo, hi, a, b } => {
+                let (signed, lo, hi, a, b) = (*signed, *lo, *hi, *a, *b);
+                if self.w64(a) {
+                    self.load(RAX, a);
+                    self.load(RCX, b);
+                    if signed {
+                        dynasm!(self.ops ; .arch x64 ; imul rcx);
+                    } else {
+                        dynasm!(self.ops ; .arch x64 ; mul rcx);
+                    }
+                    self.store(lo, RAX);
+                    self.store(hi, RDX);
+                } else {
+                    self.load(RAX, a);
+                    self.load(RCX, b);
+                    if signed {
+                        dynasm!(self.ops ; .arch x64 ; movsxd rax, eax ; movsxd rcx, ecx);
+                    }
+                    dynasm!(self.ops ; .arch x64 ; imul rax, rcx ; mov rdx, rax ; shr rdx, 32 ; mov eax, eax);
+                    self.store(lo, RAX);
+                    self.store(hi, RDX);
+                }
+            }
+            Op::Load { dst, addr, mem } => self.guest_load(k, *dst, *addr, *mem),
+            Op::Store { val, addr, mem } => self.guest_store(k, *val, *addr, *mem),
+            Op::LoadState { dst, base, index, scale } => {
+                let (dst, base, index, scale) = (*dst, *base as i32, *index, *scale);
+                self.sync_globals();
+                self.load(RCX, index);
+                match scale {
+                    1 => dynasm!(self.ops ; .arch x64 ; movzx eax, BYTE [rbp + rcx + base]),
+                    2 => dynasm!(self.ops ; .arch x64 ; movzx eax, WORD [rbp + rcx * 2 + base]),
+                    4 => dynasm!(self.ops ; .arch x64 ; mov eax, DWORD [rbp + rcx * 4 + base]),
+                    _ => dynasm!(self.ops ; .arch x64 ; mov rax, QWORD [rbp + rcx * 8 + base]),
+                }
+                if self.ty(dst) == Ty::I32 && scale == 8 {
+                    dynasm!(self.ops ; .arch x64 ; mov eax, eax);
+                }
+                self.store(dst, RAX);
+            }
+            Op::StoreState { val, base, index, scale } => {
+                let (val, base, index, scale) = (*val, *base as i32, *index, *scale);
+                self.sync_globals();
+                self.load(RCX, index);
+                self.load(RAX, val);
+                match scale {
+                    1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [rbp + rcx + base], al),
+                    2 => dynasm!(self.ops ; .arch x64 ; mov WORD [rbp + rcx * 2 + base], ax),
+                    4 => dynasm!(self.ops ; .arch x64 ; mov DWORD [rbp + rcx * 4 + base], eax),
+                    _ => dynasm!(self.ops ; .arch x64 ; mov QWORD [rbp + rcx * 8 + base], rax),
+                }
+                self.load_globals(false);
+            }
+            Op::Call { helper, args, ret, flags, .. } => {
+                let (helper, args, ret, flags) = (*helper, args.clone(), *ret, *flags);
+                self.call_helper(k, helper, &args, ret, flags);
+            }
+            Op::Raise { code, arg } => {
+                let (code, arg) = (*code, *arg);
+                self.load(RDX, arg);
+                let (co, ar) = (cx!(self.t, code), cx!(self.t, arg));
+                dynasm!(self.ops ; .arch x64
+                    ; mov QWORD [co], code as i32
+                    ; mov QWORD [ar], rdx
+                );
+                let (pc, fl) = (self.pc, self.flags);
+                self.exit_at_insn(exit::RAISE, pc, fl);
+            }
+            Op::Label(l) => {
+                let l = self.labels[l.0 as usize];
+                dynasm!(self.ops ; .arch x64 ; =>l);
+            }
+            Op::Br(l) => {
+                let l = self.labels[l.0 as usize];
+                dynasm!(self.ops ; .arch x64 ; jmp =>l);
+            }
+            Op::Brcond { cond, a, b, label } => {
+                let (cond, l) = (*cond, self.labels[label.0 as usize]);
+                self.cmp(*a, *b);
+                self.jcc(cond, l);
+            }
+            Op::Exit(Exit::GotoTb { pc, .. }) if *pc == self.b.pc && self.loop_head.is_some() => {
+                // Back to the top without leaving: only the exit request (signals, code
+                // writes) makes the block return.
+                let (head, req) = (self.loop_head.unwrap_or_else(|| unreachable!()), self.ops.new_dynamic_label());
+                let er = cx!(self.t, exit_request);
+                dynasm!(self.ops ; .arch x64
+                    ; cmp BYTE [er], 0
+                    ; jne =>req
+                    ; jmp =>head
+                );
+                self.cold.push(Cold::LoopRequest { label: req, pc: self.b.pc });
+            }
+            Op::Exit(e) => {
+                let e = *e;
+                self.sync_globals();
+                match e {
+                    Exit::GotoTb { slot, pc } => {
+                        let stub = self.ops.new_dynamic_label();
+                        dynasm!(self.ops ; .arch x64 ; jmp =>stub);
+                        let disp_off = self.ops.offset().0 - 4;
+                        let site = self.gotos.len();
+                        self.gotos.push((GotoSite { slot, disp_off, stub_off: 0, target_pc: pc }, stub));
+                        self.cold.push(Cold::Goto { stub, site, pc });
+                    }
+                    Exit::LookupAndGoto => self.lookup_and_goto(),
+                    Exit::ExitTb => self.exit_with(exit::EXIT),
+                }
+            }
+        }
+    }
+}
