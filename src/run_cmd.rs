@@ -157,7 +157,10 @@ pub fn run_parsed(args: RunArgs) -> anyhow::Result<i32> {
     };
     // As qemu-user's -g: listen, and wait for gdb before the program starts.
     let debugger = match gdb_port {
-        Some(port) => Some(crate::gdb::start_user(crate::gdb::listen(&format!("127.0.0.1:{port}"))?)?),
+        Some(port) => {
+            let info = specemu_runtime::user::run::gdb_info(&prog, opts.sysroot.as_deref())?;
+            Some(crate::gdb::start_user(crate::gdb::listen(&format!("127.0.0.1:{port}"))?, info)?)
+        }
         None => None,
     };
     match run_debug(&prog, &guest_args, &opts, debugger)? {

@@ -628,6 +628,9 @@ impl MipssimDebug {
 }
 
 impl DebugTarget for MipssimDebug {
+    fn gdb_info(&self) -> specemu_runtime::arch::GdbInfo {
+        specemu_runtime::targets::mips::GDB
+    }
     fn with_cpu(&mut self, job: CpuJob) -> Result<(), DebugError> {
         let mut v = self.sh.vcpu();
         job(&mut *v);

@@ -135,8 +135,6 @@ pub trait LinuxTarget: 'static {
     fn setup_rt_frame(cpu: &mut Self::Cpu, mem: &mut GuestMem, d: &SignalDelivery<'_>) -> Result<(), BadFrame>;
     /// `rt_sigreturn`: restore the registers from the frame; the mask to restore.
     fn restore_rt_frame(cpu: &mut Self::Cpu, mem: &GuestMem, abi: &LinuxAbi) -> Result<u128, BadFrame>;
-    /// gdb's view of this architecture.
-    fn gdb_info() -> GdbInfo;
     /// Disassemble one instruction for `-d in_asm`: length and text.
     fn disas_one(bytes: &[u8], pc: u64, big_endian: bool) -> Option<(usize, String)>;
 }
@@ -197,6 +195,8 @@ pub struct ArchEntry {
     pub linux_user: Option<RunLinuxFn>,
     /// `-cpu help`: the models of `run` and `system-*`, with their properties.
     pub cpu_help: Option<fn() -> String>,
+    /// gdb's view of the architecture, when the gdb stub can debug it.
+    pub gdb: Option<GdbInfo>,
 }
 
 /// The list entry for an ELF file, if any architecture takes it.

@@ -120,7 +120,7 @@ fn session(
 
 /// User mode: wait for gdb on `listener`, then serve it from a thread of its own. The guest
 /// thread passes the returned link end to the CPU loop.
-pub fn start_user(listener: TcpListener) -> anyhow::Result<Local> {
+pub fn start_user(listener: TcpListener, info: specemu_runtime::arch::GdbInfo) -> anyhow::Result<Local> {
     let (stream, _) = listener.accept().context("gdb stub: accept")?;
     drop(listener);
     let (local_tx, local_rx) = std::sync::mpsc::channel();
@@ -132,7 +132,7 @@ pub fn start_user(listener: TcpListener) -> anyhow::Result<Local> {
             session(
                 stream,
                 |sink| {
-                    let (local, remote) = link::pair(sink, specemu_runtime::jit::request_exit);
+                    let (local, remote) = link::pair(sink, specemu_runtime::jit::request_exit, info);
                     local_tx.send(local).map_err(|_| "the guest is gone".to_string())?;
                     Ok(Box::new(remote))
                 },

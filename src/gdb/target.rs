@@ -7,7 +7,7 @@
 //! Owns the protocol-facing side of debugging; it must not know a CPU, a board or how a
 //! target stops.
 
-use super::arch::{Mips32, RawRegs, RegNum};
+use super::arch::{target_xml, GuestArch, RawRegs, RegNum};
 use super::conn::{Event, GdbConn};
 use gdbstub::common::{Pid, Signal};
 use gdbstub::stub::run_blocking::{self, BlockingEventLoop, WaitForStopReasonError};
@@ -22,6 +22,9 @@ use gdbstub::target::ext::breakpoints::{
     SwBreakpointOps, WatchKind as GdbWatchKind,
 };
 use gdbstub::target::ext::extended_mode::{Args, AttachKind, ExtendedMode, ExtendedModeOps, ShouldTerminate};
+use gdbstub::target::ext::target_description_xml_override::{
+    TargetDescriptionXmlOverride, TargetDescriptionXmlOverrideOps,
+};
 use gdbstub::target::{Target, TargetError, TargetResult};
 use specemu_runtime::debug::{on_cpu, DebugError, DebugTarget, Resume, StopEvent, StopReason, WatchKind, Watchpoint};
 
@@ -120,7 +123,7 @@ impl GdbTarget {
     }
 
     /// The stop gdb waits for, if `ev` is it.
-    pub fn accept(&mut self, ev: StopEvent) -> Option<SingleThreadStopReason<u32>> {
+    pub fn accept(&mut self, ev: StopEvent) -> Option<SingleThreadStopReason<u64>> {
         if self.running != Some(ev.run) {
             return None;
         }
@@ -140,7 +143,7 @@ impl GdbTarget {
                     WatchKind::Read => GdbWatchKind::Read,
                     WatchKind::Access => GdbWatchKind::ReadWrite,
                 },
-                addr: hit.addr as u32,
+                addr: hit.addr,
             },
             StopReason::Interrupted => SingleThreadStopReason::SignalWithThread { tid: (), signal: Signal::SIGINT },
             StopReason::Signal(s) => SingleThreadStopReason::SignalWithThread { tid: (), signal: gdb_signal(s) },
@@ -149,18 +152,18 @@ impl GdbTarget {
         })
     }
 
-    fn watchpoint(addr: u32, len: u32, kind: GdbWatchKind) -> Watchpoint {
+    fn watchpoint(addr: u64, len: u64, kind: GdbWatchKind) -> Watchpoint {
         let kind = match kind {
             GdbWatchKind::Write => WatchKind::Write,
             GdbWatchKind::Read => WatchKind::Read,
             GdbWatchKind::ReadWrite => WatchKind::Access,
         };
-        Watchpoint { addr: addr as u64, len: len as u64, kind }
+        Watchpoint { addr, len, kind }
     }
 }
 
 impl Target for GdbTarget {
-    type Arch = Mips32;
+    type Arch = GuestArch;
     type Error = DebugError;
 
     fn base_ops(&mut self) -> BaseOps<'_, Self::Arch, Self::Error> {
@@ -177,6 +180,11 @@ impl Target for GdbTarget {
         Some(self)
     }
 
+    /// The architecture's name, so that gdb uses its built-in registers for it.
+    fn support_target_description_xml_override(&mut self) -> Option<TargetDescriptionXmlOverrideOps<'_, Self>> {
+        Some(self)
+    }
+
     // Forks are not reported (a forked child runs on undebugged).
     fn use_fork_stop_reason(&self) -> bool {
         false
@@ -186,6 +194,26 @@ impl Target for GdbTarget {
     }
     fn use_vforkdone_stop_reason(&self) -> bool {
         false
+    }
+}
+
+impl TargetDescriptionXmlOverride for GdbTarget {
+    fn target_description_xml(
+        &self,
+        annex: &[u8],
+        offset: u64,
+        length: usize,
+        buf: &mut [u8],
+    ) -> TargetResult<usize, Self> {
+        if annex != b"target.xml" {
+            return Err(TargetError::NonFatal);
+        }
+        let xml = target_xml(self.t.gdb_info().arch_name);
+        let data = xml.as_bytes();
+        let start = (offset as usize).min(data.len());
+        let n = length.min(buf.len()).min(data.len() - start);
+        buf[..n].copy_from_slice(&data[start..start + n]);
+        Ok(n)
     }
 }
 
@@ -211,7 +239,8 @@ impl ExtendedMode for GdbTarget {
 impl SingleThreadBase for GdbTarget {
     fn read_registers(&mut self, regs: &mut RawRegs) -> TargetResult<(), Self> {
         let (bytes, big_endian) = on_cpu(&mut *self.t, |c| (c.gdb_registers(), c.big_endian())).map_err(nonfatal)?;
-        *regs = RawRegs { bytes, big_endian };
+        let info = self.t.gdb_info();
+        *regs = RawRegs { bytes, big_endian, pc_reg: info.pc_reg, reg_bytes: info.reg_bytes };
         Ok(())
     }
 
@@ -224,11 +253,11 @@ impl SingleThreadBase for GdbTarget {
         Some(self)
     }
 
-    fn read_addrs(&mut self, start: u32, data: &mut [u8]) -> TargetResult<usize, Self> {
+    fn read_addrs(&mut self, start: u64, data: &mut [u8]) -> TargetResult<usize, Self> {
         let len = data.len();
         let got = on_cpu(&mut *self.t, move |c| {
             let mut b = vec![0u8; len];
-            let n = c.read_memory(start as u64, &mut b);
+            let n = c.read_memory(start, &mut b);
             b.truncate(n);
             b
         })
@@ -240,9 +269,9 @@ impl SingleThreadBase for GdbTarget {
         Ok(got.len())
     }
 
-    fn write_addrs(&mut self, start: u32, data: &[u8]) -> TargetResult<(), Self> {
+    fn write_addrs(&mut self, start: u64, data: &[u8]) -> TargetResult<(), Self> {
         let data = data.to_vec();
-        on_cpu(&mut *self.t, move |c| c.write_memory(start as u64, &data))
+        on_cpu(&mut *self.t, move |c| c.write_memory(start, &data))
             .map_err(nonfatal)?
             .map_err(|_| TargetError::Errno(EFAULT))
     }
@@ -300,33 +329,33 @@ impl Breakpoints for GdbTarget {
 // Breakpoints patch no memory: the translator stops before their instructions. Inserting
 // one that exists, or removing one that does not, succeeds (gdb may repeat itself).
 impl SwBreakpoint for GdbTarget {
-    fn add_sw_breakpoint(&mut self, addr: u32, _kind: usize) -> TargetResult<bool, Self> {
-        on_cpu(&mut *self.t, move |c| c.debug().add_breakpoint(addr as u64, false)).map_err(nonfatal)?;
+    fn add_sw_breakpoint(&mut self, addr: u64, _kind: usize) -> TargetResult<bool, Self> {
+        on_cpu(&mut *self.t, move |c| c.debug().add_breakpoint(addr, false)).map_err(nonfatal)?;
         Ok(true)
     }
-    fn remove_sw_breakpoint(&mut self, addr: u32, _kind: usize) -> TargetResult<bool, Self> {
-        on_cpu(&mut *self.t, move |c| c.debug().remove_breakpoint(addr as u64, false)).map_err(nonfatal)?;
+    fn remove_sw_breakpoint(&mut self, addr: u64, _kind: usize) -> TargetResult<bool, Self> {
+        on_cpu(&mut *self.t, move |c| c.debug().remove_breakpoint(addr, false)).map_err(nonfatal)?;
         Ok(true)
     }
 }
 
 impl HwBreakpoint for GdbTarget {
-    fn add_hw_breakpoint(&mut self, addr: u32, _kind: usize) -> TargetResult<bool, Self> {
-        on_cpu(&mut *self.t, move |c| c.debug().add_breakpoint(addr as u64, true)).map_err(nonfatal)?;
+    fn add_hw_breakpoint(&mut self, addr: u64, _kind: usize) -> TargetResult<bool, Self> {
+        on_cpu(&mut *self.t, move |c| c.debug().add_breakpoint(addr, true)).map_err(nonfatal)?;
         Ok(true)
     }
-    fn remove_hw_breakpoint(&mut self, addr: u32, _kind: usize) -> TargetResult<bool, Self> {
-        on_cpu(&mut *self.t, move |c| c.debug().remove_breakpoint(addr as u64, true)).map_err(nonfatal)?;
+    fn remove_hw_breakpoint(&mut self, addr: u64, _kind: usize) -> TargetResult<bool, Self> {
+        on_cpu(&mut *self.t, move |c| c.debug().remove_breakpoint(addr, true)).map_err(nonfatal)?;
         Ok(true)
     }
 }
 
 impl HwWatchpoint for GdbTarget {
-    fn add_hw_watchpoint(&mut self, addr: u32, len: u32, kind: GdbWatchKind) -> TargetResult<bool, Self> {
+    fn add_hw_watchpoint(&mut self, addr: u64, len: u64, kind: GdbWatchKind) -> TargetResult<bool, Self> {
         let w = Self::watchpoint(addr, len, kind);
         on_cpu(&mut *self.t, move |c| c.debug().add_watchpoint(w)).map_err(nonfatal)
     }
-    fn remove_hw_watchpoint(&mut self, addr: u32, len: u32, kind: GdbWatchKind) -> TargetResult<bool, Self> {
+    fn remove_hw_watchpoint(&mut self, addr: u64, len: u64, kind: GdbWatchKind) -> TargetResult<bool, Self> {
         let w = Self::watchpoint(addr, len, kind);
         on_cpu(&mut *self.t, move |c| c.debug().remove_watchpoint(w)).map_err(nonfatal)?;
         Ok(true)
@@ -339,7 +368,7 @@ pub enum EventLoop {}
 impl BlockingEventLoop for EventLoop {
     type Target = GdbTarget;
     type Connection = GdbConn;
-    type StopReason = SingleThreadStopReason<u32>;
+    type StopReason = SingleThreadStopReason<u64>;
 
     #[allow(clippy::type_complexity)]
     fn wait_for_stop_reason(

@@ -12,8 +12,8 @@ use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-/// A CPU with a pc (register 37 of gdb's MIPS layout, everything else 0) and 64 bytes of
-/// memory at 0.
+/// A CPU with a pc (register 37 of a 73-register layout of 4-byte registers, everything
+/// else 0) and 64 bytes of memory at 0.
 struct Cpu {
     pc: u32,
     mem: [u8; 64],
@@ -78,6 +78,9 @@ struct Fake {
 }
 
 impl DebugTarget for Fake {
+    fn gdb_info(&self) -> specemu_runtime::arch::GdbInfo {
+        specemu_runtime::arch::GdbInfo { arch_name: "toy", pc_reg: 37, reg_bytes: 4, num_regs: 90 }
+    }
     fn with_cpu(&mut self, job: CpuJob) -> Result<(), DebugError> {
         job(&mut self.cpu);
         Ok(())

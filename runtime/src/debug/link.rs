@@ -46,6 +46,7 @@ pub struct Remote {
     flags: Arc<Flags>,
     run: u64,
     wake: fn(),
+    info: crate::arch::GdbInfo,
 }
 
 /// The CPU's end.
@@ -59,10 +60,13 @@ pub struct Local {
 
 /// Make the two ends. `sink` receives the CPU's stops; `wake` makes a running CPU return to
 /// its loop soon (for example the JIT's exit request), so that it sees a request.
-pub fn pair(sink: StopSink, wake: fn()) -> (Local, Remote) {
+pub fn pair(sink: StopSink, wake: fn(), info: crate::arch::GdbInfo) -> (Local, Remote) {
     let (tx, rx) = channel();
     let flags = Arc::new(Flags::default());
-    (Local { rx, flags: flags.clone(), sink, run: 0, pid: std::process::id() }, Remote { tx, flags, run: 0, wake })
+    (
+        Local { rx, flags: flags.clone(), sink, run: 0, pid: std::process::id() },
+        Remote { tx, flags, run: 0, wake, info },
+    )
 }
 
 impl Local {
@@ -125,6 +129,9 @@ impl Local {
 }
 
 impl DebugTarget for Remote {
+    fn gdb_info(&self) -> crate::arch::GdbInfo {
+        self.info
+    }
     fn with_cpu(&mut self, job: CpuJob) -> Result<(), DebugError> {
         let (done_tx, done_rx) = sync_channel::<()>(1);
         let job: CpuJob = Box::new(move |cpu| {
@@ -165,6 +172,9 @@ impl DebugTarget for Remote {
 mod tests {
     use super::super::{on_cpu, CpuDebug};
     use super::*;
+
+    const TOY_INFO: crate::arch::GdbInfo =
+        crate::arch::GdbInfo { arch_name: "toy", pc_reg: 0, reg_bytes: 4, num_regs: 1 };
 
     /// A CPU with one register and 16 bytes of memory.
     #[derive(Default)]
@@ -227,6 +237,7 @@ mod tests {
                 let _ = events_tx.send(e);
             }),
             no_wake,
+            TOY_INFO,
         );
         let cpu_thread = std::thread::spawn(move || {
             let mut cpu = Toy { reg: 7, ..Toy::default() };
@@ -258,7 +269,7 @@ mod tests {
 
     #[test]
     fn a_vanished_cpu_or_debugger_is_not_a_hang() {
-        let (mut local, mut remote) = pair(Box::new(|_| {}), no_wake);
+        let (mut local, mut remote) = pair(Box::new(|_| {}), no_wake, TOY_INFO);
         // The debugger disconnects while the CPU is stopped: the CPU detaches.
         let mut cpu = Toy::default();
         let t = std::thread::spawn(move || local.stop(Some(StopReason::Step), &mut cpu));
@@ -268,7 +279,7 @@ mod tests {
         assert_eq!(remote.with_cpu(Box::new(|_| {})), Err(DebugError::Gone));
         assert!(remote.resume(Resume::Continue, None).is_err());
         // The program ended and nobody listens: finish returns at once.
-        let (mut local, remote) = pair(Box::new(|_| {}), no_wake);
+        let (mut local, remote) = pair(Box::new(|_| {}), no_wake, TOY_INFO);
         drop(remote);
         local.finish(StopReason::Exited(0), Duration::from_secs(60));
     }

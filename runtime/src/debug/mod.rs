@@ -323,6 +323,8 @@ pub enum Resume {
 
 /// A CPU on another thread, as a debugger front end drives it. It is stopped when attached.
 pub trait DebugTarget: Send {
+    /// What gdb needs to know of the CPU's architecture (its name, the register layout).
+    fn gdb_info(&self) -> crate::arch::GdbInfo;
     /// Run `job` on the stopped CPU; returns when it has run.
     fn with_cpu(&mut self, job: CpuJob) -> Result<(), DebugError>;
     /// Let the CPU run (user mode: `signal` is delivered to the guest first, a Linux number).

@@ -5,10 +5,10 @@
 //!
 //! Owns that glue only.
 
-use super::gdb::{Cp0Write, Layout, NUM_REGS, PC};
+use super::gdb::{Cp0Write, Layout};
 use super::mips::{self, CpuState};
 use super::{abi, cpu_option, fpu, signal};
-use crate::arch::{BadFrame, GdbInfo, GdbRegs, GuestCpu, LinuxTarget, SignalDelivery, UserHelpers};
+use crate::arch::{BadFrame, GdbRegs, GuestCpu, LinuxTarget, SignalDelivery, UserHelpers};
 use crate::debug::DebugError;
 use crate::user::abi::LinuxAbi;
 use crate::user::mem::GuestMem;
@@ -162,9 +162,6 @@ impl LinuxTarget for MipsLinux {
     }
     fn restore_rt_frame(cpu: &mut CpuState, mem: &GuestMem, abi: &LinuxAbi) -> Result<u128, BadFrame> {
         signal::restore_rt_frame(cpu, mem, abi)
-    }
-    fn gdb_info() -> GdbInfo {
-        GdbInfo { arch_name: "mips", pc_reg: PC, reg_bytes: 4, num_regs: NUM_REGS }
     }
     fn disas_one(bytes: &[u8], pc: u64, big_endian: bool) -> Option<(usize, String)> {
         mips::disas_one(bytes, pc, big_endian, &[], &mips::plain_addr)

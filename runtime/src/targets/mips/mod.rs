@@ -17,7 +17,7 @@ pub mod signal;
 pub mod system;
 pub mod testing;
 
-use crate::arch::{ArchEntry, DisasCore, DisasInfo, ElfKind};
+use crate::arch::{ArchEntry, DisasCore, DisasInfo, ElfKind, GdbInfo};
 use std::fmt::Write as _;
 
 /// ELF machine number of MIPS.
@@ -67,4 +67,8 @@ pub static ARCH: ArchEntry = ArchEntry {
     disas_context: &[],
     linux_user: Some(run_linux),
     cpu_help: Some(cpu_help),
+    gdb: Some(GDB),
 };
+
+/// gdb's built-in 32-bit MIPS registers (see `gdb.rs`).
+pub const GDB: GdbInfo = GdbInfo { arch_name: "mips", pc_reg: gdb::PC, reg_bytes: 4, num_regs: gdb::NUM_REGS };

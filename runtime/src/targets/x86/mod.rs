@@ -27,6 +27,7 @@ pub static ARCH_64: ArchEntry = ArchEntry {
     disas_context: &[("mode", 2)],
     linux_user: None,
     cpu_help: None,
+    gdb: None,
 };
 
 pub static ARCH_32: ArchEntry = ArchEntry {
@@ -37,4 +38,5 @@ pub static ARCH_32: ArchEntry = ArchEntry {
     disas_context: &[("mode", 1)],
     linux_user: None,
     cpu_help: None,
+    gdb: None,
 };

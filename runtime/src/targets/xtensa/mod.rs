@@ -25,4 +25,5 @@ pub static ARCH: ArchEntry = ArchEntry {
     disas_context: &[],
     linux_user: None,
     cpu_help: None,
+    gdb: None,
 };

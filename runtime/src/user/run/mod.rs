@@ -143,6 +143,17 @@ pub fn run_debug(
     }
 }
 
+/// gdb's view of the architecture of the program at `path` (after its `#!` lines), for a
+/// debugger that connects before the program is loaded.
+pub fn gdb_info(path: &str, sysroot: Option<&Path>) -> Result<crate::arch::GdbInfo, RunError> {
+    let (path, _) = resolve_script(path, &[path.to_string()], sysroot)?;
+    let data = elf::read(Path::new(&path))?;
+    let kind = elf::kind(data.bytes(), &path)?;
+    crate::arch::for_elf(kind)
+        .and_then(|a| a.gdb)
+        .ok_or_else(|| RunError::Other(format!("{path}: the gdb stub does not know this architecture")))
+}
+
 /// Follow `#!` lines: the program to load and its argument vector.
 pub(crate) fn resolve_script(
     path: &str,
