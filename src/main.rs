@@ -1,5 +1,6 @@
 //! The `specemu` binary: picks the subcommand from the first word and hands the rest to its
-//! module (`run`, `system-mips`, `system-mipsel`, `disas`, `objdump-diff`), and answers the
+//! module (`run`, `system-NAME` for each architecture with a system mode, `disas`,
+//! `objdump-diff`), and answers the
 //! top-level options itself: `-cpu help`, `-d help`, `-version`, `-help`. Each module parses
 //! its own options (QEMU's single-dash spellings, through `specemu::cli`). Prints errors and
 //! sets the exit status.
@@ -13,7 +14,7 @@ use std::process::ExitCode;
 /// The top-level command: its own options, and the subcommands for `--help` and for clap's
 /// suggestion when a subcommand name is mistyped.
 fn command() -> Command {
-    Command::new("specemu")
+    let mut c = Command::new("specemu")
         .bin_name("specemu")
         .about("A CPU emulator whose guest instruction sets are described in spec files")
         .version(env!("CARGO_PKG_VERSION"))
@@ -23,10 +24,11 @@ fn command() -> Command {
         .args_conflicts_with_subcommands(true)
         .arg(Arg::new("cpu").long("cpu").value_name("help").help("List the CPU models and disassembler cores"))
         .arg(Arg::new("log").short('d').value_name("help").help("List the -d log items"))
-        .subcommand(run_cmd::command())
-        .subcommand(system_cmd::command(true))
-        .subcommand(system_cmd::command(false))
-        .subcommand(disas_cmd::command())
+        .subcommand(run_cmd::command());
+    for (name, _, _) in system_cmd::commands() {
+        c = c.subcommand(system_cmd::command(name));
+    }
+    c.subcommand(disas_cmd::command())
         .subcommand(objdump_diff::command())
         .subcommand(Command::new("help").about("Show a command's help").arg(Arg::new("command").action(ArgAction::Set)))
 }
@@ -35,13 +37,16 @@ fn command() -> Command {
 fn sub_help(name: &str) -> Option<String> {
     let (cmd, style) = match name {
         "run" => (run_cmd::command(), Style::Qemu),
-        "system-mips" => (system_cmd::command(true), Style::Qemu),
-        "system-mipsel" => (system_cmd::command(false), Style::Qemu),
         "disas" => (disas_cmd::command(), Style::Gnu),
         "objdump-diff" => (objdump_diff::command(), Style::Gnu),
-        _ => return None,
+        _ => (system_cmd::command(system_name(name)?), Style::Qemu),
     };
     Some(cli::help_text(cmd, style))
+}
+
+/// `name` as a `system-NAME` command of the architecture list.
+fn system_name(name: &str) -> Option<&'static str> {
+    system_cmd::commands().into_iter().map(|c| c.0).find(|&c| c == name)
 }
 
 fn main() -> ExitCode {
@@ -52,11 +57,12 @@ fn main() -> ExitCode {
     };
     let result = match first {
         "run" => run_cmd::run(rest),
-        "system-mips" => system_cmd::run(true, rest),
-        "system-mipsel" => system_cmd::run(false, rest),
         "disas" => disas_cmd::run(rest).map(|()| 0),
         "objdump-diff" => objdump_diff::run(rest).map(|()| 0),
-        _ => top_level(&args),
+        _ => match system_name(first) {
+            Some(name) => system_cmd::run(name, rest),
+            None => top_level(&args),
+        },
     };
     match result {
         Ok(code) => ExitCode::from(code as u8),

@@ -1,5 +1,5 @@
-//! `specemu system-mips` / `specemu system-mipsel`: system mode with QEMU's command line
-//! (`qemu-system-mips`): `-M`, `-cpu`, `-m`, `-kernel`, `-append`, `-serial`, `-nographic`,
+//! `specemu system-NAME`: system mode with QEMU's command line (`qemu-system-NAME`), one
+//! command per architecture and byte order in the architecture list: `-M`, `-cpu`, `-m`, `-kernel`, `-append`, `-serial`, `-nographic`,
 //! `-semihosting`, `-S`, `--preconfig`, `-qmp`, `-monitor`, `-s`, `-gdb`, `-d`, `-D`,
 //! `-display none`. The options become a [`BoardConfig`], monitor specs and the gdb stub's
 //! address; the board comes from the machine registry (`specemu_machines`), the monitors from
@@ -13,14 +13,15 @@ use crate::monitor::chardev::{self, Chardev};
 use crate::monitor::server::{self, ExitGate, MonitorSpec, Protocol};
 use crate::monitor::Shared;
 use anyhow::{anyhow, bail};
+use specemu_runtime::arch::ArchEntry;
 use specemu_runtime::control::BoardConfig;
 use std::sync::Arc;
 use std::time::Duration;
 
 /// The options as clap reads them (QEMU's spellings are rewritten first: `-cpu` is `--cpu`).
-/// `system-mips` and `system-mipsel` share them ([`command`] names each).
+/// Every `system-NAME` command shares them ([`command`] names each).
 #[derive(Debug, clap::Parser)]
-#[command(name = "system-mips", after_help = DEV_HELP)]
+#[command(name = "system", after_help = DEV_HELP)]
 pub struct SystemCli {
     /// The board, TYPE[,PROP=VALUE...] (-M help lists them)
     #[arg(short = 'M', visible_alias = "machine", value_name = "MACHINE")]
@@ -93,21 +94,38 @@ pub struct SystemArgs {
     pub log_help: bool,
 }
 
-/// The clap command of `specemu system-mips` (`big_endian`) or `system-mipsel`.
-pub fn command(big_endian: bool) -> clap::Command {
-    let (name, order) = if big_endian { ("system-mips", "big-endian") } else { ("system-mipsel", "little-endian") };
-    <SystemCli as clap::CommandFactory>::command()
-        .name(name)
-        .bin_name(format!("specemu {name}"))
-        .about(format!("System mode: a {order} MIPS board (qemu-system-mips's command line)"))
+/// Every `system-NAME` command of the architecture list: (name, architecture, big-endian).
+pub fn commands() -> Vec<(&'static str, &'static ArchEntry, bool)> {
+    let mut v = Vec::new();
+    for a in specemu_runtime::targets::ARCHES {
+        if let Some(s) = a.system {
+            v.extend(s.commands.iter().map(|&(name, be)| (name, *a, be)));
+        }
+    }
+    v
 }
 
-/// Parse the options after `system-mips` / `system-mipsel`. Help and usage errors come back
-/// as a [`crate::cli::Message`].
-pub fn parse_args(big_endian: bool, args: &[String]) -> anyhow::Result<SystemArgs> {
-    let parsed = cli::parse_with::<SystemCli>(command(big_endian), Style::Qemu, args)?;
+/// The clap command of `specemu NAME` (a `system-NAME` command of the architecture list).
+pub fn command(name: &'static str) -> clap::Command {
+    let about = match specemu_runtime::arch::for_system_command(name) {
+        Some((a, be)) => {
+            let order = if be { "big-endian" } else { "little-endian" };
+            format!("System mode, {order}: {}", a.system.map(|s| s.about).unwrap_or(""))
+        }
+        None => String::new(),
+    };
+    <SystemCli as clap::CommandFactory>::command().name(name).bin_name(format!("specemu {name}")).about(about)
+}
+
+/// Parse the options after `specemu NAME` (a `system-NAME` command). Help and usage errors
+/// come back as a [`crate::cli::Message`].
+pub fn parse_args(name: &'static str, args: &[String]) -> anyhow::Result<SystemArgs> {
+    let (arch, big_endian) =
+        specemu_runtime::arch::for_system_command(name).ok_or_else(|| anyhow!("no command `{name}`"))?;
+    let parsed = cli::parse_with::<SystemCli>(command(name), Style::Qemu, args)?;
     let c = parsed.options;
     let mut out = SystemArgs::default();
+    out.config.arch = arch.name.to_string();
     out.config.big_endian = big_endian;
     if let Some(v) = c.machine {
         // `-machine TYPE,key=value...`: only the type (or type=TYPE) is used.
@@ -201,9 +219,11 @@ fn parse_ram_size(v: &str) -> anyhow::Result<u64> {
     Ok((n * mult as f64) as u64)
 }
 
-/// Run `specemu system-mips[el] ARGS`; the exit status.
-pub fn run(big_endian: bool, args: &[String]) -> anyhow::Result<i32> {
-    let mut sa = parse_args(big_endian, args)?;
+/// Run `specemu NAME ARGS` (a `system-NAME` command); the exit status.
+pub fn run(name: &'static str, args: &[String]) -> anyhow::Result<i32> {
+    let mut sa = parse_args(name, args)?;
+    let prefix = specemu_runtime::arch::by_name(&sa.config.arch).and_then(|a| a.system).map(|s| s.cpu_list_prefix);
+    let prefix = prefix.unwrap_or("");
     if sa.log_help {
         print!("{}", cli::log_help(LogMode::System));
         return Ok(0);
@@ -214,8 +234,9 @@ pub fn run(big_endian: bool, args: &[String]) -> anyhow::Result<i32> {
     }
     if sa.cpu_help && sa.config.machine.is_empty() {
         // No board to ask: every model (QEMU, too, lists its CPUs without -M).
-        for m in specemu_runtime::targets::mips::system::MODELS {
-            println!("MIPS '{}'", m.name);
+        let sys = specemu_runtime::arch::by_name(&sa.config.arch).and_then(|a| a.system);
+        for m in sys.map(|s| (s.models)()).unwrap_or_default() {
+            println!("{prefix} '{m}'");
         }
         return Ok(0);
     }
@@ -235,7 +256,7 @@ pub fn run(big_endian: bool, args: &[String]) -> anyhow::Result<i32> {
         let probe = BoardConfig { preconfig: true, cpu: None, ..sa.config.clone() };
         let vm = specemu_machines::create(&probe).map_err(|e| anyhow!(e))?;
         for d in vm.cpu_definitions() {
-            println!("MIPS '{}'", d.name);
+            println!("{prefix} '{}'", d.name);
         }
         return Ok(0);
     }
@@ -259,6 +280,14 @@ pub fn run(big_endian: bool, args: &[String]) -> anyhow::Result<i32> {
 
 #[cfg(test)]
 mod tests {
+    /// The big- and little-endian system commands of the first architecture with both.
+    fn be() -> &'static str {
+        commands().into_iter().find(|c| c.2).map(|c| c.0).expect("a big-endian system command")
+    }
+    fn le() -> &'static str {
+        commands().into_iter().find(|c| !c.2).map(|c| c.0).expect("a little-endian system command")
+    }
+
     use super::*;
 
     fn args(s: &str) -> Vec<String> {
@@ -267,7 +296,7 @@ mod tests {
 
     #[test]
     fn options_become_a_board_config() {
-        let sa = parse_args(true, &args("-M none -cpu 24Kf -m 16 -S --preconfig -qmp stdio -d in_asm,exec -D l.txt"))
+        let sa = parse_args(be(), &args("-M none -cpu 24Kf -m 16 -S --preconfig -qmp stdio -d in_asm,exec -D l.txt"))
             .unwrap();
         let c = &sa.config;
         assert_eq!(c.machine, "none");
@@ -285,43 +314,43 @@ mod tests {
 
     #[test]
     fn gdb_options() {
-        assert_eq!(parse_args(false, &args("-s")).unwrap().gdb.as_deref(), Some("127.0.0.1:1234"));
-        assert_eq!(parse_args(false, &args("-gdb tcp::4321")).unwrap().gdb.as_deref(), Some("127.0.0.1:4321"));
-        let sa = parse_args(false, &args("-gdb tcp:localhost:77,server=on,wait=off")).unwrap();
+        assert_eq!(parse_args(le(), &args("-s")).unwrap().gdb.as_deref(), Some("127.0.0.1:1234"));
+        assert_eq!(parse_args(le(), &args("-gdb tcp::4321")).unwrap().gdb.as_deref(), Some("127.0.0.1:4321"));
+        let sa = parse_args(le(), &args("-gdb tcp:localhost:77,server=on,wait=off")).unwrap();
         assert_eq!(sa.gdb.as_deref(), Some("localhost:77"));
-        assert_eq!(parse_args(false, &args("-s -gdb none")).unwrap().gdb, None);
+        assert_eq!(parse_args(le(), &args("-s -gdb none")).unwrap().gdb, None);
         // The last of -s and -gdb counts.
-        assert_eq!(parse_args(false, &args("-gdb none -s")).unwrap().gdb.as_deref(), Some("127.0.0.1:1234"));
-        assert_eq!(parse_args(false, &args("-gdb tcp::1 -s -gdb tcp::2")).unwrap().gdb.as_deref(), Some("127.0.0.1:2"));
-        assert!(parse_args(false, &args("-gdb unix:/tmp/x")).is_err());
-        assert!(parse_args(false, &args("-gdb tcp::notaport")).is_err());
-        assert!(parse_args(false, &args("-gdb")).is_err());
+        assert_eq!(parse_args(le(), &args("-gdb none -s")).unwrap().gdb.as_deref(), Some("127.0.0.1:1234"));
+        assert_eq!(parse_args(le(), &args("-gdb tcp::1 -s -gdb tcp::2")).unwrap().gdb.as_deref(), Some("127.0.0.1:2"));
+        assert!(parse_args(le(), &args("-gdb unix:/tmp/x")).is_err());
+        assert!(parse_args(le(), &args("-gdb tcp::notaport")).is_err());
+        assert!(parse_args(le(), &args("-gdb")).is_err());
     }
 
     #[test]
     fn stdio_is_used_once() {
-        assert!(parse_args(false, &args("-nographic -monitor stdio")).is_err());
-        assert!(parse_args(false, &args("-qmp stdio -monitor stdio")).is_ok()); // bind() refuses it
-        assert!(parse_args(false, &args("-nographic -serial none -monitor stdio")).is_ok());
-        assert!(parse_args(false, &args("-bogus")).is_err());
-        assert!(parse_args(false, &args("-M")).is_err());
+        assert!(parse_args(le(), &args("-nographic -monitor stdio")).is_err());
+        assert!(parse_args(le(), &args("-qmp stdio -monitor stdio")).is_ok()); // bind() refuses it
+        assert!(parse_args(le(), &args("-nographic -serial none -monitor stdio")).is_ok());
+        assert!(parse_args(le(), &args("-bogus")).is_err());
+        assert!(parse_args(le(), &args("-M")).is_err());
     }
 
     #[test]
     fn qemu_spellings() {
         // --opt is -opt; -machine TYPE,PROP=...; the last -M counts; -d accumulates.
         let sa =
-            parse_args(true, &args("--machine type=none,x=y --cpu 24Kf -d in_asm -d int --accel tcg,thread=single"))
+            parse_args(be(), &args("--machine type=none,x=y --cpu 24Kf -d in_asm -d int --accel tcg,thread=single"))
                 .unwrap();
         assert_eq!((sa.config.machine.as_str(), sa.config.cpu.as_deref()), ("none", Some("24Kf")));
         assert_eq!(sa.config.log, vec!["in_asm", "int"]);
         assert!(!sa.config.interp);
-        assert_eq!(parse_args(true, &args("-M mipssim -M none")).unwrap().config.machine, "none");
-        assert!(parse_args(true, &args("-M help")).unwrap().machine_help);
-        assert!(parse_args(true, &args("-d help")).unwrap().log_help);
-        assert!(parse_args(true, &args("-display gtk")).is_err());
+        assert_eq!(parse_args(be(), &args("-M mipssim -M none")).unwrap().config.machine, "none");
+        assert!(parse_args(be(), &args("-M help")).unwrap().machine_help);
+        assert!(parse_args(be(), &args("-d help")).unwrap().log_help);
+        assert!(parse_args(be(), &args("-display gtk")).is_err());
         // Monitors in command-line order.
-        let sa = parse_args(true, &args("-monitor unix:/tmp/a,server=on -qmp stdio -monitor none")).unwrap();
+        let sa = parse_args(be(), &args("-monitor unix:/tmp/a,server=on -qmp stdio -monitor none")).unwrap();
         let protocols: Vec<Protocol> = sa.monitors.iter().map(|m| m.protocol).collect();
         assert_eq!(protocols, [Protocol::Hmp, Protocol::Qmp, Protocol::Hmp]);
         assert_eq!(sa.monitors[1].dev, Chardev::Stdio);

@@ -175,7 +175,10 @@ fn existing_command_lines_parse_as_before() {
     let (opts, ..) = parse_run("-d in_asm,op -d exec -perfmap PROG");
     assert!(opts.log_in_asm && opts.log_op && opts.log_exec && !opts.log_op_opt && opts.perfmap);
 
-    let sys = |s: &str| system_cmd::parse_args(false, &words(s)).unwrap_or_else(|e| panic!("{s}: {e}"));
+    let sys = |s: &str| {
+        system_cmd::parse_args(system_cmd::commands().into_iter().find(|c| !c.2).unwrap().0, &words(s))
+            .unwrap_or_else(|e| panic!("{s}: {e}"))
+    };
     let sa = sys("-accel interp -M mipssim -display none -serial stdio -semihosting -S -kernel k.elf -gdb tcp::4321");
     let c = &sa.config;
     assert!(c.interp && c.serial_stdio && c.semihosting && c.start_paused && !c.big_endian);

@@ -4,10 +4,9 @@
 //! that builds it from the command line's [`BoardConfig`]. A new board adds one entry to
 //! [`MACHINES`]; nothing else here knows a particular board, the monitor or the command line.
 
-pub mod elf_kernel;
-pub mod mipssim;
+pub mod devices;
+pub mod mips;
 pub mod none;
-pub mod uart16550;
 
 use specemu_runtime::control::{BoardConfig, MachineInfo, VmControl};
 
@@ -29,7 +28,7 @@ pub struct MachineType {
 }
 
 /// Every board, in `-M help` order.
-pub const MACHINES: &[MachineType] = &[mipssim::MACHINE, none::MACHINE];
+pub const MACHINES: &[MachineType] = &[mips::mipssim::MACHINE, none::MACHINE];
 
 /// The board type called `name` (`-M NAME`).
 pub fn find(name: &str) -> Option<&'static MachineType> {

@@ -1,6 +1,6 @@
 //! QEMU's `none` machine ("empty machine"): no devices; RAM at physical address 0 only when
 //! `-m` gives a size; a CPU only when `-cpu` names one, and then it stays halted forever (its
-//! registers keep their reset values). It exists so the monitor, `-S` and `--preconfig` can be
+//! registers keep their reset values: the architecture's [`ResetCpu`]). It exists so the monitor, `-S` and `--preconfig` can be
 //! used and tested without a real board.
 //!
 //! This file owns the board and its run-state bookkeeping; it must not know the monitor, QMP
@@ -14,7 +14,7 @@ use specemu_runtime::control::{
 };
 
 use crate::MachineType;
-use specemu_runtime::disas::{bad_line, Arch, Disassembler};
+use specemu_runtime::arch::{ArchEntry, ResetCpu};
 
 pub const MACHINE: MachineType = MachineType {
     name: "none",
@@ -25,19 +25,26 @@ pub const MACHINE: MachineType = MachineType {
     create,
 };
 
-/// The CPU models `-M none -cpu` accepts: QEMU's MIPS32r2 24Kf, the model specemu's MIPS spec
-/// describes (and mipssim's default).
-const CPU_MODELS: &[&str] = &["24Kf"];
-
-/// The MIPS32 reset vector (kseg1 boot ROM).
-const RESET_PC: u64 = 0xbfc0_0000;
-
 /// Larger `-m` values are refused rather than attempted.
 const MAX_RAM: u64 = 64 << 30;
 
+/// The architecture the command line chose (the first with a system mode when none).
+fn arch_of(config: &BoardConfig) -> Result<&'static ArchEntry, String> {
+    let found = if config.arch.is_empty() {
+        specemu_runtime::targets::ARCHES.iter().copied().find(|a| a.system.is_some())
+    } else {
+        specemu_runtime::arch::by_name(&config.arch).filter(|a| a.system.is_some())
+    };
+    found.ok_or_else(|| format!("no system mode for architecture '{}'", config.arch))
+}
+
 fn create(config: &BoardConfig) -> Result<Box<dyn VmControl>, String> {
+    let arch = arch_of(config)?;
+    let (Some(sys), Some(disas)) = (arch.system, arch.disas) else {
+        return Err(format!("no system mode for architecture '{}'", arch.name));
+    };
     if let Some(cpu) = &config.cpu {
-        if !CPU_MODELS.contains(&cpu.as_str()) {
+        if !sys.reset.models.contains(&cpu.as_str()) {
             return Err(format!("unable to find CPU model '{cpu}'"));
         }
     }
@@ -45,6 +52,10 @@ fn create(config: &BoardConfig) -> Result<Box<dyn VmControl>, String> {
         return Err(format!("-m: at most {} MiB for the none machine", MAX_RAM >> 20));
     }
     let mut vm = NoneMachine {
+        arch,
+        qmp_target: sys.qmp_target,
+        reset: sys.reset,
+        disas,
         config: config.clone(),
         created: false,
         state: RunState::Prelaunch,
@@ -59,6 +70,10 @@ fn create(config: &BoardConfig) -> Result<Box<dyn VmControl>, String> {
 }
 
 struct NoneMachine {
+    arch: &'static ArchEntry,
+    qmp_target: &'static str,
+    reset: ResetCpu,
+    disas: specemu_runtime::arch::DisasInfo,
     config: BoardConfig,
     created: bool,
     state: RunState,
@@ -147,9 +162,9 @@ impl VmControl for NoneMachine {
             index: 0,
             // No vCPU thread runs a halted CPU; report the process's main thread.
             thread_id: i64::from(std::process::id()),
-            target: "mips".to_string(),
+            target: self.qmp_target.to_string(),
             qom_path: "/machine/unattached/device[0]".to_string(),
-            pc: RESET_PC,
+            pc: self.reset.pc,
             halted: true,
         }]
     }
@@ -158,14 +173,14 @@ impl VmControl for NoneMachine {
         if !self.has_cpu || cpu != 0 {
             return String::new();
         }
-        reset_register_dump()
+        (self.reset.info_registers)()
     }
 
     fn read_virt(&self, cpu: usize, addr: u64, len: usize) -> Result<Vec<u8>, String> {
         if !self.has_cpu || cpu != 0 {
             return Err("No CPU available".to_string());
         }
-        self.read_ram(mips32_reset_translate(addr)?, len)
+        self.read_ram((self.reset.translate)(addr)?, len)
     }
 
     fn read_phys(&self, addr: u64, len: usize) -> Result<Vec<u8>, String> {
@@ -187,18 +202,20 @@ impl VmControl for NoneMachine {
     }
 
     fn disassemble(&self, cpu: usize, physical: bool, addr: u64, count: usize) -> Result<Vec<(u64, String)>, String> {
-        let d = Disassembler::new(Arch::Mips, self.config.big_endian, None).map_err(|e| e.to_string())?;
+        let core = (self.disas.cores)().into_iter().next().ok_or("no disassembler")?;
+        let (step, be) = (self.reset.insn_bytes, self.config.big_endian);
         let mut out = Vec::new();
         for i in 0..count {
-            let a = (addr as u32).wrapping_add(4 * i as u32);
-            let word = if physical { self.read_phys(u64::from(a), 4) } else { self.read_virt(cpu, u64::from(a), 4) };
+            let a = (addr as u32).wrapping_add((step * i) as u32);
+            let word =
+                if physical { self.read_phys(u64::from(a), step) } else { self.read_virt(cpu, u64::from(a), step) };
             let Ok(word) = word else {
                 out.push((u64::from(a), "Cannot access memory".to_string()));
                 break;
             };
-            let text = match d.one(&word, u64::from(a), &|_, _| {}) {
+            let text = match (core.disas_one)(&word, u64::from(a), be, self.arch.disas_context, &|_, _| {}) {
                 Some((_, t)) => t,
-                None => bad_line(Arch::Mips, &word, self.config.big_endian).1,
+                None => (self.disas.bad)(&word, be).1,
             };
             out.push((u64::from(a), text));
         }
@@ -206,40 +223,13 @@ impl VmControl for NoneMachine {
     }
 
     fn cpu_definitions(&self) -> Vec<CpuDefinition> {
-        CPU_MODELS.iter().map(|m| CpuDefinition { name: m.to_string(), typename: format!("{m}-mips-cpu") }).collect()
+        let suffix = self.reset.qom_suffix;
+        self.reset
+            .models
+            .iter()
+            .map(|m| CpuDefinition { name: m.to_string(), typename: format!("{m}{suffix}") })
+            .collect()
     }
-}
-
-/// MIPS32 virtual → physical at reset (Status.ERL set): kuseg is unmapped, kseg0/kseg1 drop
-/// their top three bits, kseg2/kseg3 need the TLB, which a halted CPU never filled.
-fn mips32_reset_translate(addr: u64) -> Result<u64, String> {
-    let addr = addr as u32;
-    match addr {
-        0..=0x7fff_ffff => Ok(u64::from(addr)),
-        0x8000_0000..=0xbfff_ffff => Ok(u64::from(addr & 0x1fff_ffff)),
-        _ => Err("Cannot access memory".to_string()),
-    }
-}
-
-/// `info registers` of a 24Kf at reset, in the layout of QEMU's MIPS `cpu_dump_state`.
-fn reset_register_dump() -> String {
-    const NAMES: [&str; 32] = [
-        "r0", "at", "v0", "v1", "a0", "a1", "a2", "a3", "t0", "t1", "t2", "t3", "t4", "t5", "t6", "t7", "s0", "s1",
-        "s2", "s3", "s4", "s5", "s6", "s7", "t8", "t9", "k0", "k1", "gp", "sp", "s8", "ra",
-    ];
-    let mut s = format!("pc=0x{RESET_PC:08x} HI=0x00000000 LO=0x00000000 ds 10000090 00000000 0\n");
-    for (row, names) in NAMES.chunks(4).enumerate() {
-        s.push_str(&format!("GPR{:02}:", row * 4));
-        for n in names {
-            s.push_str(&format!(" {n} 00000000"));
-        }
-        s.push('\n');
-    }
-    s.push_str("CP0 Status  0x00400004 Cause   0x00000000 EPC    0x00000000\n");
-    s.push_str("    Config0 0x80008482 Config1 0x9e190c8f LLAddr 0x0000000000000000\n");
-    s.push_str("    Config2 0x80000000 Config3 0x00000000\n");
-    s.push_str("    Config4 0x00000000 Config5 0x00000000\n");
-    s
 }
 
 #[cfg(test)]

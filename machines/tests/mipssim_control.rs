@@ -2,7 +2,7 @@
 //! compiler needed) check run states (`-S` prelaunch, stop, cont, reset), events, register
 //! and memory inspection, the UART on the bus, and the UHI exit status.
 
-use specemu_machines::mipssim::Mipssim;
+use specemu_machines::mips::mipssim::Mipssim;
 use specemu_runtime::control::{BoardConfig, RunState, VmControl, VmEvent};
 use std::time::Duration;
 

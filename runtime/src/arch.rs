@@ -197,11 +197,56 @@ pub struct ArchEntry {
     pub cpu_help: Option<fn() -> String>,
     /// gdb's view of the architecture, when the gdb stub can debug it.
     pub gdb: Option<GdbInfo>,
+    /// System mode, when the architecture has it.
+    pub system: Option<SystemInfo>,
+}
+
+/// An architecture's system mode as generic code sees it (boards of its own live in
+/// `machines/src/<arch>/`).
+#[derive(Clone, Copy)]
+pub struct SystemInfo {
+    /// The `specemu system-NAME` commands, with the byte order each one means.
+    pub commands: &'static [(&'static str, bool)],
+    /// QMP's `target` for its CPUs.
+    pub qmp_target: &'static str,
+    /// What `-cpu help` prints before each model name (QEMU's: `MIPS '24Kf'`), and the
+    /// models of every board.
+    pub cpu_list_prefix: &'static str,
+    pub models: fn() -> Vec<&'static str>,
+    /// One line for `--help`: what the command emulates.
+    pub about: &'static str,
+    /// A CPU that stays in its reset state (the `none` machine's `-cpu`).
+    pub reset: ResetCpu,
+}
+
+/// A CPU in its reset state, never run: what the monitor can ask of it.
+#[derive(Clone, Copy)]
+pub struct ResetCpu {
+    /// The models `-cpu` may name, and QOM's type name suffix (`MODEL-SUFFIX`).
+    pub models: &'static [&'static str],
+    pub qom_suffix: &'static str,
+    /// The PC at reset.
+    pub pc: u64,
+    /// Virtual to physical address at reset (an error text for an unmapped address).
+    pub translate: fn(u64) -> Result<u64, String>,
+    /// `info registers` at reset, in QEMU's layout for the architecture.
+    pub info_registers: fn() -> String,
+    /// How far the monitor's `x/i` steps between instructions.
+    pub insn_bytes: usize,
 }
 
 /// The list entry for an ELF file, if any architecture takes it.
 pub fn for_elf(kind: ElfKind) -> Option<&'static ArchEntry> {
     crate::targets::ARCHES.iter().copied().find(|a| (a.elf)(kind))
+}
+
+/// The architecture whose system mode has the command `system-NAME` called `command`, with
+/// the byte order that command means.
+pub fn for_system_command(command: &str) -> Option<(&'static ArchEntry, bool)> {
+    crate::targets::ARCHES.iter().copied().find_map(|a| {
+        let s = a.system?;
+        s.commands.iter().find(|(c, _)| *c == command).map(|&(_, be)| (a, be))
+    })
 }
 
 /// The list entry named `name`.

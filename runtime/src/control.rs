@@ -179,7 +179,9 @@ pub struct BoardConfig {
     pub kernel: Option<std::path::PathBuf>,
     /// `-append`.
     pub append: Option<String>,
-    /// The guest's byte order (the `specemu system-mips` / `system-mipsel` choice).
+    /// The guest architecture (`arch::ArchEntry::name`; empty: the first with a system mode)
+    /// and its byte order, as the `specemu system-NAME` command chose them.
+    pub arch: String,
     pub big_endian: bool,
     /// `-serial stdio` (or `-nographic`, which implies it): serial port 0 on the process's
     /// stdin/stdout. False: the port is not connected.

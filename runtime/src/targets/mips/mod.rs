@@ -17,7 +17,7 @@ pub mod signal;
 pub mod system;
 pub mod testing;
 
-use crate::arch::{ArchEntry, DisasCore, DisasInfo, ElfKind, GdbInfo};
+use crate::arch::{ArchEntry, DisasCore, DisasInfo, ElfKind, GdbInfo, ResetCpu, SystemInfo};
 use std::fmt::Write as _;
 
 /// ELF machine number of MIPS.
@@ -68,6 +68,21 @@ pub static ARCH: ArchEntry = ArchEntry {
     linux_user: Some(run_linux),
     cpu_help: Some(cpu_help),
     gdb: Some(GDB),
+    system: Some(SystemInfo {
+        commands: &[("system-mips", true), ("system-mipsel", false)],
+        qmp_target: "mips",
+        cpu_list_prefix: "MIPS",
+        models: || system::MODELS.iter().map(|m| m.name).collect(),
+        about: "a MIPS32 board (qemu-system-mips's command line)",
+        reset: ResetCpu {
+            models: &["24Kf"],
+            qom_suffix: "-mips-cpu",
+            pc: system::reset_cpu::RESET_PC,
+            translate: system::reset_cpu::translate,
+            info_registers: system::reset_cpu::info_registers,
+            insn_bytes: 4,
+        },
+    }),
 };
 
 /// gdb's built-in 32-bit MIPS registers (see `gdb.rs`).

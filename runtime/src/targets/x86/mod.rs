@@ -28,6 +28,7 @@ pub static ARCH_64: ArchEntry = ArchEntry {
     linux_user: None,
     cpu_help: None,
     gdb: None,
+    system: None,
 };
 
 pub static ARCH_32: ArchEntry = ArchEntry {
@@ -39,4 +40,5 @@ pub static ARCH_32: ArchEntry = ArchEntry {
     linux_user: None,
     cpu_help: None,
     gdb: None,
+    system: None,
 };

@@ -26,4 +26,5 @@ pub static ARCH: ArchEntry = ArchEntry {
     linux_user: None,
     cpu_help: None,
     gdb: None,
+    system: None,
 };

@@ -11,6 +11,7 @@ pub mod cp0;
 pub mod exception;
 pub mod helpers;
 pub mod mmu;
+pub mod reset_cpu;
 pub mod tlb;
 pub mod uhi;
 pub mod vcpu;

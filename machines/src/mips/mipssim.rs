@@ -11,8 +11,8 @@
 //! the machine in run state `debug`, as QEMU's do. Owns the board's composition and run
 //! control; must not contain CPU or device internals.
 
-use crate::elf_kernel::{self, Kernel};
-use crate::uart16550::{Input, Uart16550};
+use super::elf_kernel::{self, Kernel};
+use crate::devices::uart16550::{Input, Uart16550};
 use crate::MachineType;
 use specemu_runtime::control::{
     BoardConfig, CpuDefinition, CpuInfo, MachineInfo, RunState, TimedEvent, VmControl, VmEvent,

@@ -1,0 +1,4 @@
+//! MIPS boards, and what loading a kernel means on MIPS (KSEG0 addresses to physical).
+
+pub mod elf_kernel;
+pub mod mipssim;
