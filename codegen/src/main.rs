@@ -8,7 +8,7 @@ const USAGE: &str = "usage:
   specemu-codegen check DIR [--cores DIR]...      check a spec folder, print diagnostics
   specemu-codegen dump DIR [--cores DIR]...       print the generated Rust
   specemu-codegen tree DIR [CORE] [--cores DIR]... print the decision tree of a core
-(an Xtensa .core file from a core-isa.h: specemu-xtensa-import CORE-ISA.H NAME)";
+(core files from a vendor's configuration header: the tools in tools/)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
