@@ -6,8 +6,6 @@
 
 use std::path::{Path, PathBuf};
 
-const ARCHES: &[&str] = &["mips", "xtensa", "x86"];
-
 fn main() {
     let manifest = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
     // SPECEMU_SPECS=DIR builds from another spec tree (for trying changes side by side).
@@ -24,7 +22,16 @@ fn main() {
     let extra: Vec<PathBuf> = std::env::var("SPECEMU_EXTRA_CORES")
         .map(|s| s.split(':').filter(|x| !x.is_empty()).map(PathBuf::from).collect())
         .unwrap_or_default();
-    for arch in ARCHES {
+    // Every folder of the spec tree is an architecture (generated as `OUT_DIR/<folder>.rs`).
+    watch_dir(&specs);
+    let mut arches: Vec<String> = std::fs::read_dir(&specs)
+        .expect("read the spec tree")
+        .filter_map(|e| e.ok())
+        .filter(|e| e.path().is_dir())
+        .filter_map(|e| e.file_name().to_str().map(str::to_string))
+        .collect();
+    arches.sort();
+    for arch in &arches {
         let dir = specs.join(arch);
         watch_dir(&dir);
         let mut extra_dirs = Vec::new();
@@ -34,7 +41,8 @@ fn main() {
             if sub.is_dir() {
                 watch_dir(&sub);
                 extra_dirs.push(sub);
-            } else if *arch == "xtensa" {
+            } else if dir.join("cores").is_dir() {
+                // A folder of bare `.core` files: for the architectures that have cores.
                 extra_dirs.push(e.clone());
             }
         }
