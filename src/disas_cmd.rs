@@ -5,13 +5,9 @@
 
 use anyhow::{bail, Context as _};
 use object::{Object, ObjectSection, ObjectSymbol, SectionFlags, SymbolKind};
-use specemu_runtime::disas::{bad_line, Arch, Disassembler};
+use specemu_runtime::disas::Disassembler;
 use std::collections::BTreeMap;
 use std::io::Write as _;
-
-// Xtensa property tables (`.xt.prop`): which bytes of a code section are literals.
-#[path = "xtensa_prop.rs"]
-pub mod xtensa_prop;
 
 pub fn list_cpus() {
     use specemu_runtime::arch::DisasInfo;
@@ -104,17 +100,15 @@ impl Symbols {
 /// The whole disassembly text of an ELF image.
 pub fn disassemble_elf(data: &[u8], path: &str, cpu: Option<&str>) -> anyhow::Result<String> {
     let obj = object::File::parse(data).with_context(|| format!("{path}: not a readable ELF file"))?;
-    let big_endian = !obj.is_little_endian();
-    let (arch, format) = match obj.architecture() {
-        object::Architecture::Mips => {
-            (Arch::Mips, if big_endian { "elf32-tradbigmips" } else { "elf32-tradlittlemips" })
+    let kind = specemu_runtime::user::elf::kind(data, path).with_context(|| format!("{path}: not an ELF file"))?;
+    let dis = match Disassembler::for_elf(kind, cpu) {
+        Ok(d) => d,
+        Err(specemu_runtime::disas::DisasError::UnknownArch(_)) => {
+            bail!("{path}: unsupported architecture {:?}", obj.architecture())
         }
-        object::Architecture::Xtensa => (Arch::Xtensa, if big_endian { "elf32-xtensa-be" } else { "elf32-xtensa-le" }),
-        object::Architecture::X86_64 => (Arch::X86_64, "elf64-x86-64"),
-        object::Architecture::I386 => (Arch::I386, "elf32-i386"),
-        other => bail!("{path}: unsupported architecture {other:?}"),
+        Err(e) => return Err(e.into()),
     };
-    let dis = Disassembler::new(arch, big_endian, cpu)?;
+    let format = (dis.arch.elf_format)(kind);
     let mut by_addr: BTreeMap<u64, String> = BTreeMap::new();
     for s in obj.symbols() {
         let Ok(name) = s.name() else { continue };
@@ -136,8 +130,7 @@ pub fn disassemble_elf(data: &[u8], path: &str, cpu: Option<&str>) -> anyhow::Re
         }
     }
     let syms = Symbols { by_addr };
-    let xt_table = (arch == Arch::Xtensa).then(|| xtensa_prop::read_prop_table(&obj));
-    let relocatable = obj.kind() == object::ObjectKind::Relocatable;
+    let addr_width = if kind.is_64 { 16 } else { 8 };
     let mut out = String::new();
     out.push_str(&format!("\n{path}:     file format {format}\n\n"));
     for sec in obj.sections() {
@@ -151,35 +144,24 @@ pub fn disassemble_elf(data: &[u8], path: &str, cpu: Option<&str>) -> anyhow::Re
         let Ok(bytes) = sec.data() else { continue };
         let name = sec.name().unwrap_or("?");
         out.push_str(&format!("\nDisassembly of section {name}:\n"));
-        let xt = xt_table
-            .as_ref()
-            .map(|t| (xtensa_prop::SectionProps::new(t, sec.index(), sec.address(), sec.size()), relocatable));
-        disassemble_section(&dis, bytes, sec.address(), &syms, xt.as_ref(), &mut out);
+        let rules = dis.section_rules(&obj, sec.index(), sec.address(), sec.size());
+        disassemble_section(&dis, bytes, sec.address(), &syms, rules.as_deref(), addr_width, &mut out);
     }
     Ok(out)
 }
 
-fn addr_width(arch: Arch) -> usize {
-    match arch {
-        Arch::X86_64 => 16,
-        _ => 8,
-    }
-}
-
-/// `xt`: for Xtensa, the section's property records and whether the file is relocatable.
+/// `rules`: what the architecture's objdump does differently in this section; `w`: the width
+/// of addresses in labels.
 fn disassemble_section(
     dis: &Disassembler,
     bytes: &[u8],
     base: u64,
     syms: &Symbols,
-    xt: Option<&(xtensa_prop::SectionProps, bool)>,
+    rules: Option<&dyn specemu_runtime::arch::SectionRules>,
+    w: usize,
     out: &mut String,
 ) {
-    let unit = match dis.arch {
-        Arch::Mips => 4,
-        _ => 1,
-    };
-    let w = addr_width(dis.arch);
+    let unit = dis.info.unit;
     let mut off = 0usize;
     let mut prev_had_delay_slot = false;
     let end = base + bytes.len() as u64;
@@ -202,37 +184,27 @@ fn disassemble_section(
         let zeros = bytes[off..].iter().take_while(|&&b| b == 0).count();
         let next_sym = labels.range(pc + 1..).next().map(|(a, _)| (*a - base) as usize).unwrap_or(bytes.len());
         let zeros = zeros.min(next_sym - off);
-        // Xtensa: objdump's rule as written, fewer than 3 zero bytes that end the symbol's range.
-        let short_tail = match xt {
-            Some(_) => off + zeros == next_sym && zeros > 0 && zeros < 3,
-            None => off + zeros == bytes.len() && zeros > 0 && zeros < 4 && unit == 1,
-        };
-        if !prev_had_delay_slot && (zeros >= 8 || short_tail) {
-            out.push_str("\t...\n");
-            let mut skip = zeros - zeros % unit;
-            // Xtensa (as objdump on every target): skip whole words unless the run ends the range.
-            if xt.is_some() && off + zeros != next_sym {
-                skip = zeros & !3;
+        let skip = match rules {
+            Some(r) => r.zeros(off, zeros, next_sym),
+            None => {
+                let short_tail = off + zeros == bytes.len() && zeros > 0 && zeros < 4 && unit == 1;
+                (zeros >= 8 || short_tail).then(|| (zeros - zeros % unit).max(unit))
             }
-            off += skip.max(unit);
+        };
+        if let (false, Some(skip)) = (prev_had_delay_slot, skip) {
+            out.push_str("\t...\n");
+            off += skip;
             continue;
         }
-        let (len, text) = match xt {
-            Some((props, reloc)) => xtensa_prop::one(dis, props, bytes, base, off, next_sym, *reloc, &sym),
+        let (len, text) = match rules {
+            Some(r) => r.one(dis, bytes, base, off, next_sym, &sym),
             None => match dis.one(&bytes[off..], pc, &sym) {
                 Some((n, t)) if n > 0 => (n, t),
-                _ => bad_line(dis.arch, &bytes[off..], dis.big_endian),
+                _ => dis.bad(&bytes[off..]),
             },
         };
-        prev_had_delay_slot = dis.arch == Arch::Mips && has_delay_slot(&text);
+        prev_had_delay_slot = dis.has_delay_slot(&text);
         out.push_str(&format!("{pc:>8x}:\t{text}\n"));
         off += len;
     }
-}
-
-/// MIPS branches and jumps (their next instruction is a delay slot).
-fn has_delay_slot(text: &str) -> bool {
-    let m = text.split('\t').next().unwrap_or("");
-    matches!(m, "j" | "jal" | "jr" | "jalr" | "jr.hb" | "jalr.hb" | "b" | "bal" | "jalx")
-        || (m.starts_with('b') && !matches!(m, "break" | "bitswap"))
 }

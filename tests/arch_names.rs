@@ -26,9 +26,6 @@ const LIST_FILES: &[&str] = &["runtime/src/targets/mod.rs", "machines/src/lib.rs
 
 /// Files that still name an architecture, and why (work left for the one-runtime issue).
 const PENDING: &[(&str, &str)] = &[
-    ("runtime/src/disas.rs", "the disassembler front end's own enum of architectures (use arch::ArchEntry)"),
-    ("src/disas_cmd.rs", "objdump's per-architecture rules (delay slots, Xtensa literal tables) in the command"),
-    ("src/xtensa_prop.rs", "Xtensa's .xt.prop literal tables: belong in runtime/src/targets/xtensa/"),
     ("src/monitor/qmp_schema.rs", "QEMU's SysEmuTarget enum as data: move into the architecture list"),
     ("src/monitor/fake_vm.rs", "the test VM's CPU target and type names"),
     ("src/monitor/qmp_dispatch.rs", "a unit test expects the test VM's CPU target"),

@@ -161,7 +161,33 @@ pub struct DisasInfo {
     pub bad: fn(&[u8], bool) -> (usize, String),
     /// Longest instruction in bytes (how much a caller must offer at once).
     pub max_insn_len: usize,
+    /// Instruction alignment: objdump's `...` for zero runs skips whole units.
+    pub unit: usize,
+    /// Whether an instruction (its text) has a delay slot (objdump prints no `...` there).
+    pub delay_slot: Option<fn(&str) -> bool>,
+    /// Rules the architecture's objdump adds per code section (Xtensa's literal tables).
+    pub section_rules: Option<SectionRulesFn>,
 }
+
+/// What an architecture's objdump does differently in one code section of a file.
+pub trait SectionRules {
+    /// A run of `zeros` zero bytes at `off` (`next_sym`: where the symbol's range ends): the
+    /// bytes objdump skips printing `...`, or None to disassemble them.
+    fn zeros(&self, off: usize, zeros: usize, next_sym: usize) -> Option<usize>;
+    /// The line at `bytes[off]` (the section starts at `base`): bytes used and text.
+    fn one(
+        &self,
+        dis: &crate::disas::Disassembler,
+        bytes: &[u8],
+        base: u64,
+        off: usize,
+        next_sym: usize,
+        sym: &dyn Fn(u64, &mut String),
+    ) -> (usize, String);
+}
+
+/// The rules for section `index` (at `addr`, `size` bytes) of an ELF file.
+pub type SectionRulesFn = fn(&object::File<'_>, object::SectionIndex, u64, u64) -> Box<dyn SectionRules>;
 
 /// What an ELF file says about its architecture, as objdump names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -18,7 +18,7 @@ use specemu_runtime::control::{
     BoardConfig, CpuDefinition, CpuInfo, MachineInfo, RunState, TimedEvent, VmControl, VmEvent,
 };
 use specemu_runtime::debug::{CpuJob, DebugError, DebugTarget, Resume, StopEvent, StopReason, StopSink};
-use specemu_runtime::disas::{bad_line, Arch, Disassembler};
+use specemu_runtime::disas::Disassembler;
 use specemu_runtime::softmmu::{AddressSpace, RegionKind};
 use specemu_runtime::targets::mips::cpu_option;
 use specemu_runtime::targets::mips::system::cp0::{self, MODELS};
@@ -580,7 +580,7 @@ impl VmControl for Mipssim {
     }
     fn disassemble(&self, cpu: usize, physical: bool, addr: u64, count: usize) -> Result<Vec<(u64, String)>, String> {
         let be = self.cfg.big_endian;
-        let d = Disassembler::new(Arch::Mips, be, None).map_err(|e| e.to_string())?;
+        let d = Disassembler::new(&specemu_runtime::targets::mips::ARCH, be, None).map_err(|e| e.to_string())?;
         let mut out = Vec::new();
         for i in 0..count {
             let a = (addr as u32).wrapping_add(4 * i as u32) as u64;
@@ -591,7 +591,7 @@ impl VmControl for Mipssim {
             };
             let text = match d.one(&word, a, &|_, _| {}) {
                 Some((_, t)) => t,
-                None => bad_line(Arch::Mips, &word, be).1,
+                None => d.bad(&word).1,
             };
             out.push((a, text));
         }

@@ -38,6 +38,13 @@ fn bad(bytes: &[u8], big_endian: bool) -> (usize, String) {
     (n.max(1), format!(".word\t{w:#x}"))
 }
 
+/// Branches and jumps (their next instruction is a delay slot), by mnemonic.
+fn has_delay_slot(text: &str) -> bool {
+    let m = text.split('\t').next().unwrap_or("");
+    matches!(m, "j" | "jal" | "jr" | "jalr" | "jr.hb" | "jalr.hb" | "b" | "bal" | "jalx")
+        || (m.starts_with('b') && !matches!(m, "break" | "bitswap"))
+}
+
 /// `-cpu help`: the models of `run` and `system-mips`, and their properties.
 fn cpu_help() -> String {
     let mut s = String::from("MIPS CPU models for run and system-mips (-cpu MODEL[,PROP=VALUE...]):\n");
@@ -63,7 +70,15 @@ pub static ARCH: ArchEntry = ArchEntry {
     name: "mips",
     elf: |k: ElfKind| k.machine == EM_MIPS && !k.is_64,
     elf_format: |k: ElfKind| if k.big_endian { "elf32-tradbigmips" } else { "elf32-tradlittlemips" },
-    disas: Some(DisasInfo { cores, default_core: None, bad, max_insn_len: 4 }),
+    disas: Some(DisasInfo {
+        cores,
+        default_core: None,
+        bad,
+        max_insn_len: 4,
+        unit: 4,
+        delay_slot: Some(has_delay_slot),
+        section_rules: None,
+    }),
     disas_context: &[],
     linux_user: Some(run_linux),
     cpu_help: Some(cpu_help),

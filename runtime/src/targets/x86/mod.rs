@@ -17,7 +17,8 @@ fn bad(_bytes: &[u8], _big_endian: bool) -> (usize, String) {
     (1, "(bad)".to_string())
 }
 
-const DISAS: DisasInfo = DisasInfo { cores, default_core: None, bad, max_insn_len: 15 };
+const DISAS: DisasInfo =
+    DisasInfo { cores, default_core: None, bad, max_insn_len: 15, unit: 1, delay_slot: None, section_rules: None };
 
 pub static ARCH_64: ArchEntry = ArchEntry {
     name: "x86_64",

@@ -3,6 +3,8 @@
 
 include!(concat!(env!("OUT_DIR"), "/xtensa.rs"));
 
+pub mod prop;
+
 use crate::arch::{ArchEntry, DisasCore, DisasInfo, ElfKind};
 
 /// ELF machine number of Xtensa.
@@ -21,7 +23,15 @@ pub static ARCH: ArchEntry = ArchEntry {
     name: "xtensa",
     elf: |k: ElfKind| k.machine == EM_XTENSA,
     elf_format: |k: ElfKind| if k.big_endian { "elf32-xtensa-be" } else { "elf32-xtensa-le" },
-    disas: Some(DisasInfo { cores, default_core: Some("lx106"), bad, max_insn_len: 3 }),
+    disas: Some(DisasInfo {
+        cores,
+        default_core: Some("lx106"),
+        bad,
+        max_insn_len: 3,
+        unit: 1,
+        delay_slot: None,
+        section_rules: Some(prop::section_rules),
+    }),
     disas_context: &[],
     linux_user: None,
     cpu_help: None,

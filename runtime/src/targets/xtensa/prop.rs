@@ -32,8 +32,9 @@
 //! `.byte 0xNN` for one byte. Reads stop at the next symbol (objdump's `stop_vma`), so an
 //! instruction or an L32R literal across it is not read.
 
+use crate::arch::SectionRules;
+use crate::disas::Disassembler;
 use object::{Object, ObjectSection, ObjectSymbol, RelocationTarget, SectionIndex};
-use specemu_runtime::disas::Disassembler;
 
 pub const PROP_LITERAL: u32 = 0x1;
 pub const PROP_INSN: u32 = 0x2;
@@ -271,4 +272,43 @@ fn with_literal(
     sym(u64::from(v), &mut out);
     out.push(')');
     out
+}
+
+/// objdump's rules for one Xtensa code section: its property records, and whether the file
+/// is relocatable (L32R literals are not shown then).
+struct XtSection {
+    props: SectionProps,
+    relocatable: bool,
+}
+
+impl SectionRules for XtSection {
+    fn zeros(&self, off: usize, zeros: usize, next_sym: usize) -> Option<usize> {
+        // objdump's rule as written: fewer than 3 zero bytes that end the symbol's range.
+        let short_tail = off + zeros == next_sym && zeros > 0 && zeros < 3;
+        if zeros < 8 && !short_tail {
+            return None;
+        }
+        // Whole words, as objdump skips on every target, unless the run ends the range.
+        let skip = if off + zeros != next_sym { zeros & !3 } else { zeros };
+        Some(skip.max(1))
+    }
+
+    fn one(
+        &self,
+        dis: &Disassembler,
+        bytes: &[u8],
+        base: u64,
+        off: usize,
+        next_sym: usize,
+        sym: &dyn Fn(u64, &mut String),
+    ) -> (usize, String) {
+        one(dis, &self.props, bytes, base, off, next_sym, self.relocatable, sym)
+    }
+}
+
+/// The rules of section `index` (at `addr`, `size` bytes) of `file`.
+pub fn section_rules(file: &object::File<'_>, index: SectionIndex, addr: u64, size: u64) -> Box<dyn SectionRules> {
+    let table = read_prop_table(file);
+    let relocatable = file.kind() == object::ObjectKind::Relocatable;
+    Box::new(XtSection { props: SectionProps::new(&table, index, addr, size), relocatable })
 }
