@@ -25,11 +25,7 @@ const ARCH_FOLDERS: &[&str] = &["runtime/src/targets", "machines/src"];
 const LIST_FILES: &[&str] = &["runtime/src/targets/mod.rs", "machines/src/lib.rs"];
 
 /// Files that still name an architecture, and why (work left for the one-runtime issue).
-const PENDING: &[(&str, &str)] = &[
-    ("src/monitor/qmp_schema.rs", "QEMU's SysEmuTarget enum as data: move into the architecture list"),
-    ("src/monitor/fake_vm.rs", "the test VM's CPU target and type names"),
-    ("src/monitor/qmp_dispatch.rs", "a unit test expects the test VM's CPU target"),
-];
+const PENDING: &[(&str, &str)] = &[];
 
 fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))

@@ -82,7 +82,7 @@ impl VmControl for FakeVm {
         vec![CpuInfo {
             index: 0,
             thread_id: 42,
-            target: "mips".into(),
+            target: test_target().into(),
             qom_path: "/machine/unattached/device[0]".into(),
             pc: 0xbfc0_0000,
             halted: false,
@@ -110,12 +110,17 @@ impl VmControl for FakeVm {
         vec![MachineInfo {
             name: "fake".into(),
             description: "a test board".into(),
-            default_cpu_type: "24Kf-mips-cpu".into(),
+            default_cpu_type: "toy-cpu".into(),
             is_default: true,
             cpu_max: 1,
         }]
     }
     fn cpu_definitions(&self) -> Vec<CpuDefinition> {
-        vec![CpuDefinition { name: "24Kf".into(), typename: "24Kf-mips-cpu".into() }]
+        vec![CpuDefinition { name: "toy".into(), typename: "toy-cpu".into() }]
     }
+}
+
+/// The QMP target name the fake CPU reports: the first architecture with a system mode.
+pub fn test_target() -> &'static str {
+    specemu_runtime::targets::ARCHES.iter().find_map(|a| a.system.map(|s| s.qmp_target)).unwrap_or("")
 }

@@ -375,9 +375,10 @@ mod tests {
         assert_eq!(events.try_recv().map(|e| e.event).ok(), Some(specemu_runtime::control::VmEvent::Resume));
         assert_eq!(
             talk(&shared, &mut s, r#"{"execute":"query-cpus-fast"}"#),
-            vec![
-                r#"{"return": [{"thread-id": 42, "qom-path": "/machine/unattached/device[0]", "cpu-index": 0, "target": "mips"}]}"#
-            ]
+            vec![format!(
+                r#"{{"return": [{{"thread-id": 42, "qom-path": "/machine/unattached/device[0]", "cpu-index": 0, "target": "{}"}}]}}"#,
+                crate::monitor::fake_vm::test_target()
+            )]
         );
     }
 

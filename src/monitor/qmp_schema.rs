@@ -98,39 +98,7 @@ pub const EVENTS: &[EventDef] = &[
     EventDef { name: "POWERDOWN", arg: EMPTY },
 ];
 
-const SYS_EMU_TARGETS: &[&str] = &[
-    "aarch64",
-    "alpha",
-    "arm",
-    "avr",
-    "cris",
-    "hppa",
-    "i386",
-    "loongarch64",
-    "m68k",
-    "microblaze",
-    "microblazeel",
-    "mips",
-    "mips64",
-    "mips64el",
-    "mipsel",
-    "nios2",
-    "or1k",
-    "ppc",
-    "ppc64",
-    "riscv32",
-    "riscv64",
-    "rx",
-    "s390x",
-    "sh4",
-    "sh4eb",
-    "sparc",
-    "sparc64",
-    "tricore",
-    "x86_64",
-    "xtensa",
-    "xtensaeb",
-];
+const SYS_EMU_TARGETS: &[&str] = specemu_runtime::targets::QEMU_TARGETS;
 
 /// CpuInfoFast has no target-specific members on any target specemu emulates.
 const CPU_INFO_FAST_VARIANTS: &[(&str, &str)] = &{
