@@ -4,7 +4,7 @@
 //!
 //! Owns the comparison only; running blocks is the engine's.
 
-use super::cpu_loop::{log_in_asm, Loop, UserEnv};
+use super::cpu_loop::{log_in_asm, user_env, Loop, UserEnv};
 use super::CHECK_FAILED;
 use crate::arch::{GuestCpu, LinuxTarget};
 use crate::interp::BlockExit;
@@ -23,13 +23,7 @@ impl<A: LinuxTarget> Loop<A> {
         self.engine.requested = false;
         let jit_exit = {
             let cpu: *mut A::Cpu = &mut self.cpu;
-            let mut env = UserEnv::<A> {
-                cpu: &mut self.cpu,
-                mem: &mut self.mem,
-                helpers: &mut self.helpers,
-                watch: &mut self.debug.watch,
-                addr_mask: self.addr_mask,
-            };
+            let mut env = user_env!(self);
             self.engine.run_compiled(id, &mut env, cpu.cast(), A::Cpu::PC_OFFSET)
         };
         self.engine.unchain();
@@ -47,13 +41,7 @@ impl<A: LinuxTarget> Loop<A> {
         }
         self.cpu = before;
         let interp_exit = {
-            let mut env = UserEnv::<A> {
-                cpu: &mut self.cpu,
-                mem: &mut self.mem,
-                helpers: &mut self.helpers,
-                watch: &mut self.debug.watch,
-                addr_mask: self.addr_mask,
-            };
+            let mut env = user_env!(self);
             self.engine.interp.run(&tb.ir, &mut env)
         };
         // Compiled code writes the PC of a goto_tb exit; the interpreter leaves it to the loop.

@@ -58,6 +58,21 @@ impl<A: LinuxTarget> Env for UserEnv<'_, A> {
     }
 }
 
+/// The [`UserEnv`] of a [`Loop`]: its CPU, memory, helpers and watchpoints, borrowed apart
+/// from the engine that runs the block (hence a macro, not a method).
+macro_rules! user_env {
+    ($l:expr) => {
+        UserEnv::<A> {
+            cpu: &mut $l.cpu,
+            mem: &mut $l.mem,
+            helpers: &mut $l.helpers,
+            watch: &mut $l.debug.watch,
+            addr_mask: $l.addr_mask,
+        }
+    };
+}
+pub(super) use user_env;
+
 /// 16 random bytes for AT_RANDOM.
 fn random_bytes() -> [u8; 16] {
     let mut random = [0u8; 16];
@@ -254,20 +269,9 @@ impl<A: LinuxTarget> Loop<A> {
                 (Accel::Check, Some(id)) => self.run_checked(&block, id),
                 _ => {
                     let stepping = self.debug.step;
-                    let (mut env, cpu) = {
-                        let cpu: *mut A::Cpu = &mut self.cpu;
-                        (
-                            UserEnv::<A> {
-                                cpu: &mut self.cpu,
-                                mem: &mut self.mem,
-                                helpers: &mut self.helpers,
-                                watch: &mut self.debug.watch,
-                                addr_mask: self.addr_mask,
-                            },
-                            cpu.cast::<u8>(),
-                        )
-                    };
-                    self.engine.run(&block, pc, &mut env, cpu, A::Cpu::PC_OFFSET, stepping)
+                    let cpu: *mut A::Cpu = &mut self.cpu;
+                    let mut env = user_env!(self);
+                    self.engine.run(&block, pc, &mut env, cpu.cast(), A::Cpu::PC_OFFSET, stepping)
                 }
             };
             if self.gdb.is_some() {
