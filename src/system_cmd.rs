@@ -345,7 +345,7 @@ mod tests {
         assert_eq!((sa.config.machine.as_str(), sa.config.cpu.as_deref()), ("none", Some("24Kf")));
         assert_eq!(sa.config.log, vec!["in_asm", "int"]);
         assert!(!sa.config.interp);
-        assert_eq!(parse_args(be(), &args("-M mipssim -M none")).unwrap().config.machine, "none");
+        assert_eq!(parse_args(be(), &args("-M first -M none")).unwrap().config.machine, "none");
         assert!(parse_args(be(), &args("-M help")).unwrap().machine_help);
         assert!(parse_args(be(), &args("-d help")).unwrap().log_help);
         assert!(parse_args(be(), &args("-display gtk")).is_err());

@@ -1,12 +1,14 @@
 //! Board models and devices (system mode); boards compose the runtime, never the other way round.
 //!
 //! This file owns the machine registry: every board type `-M` can name, with the constructor
-//! that builds it from the command line's [`BoardConfig`]. A new board adds one entry to
-//! [`MACHINES`]; nothing else here knows a particular board, the monitor or the command line.
+//! that builds it from the command line's [`BoardConfig`]. The boards of an architecture live
+//! in `src/<arch>/`, whose `BOARDS` list `build.rs` finds (a new board is one entry there); no
+//! file here names an architecture, a particular board, the monitor or the command line.
 
 pub mod devices;
-pub mod mips;
 pub mod none;
+
+include!(concat!(env!("OUT_DIR"), "/boards.rs"));
 
 use specemu_runtime::control::{BoardConfig, MachineInfo, VmControl};
 
@@ -27,17 +29,19 @@ pub struct MachineType {
     pub create: Constructor,
 }
 
-/// Every board, in `-M help` order.
-pub const MACHINES: &[MachineType] = &[mips::mipssim::MACHINE, none::MACHINE];
+/// Every board, in `-M help` order: each architecture's, then `none`.
+pub fn machines() -> impl Iterator<Item = &'static MachineType> {
+    ARCH_BOARDS.iter().flat_map(|b| b.iter()).chain(std::iter::once(&none::MACHINE))
+}
 
 /// The board type called `name` (`-M NAME`).
 pub fn find(name: &str) -> Option<&'static MachineType> {
-    MACHINES.iter().find(|m| m.name == name)
+    machines().find(|m| m.name == name)
 }
 
 /// The board used when `-M` is absent.
 pub fn default_machine() -> Option<&'static MachineType> {
-    MACHINES.iter().find(|m| m.is_default)
+    machines().find(|m| m.is_default)
 }
 
 /// Build the board `config.machine` names; QEMU's message when there is none.
@@ -50,8 +54,7 @@ pub fn create(config: &BoardConfig) -> Result<Box<dyn VmControl>, String> {
 
 /// `query-machines`: every board type.
 pub fn machine_infos() -> Vec<MachineInfo> {
-    MACHINES
-        .iter()
+    machines()
         .map(|m| MachineInfo {
             name: m.name.to_string(),
             description: m.description.to_string(),
@@ -65,7 +68,7 @@ pub fn machine_infos() -> Vec<MachineInfo> {
 /// `-M help`, in QEMU's layout.
 pub fn machine_help() -> String {
     let mut s = String::from("Supported machines are:\n");
-    for m in MACHINES {
+    for m in machines() {
         let default = if m.is_default { " (default)" } else { "" };
         s.push_str(&format!("{:<20} {}{default}\n", m.name, m.description));
     }

@@ -2,3 +2,6 @@
 
 pub mod elf_kernel;
 pub mod mipssim;
+
+/// The MIPS boards, in `-M help` order.
+pub const BOARDS: &[crate::MachineType] = &[mipssim::MACHINE];
