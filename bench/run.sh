@@ -6,6 +6,7 @@
 # Every run's stdout must be byte-identical to the native run's, or the script fails.
 #
 # usage: bench/run.sh [-n N] [--no-interp] [--only W1,W2,...] [--loops K] [--no-build]
+#                     [--baseline BIN]
 #   -n N          rounds (runs of each workload in each configuration), default 3; the table
 #                 shows the median
 #   --no-interp   skip specemu's interpreter (-accel interp); it is ~100x slower than the JIT
@@ -14,6 +15,13 @@
 #                 true hello
 #   --loops K     start-up workloads (true, hello): invocations per timed run, default 50
 #   --no-build    use the existing release build instead of running `cargo build --release`
+#   --baseline BIN  also time another specemu binary (e.g. a release build of the commit
+#                 before a change, copied aside) in the same interleaved rounds, under each
+#                 specemu configuration timed (JIT, and the interpreter unless --no-interp);
+#                 the table gets its columns beside the current build's and the ratio
+#                 current/baseline per workload, marking every workload more than 5% slower
+#                 than the baseline. In each round the current build and the baseline swap
+#                 order, so that neither always runs first.
 #
 # Environment: CARGO_TARGET_DIR (where specemu is built, default ./target), SPECEMU_BIN (a
 # specemu binary to use instead of building one), QEMU_MIPSEL (default qemu-mipsel),
@@ -47,6 +55,7 @@ INTERP=1
 ONLY=""
 LOOPS=50
 BUILD=1
+BASELINE=""
 while [ $# -gt 0 ]; do
     case $1 in
         -n) [ $# -ge 2 ] || usage; ROUNDS=$2; shift 2 ;;
@@ -54,6 +63,7 @@ while [ $# -gt 0 ]; do
         --only) [ $# -ge 2 ] || usage; ONLY=$2; shift 2 ;;
         --loops) [ $# -ge 2 ] || usage; LOOPS=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
+        --baseline) [ $# -ge 2 ] || usage; BASELINE=$2; shift 2 ;;
         -h | --help) usage 0 ;;
         *) echo "bench/run.sh: unknown argument: $1" >&2; usage ;;
     esac
@@ -72,8 +82,15 @@ if [ -n "$ONLY" ]; then
 else
     WORKLOADS=("${ALL_WORKLOADS[@]}")
 fi
-CONFIGS=(native jit)
-[ "$INTERP" = 1 ] && CONFIGS+=(interp)
+# The specemu configurations (accelerators) timed, and with --baseline the same for the
+# baseline binary (configurations base-jit, base-interp).
+ACCELS=(jit)
+[ "$INTERP" = 1 ] && ACCELS+=(interp)
+CONFIGS=(native)
+for a in "${ACCELS[@]}"; do
+    CONFIGS+=("$a")
+    [ -n "$BASELINE" ] && CONFIGS+=("base-$a")
+done
 CONFIGS+=(qemu)
 
 # ---- tools -------------------------------------------------------------------------------
@@ -105,6 +122,11 @@ else
     SPECEMU=$TARGET/release/specemu
 fi
 [ -x "$SPECEMU" ] || die "no specemu binary at $SPECEMU"
+if [ -n "$BASELINE" ]; then
+    [ -f "$BASELINE" ] && [ -x "$BASELINE" ] || die "--baseline: no executable at $BASELINE"
+    BASELINE=$(cd "$(dirname "$BASELINE")" && pwd)/$(basename "$BASELINE") # the runs happen in $IN
+    [ "$BASELINE" -ef "$SPECEMU" ] && log "warning: the baseline is the binary being measured ($SPECEMU)"
+fi
 
 # ---- workloads: binaries and inputs ------------------------------------------------------
 BENCH_DIR=${BENCH_DIR:-$ROOT/target/bench}
@@ -113,10 +135,12 @@ IN=$BENCH_DIR/in
 OUT=$BENCH_DIR/out
 mkdir -p "$BIN" "$IN" "$OUT"
 
-# Debian's busybox-static for mipsel, in the same place the conformance tests keep it.
-bash tests/guests/fetch-debian.sh "$ROOT/target/conformance/debian" mipsel busybox-static >&2 ||
+# Debian's busybox-static for mipsel, in the guest cache the conformance tests use (the
+# script does nothing when it is there already, and takes a lock while it fetches).
+DEBIAN=${CARGO_TARGET_DIR:-$ROOT/target}/guest-cache/debian
+bash tests/guests/fetch-debian.sh "$DEBIAN" mipsel busybox-static >&2 ||
     die "fetching busybox-static:mipsel failed"
-BB=$ROOT/target/conformance/debian/busybox-mipsel/bin/busybox
+BB=$DEBIAN/busybox-mipsel/bin/busybox
 [ -x "$BB" ] || die "$BB missing after fetch-debian.sh"
 
 CFLAGS=(-O2 -ffp-contract=off -Wall -Wextra)
@@ -170,6 +194,8 @@ command_for() {
         native) CMD=("${NATIVE[@]}") ;;
         jit) CMD=("$SPECEMU" run -accel jit "${GUEST[@]}") ;;
         interp) CMD=("$SPECEMU" run -accel interp "${GUEST[@]}") ;;
+        base-jit) CMD=("$BASELINE" run -accel jit "${GUEST[@]}") ;;
+        base-interp) CMD=("$BASELINE" run -accel interp "${GUEST[@]}") ;;
         qemu) CMD=("$QEMU" "${GUEST[@]}") ;;
     esac
 }
@@ -228,9 +254,21 @@ rm -f "$OUT"/*.ref
 cd "$IN" # the workloads name their inputs relative to it
 log "configurations: ${CONFIGS[*]}; workloads: ${WORKLOADS[*]}; $ROUNDS rounds"
 for ((r = 1; r <= ROUNDS; r++)); do
+    # With a baseline, even rounds run it before the current build (jit, base-jit -> base-jit, jit).
+    order=("${CONFIGS[@]}")
+    if [ -n "$BASELINE" ] && [ $((r % 2)) = 0 ]; then
+        order=()
+        for c in "${CONFIGS[@]}"; do
+            case $c in
+                base-*) ;;
+                jit | interp) order+=("base-$c" "$c") ;;
+                *) order+=("$c") ;;
+            esac
+        done
+    fi
     for w in "${WORKLOADS[@]}"; do
         workload "$w"
-        for c in "${CONFIGS[@]}"; do
+        for c in "${order[@]}"; do
             command_for "$c"
             if [ "$KIND" = startup ]; then
                 startup_loop "$w" "$c"
@@ -252,23 +290,53 @@ median() { # numbers...
 # ---- report ------------------------------------------------------------------------------
 cpu=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 qemu_version=$("$QEMU" --version | head -n1)
-bb_version=$(sed -n 2p "$ROOT/target/conformance/debian/busybox-mipsel/.fetched" 2>/dev/null || echo "?")
+bb_version=$(sed -n 2p "$DEBIAN/busybox-mipsel/.fetched" 2>/dev/null || echo "?")
 REPORT=$OUT/report.md
+config_label() {
+    case $1 in
+        native) echo "native" ;;
+        jit) echo "specemu JIT" ;;
+        interp) echo "specemu interp" ;;
+        base-jit) echo "baseline JIT" ;;
+        base-interp) echo "baseline interp" ;;
+        qemu) echo "qemu-mipsel" ;;
+    esac
+}
+order_note=$(for c in "${CONFIGS[@]}"; do config_label "$c"; done | paste -sd, - | sed 's/,/, /g')
+SLOWER=()
 {
     echo "- date: $date_start; host: $cpu, $(nproc) cores, Linux $(uname -r)"
     echo "- $qemu_version; specemu $commit; busybox-static:mipsel $bb_version; host $("$HOST_BB" | sed -n '1s/ multi-call.*//p')"
-    echo "- $ROUNDS rounds, interleaved (native, JIT$([ "$INTERP" = 1 ] && echo ", interp"), qemu per workload per round); medians; start-up: $LOOPS invocations per run"
+    if [ -n "$BASELINE" ]; then
+        echo "- baseline: $BASELINE ($("$BASELINE" --version 2>/dev/null | head -n1 || echo "no --version")); current: $SPECEMU"
+    fi
+    echo "- $ROUNDS rounds, interleaved ($order_note per workload per round$([ -n "$BASELINE" ] && echo "; the baseline first in even rounds")); medians; start-up: $LOOPS invocations per run"
     echo "- load average (1/5/15 min): $load_start at the start, $load_end at the end"
     echo
-    hdr="| workload | native | ×qemu | specemu JIT | ×qemu |"
-    sep="|---|---:|---:|---:|---:|"
-    if [ "$INTERP" = 1 ]; then
-        hdr="$hdr specemu interp | ×qemu |"
-        sep="$sep---:|---:|"
+    hdr="| workload |"
+    sep="|---|"
+    for c in "${CONFIGS[@]}"; do
+        hdr="$hdr $(config_label "$c") |"
+        sep="$sep---:|"
+        if [ "$c" != qemu ]; then
+            hdr="$hdr ×qemu |"
+            sep="$sep---:|"
+        fi
+        if [[ $c == base-* ]]; then
+            hdr="$hdr $(config_label "${c#base-}") ÷ baseline |"
+            sep="$sep---:|"
+        fi
+    done
+    hdr="$hdr max RSS JIT |"
+    sep="$sep---:|"
+    if [ -n "$BASELINE" ]; then
+        hdr="$hdr max RSS baseline JIT |"
+        sep="$sep---:|"
     fi
-    echo "$hdr qemu-mipsel | max RSS JIT | max RSS qemu |"
-    echo "$sep---:|---:|---:|"
+    echo "$hdr max RSS qemu |"
+    echo "$sep---:|"
     logsum=0
+    declare -A baselog=()
     nw=0
     for w in "${WORKLOADS[@]}"; do
         workload "$w"
@@ -288,8 +356,23 @@ REPORT=$OUT/report.md
             if [ "$c" != qemu ]; then
                 row="$row $(awk -v a="${med[$c]}" -v q="${med[qemu]}" 'BEGIN { printf "%.2f", a / q }') |"
             fi
+            if [[ $c == base-* ]]; then
+                # current / baseline: above 1.05 is more than 5% slower than the baseline.
+                cur=${c#base-}
+                ratio=$(awk -v a="${med[$cur]}" -v b="${med[$c]}" 'BEGIN { printf "%.3f", a / b }')
+                if awk -v r="$ratio" 'BEGIN { exit !(r > 1.05) }'; then
+                    row="$row **$ratio slower** |"
+                    SLOWER+=("$LABEL ($(config_label "$cur")): $(awk -v r="$ratio" 'BEGIN { printf "+%.1f%%", (r - 1) * 100 }')")
+                else
+                    row="$row $ratio |"
+                fi
+                baselog[$cur]=$(awk -v s="${baselog[$cur]:-0}" -v r="$ratio" 'BEGIN { printf "%.12f", s + log(r) }')
+            fi
         done
         row="$row $(awk -v k="${RSS[$w,jit]}" 'BEGIN { printf "%.1f MiB", k / 1024 }') |"
+        if [ -n "$BASELINE" ]; then
+            row="$row $(awk -v k="${RSS[$w,base-jit]}" 'BEGIN { printf "%.1f MiB", k / 1024 }') |"
+        fi
         row="$row $(awk -v k="${RSS[$w,qemu]}" 'BEGIN { printf "%.1f MiB", k / 1024 }') |"
         echo "$row"
         logsum=$(awk -v s="$logsum" -v a="${med[jit]}" -v q="${med[qemu]}" 'BEGIN { printf "%.12f", s + log(a / q) }')
@@ -298,8 +381,19 @@ REPORT=$OUT/report.md
     done
     echo
     awk -v s="$logsum" -v n="$nw" 'BEGIN { printf "Geometric mean of specemu-JIT / qemu-mipsel over %d workloads: **%.2f** (below 1: faster than QEMU)\n", n, exp(s / n) }'
+    if [ -n "$BASELINE" ]; then
+        for a in "${ACCELS[@]}"; do
+            awk -v s="${baselog[$a]}" -v n="$nw" -v what="$(config_label "$a")" 'BEGIN { printf "Geometric mean of %s / baseline over %d workloads: **%.3f** (above 1: slower than the baseline)\n", what, n, exp(s / n) }'
+        done
+        echo
+        if [ ${#SLOWER[@]} -eq 0 ]; then
+            echo "No workload is more than 5% slower than the baseline."
+        else
+            echo "**More than 5% slower than the baseline:** $(printf '%s; ' "${SLOWER[@]}" | sed 's/; $//')"
+        fi
+    fi
     echo
-    echo "×qemu = time / qemu-mipsel's time in the same run. Every run's output was byte-identical to native's."
+    echo "×qemu = time / qemu-mipsel's time in the same run$([ -n "$BASELINE" ] && echo "; ÷ baseline = the current build's time / the baseline's in the same run"). Every run's output was byte-identical to native's."
 } >"$REPORT"
 cat "$REPORT"
 log "report written to $REPORT"

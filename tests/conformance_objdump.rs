@@ -10,7 +10,6 @@
 use specemu::objdump_diff::{compare, parse_listing, Report};
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Mutex, OnceLock};
 
 mod common;
 use common::{root, run_ok as run, work};
@@ -25,20 +24,9 @@ fn busybox_mipsel() -> PathBuf {
 
 const INSTALL: &str = "sudo .ci/install-tools.sh   (or: apt-get install gcc-mipsel-linux-gnu gcc-mips-linux-gnu binutils-mipsel-linux-gnu binutils-mips-linux-gnu gcc-xtensa-lx106 binutils-xtensa-lx106 picolibc-xtensa-lx106-elf binutils gcc)";
 
-/// Build the project's guest programs once per test run.
+/// The project's guest programs (tests/guests/build.sh), from the guest cache.
 fn guests() -> PathBuf {
-    static ONCE: OnceLock<PathBuf> = OnceLock::new();
-    static LOCK: Mutex<()> = Mutex::new(());
-    let _g = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    ONCE.get_or_init(|| {
-        for c in ["mips-linux-gnu-gcc", "mipsel-linux-gnu-gcc", "xtensa-lx106-elf-gcc", "gcc"] {
-            need(c);
-        }
-        let out = work().join("guests");
-        run(Command::new("bash").arg(root().join("tests/guests/build.sh")).arg(&out));
-        out
-    })
-    .clone()
+    common::own_guests(INSTALL)
 }
 
 fn objdump(tool: &str, elf: &Path) -> String {

@@ -22,7 +22,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 mod common;
-use common::root;
+use common::{cached, root, Fingerprint};
 
 fn need(cmd: &str) {
     common::need(cmd, INSTALL)
@@ -53,7 +53,27 @@ fn tag(be: bool) -> &'static str {
     }
 }
 
-/// Build the guests once per test run.
+const USER_FLAGS: [&str; 3] = ["-g", "-O0", "-static"];
+const BARE_FLAGS: [&str; 13] = [
+    "-march=mips32r2",
+    "-mabi=32",
+    "-mno-abicalls",
+    "-fno-pic",
+    "-G0",
+    "-O0",
+    "-g",
+    "-ffreestanding",
+    "-nostdlib",
+    "-static",
+    "-fno-builtin",
+    "-mno-gpopt",
+    "-Wl,--build-id=none",
+];
+
+/// The guests, built once into the guest cache (reused by later runs until a source, a flag
+/// or a toolchain changes; the sources are found through the debug info's absolute paths,
+/// which stay valid: the cache is in this checkout's target directory). The tools are
+/// checked every run.
 fn built() -> &'static Path {
     static ONCE: OnceLock<PathBuf> = OnceLock::new();
     ONCE.get_or_init(|| {
@@ -70,38 +90,46 @@ fn built() -> &'static Path {
         ] {
             need(c);
         }
-        let out = out_dir();
-        std::fs::create_dir_all(&out).unwrap();
+        std::fs::create_dir_all(out_dir()).unwrap();
         let src = root().join("tests/guests/gdb");
         let sys = root().join("tests/guests/mips-system");
-        for be in [false, true] {
-            for prog in ["prog", "sig"] {
+        let inputs = Fingerprint::new()
+            .tool("mips-linux-gnu-gcc")
+            .tool("mipsel-linux-gnu-gcc")
+            .packages(&["libc6-dev-mips-cross", "libc6-dev-mipsel-cross"])
+            .text(&format!("{USER_FLAGS:?} {BARE_FLAGS:?} -T link.ld start.S lib.c bare.c -lgcc"))
+            .text(&root().display().to_string())
+            .dir("tests/guests/gdb")
+            .dir("tests/guests/mips-system");
+        cached("gdb", inputs, |out| {
+            for be in [false, true] {
+                for prog in ["prog", "sig"] {
+                    let st = Command::new(cc(be))
+                        .args(USER_FLAGS)
+                        .arg("-o")
+                        .arg(out.join(format!("{prog}-{}", tag(be))))
+                        .arg(src.join(format!("{prog}.c")))
+                        .status()
+                        .expect("run the cross compiler");
+                    assert!(st.success(), "building {prog}.c failed; tools: {INSTALL}");
+                }
                 let st = Command::new(cc(be))
-                    .args(["-g", "-O0", "-static", "-o"])
-                    .arg(out.join(format!("{prog}-{}", tag(be))))
-                    .arg(src.join(format!("{prog}.c")))
+                    .args(BARE_FLAGS)
+                    .arg("-I")
+                    .arg(&sys)
+                    .arg("-T")
+                    .arg(sys.join("link.ld"))
+                    .arg("-o")
+                    .arg(out.join(format!("bare-{}.elf", tag(be))))
+                    .arg(sys.join("start.S"))
+                    .arg(sys.join("lib.c"))
+                    .arg(src.join("bare.c"))
+                    .arg("-lgcc")
                     .status()
                     .expect("run the cross compiler");
-                assert!(st.success(), "building {prog}.c failed; tools: {INSTALL}");
+                assert!(st.success(), "building bare.c failed; tools: {INSTALL}");
             }
-            let st = Command::new(cc(be))
-                .args(["-march=mips32r2", "-mabi=32", "-mno-abicalls", "-fno-pic", "-G0", "-O0", "-g"])
-                .args(["-ffreestanding", "-nostdlib", "-static", "-fno-builtin", "-mno-gpopt", "-Wl,--build-id=none"])
-                .arg("-I")
-                .arg(&sys)
-                .arg("-T")
-                .arg(sys.join("link.ld"))
-                .arg("-o")
-                .arg(out.join(format!("bare-{}.elf", tag(be))))
-                .arg(sys.join("start.S"))
-                .arg(sys.join("lib.c"))
-                .arg(src.join("bare.c"))
-                .arg("-lgcc")
-                .status()
-                .expect("run the cross compiler");
-            assert!(st.success(), "building bare.c failed; tools: {INSTALL}");
-        }
-        out
+        })
     })
 }
 

@@ -10,9 +10,17 @@
 //! fails it. With `-cpu 24Kf,qemu-fpu=on` specemu takes QEMU's FPU simplifications instead,
 //! and the output must be identical, line for line.
 //!
+//! The JIT runs are the debug build's (`CARGO_BIN_EXE_specemu`, with debug assertions); the
+//! interpreter and `-accel check` runs are the release build's ([`common::specemu_release`]):
+//! the debug build's interpreter takes ~10x the CPU time (about 20 s per variant under the
+//! interpreter, 35 s under `-accel check`, against 2 s and 3 s), and the conformance tier ran
+//! it 20 times. The same comparisons with the debug build's interpreter and `-accel check` are
+//! the long tier's `long_cputest_debug_build_interpreter` (`cargo test --test mips_cputest --
+//! --ignored long_`).
+//!
 //! `#[ignore]`d in the hermetic `cargo test` (needs the cross compilers and qemu-user); run by
-//! `.ci/run` with `--ignored`, which installs them. A missing tool fails with the command that
-//! installs it.
+//! `.ci/run` with `--ignored --skip long_`, which installs them. A missing tool fails with the
+//! command that installs it.
 
 use std::collections::BTreeMap;
 use std::os::unix::process::ExitStatusExt;
@@ -21,7 +29,7 @@ use std::process::Command;
 use std::sync::OnceLock;
 
 mod common;
-use common::root;
+use common::{cached, root, Fingerprint};
 
 fn need(cmd: &str) {
     common::need(cmd, INSTALL)
@@ -60,39 +68,70 @@ const VARIANTS: [Variant; 5] = [
     Variant { big_endian: true, fp: "64" },
 ];
 
-/// Build every variant once per test run.
+const GCC_FLAGS: [&str; 6] = ["-O1", "-static", "-march=mips32r2", "-Wall", "-Wextra", "-Werror"];
+
+/// Every variant, built once into the guest cache (reused by later runs until a source, a
+/// flag or a toolchain changes).
 fn binaries() -> &'static BTreeMap<String, PathBuf> {
     static ONCE: OnceLock<BTreeMap<String, PathBuf>> = OnceLock::new();
     ONCE.get_or_init(|| {
         for c in ["mips-linux-gnu-gcc", "mipsel-linux-gnu-gcc", "qemu-mips", "qemu-mipsel"] {
             need(c);
         }
-        let out = root().join("target/conformance/cputest");
-        std::fs::create_dir_all(&out).expect("create target/conformance/cputest");
-        let src = root().join("tests/guests/mips/cputest");
-        let mut sources: Vec<PathBuf> = std::fs::read_dir(&src)
-            .expect("read cputest sources")
-            .map(|e| e.expect("dir entry").path())
-            .filter(|p| p.extension().is_some_and(|e| e == "c"))
-            .collect();
-        sources.sort();
-        let mut map = BTreeMap::new();
-        for v in VARIANTS {
-            let gcc = if v.big_endian { "mips-linux-gnu-gcc" } else { "mipsel-linux-gnu-gcc" };
-            let bin = out.join(format!("cputest-{}", v.name()));
-            let o = Command::new(gcc)
-                .args(["-O1", "-static", "-march=mips32r2", &format!("-mfp{}", v.fp), "-Wall", "-Wextra", "-Werror"])
-                .arg("-o")
-                .arg(&bin)
-                .args(&sources)
-                .output()
-                .unwrap_or_else(|e| panic!("cannot run {gcc}: {e}"));
-            assert!(o.status.success(), "{gcc} failed for {}:\n{}", v.name(), String::from_utf8_lossy(&o.stderr));
-            map.insert(v.name(), bin);
-        }
-        map
+        let inputs = Fingerprint::new()
+            .tool("mips-linux-gnu-gcc")
+            .tool("mipsel-linux-gnu-gcc")
+            .packages(&["libc6-dev-mips-cross", "libc6-dev-mipsel-cross"])
+            .text(&format!("{GCC_FLAGS:?} {VARIANTS:?}"))
+            .dir("tests/guests/mips/cputest");
+        let out = cached("cputest", inputs, |out| {
+            let src = root().join("tests/guests/mips/cputest");
+            let mut sources: Vec<PathBuf> = std::fs::read_dir(&src)
+                .expect("read cputest sources")
+                .map(|e| e.expect("dir entry").path())
+                .filter(|p| p.extension().is_some_and(|e| e == "c"))
+                .collect();
+            sources.sort();
+            for v in VARIANTS {
+                let gcc = if v.big_endian { "mips-linux-gnu-gcc" } else { "mipsel-linux-gnu-gcc" };
+                let o = Command::new(gcc)
+                    .args(GCC_FLAGS)
+                    .arg(format!("-mfp{}", v.fp))
+                    .arg("-o")
+                    .arg(out.join(format!("cputest-{}", v.name())))
+                    .args(&sources)
+                    .output()
+                    .unwrap_or_else(|e| panic!("cannot run {gcc}: {e}"));
+                assert!(o.status.success(), "{gcc} failed for {}:\n{}", v.name(), String::from_utf8_lossy(&o.stderr));
+            }
+        });
+        VARIANTS.iter().map(|v| (v.name(), out.join(format!("cputest-{}", v.name())))).collect()
     })
 }
+
+/// Which specemu build runs a backend.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Build {
+    /// `cargo test`'s own build (debug assertions on, optimisations off).
+    Debug,
+    /// `cargo build --release`, or `SPECEMU_BIN`.
+    Release,
+}
+
+impl Build {
+    fn exe(self) -> PathBuf {
+        match self {
+            Build::Debug => PathBuf::from(env!("CARGO_BIN_EXE_specemu")),
+            Build::Release => common::specemu_release(),
+        }
+    }
+}
+
+/// The runs of the default conformance tier: `-accel` and build.
+const RUNS: [(&str, Build); 2] = [("jit", Build::Debug), ("interp", Build::Release)];
+
+/// The long tier's: the debug build's interpreter.
+const LONG_RUNS: [(&str, Build); 1] = [("interp", Build::Debug)];
 
 struct Outcome {
     stdout: String,
@@ -110,20 +149,13 @@ fn run_qemu(v: Variant, bin: &Path, args: &[&str]) -> Outcome {
     }
 }
 
-/// The backends every comparison runs under (`-accel`).
-const BACKENDS: [&str; 2] = ["jit", "interp"];
-
 fn run_specemu(bin: &Path, args: &[&str]) -> Outcome {
-    run_specemu_with("jit", bin, args)
+    run_specemu_cpu("jit", Build::Debug, "24Kf", bin, args)
 }
 
-fn run_specemu_with(accel: &str, bin: &Path, args: &[&str]) -> Outcome {
-    run_specemu_cpu(accel, "24Kf", bin, args)
-}
-
-/// `specemu run -accel ACCEL -cpu CPU BIN ARGS...`.
-fn run_specemu_cpu(accel: &str, cpu: &str, bin: &Path, args: &[&str]) -> Outcome {
-    let o = Command::new(env!("CARGO_BIN_EXE_specemu"))
+/// `specemu run -accel ACCEL -cpu CPU BIN ARGS...` with the `build` binary.
+fn run_specemu_cpu(accel: &str, build: Build, cpu: &str, bin: &Path, args: &[&str]) -> Outcome {
+    let o = Command::new(build.exe())
         .args(["run", "-accel", accel, "-cpu", cpu])
         .arg(bin)
         .args(args)
@@ -204,10 +236,10 @@ fn classify(qemu: &str, ours: &str) -> Option<Deviation> {
     None
 }
 
-fn compare_variant(v: Variant, accel: &str) -> Result<Counts, String> {
+fn compare_variant(v: Variant, accel: &str, build: Build) -> Result<Counts, String> {
     let bin = &binaries()[&v.name()];
     let q = run_qemu(v, bin, &[]);
-    let s = run_specemu_with(accel, bin, &[]);
+    let s = run_specemu_cpu(accel, build, "24Kf", bin, &[]);
     let mut errors = Vec::new();
     if q.code != Some(0) || q.signal.is_some() {
         errors.push(format!("qemu-user did not exit 0: {:?} {:?}", q.code, q.signal));
@@ -243,24 +275,33 @@ fn compare_variant(v: Variant, accel: &str) -> Result<Counts, String> {
     } else {
         let n = errors.len();
         errors.truncate(40);
-        Err(format!("{} (-accel {accel}): {n} unexplained differences; first ones:\n{}", v.name(), errors.join("\n")))
+        Err(format!(
+            "{} (-accel {accel}, {build:?} build): {n} unexplained differences; first ones:\n{}",
+            v.name(),
+            errors.join("\n")
+        ))
     }
 }
 
 #[test]
 #[ignore = "conformance tier: needs mips/mipsel cross gcc and qemu-user (.ci/install-tools.sh)"]
 fn cputest_matches_qemu_user() {
+    matches_qemu_user(&RUNS);
+}
+
+fn matches_qemu_user(runs: &[(&str, Build)]) {
     binaries();
     let mut failures = Vec::new();
-    for accel in BACKENDS {
+    for &(accel, build) in runs {
         let results: Vec<(Variant, Result<Counts, String>)> = std::thread::scope(|s| {
-            let handles: Vec<_> = VARIANTS.iter().map(|&v| (v, s.spawn(move || compare_variant(v, accel)))).collect();
+            let handles: Vec<_> =
+                VARIANTS.iter().map(|&v| (v, s.spawn(move || compare_variant(v, accel, build)))).collect();
             handles.into_iter().map(|(v, h)| (v, h.join().expect("compare thread"))).collect()
         });
         for (v, r) in results {
             match r {
                 Ok(counts) => eprintln!(
-                    "cputest {} -accel {accel}: identical to qemu-user except documented deviations {counts:?}",
+                    "cputest {} -accel {accel} ({build:?} build): identical to qemu-user except documented deviations {counts:?}",
                     v.name()
                 ),
                 Err(e) => failures.push(e),
@@ -276,11 +317,15 @@ fn cputest_matches_qemu_user() {
 #[test]
 #[ignore = "conformance tier: needs mips/mipsel cross gcc and qemu-user (.ci/install-tools.sh)"]
 fn cputest_with_qemu_fpu_prints_identically() {
+    qemu_fpu_prints_identically(&RUNS);
+}
+
+fn qemu_fpu_prints_identically(runs: &[(&str, Build)]) {
     binaries();
-    let compare = |v: Variant, accel: &str| -> Option<String> {
+    let compare = |v: Variant, accel: &str, build: Build| -> Option<String> {
         let bin = &binaries()[&v.name()];
         let q = run_qemu(v, bin, &[]);
-        let s = run_specemu_cpu(accel, "24Kf,qemu-fpu=on", bin, &[]);
+        let s = run_specemu_cpu(accel, build, "24Kf,qemu-fpu=on", bin, &[]);
         let diff: Vec<String> = q
             .stdout
             .lines()
@@ -293,14 +338,14 @@ fn cputest_with_qemu_fpu_prints_identically() {
         let same = q.stdout == s.stdout && q.code == Some(0) && s.code == Some(0);
         if same {
             eprintln!(
-                "cputest {} -accel {accel} -cpu 24Kf,qemu-fpu=on: {} lines, identical",
+                "cputest {} -accel {accel} ({build:?} build) -cpu 24Kf,qemu-fpu=on: {} lines, identical",
                 v.name(),
                 q.stdout.lines().count()
             );
         }
         (!same).then(|| {
             format!(
-                "{} -accel {accel}: qemu exit {:?}, specemu exit {:?}, {} vs {} lines\n{}",
+                "{} -accel {accel} ({build:?} build): qemu exit {:?}, specemu exit {:?}, {} vs {} lines\n{}",
                 v.name(),
                 q.code,
                 s.code,
@@ -311,9 +356,9 @@ fn cputest_with_qemu_fpu_prints_identically() {
         })
     };
     let mut failures = Vec::new();
-    for accel in BACKENDS {
+    for &(accel, build) in runs {
         let r: Vec<Option<String>> = std::thread::scope(|sc| {
-            let hs: Vec<_> = VARIANTS.iter().map(|&v| sc.spawn(move || compare(v, accel))).collect();
+            let hs: Vec<_> = VARIANTS.iter().map(|&v| sc.spawn(move || compare(v, accel, build))).collect();
             hs.into_iter().map(|h| h.join().expect("compare thread")).collect()
         });
         failures.extend(r.into_iter().flatten());
@@ -327,19 +372,19 @@ fn cputest_with_qemu_fpu_prints_identically() {
 #[test]
 #[ignore = "conformance tier: needs mips/mipsel cross gcc (.ci/install-tools.sh)"]
 fn cputest_jit_matches_interpreter_block_by_block() {
+    jit_matches_interpreter_block_by_block(Build::Release);
+}
+
+fn jit_matches_interpreter_block_by_block(build: Build) {
     binaries();
     let check = |v: Variant| -> Option<String> {
         let bin = &binaries()[&v.name()];
-        let o = Command::new(env!("CARGO_BIN_EXE_specemu"))
-            .args(["run", "-accel", "check"])
-            .arg(bin)
-            .output()
-            .expect("run specemu");
-        let plain = run_specemu_with("interp", bin, &[]);
+        let o = Command::new(build.exe()).args(["run", "-accel", "check"]).arg(bin).output().expect("run specemu");
+        let plain = run_specemu_cpu("interp", build, "24Kf", bin, &[]);
         let ok = o.status.code() == Some(0) && String::from_utf8_lossy(&o.stdout) == plain.stdout;
         (!ok).then(|| {
             format!(
-                "{}: -accel check exited {:?}:\n{}",
+                "{} ({build:?} build): -accel check exited {:?}:\n{}",
                 v.name(),
                 o.status.code(),
                 String::from_utf8_lossy(&o.stderr).lines().take(60).collect::<Vec<_>>().join("\n")
@@ -386,6 +431,10 @@ fn cputest_paired_single_self_check() {
 #[test]
 #[ignore = "conformance tier: needs mips/mipsel cross gcc and qemu-user (.ci/install-tools.sh)"]
 fn cputest_traps_match_qemu_user() {
+    traps_match_qemu_user(&RUNS);
+}
+
+fn traps_match_qemu_user(runs: &[(&str, Build)]) {
     const TRAPS: &[&str] = &[
         "teq",
         "tne",
@@ -414,9 +463,9 @@ fn cputest_traps_match_qemu_user() {
     let mut failures = Vec::new();
     for v in [VARIANTS[0], VARIANTS[3]] {
         let bin = &binaries()[&v.name()];
-        for (t, accel) in TRAPS.iter().flat_map(|t| BACKENDS.map(|a| (t, a))) {
+        for (t, &(accel, build)) in TRAPS.iter().flat_map(|t| runs.iter().map(move |r| (t, r))) {
             let q = run_qemu(v, bin, &["trap", t]);
-            let s = run_specemu_with(accel, bin, &["trap", t]);
+            let s = run_specemu_cpu(accel, build, "24Kf", bin, &["trap", t]);
             // Documented deviation: `break 7` (the code gcc uses for integer division by
             // zero). Linux's do_bp (arch/mips/kernel/traps.c) takes the code from bits 25:16
             // when bits 15:6 hold it shifted, finds 7 = BRK_DIVZERO and sends SIGFPE
@@ -424,7 +473,7 @@ fn cputest_traps_match_qemu_user() {
             let want_signal = if *t == "break" { Some(8) } else { q.signal };
             if q.stdout != s.stdout || want_signal != s.signal || q.signal.is_none() {
                 failures.push(format!(
-                    "{} trap {t} (-accel {accel}): qemu {:?} {:?}, specemu {:?} {:?}",
+                    "{} trap {t} (-accel {accel}, {build:?} build): qemu {:?} {:?}, specemu {:?} {:?}",
                     v.name(),
                     q.stdout.trim(),
                     q.signal,
@@ -435,4 +484,18 @@ fn cputest_traps_match_qemu_user() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+// ------------------------------------------------------------------ long tier
+
+/// The comparisons above with the debug build's interpreter and `-accel check` (debug
+/// assertions on; ~10x the CPU time of the release build's): `cargo test --test mips_cputest
+/// -- --ignored long_`.
+#[test]
+#[ignore = "long tier (~10 min of CPU): cargo test -- --ignored long_"]
+fn long_cputest_debug_build_interpreter() {
+    matches_qemu_user(&LONG_RUNS);
+    qemu_fpu_prints_identically(&LONG_RUNS);
+    jit_matches_interpreter_block_by_block(Build::Debug);
+    traps_match_qemu_user(&LONG_RUNS);
 }

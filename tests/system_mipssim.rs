@@ -18,7 +18,7 @@ use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
 mod common;
-use common::root;
+use common::{cached, root, Fingerprint};
 
 fn need(cmd: &str) {
     common::need(cmd, INSTALL)
@@ -28,21 +28,24 @@ const INSTALL: &str =
     ".ci/install-tools.sh   (or: apt-get install gcc-mips-linux-gnu gcc-mipsel-linux-gnu qemu-system-mips)";
 const TIMEOUT: Duration = Duration::from_secs(120);
 
-/// Build every program once per test run; the output directory.
+/// Every program, built once into the guest cache (reused by later runs until a source, the
+/// build script or a toolchain changes); the folder.
 fn built() -> &'static Path {
     static ONCE: OnceLock<PathBuf> = OnceLock::new();
     ONCE.get_or_init(|| {
         for c in ["mips-linux-gnu-gcc", "mipsel-linux-gnu-gcc", "qemu-system-mips", "qemu-system-mipsel"] {
             need(c);
         }
-        let out = root().join("target/conformance/mips-system");
-        let st = Command::new("bash")
-            .arg(root().join("tests/guests/mips-system/build.sh"))
-            .arg(&out)
-            .status()
-            .expect("run tests/guests/mips-system/build.sh");
-        assert!(st.success(), "building the mips-system guests failed ({st}); tools: {INSTALL}");
-        out
+        let inputs =
+            Fingerprint::new().tool("mips-linux-gnu-gcc").tool("mipsel-linux-gnu-gcc").dir("tests/guests/mips-system");
+        cached("mips-system", inputs, |out| {
+            let st = Command::new("bash")
+                .arg(root().join("tests/guests/mips-system/build.sh"))
+                .arg(out)
+                .status()
+                .expect("run tests/guests/mips-system/build.sh");
+            assert!(st.success(), "building the mips-system guests failed ({st}); tools: {INSTALL}");
+        })
     })
 }
 

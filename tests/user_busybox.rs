@@ -7,11 +7,21 @@
 //! Every guest run happens twice, with the JIT (`-accel jit`) and with the interpreter
 //! (`-accel interp`), and both must match the host; `busybox_jit_check` also runs workloads
 //! with `-accel check` (block-by-block comparison of the two backends). The tests run a
-//! release build of specemu (built once, in the same target directory). The full-size
-//! workloads (64 MiB hashes, a 1M-line sort) are in their own tests. They need the cross compiler, the
-//! host busybox and network access to Debian's archive; they are `#[ignore]`d in the
-//! hermetic `cargo test` and run by `.ci/run` (`cargo test -- --ignored`), which installs
-//! the tools. A missing tool fails the test with the command that installs it.
+//! release build of specemu (built once, in the same target directory).
+//!
+//! Tiers. The full-size workloads (64 MiB hashes, a 1M-line sort, megabytes through gzip and
+//! bzip2, a 100k-line sort) run under the JIT at full size, and under the interpreter (~100x
+//! slower) on reduced inputs: a prefix of the same generated data, through the same applets
+//! and pipelines, compared with the host's busybox on the same reduced input; likewise
+//! `busybox_jit_check` runs reduced workloads. Each such test takes seconds of CPU time
+//! instead of minutes. The full-size interpreter and `-accel check` runs are the long tier:
+//! tests named `long_*`, `#[ignore]`d like the rest and skipped by `.ci/run`
+//! (`--skip long_`); run them with `cargo test --test user_busybox -- --ignored long_`.
+//!
+//! They need the cross compiler, the host busybox and network access to Debian's archive;
+//! they are `#[ignore]`d in the hermetic `cargo test` and run by `.ci/run` (`cargo test --
+//! --ignored --skip long_`), which installs the tools. A missing tool fails the test with the
+//! command that installs it.
 
 use std::os::unix::process::ExitStatusExt as _;
 use std::path::{Path, PathBuf};
@@ -19,7 +29,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::{Mutex, OnceLock};
 
 mod common;
-use common::{root, run_ok, work};
+use common::{cached, root, run_ok, work, Fingerprint};
 
 fn need(cmd: &str) {
     common::need(cmd, INSTALL)
@@ -32,33 +42,9 @@ fn guest_busybox() -> PathBuf {
 
 const INSTALL: &str = "sudo .ci/install-tools.sh   (or: apt-get install busybox gcc-mipsel-linux-gnu libc6-dev-mipsel-cross libc6-mipsel-cross gcc-mips-linux-gnu libc6-dev-mips-cross libc6-mips-cross gcc dpkg-dev debian-archive-keyring)";
 
-/// specemu built with optimisations: `SPECEMU_BIN` if set, else `cargo build --release` into
-/// the target directory this test binary came from.
+/// specemu built with optimisations (`SPECEMU_BIN`, or `cargo build --release`).
 fn specemu() -> PathBuf {
-    static ONCE: OnceLock<PathBuf> = OnceLock::new();
-    static LOCK: Mutex<()> = Mutex::new(());
-    let _g = LOCK.lock().unwrap_or_else(|e| e.into_inner());
-    ONCE.get_or_init(|| {
-        if let Some(p) = std::env::var_os("SPECEMU_BIN") {
-            return PathBuf::from(p);
-        }
-        let this = PathBuf::from(env!("CARGO_BIN_EXE_specemu"));
-        if this.parent().and_then(|p| p.file_name()).is_some_and(|n| n == "release") {
-            return this;
-        }
-        let target = this.parent().and_then(Path::parent).expect("target directory").to_path_buf();
-        let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-        run_ok(
-            Command::new(cargo)
-                .args(["build", "--release", "--bin", "specemu"])
-                .env("CARGO_TARGET_DIR", &target)
-                .current_dir(root()),
-        );
-        let bin = target.join("release/specemu");
-        assert!(bin.is_file(), "{} was not built", bin.display());
-        bin
-    })
-    .clone()
+    common::specemu_release()
 }
 
 /// A directory whose applet names all point to the host's busybox, put first in PATH for
@@ -102,8 +88,10 @@ fn inputs() -> PathBuf {
             bin.extend_from_slice(&x.to_le_bytes());
         }
         std::fs::write(d.join("random.bin"), &bin).expect("write random.bin");
+        std::fs::write(d.join("random-256k.bin"), &bin[..256 << 10]).expect("write random-256k.bin");
         let lines: String = (1..=100_000u64).map(|i| format!("{}\n", (i * 7919) % 100_003)).collect();
         std::fs::write(d.join("100k.txt"), &lines).expect("write 100k.txt");
+        std::fs::write(d.join("100k-5k.txt"), first_lines(&lines, 5000)).expect("write 100k-5k.txt");
         let small: String = lines.lines().take(3000).map(|l| format!("{l} {}.{}\n", l.len(), l)).collect();
         std::fs::write(d.join("small.txt"), &small).expect("write small.txt");
         // A tree with fixed mtimes for ls -l, find and tar.
@@ -143,8 +131,13 @@ fn host(args: &[&str]) -> Output {
 
 /// Run `args` on the host and under each backend; require identical stdout and exit status.
 fn same(args: &[&str]) {
+    same_on(&BACKENDS, args)
+}
+
+/// Run `args` on the host and under each of `backends`; identical stdout and exit status.
+fn same_on(backends: &[&str], args: &[&str]) {
     let h = host(args);
-    for accel in BACKENDS {
+    for &accel in backends {
         let g = guest(accel, args);
         assert_eq!(
             String::from_utf8_lossy(&g.stdout),
@@ -190,14 +183,35 @@ fn busybox_text_applets() {
     same(&["false"]);
 }
 
+/// The first `n` lines of `text`.
+fn first_lines(text: &str, n: usize) -> String {
+    text.lines().take(n).map(|l| format!("{l}\n")).collect()
+}
+
+// A full-size workload as lists of busybox command lines: the full size (the JIT in the
+// conformance tier, the interpreter in the long tier) and the reduced size (the interpreter
+// in the conformance tier): the same applets and pipelines on a prefix of the same input.
+
+const SORT_100K: &[&[&str]] = &[&["sort", "100k.txt"]];
+const SORT_100K_REDUCED: &[&[&str]] = &[&["sort", "100k-5k.txt"]];
+
 #[test]
 #[ignore = "conformance tier: needs the host busybox and Debian's busybox-static:mipsel (.ci/run)"]
 fn busybox_sort_100k_lines() {
-    same(&["sort", "100k.txt"]);
+    jit_full_interp_reduced(SORT_100K, SORT_100K_REDUCED);
+}
+
+#[test]
+#[ignore = "long tier: the interpreter on 100k lines (cargo test -- --ignored long_)"]
+fn long_busybox_sort_100k_lines_interp() {
+    for args in SORT_100K {
+        same_on(&["interp"], args);
+    }
 }
 
 /// The full-size inputs of the user-mode issue: 64 MiB of pseudo-random bytes and a
-/// 1M-line file of numbers (made once, deterministic).
+/// 1M-line file of numbers (made once, deterministic), and their reduced versions for the
+/// interpreter: the first MiB, the first 5000 lines.
 fn big_inputs() -> PathBuf {
     static ONCE: OnceLock<PathBuf> = OnceLock::new();
     static LOCK: Mutex<()> = Mutex::new(());
@@ -213,51 +227,116 @@ fn big_inputs() -> PathBuf {
             bin.extend_from_slice(&x.to_le_bytes());
         }
         std::fs::write(d.join("64m.bin"), &bin).expect("write 64m.bin");
+        std::fs::write(d.join("64m-1m.bin"), &bin[..1 << 20]).expect("write 64m-1m.bin");
         let lines: String = (1..=1_000_000u64).map(|i| format!("{}\n", (i * 104_729) % 1_000_003)).collect();
         std::fs::write(d.join("1m.txt"), &lines).expect("write 1m.txt");
+        std::fs::write(d.join("1m-5k.txt"), first_lines(&lines, 5000)).expect("write 1m-5k.txt");
         d
     })
     .clone()
 }
 
+/// `full` under the JIT, `reduced` under the interpreter, each against the host.
+fn jit_full_interp_reduced(full: &[&[&str]], reduced: &[&[&str]]) {
+    for args in full {
+        same_on(&["jit"], args);
+    }
+    for args in reduced {
+        same_on(&["interp"], args);
+    }
+}
+
+const HASHES_64M: &[&[&str]] = &[&["sha256sum", "64m.bin"], &["md5sum", "64m.bin"]];
+const HASHES_64M_REDUCED: &[&[&str]] = &[&["sha256sum", "64m-1m.bin"], &["md5sum", "64m-1m.bin"]];
+
+const SORT_1M: &[&[&str]] = &[&["sh", "-c", "sort 1m.txt | md5sum; sort -n 1m.txt | tail -3"]];
+const SORT_1M_REDUCED: &[&[&str]] = &[&["sh", "-c", "sort 1m-5k.txt | md5sum; sort -n 1m-5k.txt | tail -3"]];
+
+const COMPRESSION_4M: &[&[&str]] = &[
+    &["sh", "-c", "head -c 4000000 1m.txt | gzip -9 | tee /dev/null | gunzip | md5sum"],
+    &["sh", "-c", "head -c 4000000 1m.txt | gzip -9 | md5sum"],
+    &["sh", "-c", "head -c 2000000 1m.txt | bzip2 | bunzip2 | md5sum; head -c 2000000 1m.txt | bzip2 | md5sum"],
+];
+const COMPRESSION_4M_REDUCED: &[&[&str]] = &[
+    &["sh", "-c", "head -c 100000 1m.txt | gzip -9 | tee /dev/null | gunzip | md5sum"],
+    &["sh", "-c", "head -c 100000 1m.txt | gzip -9 | md5sum"],
+    &["sh", "-c", "head -c 50000 1m.txt | bzip2 | bunzip2 | md5sum; head -c 50000 1m.txt | bzip2 | md5sum"],
+];
+
 #[test]
 #[ignore = "conformance tier: needs the host busybox and Debian's busybox-static:mipsel (.ci/run)"]
 fn busybox_full_size_hashes_64mib() {
     big_inputs();
-    same(&["sha256sum", "64m.bin"]);
-    same(&["md5sum", "64m.bin"]);
+    jit_full_interp_reduced(HASHES_64M, HASHES_64M_REDUCED);
 }
 
 #[test]
 #[ignore = "conformance tier: needs the host busybox and Debian's busybox-static:mipsel (.ci/run)"]
 fn busybox_full_size_sort_1m_lines() {
     big_inputs();
-    same(&["sh", "-c", "sort 1m.txt | md5sum; sort -n 1m.txt | tail -3"]);
+    jit_full_interp_reduced(SORT_1M, SORT_1M_REDUCED);
 }
 
 #[test]
 #[ignore = "conformance tier: needs the host busybox and Debian's busybox-static:mipsel (.ci/run)"]
 fn busybox_full_size_compression() {
     big_inputs();
-    same(&["sh", "-c", "head -c 4000000 1m.txt | gzip -9 | tee /dev/null | gunzip | md5sum"]);
-    same(&["sh", "-c", "head -c 4000000 1m.txt | gzip -9 | md5sum"]);
-    same(&["sh", "-c", "head -c 2000000 1m.txt | bzip2 | bunzip2 | md5sum; head -c 2000000 1m.txt | bzip2 | md5sum"]);
+    jit_full_interp_reduced(COMPRESSION_4M, COMPRESSION_4M_REDUCED);
 }
 
-/// `-accel check` on real workloads: every block compiled and interpreted from the same state
-/// must agree (status 125 and a report otherwise).
 #[test]
-#[ignore = "conformance tier: needs the host busybox and Debian's busybox-static:mipsel (.ci/run)"]
-fn busybox_jit_check() {
-    for args in [
-        &["sha256sum", "random.bin"][..],
-        &["md5sum", "random.bin"],
-        &["sort", "-n", "100k.txt"],
-        &["sh", "-c", "head -c 300000 100k.txt | gzip -9 | gunzip | md5sum"],
-        &["sh", "-c", "head -c 200000 100k.txt | bzip2 | bunzip2 | md5sum"],
-        &["awk", "BEGIN { x = 1; for (i = 1; i <= 20000; i++) x = x * 1.0001 + 1 / i; printf \"%.9f\\n\", x }"],
-        &["sh", "-c", "for i in 1 2 3; do echo $i; done | (trap 'echo t' EXIT; wc -l); ls -l tree | wc -l"],
-    ] {
+#[ignore = "long tier: the interpreter on 64 MiB (cargo test -- --ignored long_)"]
+fn long_busybox_full_size_hashes_64mib_interp() {
+    big_inputs();
+    for args in HASHES_64M {
+        same_on(&["interp"], args);
+    }
+}
+
+#[test]
+#[ignore = "long tier: the interpreter on 1M lines (cargo test -- --ignored long_)"]
+fn long_busybox_full_size_sort_1m_lines_interp() {
+    big_inputs();
+    for args in SORT_1M {
+        same_on(&["interp"], args);
+    }
+}
+
+#[test]
+#[ignore = "long tier: the interpreter on megabytes of gzip and bzip2 (cargo test -- --ignored long_)"]
+fn long_busybox_full_size_compression_interp() {
+    big_inputs();
+    for args in COMPRESSION_4M {
+        same_on(&["interp"], args);
+    }
+}
+
+/// Workloads for `-accel check`: each block compiled and interpreted from the same state must
+/// agree (status 125 and a report otherwise), and the output must be the host's. The same
+/// applets and pipelines as [`JIT_CHECK_FULL`] on smaller inputs.
+const JIT_CHECK: &[&[&str]] = &[
+    &["sha256sum", "random-256k.bin"],
+    &["md5sum", "random-256k.bin"],
+    &["sort", "-n", "100k-5k.txt"],
+    &["sh", "-c", "head -c 50000 100k.txt | gzip -9 | gunzip | md5sum"],
+    &["sh", "-c", "head -c 50000 100k.txt | bzip2 | bunzip2 | md5sum"],
+    &["awk", "BEGIN { x = 1; for (i = 1; i <= 2000; i++) x = x * 1.0001 + 1 / i; printf \"%.9f\\n\", x }"],
+    &["sh", "-c", "for i in 1 2 3; do echo $i; done | (trap 'echo t' EXIT; wc -l); ls -l tree | wc -l"],
+];
+
+/// The `-accel check` workloads at the sizes of the long tier.
+const JIT_CHECK_FULL: &[&[&str]] = &[
+    &["sha256sum", "random.bin"],
+    &["md5sum", "random.bin"],
+    &["sort", "-n", "100k.txt"],
+    &["sh", "-c", "head -c 300000 100k.txt | gzip -9 | gunzip | md5sum"],
+    &["sh", "-c", "head -c 200000 100k.txt | bzip2 | bunzip2 | md5sum"],
+    &["awk", "BEGIN { x = 1; for (i = 1; i <= 20000; i++) x = x * 1.0001 + 1 / i; printf \"%.9f\\n\", x }"],
+    &["sh", "-c", "for i in 1 2 3; do echo $i; done | (trap 'echo t' EXIT; wc -l); ls -l tree | wc -l"],
+];
+
+fn jit_check(workloads: &[&[&str]]) {
+    for &args in workloads {
         let h = host(args);
         let g = guest("check", args);
         assert_eq!(
@@ -268,6 +347,20 @@ fn busybox_jit_check() {
         );
         assert_eq!(String::from_utf8_lossy(&g.stdout), String::from_utf8_lossy(&h.stdout), "busybox {args:?}");
     }
+}
+
+/// `-accel check` on real workloads (reduced sizes).
+#[test]
+#[ignore = "conformance tier: needs the host busybox and Debian's busybox-static:mipsel (.ci/run)"]
+fn busybox_jit_check() {
+    jit_check(JIT_CHECK);
+}
+
+/// `-accel check` on the full-size workloads (minutes).
+#[test]
+#[ignore = "long tier: -accel check on the full-size workloads (cargo test -- --ignored long_)"]
+fn long_busybox_jit_check_full_size() {
+    jit_check(JIT_CHECK_FULL);
 }
 
 #[test]
@@ -331,7 +424,9 @@ fn busybox_shell_scripts() {
 // ------------------------------------------------------------------ own programs
 
 /// Build `tests/guests/mips/user/NAME.c` for mipsel (or big-endian mips when `NAME` ends in
-/// `@be`), static or dynamic, and for the host.
+/// `@be`), static or dynamic, and for the host; each build once into the guest cache (reused
+/// until the source or the compiler changes; concurrent tests wait for one build instead of
+/// writing the same file while another runs it).
 fn build(name: &str, dynamic: bool) -> (PathBuf, PathBuf) {
     let (name, triple) = match name.strip_suffix("@be") {
         Some(n) => (n, "mips-linux-gnu"),
@@ -340,20 +435,22 @@ fn build(name: &str, dynamic: bool) -> (PathBuf, PathBuf) {
     let cc = format!("{triple}-gcc");
     need(&cc);
     need("gcc");
-    let src = root().join(format!("tests/guests/mips/user/{name}.c"));
-    let out = work().join("user-progs");
-    std::fs::create_dir_all(&out).expect("user-progs dir");
+    let src = format!("tests/guests/mips/user/{name}.c");
     let tag = if dynamic { "dyn" } else { "static" };
-    let g = out.join(format!("{name}-{triple}-{tag}"));
-    let h = out.join(format!("{name}-host"));
-    let mut c = Command::new(&cc);
-    c.args(["-O2", "-o"]).arg(&g).arg(&src).arg("-lm");
-    if !dynamic {
-        c.arg("-static");
-    }
-    run_ok(&mut c);
-    run_ok(Command::new("gcc").args(["-O2", "-o"]).arg(&h).arg(&src).arg("-lm"));
-    (g, h)
+    let libc = if triple.starts_with("mipsel") { "libc6-dev-mipsel-cross" } else { "libc6-dev-mips-cross" };
+    let compile = |compiler: &str, static_link: bool, out: &Path| {
+        let mut c = Command::new(compiler);
+        c.args(["-O2", "-o"]).arg(out.join(name)).arg(root().join(&src)).arg("-lm");
+        if static_link {
+            c.arg("-static");
+        }
+        run_ok(&mut c);
+    };
+    let guest_inputs = Fingerprint::new().tool(&cc).packages(&[libc]).text(&format!("-O2 -lm {tag}")).file(&src);
+    let g = cached(&format!("user-{name}-{triple}-{tag}"), guest_inputs, |out| compile(&cc, !dynamic, out));
+    let host_inputs = Fingerprint::new().tool("gcc").packages(&["libc6-dev"]).text("-O2 -lm").file(&src);
+    let h = cached(&format!("user-{name}-host"), host_inputs, |out| compile("gcc", false, out));
+    (g.join(name), h.join(name))
 }
 
 fn run_guest_prog(accel: &str, prog: &Path, args: &[&str], sysroot: Option<&str>) -> Output {

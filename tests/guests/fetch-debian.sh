@@ -10,8 +10,13 @@
 #
 # Result: OUTDIR/<PACKAGE minus a trailing "-static">-<ARCH>/ holds the unpacked
 # package (e.g. OUTDIR/busybox-mipsel/bin/busybox), plus a .fetched stamp file
-# naming the .deb, its version and sha256. The .deb itself stays in OUTDIR.
-# Idempotent: does nothing when the stamp already exists.
+# naming the .deb, its version, its sha256 and the inputs (this script's sha256, mirror,
+# suite). The .deb itself stays in OUTDIR.
+# Idempotent: does nothing when the stamp exists with the same inputs (a changed script,
+# mirror or suite fetches again). Safe to run concurrently on the same OUTDIR (the test
+# binaries and bench/run.sh share target/guest-cache/debian): an flock(1) lock on
+# OUTDIR/.lock-ARCH serializes runs, the second finds the first one's stamp, and the
+# package is unpacked into a temporary folder renamed into place.
 #
 # Environment overrides:
 #   DEBIAN_MIRROR  default http://deb.debian.org/debian
@@ -41,8 +46,17 @@ mkdir -p "$OUTDIR"
 OUTDIR=$(cd "$OUTDIR" && pwd)
 DEST="$OUTDIR/${PACKAGE%-static}-$ARCH"
 STAMP="$DEST/.fetched"
+INPUTS="script $(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16) mirror $MIRROR suite $SUITE"
 
-if [ -f "$STAMP" ]; then
+# One fetch per architecture at a time (they share OUTDIR/apt-ARCH); held until exit.
+if command -v flock >/dev/null 2>&1; then
+    exec 9>>"$OUTDIR/.lock-$ARCH"
+    flock 9 || die "cannot lock $OUTDIR/.lock-$ARCH"
+else
+    echo "fetch-debian.sh: warning: flock(1) missing (util-linux); concurrent runs may collide" >&2
+fi
+
+if [ -f "$STAMP" ] && grep -qxF "inputs $INPUTS" "$STAMP"; then
     echo "fetch-debian.sh: $DEST already present ($(head -n1 "$STAMP")), skipping"
     exit 0
 fi
@@ -122,6 +136,7 @@ dpkg-deb -x "$DEB" "$TMP" || die "dpkg-deb -x $DEB failed"
     echo "$(basename "$DEB")"
     echo "version $VERSION"
     echo "sha256 $(sha256sum "$DEB" | cut -d' ' -f1)"
+    echo "inputs $INPUTS"
 } >"$TMP/.fetched"
 rm -rf "$DEST"
 mv "$TMP" "$DEST"
