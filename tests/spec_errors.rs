@@ -65,3 +65,9 @@ fn unused_encoding_bits_are_warned_about() {
         insta::assert_snapshot!(format!("spec_warning_{name}"), msg);
     }
 }
+
+/// The checker refuses helpers with more arguments than compiled code can pass.
+#[test]
+fn the_checker_s_helper_argument_limit_is_the_jit_s() {
+    assert_eq!(specemu_codegen::model::IR_MAX_HELPER_ARGS, specemu_runtime::jit::MAX_HELPER_ARGS);
+}

@@ -143,10 +143,14 @@ pub enum Item {
         name: Ident,
         pattern: Pattern,
         operands: Option<(String, Span)>,
+        /// Guards every instruction written with this format gets (`with g, ...`).
+        guards: Vec<Ident>,
     },
     Table {
         name: Ident,
         alts: Vec<TableAlt>,
+        /// Guards every instruction whose pattern uses this table gets.
+        guards: Vec<Ident>,
     },
     Insn(InsnDecl),
     /// `flags`: each flag with the registers it names (`reads(fcsr)`), if any.
@@ -160,6 +164,36 @@ pub enum Item {
         name: Ident,
         code: u64,
     },
+    /// `fn NAME(p: W, ...) -> W = EXPR;`: a pure function, inlined where it is called.
+    Fn(FnDecl),
+    /// `const NAME[N]: W = [v, ...];`: a constant table.
+    Const {
+        name: Ident,
+        len: u64,
+        width: u32,
+        values: Vec<Value>,
+        span: Span,
+    },
+    /// `guard NAME: COND else { ... }`: the instructions it is attached to run only when
+    /// COND holds; otherwise the else block (or nothing) runs instead.
+    Guard(GuardDecl),
+}
+
+#[derive(Debug, Clone)]
+pub struct FnDecl {
+    pub name: Ident,
+    pub params: Vec<(Ident, u32)>,
+    pub ret: u32,
+    pub body: Expr,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct GuardDecl {
+    pub name: Ident,
+    pub cond: Expr,
+    pub els: Option<Block>,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -190,6 +224,8 @@ pub struct InsnDecl {
     pub displays: Vec<Display>,
     pub sem: Option<Block>,
     pub span: Span,
+    /// Guards, outermost first: the option module's, the enclosing groups', its own.
+    pub guards: Vec<Ident>,
 }
 
 #[derive(Debug, Clone)]

@@ -8,6 +8,7 @@ pub mod ast;
 pub mod check;
 pub mod diag;
 pub mod gen;
+pub mod inline;
 pub mod load;
 pub mod model;
 pub mod parse;

@@ -199,6 +199,10 @@ pub struct Insn {
     pub span: Span,
     /// `path:line` of the declaration, for generated comments.
     pub origin: String,
+    /// The guards wrapped around the semantics, outermost first (for generated comments).
+    pub guards: Vec<String>,
+    /// The spec functions inlined into the semantics or displays (for generated comments).
+    pub inlined: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -228,6 +232,24 @@ pub struct Helper {
     pub writes: Vec<String>,
 }
 
+/// A pure spec function (`fn`), inlined by the checker wherever it is called.
+#[derive(Debug, Clone)]
+pub struct SpecFn {
+    pub name: String,
+    pub params: Vec<(String, u32)>,
+    pub ret: u32,
+    pub body: Expr,
+    pub span: Span,
+}
+
+/// A constant table (`const NAME[N]: W = [...]`), indexed at translation time.
+#[derive(Debug, Clone)]
+pub struct ConstTable {
+    pub name: String,
+    pub width: u32,
+    pub values: Vec<u64>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Region {
     pub name: String,
@@ -242,6 +264,13 @@ pub struct Syntax {
     /// None: a tab between mnemonic and operands.
     pub mnemonic_pad: Option<u32>,
 }
+
+/// The widest value the IR carries (`Ty::I64`): registers, locals, helper arguments and
+/// results, and every intermediate value are at most this many bits.
+pub const IR_MAX_BITS: u32 = 64;
+/// The most arguments a helper call may pass (the JIT's `MAX_ARGS`; a runtime test checks
+/// that the two agree).
+pub const IR_MAX_HELPER_ARGS: usize = 8;
 
 /// Everything the generator needs for one variant.
 #[derive(Debug, Clone)]
@@ -263,6 +292,8 @@ pub struct Variant {
     pub helpers: Vec<Helper>,
     pub exceptions: BTreeMap<String, u64>,
     pub regions: Vec<Region>,
+    pub fns: Vec<SpecFn>,
+    pub consts: Vec<ConstTable>,
 }
 
 impl Variant {
@@ -274,5 +305,11 @@ impl Variant {
     }
     pub fn ctx_index(&self, name: &str) -> Option<usize> {
         self.context.iter().position(|c| c.name == name)
+    }
+    pub fn spec_fn(&self, name: &str) -> Option<&SpecFn> {
+        self.fns.iter().find(|f| f.name == name)
+    }
+    pub fn const_table(&self, name: &str) -> Option<&ConstTable> {
+        self.consts.iter().find(|c| c.name == name)
     }
 }

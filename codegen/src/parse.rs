@@ -17,13 +17,38 @@ pub fn parse_file(text: &str, file: u32) -> Result<SpecFile, Diagnostic> {
     let file_pair = pairs.next().expect("file rule");
     let mut items = Vec::new();
     let cx = Cx { file };
+    let mut option_guards = Vec::new();
     for p in file_pair.into_inner() {
-        if p.as_rule() == Rule::EOI {
-            continue;
+        match p.as_rule() {
+            Rule::EOI => {}
+            Rule::option_decl => {
+                let mut it = p.into_inner();
+                items.push(Item::Option(cx.ident(it.next().unwrap())));
+                if let Some(w) = it.next() {
+                    option_guards = cx.with_clause(w);
+                }
+            }
+            _ => items.extend(cx.items(p)?),
         }
-        items.push(cx.item(p)?);
+    }
+    // `option NAME with g;`: every instruction of the module gets the guards, outermost.
+    if !option_guards.is_empty() {
+        for it in &mut items {
+            if let Item::Insn(d) = it {
+                prepend_guards(&mut d.guards, &option_guards);
+            }
+        }
     }
     Ok(SpecFile { items })
+}
+
+/// Put `outer` in front of `guards` (each guard once).
+fn prepend_guards(guards: &mut Vec<Ident>, outer: &[Ident]) {
+    let mut all: Vec<Ident> = outer.to_vec();
+    all.append(guards);
+    let mut seen = std::collections::BTreeSet::new();
+    all.retain(|g| seen.insert(g.name.clone()));
+    *guards = all;
 }
 
 /// Parse an expression that stands inside a display template (`{...}`).
@@ -200,6 +225,31 @@ fn unquote(s: &str) -> String {
 type R<T> = Result<T, Diagnostic>;
 
 impl Cx {
+    /// One item, or the items of a `with g { ... }` group (each given the group's guards).
+    fn items(&self, p: Pair<Rule>) -> R<Vec<Item>> {
+        if p.as_rule() != Rule::with_group {
+            return Ok(vec![self.item(p)?]);
+        }
+        let mut it = p.into_inner();
+        let guards = self.with_clause(it.next().unwrap());
+        let mut out = Vec::new();
+        for inner in it {
+            out.extend(self.items(inner)?);
+        }
+        for item in &mut out {
+            match item {
+                Item::Insn(d) => prepend_guards(&mut d.guards, &guards),
+                Item::Format { guards: g, .. } | Item::Table { guards: g, .. } => prepend_guards(g, &guards),
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
+    fn with_clause(&self, p: Pair<Rule>) -> Vec<Ident> {
+        p.into_inner().map(|i| self.ident(i)).collect()
+    }
+
     fn span(&self, p: &Pair<Rule>) -> Span {
         let s = p.as_span();
         Span::new(self.file, s.start(), s.end())
@@ -233,7 +283,17 @@ impl Cx {
         let mut it = p.into_inner();
         Ok(match rule {
             Rule::isa_decl => Item::Isa(self.ident(it.next().unwrap())),
-            Rule::option_decl => Item::Option(self.ident(it.next().unwrap())),
+            Rule::option_decl => {
+                let name = self.ident(it.next().unwrap());
+                if let Some(w) = it.next() {
+                    return Err(Diagnostic::error(
+                        self.span(&w),
+                        "`option NAME with ...` belongs at the top of a module file",
+                        "guards of an option apply to its module",
+                    ));
+                }
+                Item::Option(name)
+            }
             Rule::use_decl => {
                 let s = it.next().unwrap();
                 Item::Use(unquote(s.as_str()), self.span(&s))
@@ -368,13 +428,25 @@ impl Cx {
             Rule::format_decl => {
                 let name = self.ident(it.next().unwrap());
                 let pattern = self.pattern(it.next().unwrap())?;
-                let operands = it.next().map(|s| (unquote(s.as_str()), self.span(&s)));
-                Item::Format { name, pattern, operands }
+                let mut operands = None;
+                let mut guards = Vec::new();
+                for x in it {
+                    match x.as_rule() {
+                        Rule::string => operands = Some((unquote(x.as_str()), self.span(&x))),
+                        _ => guards = self.with_clause(x),
+                    }
+                }
+                Item::Format { name, pattern, operands, guards }
             }
             Rule::table_decl => {
                 let name = self.ident(it.next().unwrap());
                 let mut alts = Vec::new();
+                let mut guards = Vec::new();
                 for a in it {
+                    if a.as_rule() == Rule::with_clause {
+                        guards = self.with_clause(a);
+                        continue;
+                    }
                     let aspan = self.span(&a);
                     let mut ai = a.into_inner();
                     let pattern = self.pattern(ai.next().unwrap())?;
@@ -385,17 +457,21 @@ impl Cx {
                     };
                     alts.push(TableAlt { pattern, displays, sem, span: aspan });
                 }
-                Item::Table { name, alts }
+                Item::Table { name, alts, guards }
             }
             Rule::insn_decl => {
                 let name = self.ident(it.next().unwrap());
                 let pattern = self.pattern(it.next().unwrap())?;
                 let displays = self.displays(it.next().unwrap())?;
-                let sem = match it.next() {
-                    Some(b) => Some(self.block(b)?),
-                    None => None,
-                };
-                Item::Insn(InsnDecl { name, pattern, displays, sem, span })
+                let mut sem = None;
+                let mut guards = Vec::new();
+                for x in it {
+                    match x.as_rule() {
+                        Rule::with_clause => guards = self.with_clause(x),
+                        _ => sem = Some(self.block(x)?),
+                    }
+                }
+                Item::Insn(InsnDecl { name, pattern, displays, sem, span, guards })
             }
             Rule::helper_decl => {
                 let name = self.ident(it.next().unwrap());
@@ -428,6 +504,45 @@ impl Cx {
             }
             Rule::exception_decl => {
                 Item::Exception { name: self.ident(it.next().unwrap()), code: self.u64(&it.next().unwrap())? }
+            }
+            Rule::fn_decl => {
+                let name = self.ident(it.next().unwrap());
+                let mut params = Vec::new();
+                let mut ret = 0;
+                let mut body = None;
+                for x in it {
+                    match x.as_rule() {
+                        Rule::helper_param => {
+                            let mut pi = x.into_inner();
+                            let n = self.ident(pi.next().unwrap());
+                            let w = self.small(&pi.next().unwrap())?;
+                            params.push((n, w));
+                        }
+                        Rule::int => ret = self.small(&x)?,
+                        _ => body = Some(self.expr(x)?),
+                    }
+                }
+                Item::Fn(FnDecl { name, params, ret, body: body.expect("fn body"), span })
+            }
+            Rule::const_decl => {
+                let name = self.ident(it.next().unwrap());
+                let len = self.u64(&it.next().unwrap())?;
+                let width = self.small(&it.next().unwrap())?;
+                let list = it.next().unwrap();
+                let mut values = Vec::new();
+                for x in list.into_inner() {
+                    values.push(self.value(x)?);
+                }
+                Item::Const { name, len, width, values, span }
+            }
+            Rule::guard_decl => {
+                let name = self.ident(it.next().unwrap());
+                let cond = self.expr(it.next().unwrap())?;
+                let els = match it.next() {
+                    Some(b) => Some(self.block(b)?),
+                    None => None,
+                };
+                Item::Guard(GuardDecl { name, cond, els, span })
             }
             r => unreachable!("unexpected item rule {r:?}"),
         })

@@ -4,7 +4,7 @@
 
 use crate::ast::{BinOp, Block, Expr, Stmt, UnOp};
 use crate::diag::{Diagnostic, Span};
-use crate::model::{Operand, ParamValue, Variant};
+use crate::model::{Operand, ParamValue, Variant, IR_MAX_BITS};
 use std::collections::BTreeMap;
 
 /// The width of an expression: `None` for an integer literal that adapts to its context.
@@ -29,6 +29,25 @@ type R<T> = Result<T, Diagnostic>;
 fn mismatch(span: Span, a: u32, b: u32, what: &str) -> Diagnostic {
     Diagnostic::error(span, format!("width mismatch: {a} bits {what} {b} bits"), format!("{a} bits vs {b} bits"))
         .with_note("widths never change implicitly: use sext(x, N), zext(x, N) or a slice x[hi:lo]")
+}
+
+/// A width the IR cannot carry.
+fn too_wide(span: Span, w: u128, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        span,
+        format!("{what} of {w} bits: the IR carries values of 1 to {IR_MAX_BITS} bits"),
+        format!("{w} bits"),
+    )
+    .with_note("split a wider value into parts of at most 64 bits")
+}
+
+/// A memory access size the IR has (8, 16, 32 or 64 bits).
+fn access_size(span: Span, w: u32) -> R<u32> {
+    if [8, 16, 32, 64].contains(&w) {
+        Ok(w)
+    } else {
+        Err(Diagnostic::error(span, format!("a memory access of {w} bits"), "expected 8, 16, 32 or 64"))
+    }
 }
 
 /// Value-producing functions the language defines (a helper cannot take one of these names,
@@ -78,8 +97,8 @@ impl<'a> Scope<'a> {
 
     fn const_width(&self, e: &Expr, what: &str) -> R<u32> {
         match self.const_eval(e) {
-            Some(v) if (1..=128).contains(&v) => Ok(v as u32),
-            Some(_) => Err(Diagnostic::error(e.span(), format!("{what} out of range"), "must be 1..=128")),
+            Some(v) if (1..=IR_MAX_BITS as u128).contains(&v) => Ok(v as u32),
+            Some(v) => Err(too_wide(e.span(), v, what)),
             None => Err(Diagnostic::error(
                 e.span(),
                 format!("{what} must be a constant"),
@@ -140,6 +159,71 @@ impl<'a> Scope<'a> {
         }
     }
 
+    /// Whether `e` is known when the instruction is translated: literals, parameters,
+    /// encoding fields, `pc`, context variables and operators over them.
+    fn translation_static(&self, e: &Expr) -> bool {
+        match e {
+            Expr::Int(..) | Expr::Bool(..) => true,
+            Expr::Name(i) => {
+                self.lookup_local(&i.name).is_none()
+                    && (matches!(self.operands.get(&i.name), Some(Operand::Field { .. }))
+                        || i.name == "pc"
+                        || self.v.ctx_index(&i.name).is_some()
+                        || matches!(self.v.params.get(&i.name), Some(ParamValue::Int(_) | ParamValue::Bool(_))))
+            }
+            Expr::Unary(_, a, _) | Expr::Slice(a, _, _, _) => self.translation_static(a),
+            Expr::Binary(_, a, b, _) => self.translation_static(a) && self.translation_static(b),
+            Expr::Ternary(c, a, b, _) => {
+                self.translation_static(c) && self.translation_static(a) && self.translation_static(b)
+            }
+            Expr::Index(a, i, _) => match &**a {
+                Expr::Name(n) if self.v.const_table(&n.name).is_some() => self.translation_static(i),
+                Expr::Name(n) if self.v.regfiles.iter().any(|r| r.name == n.name) => false,
+                _ => self.translation_static(a) && self.translation_static(i),
+            },
+            Expr::Call(n, args, _) => match n.name.as_str() {
+                "sext" | "zext" => self.translation_static(&args[0]),
+                _ => false,
+            },
+            Expr::Field(..) => false,
+        }
+    }
+
+    /// Check an index into something of `len` elements (a register file or a constant
+    /// table) that is known at translation time: it must stay below `len` for every value
+    /// its width allows.
+    fn check_static_index(&mut self, idx: &Expr, len: u64, what: &str) -> R<()> {
+        if let Some(i) = self.const_eval(idx) {
+            if i >= len as u128 {
+                return Err(Diagnostic::error(
+                    idx.span(),
+                    format!("index {i} is out of range: {what} has {len} entries"),
+                    format!("must be below {len}"),
+                ));
+            }
+            return Ok(());
+        }
+        if !self.translation_static(idx) {
+            return Ok(());
+        }
+        let w = self.expr(idx)?;
+        if let Some(w) = w {
+            let max = if w >= 64 { u64::MAX as u128 } else { (1u128 << w) - 1 };
+            if max >= len as u128 {
+                return Err(Diagnostic::error(
+                    idx.span(),
+                    format!("index out of range: this {w}-bit index reaches {max}, and {what} has {len} entries"),
+                    format!("can reach {max}"),
+                )
+                .with_note(format!(
+                    "an index known at translation time must stay below {len} for every value it can take; \
+                     slice it or use a narrower field"
+                )));
+            }
+        }
+        Ok(())
+    }
+
     /// The width of an expression.
     pub fn expr(&mut self, e: &Expr) -> R<Ty> {
         match e {
@@ -191,9 +275,25 @@ impl<'a> Scope<'a> {
             Expr::Index(base, idx, span) => {
                 if let Expr::Name(b) = &**base {
                     if let Some(rf) = self.v.regfiles.iter().find(|r| r.name == b.name) {
-                        let w = rf.width;
+                        let (w, count, name) = (rf.width, rf.count, rf.name.clone());
                         self.used.insert(b.name.clone());
                         self.expr(idx)?;
+                        self.check_static_index(idx, count, &format!("register file `{name}`"))?;
+                        return Ok(Some(w));
+                    }
+                    if let Some(c) = self.v.const_table(&b.name) {
+                        let (w, len, name) = (c.width, c.values.len() as u64, c.name.clone());
+                        self.used.insert(b.name.clone());
+                        self.expr(idx)?;
+                        if !self.translation_static(idx) {
+                            return Err(Diagnostic::error(
+                                idx.span(),
+                                format!("the index of constant table `{name}` must be known at translation time"),
+                                "depends on run-time state",
+                            )
+                            .with_note("index it with encoding fields, constants, parameters or `pc`"));
+                        }
+                        self.check_static_index(idx, len, &format!("constant table `{name}`"))?;
                         return Ok(Some(w));
                     }
                     if self.display && self.v.names.contains_key(&b.name) {
@@ -278,6 +378,7 @@ impl<'a> Scope<'a> {
                     Add | Sub | Mul | And | Or | Xor => self.unify(*span, (a, ta), (b, tb), op.symbol()),
                     Shl | Shr | Sar => Ok(ta),
                     Concat => match (ta, tb) {
+                        (Some(x), Some(y)) if x + y > IR_MAX_BITS => Err(too_wide(*span, (x + y) as u128, "a value")),
                         (Some(x), Some(y)) => Ok(Some(x + y)),
                         _ => Err(Diagnostic::error(
                             *span,
@@ -353,13 +454,13 @@ impl<'a> Scope<'a> {
             }
             "load" => {
                 self.nargs(span, name, args, 2)?;
-                let w = self.const_width(&args[0], "the access size")?;
+                let w = access_size(args[0].span(), self.const_width(&args[0], "the access size")?)?;
                 self.expr(&args[1])?;
                 Ok(Some(w))
             }
             "store" => {
                 self.nargs(span, name, args, 3)?;
-                let w = self.const_width(&args[0], "the access size")?;
+                let w = access_size(args[0].span(), self.const_width(&args[0], "the access size")?)?;
                 self.expr(&args[1])?;
                 let t = self.expr(&args[2])?;
                 self.unify(span, (&args[2], t), (&args[2], Some(w)), "stored into")?;
@@ -375,15 +476,15 @@ impl<'a> Scope<'a> {
                 Ok(None)
             }
             "set_context" => {
-                self.nargs(span, name, args, 2)?;
-                let Expr::Name(n) = &args[0] else {
-                    return Err(Diagnostic::error(args[0].span(), "expected a context variable", "here"));
-                };
-                if self.v.ctx_index(&n.name).is_none() {
-                    return Err(self.unknown(n.span, &n.name));
-                }
-                self.expr(&args[1])?;
-                Ok(None)
+                // Persistent context (kept from one instruction to the next, part of the
+                // block key, bound to a state field) is not built yet: refuse it rather than
+                // accept a statement that would only end the block.
+                Err(Diagnostic::error(
+                    span,
+                    "`set_context` is not implemented yet",
+                    "context that persists between instructions does not exist yet",
+                )
+                .with_note("until it does, change the mode through a helper with the `mode` flag"))
             }
             "raise" => {
                 if args.is_empty() {
@@ -426,6 +527,9 @@ impl<'a> Scope<'a> {
                 let a = self.expr(&args[0])?;
                 let b = self.expr(&args[1])?;
                 match self.unify(span, (&args[0], a), (&args[1], b), "and")? {
+                    Some(w) if 2 * w > IR_MAX_BITS => {
+                        Err(too_wide(span, 2 * w as u128, &format!("the product of `{name}`")))
+                    }
                     Some(w) => Ok(Some(2 * w)),
                     None => Err(Diagnostic::error(span, "operands need a known width", "here")),
                 }
@@ -435,6 +539,15 @@ impl<'a> Scope<'a> {
                 let a = self.expr(&args[0])?;
                 let b = self.expr(&args[1])?;
                 self.unify(span, (&args[0], a), (&args[1], b), "and")
+            }
+            _ if self.v.spec_fn(name).is_some() => {
+                let f = self.v.spec_fn(name).expect("checked").clone();
+                self.nargs(span, name, args, f.params.len())?;
+                for (a, (_, w)) in args.iter().zip(&f.params) {
+                    let t = self.expr(a)?;
+                    self.unify(a.span(), (a, t), (a, Some(*w)), "passed as")?;
+                }
+                Ok(Some(f.ret))
             }
             _ => {
                 let Some(h) = self.v.helpers.iter().find(|h| h.name == name) else {
@@ -478,7 +591,21 @@ impl<'a> Scope<'a> {
     fn stmt(&mut self, s: &Stmt, errs: &mut Vec<Diagnostic>) -> R<()> {
         match s {
             Stmt::Let { name, width, value, span } => {
-                let t = self.expr(value)?;
+                // A bad value still binds the name (at its declared width), so later uses
+                // do not report it as unknown.
+                let t = match self.expr(value) {
+                    Ok(t) => t,
+                    Err(d) => {
+                        let w = width.unwrap_or(IR_MAX_BITS).clamp(1, IR_MAX_BITS);
+                        self.locals.last_mut().expect("scope").insert(name.name.clone(), w);
+                        return Err(d);
+                    }
+                };
+                if let Some(w) = width {
+                    if *w == 0 || *w > IR_MAX_BITS {
+                        return Err(too_wide(name.span, *w as u128, "a value"));
+                    }
+                }
                 let w = match (width, t) {
                     (Some(w), Some(t)) if *w != t => return Err(mismatch(*span, *w, t, "declared, value is")),
                     (Some(w), _) => {
@@ -538,8 +665,9 @@ impl<'a> Scope<'a> {
                     "cannot index this",
                 ));
             };
-            let w = rf.width;
+            let (w, count, name) = (rf.width, rf.count, rf.name.clone());
             self.expr(idx)?;
+            self.check_static_index(idx, count, &format!("register file `{name}`"))?;
             return Ok(w);
         }
         if let Some(reg) = self.v.regs.iter().find(|r| &r.name == n) {

@@ -16,14 +16,18 @@ impl Builder<'_> {
     pub(super) fn pass_tables_and_insns(&mut self, items: &[(&Module, &Item)]) {
         // Tables first get an index so patterns can name them; alternatives are resolved after.
         for (_, it) in items {
-            if let Item::Table { name, .. } = it {
+            if let Item::Table { name, guards, .. } = it {
+                let ti = self.v.tables.len();
                 self.v.tables.push(Table { name: name.name.clone(), alts: vec![], span: name.span });
+                if !guards.is_empty() {
+                    self.table_guards.insert(ti, guards.clone());
+                }
             }
         }
         let mut insn_names = BTreeSet::new();
         for (_, it) in items {
             match it {
-                Item::Table { name, alts } => {
+                Item::Table { name, alts, .. } => {
                     let ti = self.v.table_index(&name.name).expect("table indexed");
                     let mut resolved = Vec::new();
                     for (i, a) in alts.iter().enumerate() {
@@ -34,6 +38,7 @@ impl Builder<'_> {
                             a.sem.as_ref(),
                             a.span,
                             true,
+                            &[],
                         ) {
                             resolved.push(ins);
                         }
@@ -49,9 +54,15 @@ impl Builder<'_> {
                         ));
                         continue;
                     }
-                    if let Some(ins) =
-                        self.resolve_insn(&d.name.name, &d.pattern, &d.displays, d.sem.as_ref(), d.span, false)
-                    {
+                    if let Some(ins) = self.resolve_insn(
+                        &d.name.name,
+                        &d.pattern,
+                        &d.displays,
+                        d.sem.as_ref(),
+                        d.span,
+                        false,
+                        &d.guards,
+                    ) {
                         self.v.insns.push(ins);
                     }
                 }
@@ -119,6 +130,69 @@ impl Builder<'_> {
         }
     }
 
+    /// The guards an instruction runs under, outermost first: its own (with its option's and
+    /// groups'), then its format's, then those of the tables its pattern uses; each once.
+    fn insn_guards(&self, own: &[ast::Ident], pattern: &ast::Pattern, pat: &Pattern) -> Vec<ast::GuardDecl> {
+        let mut names: Vec<String> = own.iter().map(|g| g.name.clone()).collect();
+        for seg in &pattern.segments {
+            for a in seg {
+                if let Some((_, _, gs)) = self.formats.get(&a.name.name) {
+                    names.extend(gs.iter().map(|g| g.name.clone()));
+                }
+            }
+        }
+        for seg in &pat.segments {
+            for t in &seg.tables {
+                if let Some(gs) = self.table_guards.get(t) {
+                    names.extend(gs.iter().map(|g| g.name.clone()));
+                }
+            }
+        }
+        let mut seen = BTreeSet::new();
+        names.retain(|n| seen.insert(n.clone()));
+        // Unknown names were reported by the functions pass.
+        names.iter().filter_map(|n| self.guards.get(n).cloned()).collect()
+    }
+
+    /// The global names a spec function reads, through the functions it calls as well.
+    fn fn_globals(&self, name: &str, depth: u32, out: &mut BTreeSet<String>) {
+        let Some(f) = self.v.spec_fn(name) else { return };
+        if depth > 64 {
+            return;
+        }
+        let params: BTreeSet<String> = f.params.iter().map(|(p, _)| p.clone()).collect();
+        crate::inline::free_names(&f.body, &params, out);
+        let mut cs = Vec::new();
+        crate::inline::calls(&self.v, &f.body, &mut cs);
+        for (c, _) in cs {
+            self.fn_globals(&c, depth + 1, out);
+        }
+    }
+
+    /// Refuse a call whose function reads a global name that the call site shadows with an
+    /// operand or a local of its own (inlining would silently read the wrong value).
+    fn check_capture(&mut self, exprs: &[&ast::Expr], local: &BTreeSet<String>) {
+        for e in exprs {
+            let mut cs = Vec::new();
+            crate::inline::calls(&self.v, e, &mut cs);
+            for (c, span) in cs {
+                let mut g = BTreeSet::new();
+                self.fn_globals(&c, 0, &mut g);
+                if let Some(n) = g.iter().find(|n| local.contains(*n)) {
+                    self.err(
+                        Diagnostic::error(
+                            span,
+                            format!("`{c}` reads `{n}`, which this instruction also names"),
+                            format!("`{n}` here is this instruction's own"),
+                        )
+                        .with_note("functions see the architecture's names only; rename one of them"),
+                    );
+                }
+            }
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
     fn resolve_insn(
         &mut self,
         name: &str,
@@ -127,9 +201,16 @@ impl Builder<'_> {
         sem: Option<&ast::Block>,
         span: Span,
         in_table: bool,
+        own_guards: &[ast::Ident],
     ) -> Option<Insn> {
         let mut ops = BTreeMap::new();
         let (pat, fmt_ops) = self.resolve_pattern(pattern, &mut ops)?;
+        let guards = self.insn_guards(own_guards, pattern, &pat);
+        let guarded: Option<ast::Block> = sem.map(|b| {
+            let gs: Vec<&ast::GuardDecl> = guards.iter().collect();
+            crate::inline::wrap_guards(b, &gs)
+        });
+        let sem = guarded.as_ref();
         let mut disp = Vec::new();
         let mut used = BTreeSet::new();
         for d in displays {
@@ -177,6 +258,41 @@ impl Builder<'_> {
             used.extend(sc.used);
             self.errs.extend(errs);
         }
+        // Inline spec functions, once every call site is checked.
+        let mut local: BTreeSet<String> = ops.keys().cloned().collect();
+        let mut exprs: Vec<&ast::Expr> = Vec::new();
+        if let Some(b) = sem {
+            crate::inline::let_names(b, &mut local);
+            crate::inline::block_exprs(b, &mut exprs);
+        }
+        for d in &disp {
+            exprs.extend(d.cond.iter());
+            for p in &d.parts {
+                if let DisplayPart::Value { expr, .. } = p {
+                    exprs.push(expr);
+                }
+            }
+        }
+        self.check_capture(&exprs, &local);
+        let mut inlined: Vec<String> = Vec::new();
+        for e in &exprs {
+            let mut cs = Vec::new();
+            crate::inline::calls(&self.v, e, &mut cs);
+            for (c, _) in cs {
+                if !inlined.contains(&c) {
+                    inlined.push(c);
+                }
+            }
+        }
+        let sem = sem.map(|b| crate::inline::block(&self.v, b));
+        for d in &mut disp {
+            d.cond = d.cond.as_ref().map(|c| crate::inline::expr(&self.v, c));
+            for p in &mut d.parts {
+                if let DisplayPart::Value { expr, .. } = p {
+                    *expr = crate::inline::expr(&self.v, expr);
+                }
+            }
+        }
         let origin = self.origin(span);
         // Keep the operands the instruction uses (tables always: they decide the length).
         let ops: BTreeMap<String, Operand> =
@@ -189,9 +305,11 @@ impl Builder<'_> {
             pattern: pat,
             operands: ops,
             displays: disp,
-            sem: sem.cloned(),
+            sem,
             span,
             origin,
+            guards: guards.iter().map(|g| g.name.name.clone()).collect(),
+            inlined,
         })
     }
 }

@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 mod cores;
 mod display;
+mod functions;
 mod insns;
 mod patterns;
 mod state;
@@ -136,13 +137,23 @@ pub fn item_span(it: &Item) -> Span {
         Item::Prefix { span, .. } => *span,
         Item::Insn(i) => i.span,
         Item::Helper { name, .. } | Item::Exception { name, .. } => name.span,
+        Item::Fn(f) => f.name.span,
+        Item::Const { name, .. } => name.span,
+        Item::Guard(g) => g.name.span,
     }
 }
+
+/// A format: its pattern, its operand template and its guards.
+type FormatDef = (ast::Pattern, Option<(String, Span)>, Vec<ast::Ident>);
 
 struct Builder<'l> {
     l: &'l Loaded,
     v: Variant,
-    formats: BTreeMap<String, (ast::Pattern, Option<(String, Span)>)>,
+    formats: BTreeMap<String, FormatDef>,
+    /// Guards by name (`guard NAME: ...`).
+    guards: BTreeMap<String, ast::GuardDecl>,
+    /// The guards each table gives the instructions that use it.
+    table_guards: BTreeMap<usize, Vec<ast::Ident>>,
     errs: Vec<Diagnostic>,
 }
 
@@ -165,8 +176,17 @@ fn build_variant(l: &Loaded, isa: &str, core: &CoreSel, errs: &mut Vec<Diagnosti
         helpers: vec![],
         exceptions: BTreeMap::new(),
         regions: core.regions.clone(),
+        fns: vec![],
+        consts: vec![],
     };
-    let mut b = Builder { l, v, formats: BTreeMap::new(), errs: vec![] };
+    let mut b = Builder {
+        l,
+        v,
+        formats: BTreeMap::new(),
+        guards: BTreeMap::new(),
+        table_guards: BTreeMap::new(),
+        errs: vec![],
+    };
     let items: Vec<(&Module, &Item)> = l
         .modules
         .iter()
@@ -175,6 +195,7 @@ fn build_variant(l: &Loaded, isa: &str, core: &CoreSel, errs: &mut Vec<Diagnosti
         .collect();
     b.pass_params(&items, core);
     b.pass_state(&items);
+    b.pass_functions(&items);
     b.pass_tables_and_insns(&items);
     errs.append(&mut b.errs);
     b.v

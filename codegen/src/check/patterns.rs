@@ -30,7 +30,7 @@ impl Builder<'_> {
             let mut cur: Vec<ast::Atom> = Vec::new();
             let mut extra: Vec<Vec<ast::Atom>> = Vec::new();
             for a in seg {
-                if let Some((fp, fo)) = self.formats.get(&a.name.name).cloned() {
+                if let Some((fp, fo, _)) = self.formats.get(&a.name.name).cloned() {
                     if fmt_ops.is_none() {
                         fmt_ops = fo;
                     }

@@ -14,6 +14,20 @@ use crate::typeck::Scope;
 use std::collections::{BTreeMap, BTreeSet};
 
 impl Builder<'_> {
+    /// Refuse a declared width the IR cannot carry (0, or more than [`IR_MAX_BITS`]).
+    pub(super) fn check_ir_width(&mut self, span: crate::diag::Span, w: u32, what: &str) {
+        if w == 0 || w > IR_MAX_BITS {
+            self.err(
+                Diagnostic::error(
+                    span,
+                    format!("{what} of {w} bits: the IR carries values of 1 to {IR_MAX_BITS} bits"),
+                    format!("{w} bits"),
+                )
+                .with_note("split a wider value into parts of at most 64 bits"),
+            );
+        }
+    }
+
     pub(super) fn pass_state(&mut self, items: &[(&Module, &Item)]) {
         let mut names_seen: BTreeSet<String> = BTreeSet::new();
         let mut claim = |errs: &mut Vec<Diagnostic>, n: &ast::Ident| {
@@ -25,6 +39,7 @@ impl Builder<'_> {
             match it {
                 Item::RegFile { name, count, width, attrs, .. } => {
                     claim(&mut self.errs, name);
+                    self.check_ir_width(name.span, *width, "a register file's element");
                     let n = match count {
                         ast::Count::Int(n, _) => *n,
                         ast::Count::Param(p) => match self.v.params.get(&p.name) {
@@ -85,6 +100,7 @@ impl Builder<'_> {
                 }
                 Item::Reg { name, width, fields, .. } => {
                     claim(&mut self.errs, name);
+                    self.check_ir_width(name.span, *width, "a register");
                     let mut fs = Vec::new();
                     for (f, r) in fields {
                         if r.hi >= *width {
@@ -176,6 +192,7 @@ impl Builder<'_> {
                 Item::Context(vars) => {
                     for c in vars {
                         claim(&mut self.errs, &c.name);
+                        self.check_ir_width(c.name.span, c.width, "a context variable");
                         self.v.context.push(CtxVar {
                             name: c.name.name.clone(),
                             width: c.width,
@@ -191,6 +208,22 @@ impl Builder<'_> {
                             name.span,
                             format!("`{n}` is a built-in function of the spec language"),
                             "a helper cannot take its name",
+                        ));
+                    }
+                    for (p, w) in params {
+                        self.check_ir_width(p.span, *w, "a helper argument");
+                    }
+                    if let Some(w) = ret {
+                        self.check_ir_width(name.span, *w, "a helper result");
+                    }
+                    if params.len() > IR_MAX_HELPER_ARGS {
+                        self.err(Diagnostic::error(
+                            name.span,
+                            format!(
+                                "helper `{n}` takes {} arguments; a helper call passes at most {IR_MAX_HELPER_ARGS}",
+                                params.len()
+                            ),
+                            "too many arguments",
                         ));
                     }
                     let (mut reads, mut writes) = (Vec::new(), Vec::new());
@@ -241,14 +274,91 @@ impl Builder<'_> {
                     claim(&mut self.errs, name);
                     self.v.exceptions.insert(name.name.clone(), *code);
                 }
-                Item::Format { name, pattern, operands } => {
+                Item::Format { name, pattern, operands, guards } => {
                     claim(&mut self.errs, name);
-                    self.formats.insert(name.name.clone(), (pattern.clone(), operands.clone()));
+                    self.formats.insert(name.name.clone(), (pattern.clone(), operands.clone(), guards.clone()));
                 }
                 Item::Table { name, .. } => {
                     claim(&mut self.errs, name);
                 }
+                Item::Fn(f) => {
+                    claim(&mut self.errs, &f.name);
+                    if crate::typeck::is_intrinsic(&f.name.name) {
+                        self.err(Diagnostic::error(
+                            f.name.span,
+                            format!("`{}` is a built-in function of the spec language", f.name.name),
+                            "a function cannot take its name",
+                        ));
+                    }
+                    for (p, w) in &f.params {
+                        self.check_ir_width(p.span, *w, "a function parameter");
+                    }
+                    self.check_ir_width(f.name.span, f.ret, "a function result");
+                    self.v.fns.push(SpecFn {
+                        name: f.name.name.clone(),
+                        params: f.params.iter().map(|(n, w)| (n.name.clone(), *w)).collect(),
+                        ret: f.ret,
+                        body: f.body.clone(),
+                        span: f.span,
+                    });
+                }
+                Item::Const { name, len, width, values, span } => {
+                    claim(&mut self.errs, name);
+                    let span = *span;
+                    self.check_ir_width(name.span, *width, "a constant table's element");
+                    if values.len() as u64 != *len {
+                        self.err(Diagnostic::error(
+                            span,
+                            format!("{} values for a table of {len}", values.len()),
+                            "wrong number of values",
+                        ));
+                    }
+                    let mut out = Vec::new();
+                    for x in values {
+                        match x {
+                            Value::Int(i, s) => {
+                                let w = (*width).min(64);
+                                let fits = if *i < 0 {
+                                    w == 64 || *i >= -(1i128 << (w - 1))
+                                } else {
+                                    w == 64 && *i <= u64::MAX as i128 || w < 64 && *i < (1i128 << w)
+                                };
+                                if !fits {
+                                    self.err(Diagnostic::error(
+                                        *s,
+                                        format!("width mismatch: {i} does not fit in {width} bits"),
+                                        "too wide for the table",
+                                    ));
+                                }
+                                out.push((*i as u64) & ones(w));
+                            }
+                            other => self.err(Diagnostic::error(
+                                other.span(),
+                                "a constant table holds numbers",
+                                "expected a number",
+                            )),
+                        }
+                    }
+                    self.v.consts.push(ConstTable { name: name.name.clone(), width: *width, values: out });
+                }
+                Item::Guard(g) => {
+                    claim(&mut self.errs, &g.name);
+                    self.guards.insert(g.name.name.clone(), g.clone());
+                }
                 _ => {}
+            }
+        }
+        // A constant table and a `names` table of one name would make `x[i]` in a display
+        // ambiguous (a number or a text).
+        for (_, it) in items {
+            if let Item::Const { name, .. } = it {
+                if self.v.names.contains_key(&name.name) {
+                    self.err(Diagnostic::error(
+                        name.span,
+                        format!("`{}` is also a `names` table", name.name),
+                        "a constant table needs a name of its own",
+                    ));
+                }
             }
         }
         // Context derivations are checked once every variable is known.

@@ -2,7 +2,7 @@
 //! values, context derivations). Values are `u64` masked to their width.
 
 use crate::ast::{BinOp, Expr, UnOp};
-use crate::model::{Operand, ParamValue, Variant};
+use crate::model::{ConstTable, Operand, ParamValue, Variant};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use std::collections::BTreeMap;
@@ -166,6 +166,11 @@ impl Env<'_> {
                 let (y, _) = self.gen(b, w)?;
                 (quote!((if #cc != 0 { #x } else { #y })), w)
             }
+            Expr::Index(base, idx, _) if const_table_name(self.v, base).is_some() => {
+                let c = const_table_name(self.v, base).expect("checked");
+                let (i, _) = self.gen(idx, Some(64))?;
+                (const_lookup(c, i), Some(c.width))
+            }
             Expr::Index(base, idx, _) => {
                 let (x, _) = self.gen(base, None)?;
                 let (i, _) = self.gen(idx, Some(64))?;
@@ -202,6 +207,25 @@ impl Env<'_> {
             Expr::Field(..) => return Err("register fields cannot be read at decode or display time".into()),
         })
     }
+}
+
+/// The constant table `e` names, if it is one.
+pub fn const_table_name<'v>(v: &'v Variant, e: &Expr) -> Option<&'v ConstTable> {
+    match e {
+        Expr::Name(n) => v.const_table(&n.name),
+        _ => None,
+    }
+}
+
+/// Element `i` (Rust code for a `u64`) of constant table `c`. The checker proved the index
+/// in range; it is clamped all the same, so no index can read outside the table.
+pub fn const_lookup(c: &ConstTable, i: TokenStream) -> TokenStream {
+    let vals: Vec<TokenStream> = c.values.iter().map(|x| lit(*x)).collect();
+    let last = c.values.len().saturating_sub(1);
+    quote!({
+        const T: &[u64] = &[#(#vals),*];
+        T[(#i as usize).min(#last)]
+    })
 }
 
 pub fn const_eval(v: &Variant, e: &Expr) -> Option<u128> {

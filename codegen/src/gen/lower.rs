@@ -5,7 +5,7 @@
 //! missing implementation is a compile error.
 
 use super::decoder::insn_struct;
-use super::expr::{const_eval, lit, Env};
+use super::expr::{const_eval, const_lookup, const_table_name, lit, Env};
 use super::state::rust_uint;
 use crate::ast::{BinOp, Block, Expr, Stmt, UnOp};
 use crate::model::*;
@@ -176,6 +176,9 @@ impl<'a> Lx<'a> {
             Expr::Ternary(c, a, b, _) => self.is_static(c) && self.is_static(a) && self.is_static(b),
             Expr::Slice(a, _, _, _) => self.is_static(a),
             Expr::Index(a, i, _) => {
+                if const_table_name(self.v, a).is_some() {
+                    return self.is_static(i);
+                }
                 if let Expr::Name(n) = &**a {
                     if self.v.regfiles.iter().any(|r| r.name == n.name) {
                         return false;
@@ -242,6 +245,11 @@ impl<'a> Lx<'a> {
                 let (y, wb) = self.st(b, want)?;
                 Ok((quote!((if #cc != 0 { #x } else { #y })), wa.or(wb)))
             }
+            Expr::Index(a, i, _) if const_table_name(self.v, a).is_some() => {
+                let c = const_table_name(self.v, a).expect("checked");
+                let (i, _) = self.st(i, None)?;
+                Ok((const_lookup(c, i), Some(c.width)))
+            }
             Expr::Slice(a, hi, lo, _) => {
                 let (x, _) = self.st(a, None)?;
                 let h = const_eval(self.v, hi).ok_or("slice bound")? as u32;
@@ -288,6 +296,9 @@ impl<'a> Lx<'a> {
                 if let Expr::Name(n) = &**a {
                     if let Some(rf) = self.v.regfiles.iter().find(|r| r.name == n.name) {
                         return Some(rf.width);
+                    }
+                    if let Some(c) = self.v.const_table(&n.name) {
+                        return Some(c.width);
                     }
                 }
                 Some(1)
@@ -824,24 +835,31 @@ fn accessors(v: &Variant) -> TokenStream {
             ),
             None => (quote!(), quote!(), quote!()),
         };
+        // Register files are padded to a power of two (see gen/state.rs): a translation-time
+        // index is masked into it (the checker proved it below `count`), a run-time one too.
+        let slots = rf.count.max(1).next_power_of_two();
+        let smask = slots - 1;
+        let slots32 = slots as u32;
         out.push(quote! {
             fn #rd(b: &mut Builder, i: u64) -> sem::V {
+                let i = i & #smask;
                 #zero_rd
                 let name = #names.get(i as usize).copied().unwrap_or("?");
                 (b.global_sized(#ty, core::mem::offset_of!(CpuState, #field) as u32 + (i as u32) * #esz, #esz8, name), #w)
             }
             fn #wr(b: &mut Builder, i: u64, x: sem::V) {
+                let i = i & #smask;
                 #zero_wr
                 let v = sem::fit(b, x, #w);
                 let g = #rd(b, i).0;
                 b.mov(g, v);
             }
             fn #rdx(b: &mut Builder, i: sem::V) -> sem::V {
-                let i = sem::fit(b, i, 32);
+                let i = sem::reg_index(b, i, #slots32);
                 (b.load_state(#ty, core::mem::offset_of!(CpuState, #field) as u32, i, #esz8), #w)
             }
             fn #wrx(b: &mut Builder, i: sem::V, x: sem::V) {
-                let i = sem::fit(b, i, 32);
+                let i = sem::reg_index(b, i, #slots32);
                 let v = sem::fit(b, x, #w);
                 b.store_state(v, core::mem::offset_of!(CpuState, #field) as u32, i, #esz8);
                 #zero_fix
@@ -871,7 +889,14 @@ pub fn gen_lower(v: &Variant) -> Result<TokenStream, String> {
         } else {
             quote!()
         };
-        let doc = format!("Lowering of `{}` ({}).", ins.name, ins.origin);
+        let mut doc = format!("Lowering of `{}` ({})", ins.name, ins.origin);
+        if !ins.guards.is_empty() {
+            doc += &format!("; guards: {}", ins.guards.join(", "));
+        }
+        if !ins.inlined.is_empty() {
+            doc += &format!("; inlines: {}", ins.inlined.join(", "));
+        }
+        doc.push('.');
         fns.push(quote! {
             #[doc = #doc]
             fn #fname(f: &f::#s, d: &Decoded, pc: u64, b: &mut Builder, cx: &mut LowerCx) {

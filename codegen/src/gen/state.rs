@@ -80,8 +80,10 @@ pub fn gen_state(v: &Variant) -> TokenStream {
         let id = format_ident!("{}", rf.name);
         let ty = rust_uint(rf.width);
         let n = rf.count as usize;
-        fields.push(quote!(pub #id: [#ty; #n]));
-        zeros.push(quote!(#id: [0; #n]));
+        // Padded to a power of two, so a masked run-time index never leaves the array.
+        let slots = rf.count.max(1).next_power_of_two() as usize;
+        fields.push(quote!(pub #id: [#ty; #slots]));
+        zeros.push(quote!(#id: [0; #slots]));
         let esz = (rf.width.div_ceil(8)).next_power_of_two().min(16) as usize;
         reads.push(quote!(if off >= core::mem::offset_of!(CpuState, #id) && off < core::mem::offset_of!(CpuState, #id) + #n * #esz {
             return self.#id[(off - core::mem::offset_of!(CpuState, #id)) / #esz] as u64;

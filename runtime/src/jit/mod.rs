@@ -21,6 +21,8 @@ use buffer::CodeBuffer;
 use ctx::{exit, JitCtx, LookupEntry, EMPTY_ENTRY, LOOKUP_ENTRIES};
 use dynasmrt::{dynasm, x64::X64Relocation, DynasmApi, VecAssembler};
 pub use emit::Unsupported;
+/// The most arguments compiled code passes to a helper (the spec checker's limit must match).
+pub const MAX_HELPER_ARGS: usize = emit::MAX_ARGS;
 use std::mem::offset_of;
 
 /// Default size of the code buffer.

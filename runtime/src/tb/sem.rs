@@ -376,6 +376,21 @@ pub fn store(b: &mut Builder, w: u32, addr: V, v: V, big_endian: bool) {
     b.store(v, addr.0, MemOp { size: (w / 8) as u8, signed: false, big_endian });
 }
 
+/// A run-time index into a register file of `slots` entries (a power of two: the state
+/// struct pads a file to one), as an i32 that cannot leave the file: masked to `slots - 1`
+/// unless its width already keeps it below `slots`.
+pub fn reg_index(b: &mut Builder, i: V, slots: u32) -> Val {
+    debug_assert!(slots.is_power_of_two());
+    let fits = i.1 < 32 && (1u64 << i.1) <= slots as u64;
+    let i = if fits {
+        i
+    } else {
+        let m = konst(b, (slots - 1) as u64, i.1);
+        and(b, i, m)
+    };
+    to_ty(b, i, Ty::I32)
+}
+
 /// The value in the IR type of a `w`-bit register (for moves into globals and helper calls).
 pub fn fit(b: &mut Builder, v: V, w: u32) -> Val {
     to_ty(b, v, Ty::for_width(w))

@@ -92,7 +92,7 @@ syscalls! {
     Accept = "accept", Accept4 = "accept4", Sendto = "sendto", Recvfrom = "recvfrom", Send = "send",
     Recv = "recv", Shutdown = "shutdown", Getsockopt = "getsockopt", Setsockopt = "setsockopt",
     Getsockname = "getsockname", Getpeername = "getpeername", Rseq = "rseq", Getcpu = "getcpu",
-    Sethostname = "sethostname", Vhangup = "vhangup", Sysmips = "sysmips",
+    Sethostname = "sethostname", Vhangup = "vhangup",
 }
 
 /// Outcome of one system call: a value or a host errno.

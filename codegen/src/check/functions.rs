@@ -1,0 +1,115 @@
+//! The functions pass: spec functions (`fn`) are type-checked once, in a scope of their
+//! parameters and the architecture's state (no instruction's operands), their result
+//! checked against the declared width, and calls that would recurse refused.
+//!
+//! Must not inline anything (the instruction pass does, after checking each call site).
+
+use super::Builder;
+use crate::ast::{self, Item};
+use crate::diag::Diagnostic;
+use crate::load::Module;
+use crate::model::*;
+use crate::typeck::Scope;
+use std::collections::{BTreeMap, BTreeSet};
+
+impl Builder<'_> {
+    pub(super) fn pass_functions(&mut self, items: &[(&Module, &Item)]) {
+        let empty = BTreeMap::new();
+        let ow = |_: &Operand| None;
+        for f in self.v.fns.clone() {
+            let locals: BTreeMap<String, u32> = f.params.iter().cloned().collect();
+            let mut sc = Scope {
+                v: &self.v,
+                operands: &empty,
+                operand_width: &ow,
+                locals: vec![locals],
+                allow_pc: true,
+                display: false,
+                used: BTreeSet::new(),
+            };
+            match sc.expr(&f.body) {
+                Ok(Some(w)) if w != f.ret => self.err(
+                    Diagnostic::error(
+                        f.body.span(),
+                        format!("width mismatch: `{}` returns {} bits, its body is {w} bits", f.name, f.ret),
+                        format!("{w} bits"),
+                    )
+                    .with_note("widths never change implicitly: use sext(x, N), zext(x, N) or a slice x[hi:lo]"),
+                ),
+                Ok(None) => {
+                    if let ast::Expr::Int(x, s) = &f.body {
+                        if f.ret < 128 && x >> f.ret != 0 {
+                            self.err(Diagnostic::error(
+                                *s,
+                                format!("width mismatch: {x:#x} does not fit in {} bits", f.ret),
+                                "too wide for the result",
+                            ));
+                        }
+                    }
+                }
+                Ok(_) => {}
+                Err(d) => self.err(d),
+            }
+        }
+        self.check_fn_cycles();
+        // Guards named in `with` clauses must exist.
+        for (_, it) in items {
+            let named: Vec<&ast::Ident> = match it {
+                Item::Insn(d) => d.guards.iter().collect(),
+                Item::Format { guards, .. } | Item::Table { guards, .. } => guards.iter().collect(),
+                _ => vec![],
+            };
+            for g in named {
+                if !self.guards.contains_key(&g.name) {
+                    let mut d = Diagnostic::error(g.span, format!("unknown guard `{}`", g.name), "no such guard");
+                    if let Some(c) = super::closest(&g.name, self.guards.keys()) {
+                        d = d.with_note(format!("did you mean `{c}`?"));
+                    } else {
+                        d = d.with_note("declare it with `guard NAME: CONDITION else { ... }`");
+                    }
+                    self.err(d);
+                }
+            }
+        }
+    }
+
+    fn check_fn_cycles(&mut self) {
+        let v = &self.v;
+        let graph: BTreeMap<String, Vec<(String, crate::diag::Span)>> = v
+            .fns
+            .iter()
+            .map(|f| {
+                let mut c = Vec::new();
+                crate::inline::calls(v, &f.body, &mut c);
+                (f.name.clone(), c)
+            })
+            .collect();
+        fn reaches(
+            g: &BTreeMap<String, Vec<(String, crate::diag::Span)>>,
+            from: &str,
+            to: &str,
+            seen: &mut BTreeSet<String>,
+        ) -> bool {
+            if !seen.insert(from.to_string()) {
+                return false;
+            }
+            g.get(from).is_some_and(|cs| cs.iter().any(|(c, _)| c == to || reaches(g, c, to, seen)))
+        }
+        for (f, cs) in &graph {
+            for (c, span) in cs {
+                if c == f || reaches(&graph, c, f, &mut BTreeSet::new()) {
+                    let msg = if c == f {
+                        format!("`{f}` calls itself")
+                    } else {
+                        format!("`{f}` calls itself through `{c}`")
+                    };
+                    self.errs.push(
+                        Diagnostic::error(*span, msg, "recursive call")
+                            .with_note("spec functions are inlined, so they cannot recurse"),
+                    );
+                    return;
+                }
+            }
+        }
+    }
+}
