@@ -129,7 +129,7 @@ if [ -n "$BASELINE" ]; then
 fi
 
 # ---- workloads: binaries and inputs ------------------------------------------------------
-BENCH_DIR=${BENCH_DIR:-$ROOT/target/bench}
+BENCH_DIR=$(realpath -m "${BENCH_DIR:-$ROOT/target/bench}")
 BIN=$BENCH_DIR/bin
 IN=$BENCH_DIR/in
 OUT=$BENCH_DIR/out

@@ -177,6 +177,22 @@ pub enum Item {
     /// `guard NAME: COND else { ... }`: the instructions it is attached to run only when
     /// COND holds; otherwise the else block (or nothing) runs instead.
     Guard(GuardDecl),
+    /// `view NAME[i: W]: W { read = EXPR; write(v) { ... } }`: other storage seen as a
+    /// register file of its own.
+    View(ViewDecl),
+}
+
+#[derive(Debug, Clone)]
+pub struct ViewDecl {
+    pub name: Ident,
+    /// The index parameter and its width (the view has 2^width entries).
+    pub index: (Ident, u32),
+    pub width: u32,
+    pub read: Expr,
+    /// The name the write block gives the value written.
+    pub value: Ident,
+    pub write: Block,
+    pub span: Span,
 }
 
 #[derive(Debug, Clone)]
@@ -236,9 +252,31 @@ pub struct Block {
 
 #[derive(Debug, Clone)]
 pub enum Stmt {
-    Let { name: Ident, width: Option<u32>, value: Expr, span: Span },
-    Assign { target: LValue, value: Expr, span: Span },
-    If { cond: Expr, then: Block, els: Option<Block>, span: Span },
+    Let {
+        name: Ident,
+        width: Option<u32>,
+        value: Expr,
+        span: Span,
+    },
+    Assign {
+        target: LValue,
+        value: Expr,
+        span: Span,
+    },
+    If {
+        cond: Expr,
+        then: Block,
+        els: Option<Block>,
+        span: Span,
+    },
+    /// `for var in lo..hi { ... }`: constant bounds, unrolled at translation time.
+    For {
+        var: Ident,
+        lo: Expr,
+        hi: Expr,
+        body: Block,
+        span: Span,
+    },
     Expr(Expr),
 }
 

@@ -1,6 +1,7 @@
 //! Syntax-tree rewrites the checker applies once a construct is checked, so the generator
-//! sees only the constructs of the core language: spec functions are inlined at their call
-//! sites, and guards are wrapped around the semantics of the instructions they apply to.
+//! sees only the constructs of the core language: spec functions and register views are
+//! inlined where they are used, and guards are wrapped around the semantics of the
+//! instructions they apply to.
 //!
 //! Owns no checking: every input here was type-checked first (argument widths, the guard's
 //! condition in the instruction's scope), and name capture is refused by the checker.
@@ -13,36 +14,83 @@ use std::collections::{BTreeMap, BTreeSet};
 /// this only bounds a bug).
 const MAX_DEPTH: u32 = 64;
 
-/// `e` with every spec-function call replaced by the function's body.
+/// `e` with every spec-function call and view read replaced by what it stands for.
 pub fn expr(v: &Variant, e: &Expr) -> Expr {
     inline_expr(v, e, &BTreeMap::new(), 0)
 }
 
-/// `b` with every spec-function call replaced by the function's body.
+/// `b` with every spec-function call, view read and view write replaced by what it stands for.
 pub fn block(v: &Variant, b: &Block) -> Block {
-    Block { stmts: b.stmts.iter().map(|s| stmt(v, s)).collect(), span: b.span }
+    inline_block(v, b, &BTreeMap::new(), 0)
 }
 
-fn stmt(v: &Variant, s: &Stmt) -> Stmt {
-    match s {
-        Stmt::Let { name, width, value, span } => {
-            Stmt::Let { name: name.clone(), width: *width, value: expr(v, value), span: *span }
-        }
-        Stmt::Assign { target, value, span } => {
-            let mut t = target.clone();
-            t.index = t.index.as_ref().map(|i| expr(v, i));
-            Stmt::Assign { target: t, value: expr(v, value), span: *span }
-        }
-        Stmt::If { cond, then, els, span } => {
-            Stmt::If { cond: expr(v, cond), then: block(v, then), els: els.as_ref().map(|e| block(v, e)), span: *span }
-        }
-        Stmt::Expr(e) => Stmt::Expr(expr(v, e)),
+type Subst = BTreeMap<String, Expr>;
+
+fn inline_block(v: &Variant, b: &Block, subst: &Subst, depth: u32) -> Block {
+    Block { stmts: b.stmts.iter().map(|s| inline_stmt(v, s, subst, depth)).collect(), span: b.span }
+}
+
+/// An argument bound to a parameter of `w` bits: a literal keeps the parameter's width (the
+/// body was checked with it).
+fn bind(a: Expr, w: u32) -> Expr {
+    match a {
+        Expr::Int(_, s) => Expr::Call(Ident { name: "zext".into(), span: s }, vec![a, Expr::Int(w as u128, s)], s),
+        other => other,
     }
 }
 
-/// Inline calls in `e`; `subst` maps the parameters of the function being inlined to their
-/// arguments.
-fn inline_expr(v: &Variant, e: &Expr, subst: &BTreeMap<String, Expr>, depth: u32) -> Expr {
+fn inline_stmt(v: &Variant, s: &Stmt, subst: &Subst, depth: u32) -> Stmt {
+    let ex = |e: &Expr| inline_expr(v, e, subst, depth);
+    match s {
+        Stmt::Let { name, width, value, span } => {
+            Stmt::Let { name: name.clone(), width: *width, value: ex(value), span: *span }
+        }
+        Stmt::Assign { target, value, span } => {
+            let index = target.index.as_ref().map(ex);
+            let value = ex(value);
+            match (v.view(&target.name.name), index) {
+                // A view write: its write block, with the value bound once to a fresh local.
+                (Some(view), Some(idx)) if target.field.is_none() && depth < MAX_DEPTH => {
+                    let tmp = Ident { name: format!("__view_{}_{}", view.name, span.start), span: *span };
+                    let mut inner = Subst::new();
+                    inner.insert(view.index.clone(), bind(idx, view.index_width));
+                    inner.insert(view.value.clone(), Expr::Name(tmp.clone()));
+                    let mut stmts = vec![Stmt::Let { name: tmp, width: Some(view.width), value, span: *span }];
+                    stmts.extend(inline_block(v, &view.write, &inner, depth + 1).stmts);
+                    Stmt::If {
+                        cond: Expr::Bool(true, *span),
+                        then: Block { stmts, span: *span },
+                        els: None,
+                        span: *span,
+                    }
+                }
+                (_, index) => {
+                    let mut t = target.clone();
+                    t.index = index;
+                    Stmt::Assign { target: t, value, span: *span }
+                }
+            }
+        }
+        Stmt::If { cond, then, els, span } => Stmt::If {
+            cond: ex(cond),
+            then: inline_block(v, then, subst, depth),
+            els: els.as_ref().map(|e| inline_block(v, e, subst, depth)),
+            span: *span,
+        },
+        Stmt::For { var, lo, hi, body, span } => Stmt::For {
+            var: var.clone(),
+            lo: ex(lo),
+            hi: ex(hi),
+            body: inline_block(v, body, subst, depth),
+            span: *span,
+        },
+        Stmt::Expr(e) => Stmt::Expr(ex(e)),
+    }
+}
+
+/// Inline calls and view reads in `e`; `subst` maps the parameters of the function or view
+/// being inlined to their arguments.
+fn inline_expr(v: &Variant, e: &Expr, subst: &Subst, depth: u32) -> Expr {
     let r = |x: &Expr| Box::new(inline_expr(v, x, subst, depth));
     match e {
         Expr::Int(..) | Expr::Bool(..) => e.clone(),
@@ -51,23 +99,23 @@ fn inline_expr(v: &Variant, e: &Expr, subst: &BTreeMap<String, Expr>, depth: u32
             let args: Vec<Expr> = args.iter().map(|a| inline_expr(v, a, subst, depth)).collect();
             match v.spec_fn(&n.name) {
                 Some(f) if depth < MAX_DEPTH => {
-                    let mut inner = BTreeMap::new();
-                    for ((p, w), a) in f.params.iter().zip(args) {
-                        // A literal keeps the parameter's width (the body was checked with it).
-                        let a = match a {
-                            Expr::Int(_, s) => {
-                                Expr::Call(Ident { name: "zext".into(), span: s }, vec![a, Expr::Int(*w as u128, s)], s)
-                            }
-                            other => other,
-                        };
-                        inner.insert(p.clone(), a);
-                    }
+                    let inner: Subst = f.params.iter().zip(args).map(|((p, w), a)| (p.clone(), bind(a, *w))).collect();
                     inline_expr(v, &f.body, &inner, depth + 1)
                 }
                 _ => Expr::Call(n.clone(), args, *span),
             }
         }
-        Expr::Index(a, i, s) => Expr::Index(r(a), r(i), *s),
+        Expr::Index(a, i, s) => {
+            if let Expr::Name(n) = &**a {
+                if let Some(view) = v.view(&n.name).filter(|_| depth < MAX_DEPTH) {
+                    let idx = inline_expr(v, i, subst, depth);
+                    let mut inner = Subst::new();
+                    inner.insert(view.index.clone(), bind(idx, view.index_width));
+                    return inline_expr(v, &view.read, &inner, depth + 1);
+                }
+            }
+            Expr::Index(r(a), r(i), *s)
+        }
         Expr::Slice(a, h, l, s) => Expr::Slice(r(a), r(h), r(l), *s),
         Expr::Field(a, f, s) => Expr::Field(r(a), f.clone(), *s),
         Expr::Unary(op, a, s) => Expr::Unary(*op, r(a), *s),
@@ -100,7 +148,7 @@ pub fn free_names(e: &Expr, params: &BTreeSet<String>, out: &mut BTreeSet<String
     }
 }
 
-/// The spec functions `e` calls directly.
+/// The spec functions `e` calls and the views it reads, directly.
 pub fn calls(v: &Variant, e: &Expr, out: &mut Vec<(String, crate::diag::Span)>) {
     match e {
         Expr::Int(..) | Expr::Bool(..) | Expr::Name(_) => {}
@@ -110,7 +158,16 @@ pub fn calls(v: &Variant, e: &Expr, out: &mut Vec<(String, crate::diag::Span)>) 
             }
             args.iter().for_each(|a| calls(v, a, out));
         }
-        Expr::Index(a, b, _) | Expr::Binary(_, a, b, _) => {
+        Expr::Index(a, b, s) => {
+            if let Expr::Name(n) = &**a {
+                if v.view(&n.name).is_some() {
+                    out.push((n.name.clone(), *s));
+                }
+            }
+            calls(v, a, out);
+            calls(v, b, out);
+        }
+        Expr::Binary(_, a, b, _) => {
             calls(v, a, out);
             calls(v, b, out);
         }
@@ -120,6 +177,66 @@ pub fn calls(v: &Variant, e: &Expr, out: &mut Vec<(String, crate::diag::Span)>) 
             calls(v, c, out);
         }
         Expr::Field(a, _, _) | Expr::Unary(_, a, _) => calls(v, a, out),
+    }
+}
+
+/// The spec functions and views a block uses: calls and view reads in its expressions, and
+/// the views it assigns.
+pub fn block_uses(v: &Variant, b: &Block, out: &mut Vec<(String, crate::diag::Span)>) {
+    let mut exprs = Vec::new();
+    block_exprs(b, &mut exprs);
+    for e in exprs {
+        calls(v, e, out);
+    }
+    views_written(v, b, out);
+}
+
+fn views_written(v: &Variant, b: &Block, out: &mut Vec<(String, crate::diag::Span)>) {
+    for s in &b.stmts {
+        match s {
+            Stmt::Assign { target, span, .. } if v.view(&target.name.name).is_some() => {
+                out.push((target.name.name.clone(), *span));
+            }
+            Stmt::If { then, els, .. } => {
+                views_written(v, then, out);
+                if let Some(e) = els {
+                    views_written(v, e, out);
+                }
+            }
+            Stmt::For { body, .. } => views_written(v, body, out),
+            _ => {}
+        }
+    }
+}
+
+/// The names a function or view body reads from where it is inlined (its free names, less
+/// its parameters and the locals it binds itself).
+pub fn body_globals(v: &Variant, name: &str, out: &mut BTreeSet<String>) {
+    if let Some(f) = v.spec_fn(name) {
+        let params: BTreeSet<String> = f.params.iter().map(|(p, _)| p.clone()).collect();
+        free_names(&f.body, &params, out);
+    } else if let Some(view) = v.view(name) {
+        let mut params: BTreeSet<String> = [view.index.clone(), view.value.clone()].into();
+        free_names(&view.read, &params, out);
+        let_names(&view.write, &mut params);
+        let mut exprs = Vec::new();
+        block_exprs(&view.write, &mut exprs);
+        for e in exprs {
+            free_names(e, &params, out);
+        }
+        let mut written = Vec::new();
+        views_written(v, &view.write, &mut written);
+        out.extend(written.into_iter().map(|(n, _)| n));
+    }
+}
+
+/// What a function or view body uses in turn (for cycles and capture).
+pub fn body_uses(v: &Variant, name: &str, out: &mut Vec<(String, crate::diag::Span)>) {
+    if let Some(f) = v.spec_fn(name) {
+        calls(v, &f.body, out);
+    } else if let Some(view) = v.view(name) {
+        calls(v, &view.read, out);
+        block_uses(v, &view.write, out);
     }
 }
 
@@ -141,6 +258,11 @@ pub fn block_exprs<'b>(b: &'b Block, out: &mut Vec<&'b Expr>) {
                     block_exprs(e, out);
                 }
             }
+            Stmt::For { lo, hi, body, .. } => {
+                out.push(lo);
+                out.push(hi);
+                block_exprs(body, out);
+            }
             Stmt::Expr(e) => out.push(e),
         }
     }
@@ -158,6 +280,10 @@ pub fn let_names(b: &Block, out: &mut BTreeSet<String>) {
                 if let Some(e) = els {
                     let_names(e, out);
                 }
+            }
+            Stmt::For { var, body, .. } => {
+                out.insert(var.name.clone());
+                let_names(body, out);
             }
             _ => {}
         }

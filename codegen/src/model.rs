@@ -242,6 +242,20 @@ pub struct SpecFn {
     pub span: Span,
 }
 
+/// A register view (`view NAME[i: IW]: W { read = ...; write(v) { ... } }`): an indexed
+/// name whose reads and writes the checker inlines as the given expression and statements.
+#[derive(Debug, Clone)]
+pub struct View {
+    pub name: String,
+    pub index: String,
+    pub index_width: u32,
+    pub width: u32,
+    pub read: Expr,
+    pub value: String,
+    pub write: Block,
+    pub span: Span,
+}
+
 /// A constant table (`const NAME[N]: W = [...]`), indexed at translation time.
 #[derive(Debug, Clone)]
 pub struct ConstTable {
@@ -294,6 +308,7 @@ pub struct Variant {
     pub regions: Vec<Region>,
     pub fns: Vec<SpecFn>,
     pub consts: Vec<ConstTable>,
+    pub views: Vec<View>,
 }
 
 impl Variant {
@@ -308,6 +323,9 @@ impl Variant {
     }
     pub fn spec_fn(&self, name: &str) -> Option<&SpecFn> {
         self.fns.iter().find(|f| f.name == name)
+    }
+    pub fn view(&self, name: &str) -> Option<&View> {
+        self.views.iter().find(|x| x.name == name)
     }
     pub fn const_table(&self, name: &str) -> Option<&ConstTable> {
         self.consts.iter().find(|c| c.name == name)

@@ -535,6 +535,17 @@ impl Cx {
                 }
                 Item::Const { name, len, width, values, span }
             }
+            Rule::view_decl => {
+                let name = self.ident(it.next().unwrap());
+                let mut pi = it.next().unwrap().into_inner();
+                let iname = self.ident(pi.next().unwrap());
+                let iw = self.small(&pi.next().unwrap())?;
+                let width = self.small(&it.next().unwrap())?;
+                let read = self.expr(it.next().unwrap())?;
+                let value = self.ident(it.next().unwrap());
+                let write = self.block(it.next().unwrap())?;
+                Item::View(ViewDecl { name, index: (iname, iw), width, read, value, write, span })
+            }
             Rule::guard_decl => {
                 let name = self.ident(it.next().unwrap());
                 let cond = self.expr(it.next().unwrap())?;
@@ -719,6 +730,13 @@ impl Cx {
                 }
             }
             Rule::expr_stmt => Stmt::Expr(self.call(it.next().unwrap())?),
+            Rule::for_stmt => {
+                let var = self.ident(it.next().unwrap());
+                let lo = self.expr(it.next().unwrap())?;
+                let hi = self.expr(it.next().unwrap())?;
+                let body = self.block(it.next().unwrap())?;
+                Stmt::For { var, lo, hi, body, span }
+            }
             r => unreachable!("stmt {r:?}"),
         })
     }

@@ -22,7 +22,13 @@ pub struct Scope<'a> {
     /// In display expressions names tables may be indexed.
     pub display: bool,
     pub used: std::collections::BTreeSet<String>,
+    /// Loop variables in scope and the largest value each takes (they are known at
+    /// translation time, so an index made of them is range-checked like a field).
+    pub loops: BTreeMap<String, u128>,
 }
+
+/// The most iterations a `for` may unroll into one instruction's code.
+const MAX_UNROLL: u128 = 1024;
 
 type R<T> = Result<T, Diagnostic>;
 
@@ -164,6 +170,7 @@ impl<'a> Scope<'a> {
     fn translation_static(&self, e: &Expr) -> bool {
         match e {
             Expr::Int(..) | Expr::Bool(..) => true,
+            Expr::Name(i) if self.loops.contains_key(&i.name) => true,
             Expr::Name(i) => {
                 self.lookup_local(&i.name).is_none()
                     && (matches!(self.operands.get(&i.name), Some(Operand::Field { .. }))
@@ -206,6 +213,21 @@ impl<'a> Scope<'a> {
         if !self.translation_static(idx) {
             return Ok(());
         }
+        if let Expr::Name(n) = idx {
+            if let Some(&max) = self.loops.get(&n.name) {
+                if max >= len as u128 {
+                    return Err(Diagnostic::error(
+                        idx.span(),
+                        format!(
+                            "index out of range: loop variable `{}` reaches {max}, and {what} has {len} entries",
+                            n.name
+                        ),
+                        format!("can reach {max}"),
+                    ));
+                }
+                return Ok(());
+            }
+        }
         let w = self.expr(idx)?;
         if let Some(w) = w {
             let max = if w >= 64 { u64::MAX as u128 } else { (1u128 << w) - 1 };
@@ -222,6 +244,21 @@ impl<'a> Scope<'a> {
             }
         }
         Ok(())
+    }
+
+    /// An element of view `name`: its index must have the view's index width.
+    fn view_index(&mut self, name: &str, index_width: u32, width: u32, idx: &Expr) -> R<u32> {
+        if self.display {
+            return Err(Diagnostic::error(
+                idx.span(),
+                format!("view `{name}` has no value in a display"),
+                "its value exists only when the instruction runs",
+            ));
+        }
+        self.used.insert(name.to_string());
+        let t = self.expr(idx)?;
+        self.unify(idx.span(), (idx, t), (idx, Some(index_width)), "used as an index of")?;
+        Ok(width)
     }
 
     /// The width of an expression.
@@ -263,7 +300,7 @@ impl<'a> Scope<'a> {
                     }
                     None => {}
                 }
-                if self.v.regfiles.iter().any(|r| r.name == i.name) {
+                if self.v.regfiles.iter().any(|r| r.name == i.name) || self.v.view(&i.name).is_some() {
                     return Err(Diagnostic::error(
                         i.span,
                         format!("register file `{}` needs an index", i.name),
@@ -274,6 +311,9 @@ impl<'a> Scope<'a> {
             }
             Expr::Index(base, idx, span) => {
                 if let Expr::Name(b) = &**base {
+                    if let Some(view) = self.v.view(&b.name) {
+                        return self.view_index(&b.name, view.index_width, view.width, idx).map(Some);
+                    }
                     if let Some(rf) = self.v.regfiles.iter().find(|r| r.name == b.name) {
                         let (w, count, name) = (rf.width, rf.count, rf.name.clone());
                         self.used.insert(b.name.clone());
@@ -644,6 +684,38 @@ impl<'a> Scope<'a> {
                 }
                 Ok(())
             }
+            Stmt::For { var, lo, hi, body, span } => {
+                let bound = |e: &Expr| -> R<u128> {
+                    self.const_eval(e).ok_or_else(|| {
+                        Diagnostic::error(
+                            e.span(),
+                            "a loop bound must be a constant",
+                            "expected a number or a parameter",
+                        )
+                    })
+                };
+                let (l, h) = (bound(lo)?, bound(hi)?);
+                if h < l || h - l > MAX_UNROLL {
+                    return Err(Diagnostic::error(
+                        *span,
+                        format!("a loop of {} iterations", h.saturating_sub(l)),
+                        format!("expected lo <= hi and at most {MAX_UNROLL} iterations (it is unrolled)"),
+                    ));
+                }
+                let max = h.saturating_sub(1).max(l);
+                let w = (128 - max.leading_zeros()).max(1);
+                let mut scope = BTreeMap::new();
+                scope.insert(var.name.clone(), w);
+                self.locals.push(scope);
+                let outer = self.loops.insert(var.name.clone(), max);
+                errs.extend(self.block(body));
+                match outer {
+                    Some(m) => self.loops.insert(var.name.clone(), m),
+                    None => self.loops.remove(&var.name),
+                };
+                self.locals.pop();
+                Ok(())
+            }
             Stmt::Expr(e) => match e {
                 Expr::Call(n, args, span) => self.call(&n.name, n.span, args, *span, true).map(|_| ()),
                 other => Err(Diagnostic::error(other.span(), "expected a statement", "this value is unused")),
@@ -656,6 +728,12 @@ impl<'a> Scope<'a> {
         self.used.insert(n.clone());
         if n == "pc" {
             return Err(Diagnostic::error(lv.span, "`pc` cannot be assigned", "use jump(target)"));
+        }
+        if let (Some(idx), Some(view)) = (&lv.index, self.v.view(n)) {
+            if lv.field.is_some() {
+                return Err(Diagnostic::error(lv.span, "a view has no named fields", "assign the whole element"));
+            }
+            return self.view_index(n, view.index_width, view.width, idx);
         }
         if let Some(idx) = &lv.index {
             let Some(rf) = self.v.regfiles.iter().find(|r| &r.name == n) else {
@@ -682,6 +760,9 @@ impl<'a> Scope<'a> {
                 };
             }
             return Ok(reg.width);
+        }
+        if self.loops.contains_key(n) && lv.index.is_none() {
+            return Err(Diagnostic::error(lv.span, format!("loop variable `{n}` cannot be assigned"), "read-only"));
         }
         if let Some(w) = self.lookup_local(n) {
             return Ok(w);

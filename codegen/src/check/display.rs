@@ -114,6 +114,7 @@ impl Builder<'_> {
                 allow_pc: true,
                 display: true,
                 used: BTreeSet::new(),
+                loops: BTreeMap::new(),
             };
             let t = sc.expr(c)?;
             used.extend(sc.used);
@@ -195,6 +196,7 @@ impl Builder<'_> {
             allow_pc: true,
             display: true,
             used: BTreeSet::new(),
+            loops: BTreeMap::new(),
         };
         let r = sc.expr(e);
         used.extend(sc.used);

@@ -1,6 +1,7 @@
 //! The functions pass: spec functions (`fn`) are type-checked once, in a scope of their
 //! parameters and the architecture's state (no instruction's operands), their result
-//! checked against the declared width, and calls that would recurse refused.
+//! checked against the declared width, and calls that would recurse refused; register
+//! views likewise (the read in a scope of the index, the write of the index and the value).
 //!
 //! Must not inline anything (the instruction pass does, after checking each call site).
 
@@ -26,6 +27,7 @@ impl Builder<'_> {
                 allow_pc: true,
                 display: false,
                 used: BTreeSet::new(),
+                loops: BTreeMap::new(),
             };
             match sc.expr(&f.body) {
                 Ok(Some(w)) if w != f.ret => self.err(
@@ -51,6 +53,42 @@ impl Builder<'_> {
                 Err(d) => self.err(d),
             }
         }
+        for view in self.v.views.clone() {
+            let idx: BTreeMap<String, u32> = [(view.index.clone(), view.index_width)].into();
+            let mut sc = Scope {
+                v: &self.v,
+                operands: &empty,
+                operand_width: &ow,
+                locals: vec![idx.clone()],
+                allow_pc: true,
+                display: false,
+                used: BTreeSet::new(),
+                loops: BTreeMap::new(),
+            };
+            match sc.expr(&view.read) {
+                Ok(Some(w)) if w != view.width => self.err(Diagnostic::error(
+                    view.read.span(),
+                    format!("width mismatch: view `{}` is {} bits, its read is {w} bits", view.name, view.width),
+                    format!("{w} bits"),
+                )),
+                Err(d) => self.err(d),
+                _ => {}
+            }
+            let mut locals = idx;
+            locals.insert(view.value.clone(), view.width);
+            let mut sc = Scope {
+                v: &self.v,
+                operands: &empty,
+                operand_width: &ow,
+                locals: vec![locals],
+                allow_pc: true,
+                display: false,
+                used: BTreeSet::new(),
+                loops: BTreeMap::new(),
+            };
+            let errs = sc.block(&view.write);
+            self.errs.extend(errs);
+        }
         self.check_fn_cycles();
         // Guards named in `with` clauses must exist.
         for (_, it) in items {
@@ -75,13 +113,12 @@ impl Builder<'_> {
 
     fn check_fn_cycles(&mut self) {
         let v = &self.v;
-        let graph: BTreeMap<String, Vec<(String, crate::diag::Span)>> = v
-            .fns
-            .iter()
-            .map(|f| {
+        let names = v.fns.iter().map(|f| f.name.clone()).chain(v.views.iter().map(|x| x.name.clone()));
+        let graph: BTreeMap<String, Vec<(String, crate::diag::Span)>> = names
+            .map(|n| {
                 let mut c = Vec::new();
-                crate::inline::calls(v, &f.body, &mut c);
-                (f.name.clone(), c)
+                crate::inline::body_uses(v, &n, &mut c);
+                (n, c)
             })
             .collect();
         fn reaches(
@@ -98,14 +135,11 @@ impl Builder<'_> {
         for (f, cs) in &graph {
             for (c, span) in cs {
                 if c == f || reaches(&graph, c, f, &mut BTreeSet::new()) {
-                    let msg = if c == f {
-                        format!("`{f}` calls itself")
-                    } else {
-                        format!("`{f}` calls itself through `{c}`")
-                    };
+                    let msg =
+                        if c == f { format!("`{f}` uses itself") } else { format!("`{f}` uses itself through `{c}`") };
                     self.errs.push(
                         Diagnostic::error(*span, msg, "recursive call")
-                            .with_note("spec functions are inlined, so they cannot recurse"),
+                            .with_note("spec functions and views are inlined, so they cannot recurse"),
                     );
                     return;
                 }

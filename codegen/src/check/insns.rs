@@ -154,16 +154,14 @@ impl Builder<'_> {
         names.iter().filter_map(|n| self.guards.get(n).cloned()).collect()
     }
 
-    /// The global names a spec function reads, through the functions it calls as well.
+    /// The global names a spec function or view reads, through what it uses in turn.
     fn fn_globals(&self, name: &str, depth: u32, out: &mut BTreeSet<String>) {
-        let Some(f) = self.v.spec_fn(name) else { return };
         if depth > 64 {
             return;
         }
-        let params: BTreeSet<String> = f.params.iter().map(|(p, _)| p.clone()).collect();
-        crate::inline::free_names(&f.body, &params, out);
+        crate::inline::body_globals(&self.v, name, out);
         let mut cs = Vec::new();
-        crate::inline::calls(&self.v, &f.body, &mut cs);
+        crate::inline::body_uses(&self.v, name, &mut cs);
         for (c, _) in cs {
             self.fn_globals(&c, depth + 1, out);
         }
@@ -171,11 +169,9 @@ impl Builder<'_> {
 
     /// Refuse a call whose function reads a global name that the call site shadows with an
     /// operand or a local of its own (inlining would silently read the wrong value).
-    fn check_capture(&mut self, exprs: &[&ast::Expr], local: &BTreeSet<String>) {
-        for e in exprs {
-            let mut cs = Vec::new();
-            crate::inline::calls(&self.v, e, &mut cs);
-            for (c, span) in cs {
+    fn check_capture(&mut self, uses: &[(String, Span)], local: &BTreeSet<String>) {
+        for (c, span) in uses.iter().cloned() {
+            {
                 let mut g = BTreeSet::new();
                 self.fn_globals(&c, 0, &mut g);
                 if let Some(n) = g.iter().find(|n| local.contains(*n)) {
@@ -253,6 +249,7 @@ impl Builder<'_> {
                 allow_pc: true,
                 display: false,
                 used: BTreeSet::new(),
+                loops: BTreeMap::new(),
             };
             let errs = sc.block(b);
             used.extend(sc.used);
@@ -260,28 +257,26 @@ impl Builder<'_> {
         }
         // Inline spec functions, once every call site is checked.
         let mut local: BTreeSet<String> = ops.keys().cloned().collect();
-        let mut exprs: Vec<&ast::Expr> = Vec::new();
         if let Some(b) = sem {
             crate::inline::let_names(b, &mut local);
-            crate::inline::block_exprs(b, &mut exprs);
+        }
+        let mut uses = Vec::new();
+        if let Some(b) = sem {
+            crate::inline::block_uses(&self.v, b, &mut uses);
         }
         for d in &disp {
-            exprs.extend(d.cond.iter());
-            for p in &d.parts {
-                if let DisplayPart::Value { expr, .. } = p {
-                    exprs.push(expr);
-                }
+            for e in d.cond.iter().chain(d.parts.iter().filter_map(|p| match p {
+                DisplayPart::Value { expr, .. } => Some(expr),
+                _ => None,
+            })) {
+                crate::inline::calls(&self.v, e, &mut uses);
             }
         }
-        self.check_capture(&exprs, &local);
+        self.check_capture(&uses, &local);
         let mut inlined: Vec<String> = Vec::new();
-        for e in &exprs {
-            let mut cs = Vec::new();
-            crate::inline::calls(&self.v, e, &mut cs);
-            for (c, _) in cs {
-                if !inlined.contains(&c) {
-                    inlined.push(c);
-                }
+        for (c, _) in uses {
+            if !inlined.contains(&c) {
+                inlined.push(c);
             }
         }
         let sem = sem.map(|b| crate::inline::block(&self.v, b));

@@ -140,6 +140,7 @@ pub fn item_span(it: &Item) -> Span {
         Item::Fn(f) => f.name.span,
         Item::Const { name, .. } => name.span,
         Item::Guard(g) => g.name.span,
+        Item::View(v) => v.name.span,
     }
 }
 
@@ -178,6 +179,7 @@ fn build_variant(l: &Loaded, isa: &str, core: &CoreSel, errs: &mut Vec<Diagnosti
         regions: core.regions.clone(),
         fns: vec![],
         consts: vec![],
+        views: vec![],
     };
     let mut b = Builder {
         l,

@@ -341,6 +341,27 @@ impl Builder<'_> {
                     }
                     self.v.consts.push(ConstTable { name: name.name.clone(), width: *width, values: out });
                 }
+                Item::View(d) => {
+                    claim(&mut self.errs, &d.name);
+                    self.check_ir_width(d.name.span, d.width, "a view's element");
+                    if d.index.1 == 0 || d.index.1 > 16 {
+                        self.err(Diagnostic::error(
+                            d.index.0.span,
+                            format!("a view index of {} bits", d.index.1),
+                            "expected 1 to 16 bits",
+                        ));
+                    }
+                    self.v.views.push(View {
+                        name: d.name.name.clone(),
+                        index: d.index.0.name.clone(),
+                        index_width: d.index.1,
+                        width: d.width,
+                        read: d.read.clone(),
+                        value: d.value.name.clone(),
+                        write: d.write.clone(),
+                        span: d.span,
+                    });
+                }
                 Item::Guard(g) => {
                     claim(&mut self.errs, &g.name);
                     self.guards.insert(g.name.name.clone(), g.clone());
@@ -374,6 +395,7 @@ impl Builder<'_> {
                     allow_pc: false,
                     display: false,
                     used: BTreeSet::new(),
+                    loops: BTreeMap::new(),
                 };
                 match sc.expr(e) {
                     Ok(Some(w)) if w != c.width => self.err(Diagnostic::error(

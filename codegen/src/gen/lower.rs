@@ -39,6 +39,7 @@ fn collect_assigned(b: &Block, out: &mut BTreeSet<String>) {
                     collect_assigned(e, out);
                 }
             }
+            Stmt::For { body, .. } => collect_assigned(body, out),
             _ => {}
         }
     }
@@ -54,6 +55,7 @@ fn has_call(b: &Block, names: &[&str]) -> bool {
     b.stmts.iter().any(|s| match s {
         Stmt::Expr(e) => in_expr(e, names),
         Stmt::If { then, els, .. } => has_call(then, names) || els.as_ref().is_some_and(|e| has_call(e, names)),
+        Stmt::For { body, .. } => has_call(body, names),
         _ => false,
     })
 }
@@ -249,6 +251,11 @@ impl<'a> Lx<'a> {
                 let c = const_table_name(self.v, a).expect("checked");
                 let (i, _) = self.st(i, None)?;
                 Ok((const_lookup(c, i), Some(c.width)))
+            }
+            Expr::Index(a, i, _) => {
+                let (x, _) = self.st(a, None)?;
+                let (i, _) = self.st(i, None)?;
+                Ok((quote!(((#x >> (#i & 63)) & 1)), Some(1)))
             }
             Expr::Slice(a, hi, lo, _) => {
                 let (x, _) = self.st(a, None)?;
@@ -666,6 +673,22 @@ impl<'a> Lx<'a> {
                         }),
                     }
                 }
+            }
+            Stmt::For { var, lo, hi, body, .. } => {
+                // Unrolled at translation time: the loop variable is a translation-time local.
+                let l = const_eval(self.v, lo).ok_or("loop bound")? as u64;
+                let h = const_eval(self.v, hi).ok_or("loop bound")? as u64;
+                let max = h.saturating_sub(1).max(l);
+                let w = (64 - max.leading_zeros()).max(1);
+                let id = self.fresh(&format!("l_{}_", var.name));
+                let mut scope = BTreeMap::new();
+                scope.insert(var.name.clone(), (id.clone(), w, true));
+                self.scopes.push(scope);
+                let body = self.block(body);
+                self.scopes.pop();
+                let body = body?;
+                let (l, h) = (lit(l), lit(h));
+                quote!(for #id in #l..#h { let _ = #id; #body })
             }
             Stmt::Expr(Expr::Call(n, args, _)) => self.stmt_call(&n.name, args)?,
             Stmt::Expr(_) => return Err("expression statement".into()),

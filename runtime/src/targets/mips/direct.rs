@@ -67,8 +67,6 @@ macro_rules! direct {
 }
 
 direct! {
-    fpr_s(n: u8);
-    set_fpr_s(n: u8, value: u32);
     fadd_s(a: u32, b: u32);
     fadd_d(a: u64, b: u64);
     fadd_ps(a: u64, b: u64);

@@ -62,12 +62,6 @@ impl Helpers for UserHelpers {
     fn cache_op(&mut self, _cpu: &mut CpuState, _op: u8, _addr: u32) {}
     fn synci(&mut self, _cpu: &mut CpuState, _addr: u32) {}
     fn wait_for_interrupt(&mut self, _cpu: &mut CpuState) {}
-    fn fpr_s(&mut self, cpu: &mut CpuState, n: u8) -> u32 {
-        fpu::fpr_s(cpu, n)
-    }
-    fn set_fpr_s(&mut self, cpu: &mut CpuState, n: u8, value: u32) {
-        fpu::set_fpr_s(cpu, n, value)
-    }
     fn fadd_s(&mut self, cpu: &mut CpuState, a: u32, b: u32) -> u32 {
         self.fp(cpu, |op| op.arith(S, Add, a as u64, b as u64) as u32)
     }

@@ -109,12 +109,6 @@ impl Helpers for SysHelpers {
     fn wait_for_interrupt(&mut self, _cpu: &mut CpuState) {
         self.halted = true;
     }
-    fn fpr_s(&mut self, cpu: &mut CpuState, n: u8) -> u32 {
-        Helpers::fpr_s(&mut self.fpu, cpu, n)
-    }
-    fn set_fpr_s(&mut self, cpu: &mut CpuState, n: u8, value: u32) {
-        Helpers::set_fpr_s(&mut self.fpu, cpu, n, value)
-    }
     fpu_helpers! {
         fadd_s(a: u32, b: u32) -> u32;
         fadd_d(a: u64, b: u64) -> u64;
