@@ -31,6 +31,7 @@ fn main() {
         .filter_map(|e| e.file_name().to_str().map(str::to_string))
         .collect();
     arches.sort();
+    generate_language_tests(manifest.parent().expect("workspace root"), &out);
     for arch in &arches {
         let dir = specs.join(arch);
         watch_dir(&dir);
@@ -62,6 +63,22 @@ fn main() {
                 eprintln!("{text}");
                 panic!("isa-specs/{arch} has errors (see above)");
             }
+        }
+    }
+}
+
+/// Spec fragments of the language's tests (`tests/spec-errors/pass/`), generated like an
+/// architecture so that unit tests (`tb::lang_tests`) lower and interpret them.
+const LANGUAGE_TEST_SPECS: &[(&str, &str)] =
+    &[("lang_arm_style.rs", "tests/spec-errors/pass/arm-style-guard-and-table-exports.isa")];
+
+fn generate_language_tests(root: &Path, out: &Path) {
+    for (name, path) in LANGUAGE_TEST_SPECS {
+        let p = root.join(path);
+        println!("cargo:rerun-if-changed={}", p.display());
+        match specemu_codegen::generate(&p, &[]) {
+            Ok(g) => std::fs::write(out.join(name), g.code).expect("write generated code"),
+            Err(d) => panic!("{path} has errors:\n{}", d.render(Some(root))),
         }
     }
 }

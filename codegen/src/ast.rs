@@ -229,7 +229,13 @@ pub struct ContextVar {
 pub struct TableAlt {
     pub pattern: Pattern,
     pub displays: Vec<Display>,
+    /// What the alternative yields: a value, a register or `mem(N, address)`.
+    pub export: Option<Expr>,
+    /// Runs before the semantics of the instruction using the table (after the export is
+    /// computed): a shifter's carry-out.
     pub sem: Option<Block>,
+    /// Runs after them: base-register writeback.
+    pub after: Option<Block>,
     pub span: Span,
 }
 
@@ -275,6 +281,14 @@ pub enum Stmt {
         lo: Expr,
         hi: Expr,
         body: Block,
+        span: Span,
+    },
+    /// Not written in specs: the checker puts one before an instruction's semantics for each
+    /// table operand with an export or blocks (`after: false`: compute the export, run the
+    /// alternative's block) and one after them (`after: true`: its `after` block).
+    Table {
+        operand: String,
+        after: bool,
         span: Span,
     },
     Expr(Expr),

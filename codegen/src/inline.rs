@@ -84,6 +84,7 @@ fn inline_stmt(v: &Variant, s: &Stmt, subst: &Subst, depth: u32) -> Stmt {
             body: inline_block(v, body, subst, depth),
             span: *span,
         },
+        Stmt::Table { .. } => s.clone(),
         Stmt::Expr(e) => Stmt::Expr(ex(e)),
     }
 }
@@ -263,6 +264,7 @@ pub fn block_exprs<'b>(b: &'b Block, out: &mut Vec<&'b Expr>) {
                 out.push(hi);
                 block_exprs(body, out);
             }
+            Stmt::Table { .. } => {}
             Stmt::Expr(e) => out.push(e),
         }
     }

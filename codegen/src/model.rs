@@ -203,6 +203,29 @@ pub struct Insn {
     pub guards: Vec<String>,
     /// The spec functions inlined into the semantics or displays (for generated comments).
     pub inlined: Vec<String>,
+    /// A table alternative's export (`sem` is then its block run before the instruction's
+    /// semantics, `after` its block run after them).
+    pub export: Option<Export>,
+    pub after: Option<Block>,
+}
+
+/// What a table alternative yields to the instruction that uses the table.
+#[derive(Debug, Clone)]
+pub enum Export {
+    /// A value (read only).
+    Value(Expr),
+    /// A register: read and written.
+    Reg(String),
+    /// A register-file element.
+    RegFile { file: String, index: Expr },
+    /// `mem(N, address)`: N bits of guest memory, loaded when read, stored when written.
+    Mem { size: u32, addr: Expr },
+}
+
+impl Export {
+    pub fn writable(&self) -> bool {
+        !matches!(self, Export::Value(_))
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -210,6 +233,10 @@ pub struct Table {
     pub name: String,
     pub alts: Vec<Insn>,
     pub span: Span,
+    /// The width every alternative exports, when they do.
+    pub export_width: Option<u32>,
+    /// Whether every alternative exports a location (so the table can be assigned).
+    pub writable: bool,
 }
 
 #[derive(Debug, Clone)]

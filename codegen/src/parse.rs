@@ -451,11 +451,15 @@ impl Cx {
                     let mut ai = a.into_inner();
                     let pattern = self.pattern(ai.next().unwrap())?;
                     let displays = self.displays(ai.next().unwrap())?;
-                    let sem = match ai.next() {
-                        Some(b) => Some(self.block(b)?),
-                        None => None,
-                    };
-                    alts.push(TableAlt { pattern, displays, sem, span: aspan });
+                    let (mut export, mut sem, mut after) = (None, None, None);
+                    for x in ai {
+                        match x.as_rule() {
+                            Rule::export_clause => export = Some(self.expr(x.into_inner().next().unwrap())?),
+                            Rule::after_clause => after = Some(self.block(x.into_inner().next().unwrap())?),
+                            _ => sem = Some(self.block(x)?),
+                        }
+                    }
+                    alts.push(TableAlt { pattern, displays, export, sem, after, span: aspan });
                 }
                 Item::Table { name, alts, guards }
             }

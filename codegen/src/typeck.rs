@@ -274,7 +274,16 @@ impl<'a> Scope<'a> {
                 if let Some(op) = self.operands.get(&i.name) {
                     return match op {
                         Operand::Field { .. } => Ok((self.operand_width)(op)),
-                        Operand::Table { .. } => Ok((self.operand_width)(op)),
+                        Operand::Table { .. } if self.display => Ok((self.operand_width)(op)),
+                        Operand::Table { table, .. } => match self.v.tables[*table].export_width {
+                            Some(w) => Ok(Some(w)),
+                            None => Err(Diagnostic::error(
+                                i.span,
+                                format!("table `{}` exports nothing", self.v.tables[*table].name),
+                                "has no value in semantics",
+                            )
+                            .with_note("give each of its alternatives an `export`")),
+                        },
                     };
                 }
                 if (i.name == "pc" || (i.name == "next_pc" && self.display)) && self.allow_pc {
@@ -716,6 +725,7 @@ impl<'a> Scope<'a> {
                 self.locals.pop();
                 Ok(())
             }
+            Stmt::Table { .. } => Ok(()),
             Stmt::Expr(e) => match e {
                 Expr::Call(n, args, span) => self.call(&n.name, n.span, args, *span, true).map(|_| ()),
                 other => Err(Diagnostic::error(other.span(), "expected a statement", "this value is unused")),
@@ -769,6 +779,21 @@ impl<'a> Scope<'a> {
         }
         if let Some(c) = self.v.context.iter().find(|c| &c.name == n) {
             return Ok(c.width);
+        }
+        if let Some(Operand::Table { table, .. }) = self.operands.get(n) {
+            let t = &self.v.tables[*table];
+            return match (t.export_width, t.writable) {
+                (Some(w), true) => Ok(w),
+                (Some(_), false) => Err(Diagnostic::error(
+                    lv.span,
+                    format!("table `{}` cannot be assigned: an alternative exports a value", t.name),
+                    "not a location",
+                )
+                .with_note("every alternative must export a register or `mem(N, address)`")),
+                (None, _) => {
+                    Err(Diagnostic::error(lv.span, format!("table `{}` exports nothing", t.name), "cannot be assigned"))
+                }
+            };
         }
         if self.operands.contains_key(n) {
             return Err(Diagnostic::error(

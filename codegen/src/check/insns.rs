@@ -18,33 +18,44 @@ impl Builder<'_> {
         for (_, it) in items {
             if let Item::Table { name, guards, .. } = it {
                 let ti = self.v.tables.len();
-                self.v.tables.push(Table { name: name.name.clone(), alts: vec![], span: name.span });
+                self.v.tables.push(Table {
+                    name: name.name.clone(),
+                    alts: vec![],
+                    span: name.span,
+                    export_width: None,
+                    writable: false,
+                });
                 if !guards.is_empty() {
                     self.table_guards.insert(ti, guards.clone());
                 }
             }
         }
+        // Tables before instructions, so that an instruction sees what its tables export (a
+        // table whose export another table's alternative reads is declared before it).
+        for (_, it) in items {
+            if let Item::Table { name, alts, .. } = it {
+                let ti = self.v.table_index(&name.name).expect("table indexed");
+                let mut resolved = Vec::new();
+                for (i, a) in alts.iter().enumerate() {
+                    if let Some(ins) = self.resolve_insn(
+                        &format!("{}#{i}", name.name),
+                        &a.pattern,
+                        &a.displays,
+                        a.sem.as_ref(),
+                        a.span,
+                        Some(a),
+                        &[],
+                    ) {
+                        resolved.push(ins);
+                    }
+                }
+                self.v.tables[ti].alts = resolved;
+                self.table_export(ti, alts);
+            }
+        }
         let mut insn_names = BTreeSet::new();
         for (_, it) in items {
             match it {
-                Item::Table { name, alts, .. } => {
-                    let ti = self.v.table_index(&name.name).expect("table indexed");
-                    let mut resolved = Vec::new();
-                    for (i, a) in alts.iter().enumerate() {
-                        if let Some(ins) = self.resolve_insn(
-                            &format!("{}#{i}", name.name),
-                            &a.pattern,
-                            &a.displays,
-                            a.sem.as_ref(),
-                            a.span,
-                            true,
-                            &[],
-                        ) {
-                            resolved.push(ins);
-                        }
-                    }
-                    self.v.tables[ti].alts = resolved;
-                }
                 Item::Insn(d) => {
                     if !insn_names.insert(d.name.name.clone()) {
                         self.err(Diagnostic::error(
@@ -60,7 +71,7 @@ impl Builder<'_> {
                         &d.displays,
                         d.sem.as_ref(),
                         d.span,
-                        false,
+                        None,
                         &d.guards,
                     ) {
                         self.v.insns.push(ins);
@@ -196,13 +207,16 @@ impl Builder<'_> {
         displays: &[ast::Display],
         sem: Option<&ast::Block>,
         span: Span,
-        in_table: bool,
+        alt: Option<&ast::TableAlt>,
         own_guards: &[ast::Ident],
     ) -> Option<Insn> {
+        let in_table = alt.is_some();
         let mut ops = BTreeMap::new();
         let (pat, fmt_ops) = self.resolve_pattern(pattern, &mut ops)?;
         let guards = self.insn_guards(own_guards, pattern, &pat);
-        let guarded: Option<ast::Block> = sem.map(|b| {
+        let with_tables: Option<ast::Block> =
+            sem.map(|b| if in_table { b.clone() } else { self.with_table_steps(b, &ops) });
+        let guarded: Option<ast::Block> = with_tables.as_ref().map(|b| {
             let gs: Vec<&ast::GuardDecl> = guards.iter().collect();
             crate::inline::wrap_guards(b, &gs)
         });
@@ -255,6 +269,10 @@ impl Builder<'_> {
             used.extend(sc.used);
             self.errs.extend(errs);
         }
+        let (export, after) = match alt {
+            Some(a) => self.check_alt_export(a, &ops, &mut used),
+            None => (None, None),
+        };
         // Inline spec functions, once every call site is checked.
         let mut local: BTreeSet<String> = ops.keys().cloned().collect();
         if let Some(b) = sem {
@@ -305,6 +323,8 @@ impl Builder<'_> {
             origin,
             guards: guards.iter().map(|g| g.name.name.clone()).collect(),
             inlined,
+            export,
+            after,
         })
     }
 }

@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 mod cores;
 mod display;
+mod exports;
 mod functions;
 mod insns;
 mod patterns;

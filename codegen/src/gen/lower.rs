@@ -14,15 +14,15 @@ use quote::{format_ident, quote};
 use std::collections::{BTreeMap, BTreeSet};
 
 /// Lowering state for one instruction.
-struct Lx<'a> {
-    v: &'a Variant,
-    ins: &'a Insn,
+pub(super) struct Lx<'a> {
+    pub(super) v: &'a Variant,
+    pub(super) ins: &'a Insn,
     /// Scopes of locals: name -> (rust ident, width, static?).
     scopes: Vec<BTreeMap<String, (Ident, u32, bool)>>,
     assigned: BTreeSet<String>,
     counter: u32,
     /// Inside a run-time `if`: jumps, annuls and raises are conditional.
-    dyn_depth: u32,
+    pub(super) dyn_depth: u32,
 }
 
 type R<T> = Result<T, String>;
@@ -137,6 +137,15 @@ fn helper_flags(v: &Variant, h: &Helper) -> TokenStream {
 }
 
 impl<'a> Lx<'a> {
+    /// Lowering state for `ins` (an instruction, or a table alternative's blocks).
+    pub(super) fn new(v: &'a Variant, ins: &'a Insn) -> Self {
+        let mut assigned = BTreeSet::new();
+        for b in ins.sem.iter().chain(ins.after.iter()) {
+            collect_assigned(b, &mut assigned);
+        }
+        Lx { v, ins, scopes: vec![], assigned, counter: 0, dyn_depth: 0 }
+    }
+
     fn local(&self, n: &str) -> Option<&(Ident, u32, bool)> {
         self.scopes.iter().rev().find_map(|s| s.get(n))
     }
@@ -146,7 +155,7 @@ impl<'a> Lx<'a> {
         format_ident!("{}{}", base, self.counter)
     }
 
-    fn pc_bits(&self) -> u32 {
+    pub(super) fn pc_bits(&self) -> u32 {
         self.v.regs.iter().find(|r| r.name == "pc").map(|r| r.width).unwrap_or(64)
     }
 
@@ -161,7 +170,7 @@ impl<'a> Lx<'a> {
     }
 
     /// Whether `e` can be computed at translation time.
-    fn is_static(&self, e: &Expr) -> bool {
+    pub(super) fn is_static(&self, e: &Expr) -> bool {
         match e {
             Expr::Int(..) | Expr::Bool(..) => true,
             Expr::Name(i) => {
@@ -211,7 +220,7 @@ impl<'a> Lx<'a> {
     }
 
     /// Rust `u64` code for a static expression, and its width when known.
-    fn st(&self, e: &Expr, want: Option<u32>) -> R<(TokenStream, Option<u32>)> {
+    pub(super) fn st(&self, e: &Expr, want: Option<u32>) -> R<(TokenStream, Option<u32>)> {
         if let Expr::Name(i) = e {
             if let Some((id, w, true)) = self.local(&i.name) {
                 return Ok((quote!(#id), Some(*w)));
@@ -288,6 +297,9 @@ impl<'a> Lx<'a> {
                 if let Some((_, w, _)) = self.local(&i.name) {
                     return Some(*w);
                 }
+                if let Some(t) = self.table_operand(&i.name) {
+                    return t.export_width;
+                }
                 if let Some(op) = self.ins.operands.get(&i.name) {
                     return crate::check::operand_width(self.v, op);
                 }
@@ -356,7 +368,7 @@ impl<'a> Lx<'a> {
     }
 
     /// Rust code producing a `sem::V` (IR value and width) for `e`.
-    fn dy(&mut self, e: &Expr, want: Option<u32>) -> R<(TokenStream, u32)> {
+    pub(super) fn dy(&mut self, e: &Expr, want: Option<u32>) -> R<(TokenStream, u32)> {
         if self.is_static(e) {
             let (code, w) = self.st(e, want)?;
             let w = w.or(want).ok_or_else(|| format!("cannot tell the width of a constant in `{}`", self.ins.name))?;
@@ -366,6 +378,8 @@ impl<'a> Lx<'a> {
             Expr::Name(i) => {
                 if let Some((id, w, _)) = self.local(&i.name).cloned() {
                     (quote!(#id), w)
+                } else if self.table_operand(&i.name).is_some() {
+                    self.table_read(&i.name)?
                 } else if let Some(r) = self.v.regs.iter().find(|r| r.name == i.name) {
                     (reg_global(r), r.width)
                 } else {
@@ -582,7 +596,7 @@ impl<'a> Lx<'a> {
         })
     }
 
-    fn block(&mut self, blk: &Block) -> R<TokenStream> {
+    pub(super) fn block(&mut self, blk: &Block) -> R<TokenStream> {
         self.scopes.push(BTreeMap::new());
         let mut out = Vec::new();
         for s in &blk.stmts {
@@ -690,6 +704,7 @@ impl<'a> Lx<'a> {
                 let (l, h) = (lit(l), lit(h));
                 quote!(for #id in #l..#h { let _ = #id; #body })
             }
+            Stmt::Table { operand, after, .. } => self.table_step(operand, *after)?,
             Stmt::Expr(Expr::Call(n, args, _)) => self.stmt_call(&n.name, args)?,
             Stmt::Expr(_) => return Err("expression statement".into()),
         })
@@ -768,6 +783,12 @@ impl<'a> Lx<'a> {
             let (x, _) = self.dy(value, Some(reg.width))?;
             let w = reg.width;
             return Ok(quote!({ let x = #x; let r = #g; let v = sem::fit(b, x, #w); b.mov(r.0, v); }));
+        }
+        if t.index.is_none() && t.field.is_none() {
+            if let Some(w) = self.table_operand(n).and_then(|t| t.export_width) {
+                let (x, _) = self.dy(value, Some(w))?;
+                return self.table_write(n, x);
+            }
         }
         if let Some((id, w, false)) = self.local(n).cloned() {
             let (x, _) = self.dy(value, Some(w))?;
@@ -902,9 +923,7 @@ pub fn gen_lower(v: &Variant) -> Result<TokenStream, String> {
             arms.push(quote!(Insn::#s(_) => false));
             continue;
         };
-        let mut assigned = BTreeSet::new();
-        collect_assigned(sem, &mut assigned);
-        let mut lx = Lx { v, ins, scopes: vec![], assigned, counter: 0, dyn_depth: 0 };
+        let mut lx = Lx::new(v, ins);
         let body = lx.block(sem).map_err(|e| format!("{}: {e}", ins.origin))?;
         let fname = format_ident!("lower_{}", ins.name.replace('.', "_").to_lowercase());
         let prepare = if has_call(sem, &["jump", "jump_delayed", "annul_delay_slot"]) {
@@ -970,12 +989,14 @@ pub fn gen_lower(v: &Variant) -> Result<TokenStream, String> {
         table.push(quote!((#name, #flags)));
     }
     let acc = accessors(v);
+    let exports = super::exports::export_enums(v);
     Ok(quote! {
         #[allow(unused_imports)]
         use crate::ir::{BinOp, Builder, Cond, HelperFlags, Ty};
         #[allow(unused_imports)]
         use crate::tb::{sem, LowerCx};
         #acc
+        #exports
         #(#fns)*
         /// Lower `d` (at `pc`) into `b`. `false`: the instruction has no semantics yet.
         pub fn lower(d: &Decoded, pc: u64, b: &mut Builder, cx: &mut LowerCx) -> bool {

@@ -3,6 +3,7 @@
 
 pub mod decoder;
 pub mod disasm;
+mod exports;
 pub mod expr;
 pub mod lower;
 pub mod state;

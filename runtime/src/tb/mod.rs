@@ -4,6 +4,8 @@
 //! tells the translator (a branch, an annulled delay slot, the end of the block).
 
 pub mod engine;
+#[cfg(test)]
+mod lang_tests;
 pub mod sem;
 pub mod translate;
 
