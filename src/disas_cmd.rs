@@ -12,7 +12,7 @@ use std::io::Write as _;
 pub fn list_cpus() {
     use specemu_runtime::arch::DisasInfo;
     use specemu_runtime::targets::ARCHES;
-    println!("Available CPUs:");
+    let mut text = String::from("Available CPUs:\n");
     let mut seen: Vec<usize> = Vec::new();
     for a in ARCHES {
         let Some(DisasInfo { cores, .. }) = a.disas else { continue };
@@ -22,14 +22,15 @@ pub fn list_cpus() {
         }
         seen.push(cores as usize);
         for c in cores() {
-            println!("  {:<8} {}", a.name, c.name);
+            text.push_str(&format!("  {:<8} {}\n", a.name, c.name));
         }
     }
     for a in ARCHES {
         if let Some(help) = a.cpu_help {
-            print!("{}", help());
+            text.push_str(&help());
         }
     }
+    crate::cli::out(&text);
 }
 
 /// `specemu disas`'s options (`-cpu` is accepted for `--cpu`).

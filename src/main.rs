@@ -91,7 +91,7 @@ fn top_level(args: &[String]) -> anyhow::Result<i32> {
                 cli::usage_error(command(), clap::error::ErrorKind::InvalidSubcommand, &msg)
             })?,
         };
-        print!("{text}");
+        cli::out(&text);
         return Ok(0);
     }
     if let Some(v) = m.get_one::<String>("cpu") {
@@ -105,7 +105,7 @@ fn top_level(args: &[String]) -> anyhow::Result<i32> {
         if !cli::is_help(v) {
             anyhow::bail!("-d {v}: give a command (specemu run -d {v} ...); specemu -d help lists the items");
         }
-        print!("{}", cli::log_help(LogMode::Both));
+        cli::out(&cli::log_help(LogMode::Both));
         return Ok(0);
     }
     // No command and no option: as before, the help as an error.

@@ -159,6 +159,6 @@ pub fn run_parsed(args: ObjdumpDiffCli) -> anyhow::Result<()> {
     let ours = crate::disas_cmd::disassemble_elf(&data, &elf, cpu.as_deref())?;
     let f = only.map(|l| move |m: &str| l.iter().any(|x| x == m));
     let r = compare(&parse_listing(&theirs), &parse_listing(&ours), f.as_ref().map(|f| f as &dyn Fn(&str) -> bool));
-    print!("{}", r.render(examples));
+    crate::cli::out(&r.render(examples));
     Ok(())
 }

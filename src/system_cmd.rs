@@ -225,18 +225,18 @@ pub fn run(name: &'static str, args: &[String]) -> anyhow::Result<i32> {
     let prefix = specemu_runtime::arch::by_name(&sa.config.arch).and_then(|a| a.system).map(|s| s.cpu_list_prefix);
     let prefix = prefix.unwrap_or("");
     if sa.log_help {
-        print!("{}", cli::log_help(LogMode::System));
+        cli::out(&cli::log_help(LogMode::System));
         return Ok(0);
     }
     if sa.machine_help {
-        print!("{}", specemu_machines::machine_help());
+        cli::out(&specemu_machines::machine_help());
         return Ok(0);
     }
     if sa.cpu_help && sa.config.machine.is_empty() {
         // No board to ask: every model (QEMU, too, lists its CPUs without -M).
         let sys = specemu_runtime::arch::by_name(&sa.config.arch).and_then(|a| a.system);
         for m in sys.map(|s| (s.models)()).unwrap_or_default() {
-            println!("{prefix} '{m}'");
+            cli::out(&format!("{prefix} '{m}'\n"));
         }
         return Ok(0);
     }
@@ -256,7 +256,7 @@ pub fn run(name: &'static str, args: &[String]) -> anyhow::Result<i32> {
         let probe = BoardConfig { preconfig: true, cpu: None, ..sa.config.clone() };
         let vm = specemu_machines::create(&probe).map_err(|e| anyhow!(e))?;
         for d in vm.cpu_definitions() {
-            println!("{prefix} '{}'", d.name);
+            cli::out(&format!("{prefix} '{}'\n", d.name));
         }
         return Ok(0);
     }

@@ -124,6 +124,17 @@ fn parse_run(s: &str) -> (specemu_runtime::user::run::RunOptions, String, Vec<St
     }
 }
 
+/// `specemu run PROG ARGS...` (no option first) takes a shorter road than clap; it must read
+/// what clap reads: PROG, its arguments untouched, every option at its default.
+#[test]
+fn a_bare_program_line_reads_as_with_options_before_it() {
+    let (bare, prog, args, port) = parse_run("PROG -cpu foo --help -- -E x");
+    let (dashed, prog2, args2, port2) = parse_run("-- PROG -cpu foo --help -- -E x");
+    assert_eq!((&prog, &args, port), (&prog2, &args2, port2));
+    assert_eq!(args, words("PROG -cpu foo --help -- -E x"));
+    assert_eq!(format!("{bare:?}"), format!("{dashed:?}"));
+}
+
 #[test]
 fn guest_arguments_pass_untouched() {
     let (opts, prog, args, _) = parse_run("-cpu 24Kf PROG -cpu foo --help -- -E x");
@@ -191,4 +202,25 @@ fn existing_command_lines_parse_as_before() {
     assert_eq!(sa.monitors.len(), 3);
     assert!(sa.config.preconfig && sa.config.start_paused);
     assert_eq!((sa.config.cpu.as_deref(), sa.config.ram_size), (Some("24Kf"), Some(1 << 20)));
+}
+
+/// A listing piped into a reader that closes early (`specemu -cpu help | head -1`) ends
+/// quietly: no panic, no "Broken pipe" message (checked against a reader that reads nothing).
+#[test]
+fn listings_into_a_closed_pipe_end_quietly() {
+    use std::process::Stdio;
+    for args in [&["-cpu", "help"][..], &["-d", "help"], &["system-mips", "-M", "help"], &["run", "-cpu", "help"]] {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_specemu"))
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("run specemu");
+        // Close the read end before specemu writes (it may also finish first: both must pass).
+        drop(child.stdout.take());
+        let out = child.wait_with_output().expect("wait for specemu");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!err.contains("panicked") && !err.contains("Broken pipe"), "{args:?}: {err}");
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {err}");
+    }
 }

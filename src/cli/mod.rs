@@ -24,12 +24,19 @@ pub struct Message {
     pub is_error: bool,
 }
 
+/// Write `text` to standard output. A closed pipe (`specemu -cpu help | head -3`) is not
+/// an error worth reporting, nor a reason to panic as `print!` would.
+pub fn out(text: &str) {
+    use std::io::Write;
+    let _ = std::io::stdout().lock().write_all(text.as_bytes());
+}
+
 impl Message {
     pub fn print(&self) {
         if self.is_error {
             eprint!("{}", self.text);
         } else {
-            print!("{}", self.text);
+            out(&self.text);
         }
     }
 

@@ -56,7 +56,33 @@ pub struct Tb {
     tier0: bool,
     runs: AtomicU32,
     /// The pages the block's code lies on (writes to them invalidate it).
-    pages: Box<[u64]>,
+    pages: Pages,
+}
+
+/// The pages a block lies on: inline for the usual one or two (a block is shorter than a
+/// page on every architecture so far), so adding a block allocates nothing for them.
+#[derive(Debug, Clone)]
+enum Pages {
+    Inline(u8, [u64; 4]),
+    Heap(Box<[u64]>),
+}
+
+impl Pages {
+    fn new(pages: &[u64]) -> Self {
+        if pages.len() <= 4 {
+            let mut a = [0; 4];
+            a[..pages.len()].copy_from_slice(pages);
+            Pages::Inline(pages.len() as u8, a)
+        } else {
+            Pages::Heap(pages.into())
+        }
+    }
+    fn as_slice(&self) -> &[u64] {
+        match self {
+            Pages::Inline(n, a) => &a[..*n as usize],
+            Pages::Heap(b) => b,
+        }
+    }
 }
 
 impl Tb {
@@ -144,8 +170,8 @@ impl<K: BlockKey> Engine<K> {
 
     /// Add the block just translated for `key`, whose code lies on `pages` (page addresses
     /// that identify it for invalidation): kept at tier 0, or optimized and compiled.
-    pub fn add(&mut self, key: K, blk: Block, pages: Vec<u64>) -> Arc<Tb> {
-        let pages = pages.into_boxed_slice();
+    pub fn add(&mut self, key: K, blk: Block, pages: &[u64]) -> Arc<Tb> {
+        let pages = Pages::new(pages);
         let tiered = self.cfg.tiered && self.jit.is_some();
         let b = if tiered {
             Arc::new(Tb { ir: blk, host: AtomicUsize::new(NO_HOST), tier0: true, runs: AtomicU32::new(0), pages })
@@ -157,10 +183,10 @@ impl<K: BlockKey> Engine<K> {
     }
 
     fn insert(&mut self, key: K, b: Arc<Tb>) {
-        for &p in b.pages.iter() {
+        for &p in b.pages.as_slice() {
             self.by_page.entry(p).or_default().push(key);
         }
-        if b.pages.len() > 1 {
+        if b.pages.as_slice().len() > 1 {
             self.crossing.push(key);
         }
         self.cache.insert(key, b.clone());
@@ -191,7 +217,7 @@ impl<K: BlockKey> Engine<K> {
     }
 
     /// Optimize `blk` and compile it (or keep it for the interpreter).
-    fn compile(&mut self, mut blk: Block, pages: Box<[u64]>) -> Arc<Tb> {
+    fn compile(&mut self, mut blk: Block, pages: Pages) -> Arc<Tb> {
         crate::opt::optimize(&mut blk);
         if self.cfg.log_op_opt {
             let t = crate::ir::dump_block(&blk).replacen("OP:", "OP after optimization:", 1);

@@ -323,16 +323,23 @@ impl<A: LinuxTarget> Loop<A> {
         if self.opts.log_op {
             eprint!("{}", crate::ir::dump_block(&blk));
         }
-        let pages = pages_of(pc, blk.guest_len);
-        self.engine.add(pc, blk, pages)
+        let (first, n) = pages_of(pc, blk.guest_len);
+        let all = [first, first + 0x1000, first + 0x2000, first + 0x3000];
+        if n <= all.len() {
+            self.engine.add(pc, blk, &all[..n])
+        } else {
+            let pages: Vec<u64> = (0..n as u64).map(|i| first + i * 0x1000).collect();
+            self.engine.add(pc, blk, &pages)
+        }
     }
 }
 
-/// The pages of `[pc, pc+len)`: writes to them invalidate the block at `pc`.
-fn pages_of(pc: u64, len: u64) -> Vec<u64> {
+/// The pages of `[pc, pc+len)` (the first and how many): writes to them invalidate the
+/// block at `pc`.
+fn pages_of(pc: u64, len: u64) -> (u64, usize) {
     let first = pc & !0xfff;
     let last = (pc + len.max(1) - 1) & !0xfff;
-    (0..=(last - first) / 0x1000).map(|i| first + i * 0x1000).collect()
+    (first, ((last - first) / 0x1000 + 1) as usize)
 }
 
 /// `-d in_asm`: the guest code of a block, as objdump prints it.

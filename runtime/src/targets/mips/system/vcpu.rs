@@ -531,7 +531,7 @@ impl Vcpu {
             self.space.mark_code_page(p);
             self.soft.forbid_direct_write(p);
         }
-        self.engine.add(key, blk, pages)
+        self.engine.add(key, blk, &pages)
     }
 
     fn log_in_asm(&mut self, pc: u32, len: u64) {
