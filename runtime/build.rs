@@ -69,8 +69,10 @@ fn main() {
 
 /// Spec fragments of the language's tests (`tests/spec-errors/pass/`), generated like an
 /// architecture so that unit tests (`tb::lang_tests`) lower and interpret them.
-const LANGUAGE_TEST_SPECS: &[(&str, &str)] =
-    &[("lang_arm_style.rs", "tests/spec-errors/pass/arm-style-guard-and-table-exports.isa")];
+const LANGUAGE_TEST_SPECS: &[(&str, &str)] = &[
+    ("lang_arm_style.rs", "tests/spec-errors/pass/arm-style-guard-and-table-exports.isa"),
+    ("lang_windowed.rs", "tests/spec-errors/pass/windowed-register-file.isa"),
+];
 
 fn generate_language_tests(root: &Path, out: &Path) {
     for (name, path) in LANGUAGE_TEST_SPECS {

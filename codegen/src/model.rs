@@ -21,6 +21,29 @@ pub struct RegFile {
     pub width: u32,
     pub names: Vec<String>,
     pub zero: Option<u64>,
+    /// A windowed file: its `count` registers are a window into a larger physical file.
+    pub window: Option<Window>,
+}
+
+/// Register `i` of a windowed file is physical register `(base * unit + i) mod physical`
+/// (Xtensa's AR with WindowBase, SPARC's windows with CWP).
+#[derive(Debug, Clone)]
+pub struct Window {
+    pub physical: u64,
+    /// The register that holds the window base.
+    pub base: String,
+    pub unit: u64,
+}
+
+impl RegFile {
+    /// The registers the CPU state holds for this file (the physical file, when windowed).
+    pub fn storage(&self) -> u64 {
+        self.window.as_ref().map_or(self.count, |w| w.physical)
+    }
+    /// The storage padded to a power of two (so a masked index never leaves it).
+    pub fn slots(&self) -> u64 {
+        self.storage().max(1).next_power_of_two()
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -60,7 +60,9 @@ impl Builder<'_> {
                         width: *width,
                         names: (0..n).map(|i| format!("{}{i}", name.name)).collect(),
                         zero: None,
+                        window: None,
                     };
+                    let mut window: (Option<u64>, Option<ast::Ident>, Option<u64>) = (None, None, None);
                     for (k, val) in attrs {
                         match (k.name.as_str(), val) {
                             ("names", Value::List(l, s)) => {
@@ -89,12 +91,51 @@ impl Builder<'_> {
                                 rf.names = (0..n).map(|i| p.replace("{}", &i.to_string())).collect();
                             }
                             ("zero", Value::Int(z, _)) => rf.zero = Some(*z as u64),
+                            ("physical", Value::Int(p, _)) => window.0 = Some(*p as u64),
+                            ("physical", Value::Ident(p)) => match self.v.params.get(&p.name) {
+                                Some(ParamValue::Int(n)) => window.0 = Some(*n as u64),
+                                _ => self.err(Diagnostic::error(
+                                    p.span,
+                                    format!("unknown integer parameter `{}`", p.name),
+                                    "the physical register count must be a number or an int parameter",
+                                )),
+                            },
+                            ("base", Value::Ident(r)) => window.1 = Some(r.clone()),
+                            ("unit", Value::Int(u, _)) => window.2 = Some(*u as u64),
                             _ => self.err(Diagnostic::error(
                                 k.span,
                                 format!("unknown register file attribute `{}`", k.name),
-                                "expected `names` or `zero`",
+                                "expected `names`, `zero`, or a window's `physical`, `base` and `unit`",
                             )),
                         }
+                    }
+                    match window {
+                        (None, None, None) => {}
+                        (Some(physical), Some(base), Some(unit)) => {
+                            let known = self.v.regs.iter().any(|r| r.name == base.name);
+                            if !known {
+                                self.err(Diagnostic::error(
+                                    base.span,
+                                    format!("`{}` is not a register declared before this file", base.name),
+                                    "the window base must be a register",
+                                ));
+                            } else if !physical.is_power_of_two() || physical < n || unit == 0 {
+                                self.err(
+                                    Diagnostic::error(
+                                        name.span,
+                                        format!("a window of {n} into {physical} registers in steps of {unit}"),
+                                        "bad window",
+                                    )
+                                    .with_note("the physical count must be a power of two, at least the window's size; the unit at least 1"),
+                                );
+                            }
+                            rf.window = Some(Window { physical, base: base.name.clone(), unit });
+                        }
+                        _ => self.err(Diagnostic::error(
+                            name.span,
+                            format!("register file `{}` names part of a window", name.name),
+                            "a windowed file gives `physical`, `base` and `unit`",
+                        )),
                     }
                     self.v.regfiles.push(rf);
                 }

@@ -119,7 +119,7 @@ fn helper_flags(v: &Variant, h: &Helper) -> TokenStream {
                     Some(quote!((core::mem::offset_of!(CpuState, #field) as u32, #len)))
                 } else {
                     let rf = v.regfiles.iter().find(|r| &r.name == n)?;
-                    let len = elem_size(rf.width) * rf.count as u32;
+                    let len = elem_size(rf.width) * rf.slots() as u32;
                     Some(quote!((core::mem::offset_of!(CpuState, #field) as u32, #len)))
                 }
             })
@@ -879,9 +879,13 @@ fn accessors(v: &Variant) -> TokenStream {
             ),
             None => (quote!(), quote!(), quote!()),
         };
+        if let Some(w) = &rf.window {
+            out.push(windowed_accessors(rf, w, &field, &names));
+            continue;
+        }
         // Register files are padded to a power of two (see gen/state.rs): a translation-time
         // index is masked into it (the checker proved it below `count`), a run-time one too.
-        let slots = rf.count.max(1).next_power_of_two();
+        let slots = rf.slots();
         let smask = slots - 1;
         let slots32 = slots as u32;
         out.push(quote! {
@@ -911,6 +915,54 @@ fn accessors(v: &Variant) -> TokenStream {
         });
     }
     quote!(#(#out)*)
+}
+
+/// The accessors of a windowed register file: register `i` is physical register
+/// `(base * unit + i) mod physical`, an index computed at run time from the base register.
+fn windowed_accessors(rf: &RegFile, w: &Window, field: &Ident, names: &Ident) -> TokenStream {
+    let ty = ty_of(rf.width);
+    let width = rf.width;
+    let esz8 = elem_size(rf.width) as u8;
+    let slots = rf.slots() as u32;
+    let unit = w.unit;
+    let base = format_ident!("reg_{}", w.base);
+    let (rd, wr, rdx, wrx, wi) = (
+        format_ident!("rd_{}", rf.name),
+        format_ident!("wr_{}", rf.name),
+        format_ident!("rdx_{}", rf.name),
+        format_ident!("wrx_{}", rf.name),
+        format_ident!("window_{}", rf.name),
+    );
+    quote! {
+        /// The physical index of window register `i`.
+        fn #wi(b: &mut Builder, i: sem::V) -> Val {
+            let base = #base(b);
+            let base = sem::zext(b, base, 32);
+            let unit = sem::konst(b, #unit, 32);
+            let first = sem::mul(b, base, unit);
+            let i = (sem::fit(b, i, 32), 32);
+            let at = sem::add(b, first, i);
+            sem::reg_index(b, at, #slots)
+        }
+        fn #rd(b: &mut Builder, i: u64) -> sem::V {
+            let _ = #names;
+            let i = sem::konst(b, i, 32);
+            #rdx(b, i)
+        }
+        fn #wr(b: &mut Builder, i: u64, x: sem::V) {
+            let i = sem::konst(b, i, 32);
+            #wrx(b, i, x)
+        }
+        fn #rdx(b: &mut Builder, i: sem::V) -> sem::V {
+            let i = #wi(b, i);
+            (b.load_state(#ty, core::mem::offset_of!(CpuState, #field) as u32, i, #esz8), #width)
+        }
+        fn #wrx(b: &mut Builder, i: sem::V, x: sem::V) {
+            let i = #wi(b, i);
+            let v = sem::fit(b, x, #width);
+            b.store_state(v, core::mem::offset_of!(CpuState, #field) as u32, i, #esz8);
+        }
+    }
 }
 
 /// Lowering functions, the `lower` dispatcher, and the `Helpers` trait of one variant.
@@ -992,7 +1044,7 @@ pub fn gen_lower(v: &Variant) -> Result<TokenStream, String> {
     let exports = super::exports::export_enums(v);
     Ok(quote! {
         #[allow(unused_imports)]
-        use crate::ir::{BinOp, Builder, Cond, HelperFlags, Ty};
+        use crate::ir::{BinOp, Builder, Cond, HelperFlags, Ty, Val};
         #[allow(unused_imports)]
         use crate::tb::{sem, LowerCx};
         #acc

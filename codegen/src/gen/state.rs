@@ -79,9 +79,10 @@ pub fn gen_state(v: &Variant) -> TokenStream {
     for rf in &v.regfiles {
         let id = format_ident!("{}", rf.name);
         let ty = rust_uint(rf.width);
-        let n = rf.count as usize;
-        // Padded to a power of two, so a masked run-time index never leaves the array.
-        let slots = rf.count.max(1).next_power_of_two() as usize;
+        // The physical file when windowed, padded to a power of two, so a masked run-time
+        // index never leaves the array.
+        let n = rf.storage() as usize;
+        let slots = rf.slots() as usize;
         fields.push(quote!(pub #id: [#ty; #slots]));
         zeros.push(quote!(#id: [0; #slots]));
         let esz = (rf.width.div_ceil(8)).next_power_of_two().min(16) as usize;
