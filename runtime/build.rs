@@ -70,7 +70,7 @@ fn main() {
 /// Spec fragments of the language's tests (`tests/spec-errors/pass/`), generated like an
 /// architecture so that unit tests (`tb::lang_tests`) lower and interpret them.
 const LANGUAGE_TEST_SPECS: &[(&str, &str)] = &[
-    ("lang_arm_style.rs", "tests/spec-errors/pass/arm-style-guard-and-table-exports.isa"),
+    ("lang_guard_and_exports.rs", "tests/spec-errors/pass/guard-table-exports-and-hooks.isa"),
     ("lang_windowed.rs", "tests/spec-errors/pass/windowed-register-file.isa"),
 ];
 

@@ -1,4 +1,4 @@
-//! An ARM-style core (`tests/spec-errors/pass/arm-style-guard-and-table-exports.isa`): a
+//! An ARM-style core (`tests/spec-errors/pass/guard-table-exports-and-hooks.isa`): a
 //! condition-field guard, a shifter table that exports a value and sets the shifter carry,
 //! an addressing table that exports memory and writes the base back after the access, and
 //! r15 as a register view that reads as pc + 8 and branches when written.
@@ -6,7 +6,7 @@
 /// The generated core (only what the tests use is used).
 #[allow(dead_code)]
 mod generated {
-    include!(concat!(env!("OUT_DIR"), "/lang_arm_style.rs"));
+    include!(concat!(env!("OUT_DIR"), "/lang_guard_and_exports.rs"));
 }
 
 use super::{Core, Machine, State};
@@ -32,10 +32,10 @@ fn lower_one(bytes: &[u8], pc: u64, b: &mut Builder, cx: &mut LowerCx) -> Lowere
     }
 }
 
-const ARM: Core = Core { lower: lower_one, pc_offset: core::mem::offset_of!(CpuState, pc) as u32 };
+const CORE: Core = Core { lower: lower_one, pc_offset: core::mem::offset_of!(CpuState, pc) as u32 };
 
 fn run(m: &mut Machine<CpuState>, word: u32) -> BlockExit {
-    super::run(&ARM, m, word)
+    super::run(&CORE, m, word)
 }
 
 fn machine() -> Machine<CpuState> {
