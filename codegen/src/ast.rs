@@ -380,6 +380,17 @@ pub enum Expr {
 }
 
 impl Expr {
+    /// The expressions directly inside this one, in source order.
+    pub fn children(&self) -> Vec<&Expr> {
+        match self {
+            Expr::Int(..) | Expr::Bool(..) | Expr::Name(_) => vec![],
+            Expr::Call(_, args, _) => args.iter().collect(),
+            Expr::Index(a, b, _) | Expr::Binary(_, a, b, _) => vec![a, b],
+            Expr::Slice(a, b, c, _) | Expr::Ternary(a, b, c, _) => vec![a, b, c],
+            Expr::Field(a, _, _) | Expr::Unary(_, a, _) => vec![a],
+        }
+    }
+
     pub fn span(&self) -> Span {
         match self {
             Expr::Int(_, s)

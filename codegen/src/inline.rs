@@ -127,57 +127,29 @@ fn inline_expr(v: &Variant, e: &Expr, subst: &Subst, depth: u32) -> Expr {
 
 /// The names an expression reads that are not among `params` (what a function body needs
 /// from where it is inlined).
-pub fn free_names(e: &Expr, params: &BTreeSet<String>, out: &mut BTreeSet<String>) {
-    match e {
-        Expr::Int(..) | Expr::Bool(..) => {}
-        Expr::Name(i) => {
-            if !params.contains(&i.name) {
-                out.insert(i.name.clone());
-            }
+fn free_names(e: &Expr, params: &BTreeSet<String>, out: &mut BTreeSet<String>) {
+    if let Expr::Name(i) = e {
+        if !params.contains(&i.name) {
+            out.insert(i.name.clone());
         }
-        Expr::Call(_, args, _) => args.iter().for_each(|a| free_names(a, params, out)),
-        Expr::Index(a, b, _) | Expr::Binary(_, a, b, _) => {
-            free_names(a, params, out);
-            free_names(b, params, out);
-        }
-        Expr::Slice(a, b, c, _) | Expr::Ternary(a, b, c, _) => {
-            free_names(a, params, out);
-            free_names(b, params, out);
-            free_names(c, params, out);
-        }
-        Expr::Field(a, _, _) | Expr::Unary(_, a, _) => free_names(a, params, out),
+    }
+    for c in e.children() {
+        free_names(c, params, out);
     }
 }
 
 /// The spec functions `e` calls and the views it reads, directly.
 pub fn calls(v: &Variant, e: &Expr, out: &mut Vec<(String, crate::diag::Span)>) {
     match e {
-        Expr::Int(..) | Expr::Bool(..) | Expr::Name(_) => {}
-        Expr::Call(n, args, _) => {
-            if v.spec_fn(&n.name).is_some() {
-                out.push((n.name.clone(), n.span));
-            }
-            args.iter().for_each(|a| calls(v, a, out));
-        }
-        Expr::Index(a, b, s) => {
-            if let Expr::Name(n) = &**a {
-                if v.view(&n.name).is_some() {
-                    out.push((n.name.clone(), *s));
-                }
-            }
-            calls(v, a, out);
-            calls(v, b, out);
-        }
-        Expr::Binary(_, a, b, _) => {
-            calls(v, a, out);
-            calls(v, b, out);
-        }
-        Expr::Slice(a, b, c, _) | Expr::Ternary(a, b, c, _) => {
-            calls(v, a, out);
-            calls(v, b, out);
-            calls(v, c, out);
-        }
-        Expr::Field(a, _, _) | Expr::Unary(_, a, _) => calls(v, a, out),
+        Expr::Call(n, _, _) if v.spec_fn(&n.name).is_some() => out.push((n.name.clone(), n.span)),
+        Expr::Index(a, _, s) => match &**a {
+            Expr::Name(n) if v.view(&n.name).is_some() => out.push((n.name.clone(), *s)),
+            _ => {}
+        },
+        _ => {}
+    }
+    for c in e.children() {
+        calls(v, c, out);
     }
 }
 
@@ -242,7 +214,7 @@ pub fn body_uses(v: &Variant, name: &str, out: &mut Vec<(String, crate::diag::Sp
 }
 
 /// Every expression of a block, in order (for walks over calls and names).
-pub fn block_exprs<'b>(b: &'b Block, out: &mut Vec<&'b Expr>) {
+fn block_exprs<'b>(b: &'b Block, out: &mut Vec<&'b Expr>) {
     for s in &b.stmts {
         match s {
             Stmt::Let { value, .. } => out.push(value),
@@ -294,7 +266,7 @@ pub fn let_names(b: &Block, out: &mut BTreeSet<String>) {
 
 /// The condition that is true when `e` is false, written without a `!` where an operator
 /// has an opposite (so a guard lowers to the same compare-and-branch as a hand-written `if`).
-pub fn negate(e: &Expr) -> Expr {
+fn negate(e: &Expr) -> Expr {
     use BinOp::*;
     match e {
         Expr::Bool(b, s) => Expr::Bool(!b, *s),

@@ -262,6 +262,18 @@ pub struct Table {
     pub writable: bool,
 }
 
+impl Table {
+    /// Whether an instruction using the table has a step before its semantics (an export
+    /// to compute or an alternative's block to run).
+    pub fn has_before(&self) -> bool {
+        self.alts.iter().any(|a| a.export.is_some() || a.sem.is_some())
+    }
+    /// Whether it has a step after them (an alternative's `after` block).
+    pub fn has_after(&self) -> bool {
+        self.alts.iter().any(|a| a.after.is_some())
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Prefix {
     pub pattern: Pattern,

@@ -14,8 +14,6 @@ pub type Ty = Option<u32>;
 pub struct Scope<'a> {
     pub v: &'a Variant,
     pub operands: &'a BTreeMap<String, Operand>,
-    /// Field widths of operands, resolved by the caller.
-    pub operand_width: &'a dyn Fn(&Operand) -> Option<u32>,
     pub locals: Vec<BTreeMap<String, u32>>,
     /// Whether `pc` (this instruction's address) may be read.
     pub allow_pc: bool,
@@ -72,6 +70,19 @@ pub const STMT_INTRINSICS: &[&str] =
     &["store", "jump", "jump_delayed", "annul_delay_slot", "raise", "barrier", "nop", "halt", "set_context"];
 
 impl<'a> Scope<'a> {
+    /// The scope of semantics over `operands`: `pc` readable, no locals, not a display.
+    pub fn new(v: &'a Variant, operands: &'a BTreeMap<String, Operand>) -> Self {
+        Scope {
+            v,
+            operands,
+            locals: vec![],
+            allow_pc: true,
+            display: false,
+            used: Default::default(),
+            loops: BTreeMap::new(),
+        }
+    }
+
     fn lookup_local(&self, n: &str) -> Option<u32> {
         self.locals.iter().rev().find_map(|m| m.get(n).copied())
     }
@@ -273,8 +284,8 @@ impl<'a> Scope<'a> {
                 }
                 if let Some(op) = self.operands.get(&i.name) {
                     return match op {
-                        Operand::Field { .. } => Ok((self.operand_width)(op)),
-                        Operand::Table { .. } if self.display => Ok((self.operand_width)(op)),
+                        Operand::Field { .. } => Ok(crate::check::operand_width(self.v, op)),
+                        Operand::Table { .. } if self.display => Ok(crate::check::operand_width(self.v, op)),
                         Operand::Table { table, .. } => match self.v.tables[*table].export_width {
                             Some(w) => Ok(Some(w)),
                             None => Err(Diagnostic::error(

@@ -6,7 +6,7 @@
 //!
 //! Must not look at encodings or semantics beyond the operands it is given.
 
-use super::{operand_width, Builder};
+use super::Builder;
 use crate::ast;
 use crate::diag::{Diagnostic, Span};
 use crate::model::*;
@@ -105,17 +105,8 @@ impl Builder<'_> {
         }
         if let Some(c) = cond {
             let v = &self.v;
-            let ow = |o: &Operand| operand_width(v, o);
-            let mut sc = Scope {
-                v,
-                operands: ops,
-                operand_width: &ow,
-                locals: vec![],
-                allow_pc: true,
-                display: true,
-                used: BTreeSet::new(),
-                loops: BTreeMap::new(),
-            };
+            let mut sc = Scope::new(v, ops);
+            sc.display = true;
             let t = sc.expr(c)?;
             used.extend(sc.used);
             if let Some(w) = t {
@@ -187,17 +178,8 @@ impl Builder<'_> {
             return Ok(());
         }
         let v = &self.v;
-        let ow = |o: &Operand| operand_width(v, o);
-        let mut sc = Scope {
-            v,
-            operands: ops,
-            operand_width: &ow,
-            locals: vec![],
-            allow_pc: true,
-            display: true,
-            used: BTreeSet::new(),
-            loops: BTreeMap::new(),
-        };
+        let mut sc = Scope::new(v, ops);
+        sc.display = true;
         let r = sc.expr(e);
         used.extend(sc.used);
         r.map(|_| ())

@@ -5,7 +5,7 @@
 //!
 //! Must not generate code (`gen::lower` lowers the steps and the exports).
 
-use super::{operand_width, Builder};
+use super::Builder;
 use crate::ast::{self, Expr, Stmt};
 use crate::diag::Diagnostic;
 use crate::model::*;
@@ -22,18 +22,24 @@ impl Builder<'_> {
         used: &mut BTreeSet<String>,
     ) -> (Option<Export>, Option<ast::Block>) {
         let v = &self.v;
-        let ow = |o: &Operand| operand_width(v, o);
-        let mut sc = Scope {
-            v,
-            operands: ops,
-            operand_width: &ow,
-            locals: vec![],
-            allow_pc: true,
-            display: false,
-            used: BTreeSet::new(),
-            loops: BTreeMap::new(),
-        };
+        let mut sc = Scope::new(v, ops);
         let mut errs = Vec::new();
+        // A table inside an alternative gets its export and block, not its `after` block.
+        for op in ops.values() {
+            if let Operand::Table { table, .. } = op {
+                let t = &self.v.tables[*table];
+                if t.has_after() {
+                    errs.push(
+                        Diagnostic::error(
+                            a.span,
+                            format!("table `{}` has an `after` block, and is used inside another table", t.name),
+                            "not supported yet",
+                        )
+                        .with_note("`after` blocks run for the tables an instruction names directly"),
+                    );
+                }
+            }
+        }
         let mut export = None;
         if let Some(e) = &a.export {
             match export_kind(&mut sc, e) {
@@ -46,6 +52,17 @@ impl Builder<'_> {
         }
         used.extend(sc.used);
         self.errs.extend(errs);
+        // Functions and views inlined here must not read a name the alternative defines.
+        let mut uses = Vec::new();
+        let mut local: BTreeSet<String> = ops.keys().cloned().collect();
+        if let Some(e) = &a.export {
+            crate::inline::calls(&self.v, e, &mut uses);
+        }
+        if let Some(b) = &a.after {
+            crate::inline::let_names(b, &mut local);
+            crate::inline::block_uses(&self.v, b, &mut uses);
+        }
+        self.check_capture(&uses, &local);
         let export = export.map(|k| match k {
             Export::Value(e) => Export::Value(crate::inline::expr(&self.v, &e)),
             Export::RegFile { file, index } => Export::RegFile { file, index: crate::inline::expr(&self.v, &index) },
@@ -108,11 +125,10 @@ impl Builder<'_> {
         for (name, op) in ops {
             let Operand::Table { table, .. } = op else { continue };
             let t = &self.v.tables[*table];
-            let has = |f: fn(&Insn) -> bool| t.alts.iter().any(f);
-            if has(|a| a.export.is_some() || a.sem.is_some()) {
+            if t.has_before() {
                 before.push(Stmt::Table { operand: name.clone(), after: false, span: sem.span });
             }
-            if has(|a| a.after.is_some()) {
+            if t.has_after() {
                 after.push(Stmt::Table { operand: name.clone(), after: true, span: sem.span });
             }
         }
@@ -166,17 +182,7 @@ fn export_width(v: &Variant, ins: &Insn, k: &Export) -> Option<u32> {
         Export::Reg(r) => v.regs.iter().find(|x| &x.name == r).map(|r| r.width),
         Export::RegFile { file, .. } => v.regfiles.iter().find(|x| &x.name == file).map(|r| r.width),
         Export::Value(e) => {
-            let ow = |o: &Operand| operand_width(v, o);
-            let mut sc = Scope {
-                v,
-                operands: &ins.operands,
-                operand_width: &ow,
-                locals: vec![],
-                allow_pc: true,
-                display: false,
-                used: BTreeSet::new(),
-                loops: BTreeMap::new(),
-            };
+            let mut sc = Scope::new(v, &ins.operands);
             sc.expr(e).ok().flatten()
         }
     }

@@ -9,26 +9,16 @@ use super::Builder;
 use crate::ast::{self, Item};
 use crate::diag::Diagnostic;
 use crate::load::Module;
-use crate::model::*;
 use crate::typeck::Scope;
 use std::collections::{BTreeMap, BTreeSet};
 
 impl Builder<'_> {
     pub(super) fn pass_functions(&mut self, items: &[(&Module, &Item)]) {
         let empty = BTreeMap::new();
-        let ow = |_: &Operand| None;
         for f in self.v.fns.clone() {
             let locals: BTreeMap<String, u32> = f.params.iter().cloned().collect();
-            let mut sc = Scope {
-                v: &self.v,
-                operands: &empty,
-                operand_width: &ow,
-                locals: vec![locals],
-                allow_pc: true,
-                display: false,
-                used: BTreeSet::new(),
-                loops: BTreeMap::new(),
-            };
+            let mut sc = Scope::new(&self.v, &empty);
+            sc.locals = vec![locals];
             match sc.expr(&f.body) {
                 Ok(Some(w)) if w != f.ret => self.err(
                     Diagnostic::error(
@@ -55,16 +45,8 @@ impl Builder<'_> {
         }
         for view in self.v.views.clone() {
             let idx: BTreeMap<String, u32> = [(view.index.clone(), view.index_width)].into();
-            let mut sc = Scope {
-                v: &self.v,
-                operands: &empty,
-                operand_width: &ow,
-                locals: vec![idx.clone()],
-                allow_pc: true,
-                display: false,
-                used: BTreeSet::new(),
-                loops: BTreeMap::new(),
-            };
+            let mut sc = Scope::new(&self.v, &empty);
+            sc.locals = vec![idx.clone()];
             match sc.expr(&view.read) {
                 Ok(Some(w)) if w != view.width => self.err(Diagnostic::error(
                     view.read.span(),
@@ -76,16 +58,8 @@ impl Builder<'_> {
             }
             let mut locals = idx;
             locals.insert(view.value.clone(), view.width);
-            let mut sc = Scope {
-                v: &self.v,
-                operands: &empty,
-                operand_width: &ow,
-                locals: vec![locals],
-                allow_pc: true,
-                display: false,
-                used: BTreeSet::new(),
-                loops: BTreeMap::new(),
-            };
+            let mut sc = Scope::new(&self.v, &empty);
+            sc.locals = vec![locals];
             let errs = sc.block(&view.write);
             self.errs.extend(errs);
         }

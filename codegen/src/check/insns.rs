@@ -4,7 +4,7 @@
 //!
 //! Must not parse display templates (`display`) or resolve pattern atoms (`patterns`).
 
-use super::{operand_width, Builder};
+use super::Builder;
 use crate::ast::{self, Item};
 use crate::diag::{Diagnostic, Span};
 use crate::load::Module;
@@ -180,21 +180,19 @@ impl Builder<'_> {
 
     /// Refuse a call whose function reads a global name that the call site shadows with an
     /// operand or a local of its own (inlining would silently read the wrong value).
-    fn check_capture(&mut self, uses: &[(String, Span)], local: &BTreeSet<String>) {
+    pub(super) fn check_capture(&mut self, uses: &[(String, Span)], local: &BTreeSet<String>) {
         for (c, span) in uses.iter().cloned() {
-            {
-                let mut g = BTreeSet::new();
-                self.fn_globals(&c, 0, &mut g);
-                if let Some(n) = g.iter().find(|n| local.contains(*n)) {
-                    self.err(
-                        Diagnostic::error(
-                            span,
-                            format!("`{c}` reads `{n}`, which this instruction also names"),
-                            format!("`{n}` here is this instruction's own"),
-                        )
-                        .with_note("functions see the architecture's names only; rename one of them"),
-                    );
-                }
+            let mut g = BTreeSet::new();
+            self.fn_globals(&c, 0, &mut g);
+            if let Some(n) = g.iter().find(|n| local.contains(*n)) {
+                self.err(
+                    Diagnostic::error(
+                        span,
+                        format!("`{c}` reads `{n}`, which this instruction also names"),
+                        format!("`{n}` here is this instruction's own"),
+                    )
+                    .with_note("functions see the architecture's names only; rename one of them"),
+                );
             }
         }
     }
@@ -254,17 +252,7 @@ impl Builder<'_> {
         }
         if let Some(b) = sem {
             let v = &self.v;
-            let ow = |o: &Operand| operand_width(v, o);
-            let mut sc = Scope {
-                v,
-                operands: &ops,
-                operand_width: &ow,
-                locals: vec![],
-                allow_pc: true,
-                display: false,
-                used: BTreeSet::new(),
-                loops: BTreeMap::new(),
-            };
+            let mut sc = Scope::new(v, &ops);
             let errs = sc.block(b);
             used.extend(sc.used);
             self.errs.extend(errs);

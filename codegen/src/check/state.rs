@@ -425,19 +425,10 @@ impl Builder<'_> {
         }
         // Context derivations are checked once every variable is known.
         let empty = BTreeMap::new();
-        let ow = |_: &Operand| None;
         for c in self.v.context.clone() {
             if let Some(e) = &c.derived {
-                let mut sc = Scope {
-                    v: &self.v,
-                    operands: &empty,
-                    operand_width: &ow,
-                    locals: vec![],
-                    allow_pc: false,
-                    display: false,
-                    used: BTreeSet::new(),
-                    loops: BTreeMap::new(),
-                };
+                let mut sc = Scope::new(&self.v, &empty);
+                sc.allow_pc = false;
                 match sc.expr(e) {
                     Ok(Some(w)) if w != c.width => self.err(Diagnostic::error(
                         e.span(),

@@ -6,7 +6,7 @@
 //!
 //! Must not decide what an export is (the checker's `check::exports` does).
 
-use super::decoder::{alt_struct, table_type};
+use super::decoder::table_type;
 use super::lower::Lx;
 use crate::model::*;
 use proc_macro2::{Ident, TokenStream};
@@ -62,7 +62,7 @@ pub fn slots(v: &Variant, t: &Table) -> Vec<Slot> {
 pub fn export_enums(v: &Variant) -> TokenStream {
     let mut out = Vec::new();
     for t in &v.tables {
-        if !t.alts.iter().any(|a| a.export.is_some() || a.sem.is_some() || a.after.is_some()) {
+        if !t.has_before() && !t.has_after() {
             continue;
         }
         let name = export_enum(t);
@@ -112,8 +112,6 @@ impl Lx<'_> {
         let mut arms = Vec::new();
         for (i, (alt, slot)) in t.alts.iter().zip(&slots).enumerate() {
             let a = variant(i);
-            let s = alt_struct(&t, i);
-            let _ = &s;
             let mut sub = Lx::new(v, alt);
             sub.dyn_depth = self.dyn_depth;
             if after {
@@ -128,8 +126,7 @@ impl Lx<'_> {
             let mut nested = Vec::new();
             for (n, op) in &alt.operands {
                 if let Operand::Table { table, .. } = op {
-                    let nt = &v.tables[*table];
-                    if nt.alts.iter().any(|x| x.export.is_some() || x.sem.is_some()) {
+                    if v.tables[*table].has_before() {
                         nested.push(sub.table_step(n, false)?);
                     }
                 }

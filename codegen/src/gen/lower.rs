@@ -856,6 +856,10 @@ fn accessors(v: &Variant) -> TokenStream {
     }
     for rf in &v.regfiles {
         let field = format_ident!("{}", rf.name);
+        if let Some(w) = &rf.window {
+            out.push(windowed_accessors(rf, w, &field));
+            continue;
+        }
         let names = format_ident!("{}_NAMES", rf.name.to_uppercase());
         let ty = ty_of(rf.width);
         let w = rf.width;
@@ -879,10 +883,6 @@ fn accessors(v: &Variant) -> TokenStream {
             ),
             None => (quote!(), quote!(), quote!()),
         };
-        if let Some(w) = &rf.window {
-            out.push(windowed_accessors(rf, w, &field, &names));
-            continue;
-        }
         // Register files are padded to a power of two (see gen/state.rs): a translation-time
         // index is masked into it (the checker proved it below `count`), a run-time one too.
         let slots = rf.slots();
@@ -919,7 +919,7 @@ fn accessors(v: &Variant) -> TokenStream {
 
 /// The accessors of a windowed register file: register `i` is physical register
 /// `(base * unit + i) mod physical`, an index computed at run time from the base register.
-fn windowed_accessors(rf: &RegFile, w: &Window, field: &Ident, names: &Ident) -> TokenStream {
+fn windowed_accessors(rf: &RegFile, w: &Window, field: &Ident) -> TokenStream {
     let ty = ty_of(rf.width);
     let width = rf.width;
     let esz8 = elem_size(rf.width) as u8;
@@ -945,7 +945,6 @@ fn windowed_accessors(rf: &RegFile, w: &Window, field: &Ident, names: &Ident) ->
             sem::reg_index(b, at, #slots)
         }
         fn #rd(b: &mut Builder, i: u64) -> sem::V {
-            let _ = #names;
             let i = sem::konst(b, i, 32);
             #rdx(b, i)
         }

@@ -3,40 +3,10 @@
 //! an addressing table that exports memory and writes the base back after the access, and
 //! r15 as a register view that reads as pc + 8 and branches when written.
 
-/// The generated core (only what the tests use is used).
-#[allow(dead_code)]
-mod generated {
-    include!(concat!(env!("OUT_DIR"), "/lang_guard_and_exports.rs"));
-}
+super::test_core!("lang_guard_and_exports.rs", demo);
 
-use super::{Core, Machine, State};
+use super::Machine;
 use crate::interp::BlockExit;
-use crate::ir::Builder;
-use crate::tb::translate::Lowered;
-use crate::tb::LowerCx;
-use generated::demo::{decode, lower, Context, CpuState};
-
-impl State for CpuState {
-    fn read(&self, off: usize) -> u64 {
-        self.read_state(off)
-    }
-    fn write(&mut self, off: usize, v: u64) {
-        self.write_state(off, v)
-    }
-}
-
-fn lower_one(bytes: &[u8], pc: u64, b: &mut Builder, cx: &mut LowerCx) -> Lowered {
-    match decode(bytes, false, &Context::default()) {
-        Some(d) if lower(&d, pc, b, cx) => Lowered::Ok(d.len),
-        _ => Lowered::Illegal,
-    }
-}
-
-const CORE: Core = Core { lower: lower_one, pc_offset: core::mem::offset_of!(CpuState, pc) as u32 };
-
-fn run(m: &mut Machine<CpuState>, word: u32) -> BlockExit {
-    super::run(&CORE, m, word)
-}
 
 fn machine() -> Machine<CpuState> {
     Machine::new(CpuState::default())

@@ -4,6 +4,50 @@
 //! state and a small memory; expected values are worked out by hand from the architecture
 //! manual each fragment imitates (ARM for `guard_and_exports`, Xtensa for `windowed`).
 
+/// The glue between a generated test core (`$file` in OUT_DIR, whose architecture module is
+/// `$isa`) and the harness: its `CpuState` as a [`State`], `CORE` (its decoder and lowering as
+/// a [`Frontend`]) and `run`, one instruction at pc 0x100.
+macro_rules! test_core {
+    ($file:literal, $isa:ident) => {
+        /// The generated core (only what the tests use is used).
+        #[allow(dead_code)]
+        mod generated {
+            include!(concat!(env!("OUT_DIR"), "/", $file));
+        }
+        use generated::$isa::CpuState;
+
+        impl super::State for CpuState {
+            fn read(&self, off: usize) -> u64 {
+                self.read_state(off)
+            }
+            fn write(&mut self, off: usize, v: u64) {
+                self.write_state(off, v)
+            }
+        }
+
+        fn lower_one(
+            bytes: &[u8],
+            pc: u64,
+            b: &mut crate::ir::Builder,
+            cx: &mut crate::tb::LowerCx,
+        ) -> crate::tb::translate::Lowered {
+            use generated::$isa::{decode, lower, Context};
+            match decode(bytes, false, &Context::default()) {
+                Some(d) if lower(&d, pc, b, cx) => crate::tb::translate::Lowered::Ok(d.len),
+                _ => crate::tb::translate::Lowered::Illegal,
+            }
+        }
+
+        const CORE: super::Core =
+            super::Core { lower: lower_one, pc_offset: core::mem::offset_of!(CpuState, pc) as u32 };
+
+        fn run(m: &mut super::Machine<CpuState>, word: u32) -> crate::interp::BlockExit {
+            super::run(&CORE, m, word)
+        }
+    };
+}
+use test_core;
+
 mod guard_and_exports;
 mod windowed;
 
