@@ -72,6 +72,8 @@ fn main() {
 const LANGUAGE_TEST_SPECS: &[(&str, &str)] = &[
     ("lang_guard_and_exports.rs", "tests/spec-errors/pass/guard-table-exports-and-hooks.isa"),
     ("lang_windowed.rs", "tests/spec-errors/pass/windowed-register-file.isa"),
+    ("lang_context.rs", "tests/spec-errors/pass/persistent-context-and-it-blocks.isa"),
+    ("lang_loop.rs", "tests/spec-errors/pass/zero-overhead-loop.isa"),
 ];
 
 fn generate_language_tests(root: &Path, out: &Path) {

@@ -180,6 +180,8 @@ pub enum Item {
     /// `view NAME[i: W]: W { read = EXPR; write(v) { ... } }`: other storage seen as a
     /// register file of its own.
     View(ViewDecl),
+    /// `epilogue { ... }`: semantics that run after every instruction's.
+    Epilogue(Block, Span),
 }
 
 #[derive(Debug, Clone)]
@@ -223,6 +225,8 @@ pub struct ContextVar {
     pub name: Ident,
     pub width: u32,
     pub derived: Option<Expr>,
+    /// `bound REG` or `bound REG.FIELD`: persistent context kept in that state field.
+    pub bound: Option<(Ident, Option<Ident>)>,
 }
 
 #[derive(Debug, Clone)]

@@ -126,6 +126,21 @@ pub struct CtxVar {
     pub name: String,
     pub width: u32,
     pub derived: Option<Expr>,
+    /// Persistent context: kept in bits `lo..lo+width` of register `reg` (`bound REG.FIELD`),
+    /// read when a block is looked up (it is part of the block key) and written by
+    /// `set_context`.
+    pub bound: Option<Bound>,
+}
+
+/// Where a persistent context variable lives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Bound {
+    pub reg: String,
+    pub field: Option<String>,
+    /// The field's lowest bit in the register (0 for a whole register).
+    pub lo: u32,
+    /// The variable's offset in the block key's context word.
+    pub key_off: u32,
 }
 
 /// A constraint `field (=|!=) value` on one token field.
@@ -371,6 +386,8 @@ pub struct Variant {
     pub fns: Vec<SpecFn>,
     pub consts: Vec<ConstTable>,
     pub views: Vec<View>,
+    /// Semantics run after every instruction's (`epilogue { ... }`), functions inlined.
+    pub epilogue: Option<Block>,
 }
 
 impl Variant {
@@ -379,6 +396,14 @@ impl Variant {
     }
     pub fn table_index(&self, name: &str) -> Option<usize> {
         self.tables.iter().position(|t| t.name == name)
+    }
+    /// The persistent (bound) context variables, in key order.
+    pub fn bound_context(&self) -> impl Iterator<Item = (&CtxVar, &Bound)> {
+        self.context.iter().filter_map(|c| c.bound.as_ref().map(|b| (c, b)))
+    }
+    /// Whether writing bits `lo..=hi` of register `reg` may change persistent context.
+    pub fn writes_context(&self, reg: &str, hi: u32, lo: u32) -> bool {
+        self.bound_context().any(|(c, b)| b.reg == reg && b.lo <= hi && lo < b.lo + c.width)
     }
     pub fn ctx_index(&self, name: &str) -> Option<usize> {
         self.context.iter().position(|c| c.name == name)

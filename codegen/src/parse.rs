@@ -401,11 +401,17 @@ impl Cx {
                     let mut vi = v.into_inner();
                     let name = self.ident(vi.next().unwrap());
                     let width = self.small(&vi.next().unwrap())?;
-                    let derived = match vi.next() {
-                        Some(e) => Some(self.expr(e)?),
-                        None => None,
-                    };
-                    vars.push(ContextVar { name, width, derived });
+                    let (mut derived, mut bound) = (None, None);
+                    if let Some(e) = vi.next() {
+                        if e.as_rule() == Rule::bound_clause {
+                            let mut bi = e.into_inner();
+                            let reg = self.ident(bi.next().unwrap());
+                            bound = Some((reg, bi.next().map(|f| self.ident(f))));
+                        } else {
+                            derived = Some(self.expr(e)?);
+                        }
+                    }
+                    vars.push(ContextVar { name, width, derived, bound });
                 }
                 Item::Context(vars)
             }
@@ -559,6 +565,7 @@ impl Cx {
                 };
                 Item::Guard(GuardDecl { name, cond, els, span })
             }
+            Rule::epilogue_decl => Item::Epilogue(self.block(it.next().unwrap())?, span),
             r => unreachable!("unexpected item rule {r:?}"),
         })
     }

@@ -19,6 +19,8 @@ pub struct Scope<'a> {
     pub allow_pc: bool,
     /// In display expressions names tables may be indexed.
     pub display: bool,
+    /// In the epilogue, `branch_taken()` says whether the instruction is jumping.
+    pub epilogue: bool,
     pub used: std::collections::BTreeSet<String>,
     /// Loop variables in scope and the largest value each takes (they are known at
     /// translation time, so an index made of them is range-checked like a field).
@@ -58,7 +60,7 @@ fn access_size(span: Span, w: u32) -> R<u32> {
 /// nor one of `STMT_INTRINSICS`).
 const VALUE_INTRINSICS: &str = "sext zext load big_endian add_overflow sub_overflow carry borrow clz clo ctz \
                                 popcount bswap bitrev rotl rotr mulu_wide muls_wide udiv sdiv urem srem umin \
-                                umax smin smax";
+                                umax smin smax branch_taken";
 
 /// Whether `name` is a function of the language itself rather than a declared helper.
 pub fn is_intrinsic(name: &str) -> bool {
@@ -78,6 +80,7 @@ impl<'a> Scope<'a> {
             locals: vec![],
             allow_pc: true,
             display: false,
+            epilogue: false,
             used: Default::default(),
             loops: BTreeMap::new(),
         }
@@ -186,6 +189,7 @@ impl<'a> Scope<'a> {
                 self.lookup_local(&i.name).is_none()
                     && (matches!(self.operands.get(&i.name), Some(Operand::Field { .. }))
                         || i.name == "pc"
+                        || i.name == "next_pc"
                         || self.v.ctx_index(&i.name).is_some()
                         || matches!(self.v.params.get(&i.name), Some(ParamValue::Int(_) | ParamValue::Bool(_))))
             }
@@ -297,7 +301,7 @@ impl<'a> Scope<'a> {
                         },
                     };
                 }
-                if (i.name == "pc" || (i.name == "next_pc" && self.display)) && self.allow_pc {
+                if (i.name == "pc" || i.name == "next_pc") && self.allow_pc {
                     if let Some(r) = self.v.regs.iter().find(|r| r.name == "pc") {
                         return Ok(Some(r.width));
                     }
@@ -501,6 +505,17 @@ impl<'a> Scope<'a> {
                 }
                 Ok(Some(w))
             }
+            "branch_taken" => {
+                self.nargs(span, name, args, 0)?;
+                if !self.epilogue {
+                    return Err(Diagnostic::error(
+                        span,
+                        "`branch_taken()` has a value only in the epilogue",
+                        "an instruction's own jumps are known where it makes them",
+                    ));
+                }
+                Ok(Some(1))
+            }
             "big_endian" => {
                 self.nargs(span, name, args, 0)?;
                 if self.display {
@@ -536,15 +551,33 @@ impl<'a> Scope<'a> {
                 Ok(None)
             }
             "set_context" => {
-                // Persistent context (kept from one instruction to the next, part of the
-                // block key, bound to a state field) is not built yet: refuse it rather than
-                // accept a statement that would only end the block.
-                Err(Diagnostic::error(
-                    span,
-                    "`set_context` is not implemented yet",
-                    "context that persists between instructions does not exist yet",
-                )
-                .with_note("until it does, change the mode through a helper with the `mode` flag"))
+                self.nargs(span, name, args, 2)?;
+                let c = match &args[0] {
+                    Expr::Name(n) => self.v.context.iter().find(|c| c.name == n.name),
+                    _ => None,
+                };
+                let Some(c) = c else {
+                    return Err(Diagnostic::error(
+                        args[0].span(),
+                        "not a context variable",
+                        "expected a variable declared in `context { ... }`",
+                    ));
+                };
+                if c.bound.is_none() {
+                    return Err(Diagnostic::error(
+                        args[0].span(),
+                        format!("`{}` is not persistent context", c.name),
+                        "it is decoder state of one instruction only",
+                    )
+                    .with_note(format!(
+                        "declare it `{}: {} bound REG.FIELD;` to keep it in a state field",
+                        c.name, c.width
+                    )));
+                }
+                let w = c.width;
+                let t = self.expr(&args[1])?;
+                self.unify(span, (&args[1], t), (&args[0], Some(w)), "set into")?;
+                Ok(None)
             }
             "raise" => {
                 if args.is_empty() {

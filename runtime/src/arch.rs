@@ -29,6 +29,9 @@ pub trait GuestCpu: Clone + Default + PartialEq + std::fmt::Debug + Send + 'stat
     fn write_state(&mut self, off: usize, v: u64);
     /// The guest PC.
     fn pc(&self) -> u64;
+    /// The persistent context (the spec's `bound` context variables) packed as the block
+    /// key's context word: with the PC, it says which translation runs.
+    fn context_key(&self) -> u64;
     fn set_pc(&mut self, pc: u64);
     /// Byte offset and size of the PC in the state (for the JIT's exits).
     const PC_OFFSET: u32;

@@ -63,7 +63,7 @@ fn check_words(words: &[u32], be: bool, rng: &mut Rng, what: &str) -> (BlockExit
     let base = 0x1000u64;
     let mut fetch = fetch_from(&code, base);
     let raw =
-        translate(&fe, base, &mut fetch, Limits { max_insns: words.len() as u32, page_size: 4096, side_exits: 2 });
+        translate(&fe, base, 0, &mut fetch, Limits { max_insns: words.len() as u32, page_size: 4096, side_exits: 2 });
     let mut opt = raw.clone();
     optimize(&mut opt);
     let mut cpu = mips::CpuState::default();

@@ -99,6 +99,17 @@ impl Builder<'_> {
                             ));
                             continue;
                         };
+                        if self.v.context[ci].bound.is_some() {
+                            self.err(
+                                Diagnostic::error(
+                                    n.span,
+                                    format!("`{}` is persistent context, bound to a state field", n.name),
+                                    "a prefix cannot set it",
+                                )
+                                .with_note("an instruction changes it with `set_context`"),
+                            );
+                            continue;
+                        }
                         asg.push((ci, e.clone()));
                     }
                     self.v.prefixes.push(Prefix { pattern: pat, last: *last, assigns: asg, operands: ops });

@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 mod cores;
 mod display;
+mod epilogue;
 mod exports;
 mod functions;
 mod insns;
@@ -142,6 +143,7 @@ pub fn item_span(it: &Item) -> Span {
         Item::Const { name, .. } => name.span,
         Item::Guard(g) => g.name.span,
         Item::View(v) => v.name.span,
+        Item::Epilogue(_, span) => span.sub(0, 8),
     }
 }
 
@@ -181,6 +183,7 @@ fn build_variant(l: &Loaded, isa: &str, core: &CoreSel, errs: &mut Vec<Diagnosti
         fns: vec![],
         consts: vec![],
         views: vec![],
+        epilogue: None,
     };
     let mut b = Builder {
         l,
@@ -199,6 +202,7 @@ fn build_variant(l: &Loaded, isa: &str, core: &CoreSel, errs: &mut Vec<Diagnosti
     b.pass_params(&items, core);
     b.pass_state(&items);
     b.pass_functions(&items);
+    b.pass_epilogue(&items);
     b.pass_tables_and_insns(&items);
     errs.append(&mut b.errs);
     b.v

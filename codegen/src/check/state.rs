@@ -238,6 +238,7 @@ impl Builder<'_> {
                             name: c.name.name.clone(),
                             width: c.width,
                             derived: c.derived.clone(),
+                            bound: None,
                         });
                     }
                 }
@@ -423,6 +424,7 @@ impl Builder<'_> {
                 }
             }
         }
+        self.bind_context(items);
         // Context derivations are checked once every variable is known.
         let empty = BTreeMap::new();
         for c in self.v.context.clone() {
@@ -441,6 +443,66 @@ impl Builder<'_> {
                     Err(d) => self.err(d),
                     _ => {}
                 }
+            }
+        }
+    }
+
+    /// Resolve `bound REG[.FIELD]` of persistent context variables (once every register is
+    /// known): the field exists, has the variable's width, and all of them fit the block
+    /// key's 64-bit context word.
+    fn bind_context(&mut self, items: &[(&Module, &Item)]) {
+        let mut key_off = 0u32;
+        for (_, it) in items {
+            let Item::Context(vars) = it else { continue };
+            for c in vars {
+                let Some((reg, field)) = &c.bound else { continue };
+                let Some(r) = self.v.regs.iter().find(|r| r.name == reg.name).cloned() else {
+                    let what = if self.v.regfiles.iter().any(|f| f.name == reg.name) {
+                        "a register file: persistent context lives in a register or one of its fields"
+                    } else {
+                        "expected a register declared with `reg`"
+                    };
+                    self.err(Diagnostic::error(reg.span, format!("`{}` is not a register", reg.name), what));
+                    continue;
+                };
+                let (w, lo, fname) = match field {
+                    None => (r.width, 0, None),
+                    Some(f) => match r.fields.iter().find(|(n, _, _)| *n == f.name) {
+                        Some((n, hi, lo)) => (hi - lo + 1, *lo, Some(n.clone())),
+                        None => {
+                            self.err(Diagnostic::error(
+                                f.span,
+                                format!("register `{}` has no field `{}`", r.name, f.name),
+                                "unknown field",
+                            ));
+                            continue;
+                        }
+                    },
+                };
+                if w != c.width {
+                    let at = field.as_ref().unwrap_or(reg);
+                    self.err(Diagnostic::error(
+                        at.span,
+                        format!("`{}` is a {}-bit context variable, bound to a {w}-bit field", c.name.name, c.width),
+                        "wrong width",
+                    ));
+                    continue;
+                }
+                if key_off + c.width > 64 {
+                    self.err(
+                        Diagnostic::error(
+                            c.name.span,
+                            format!("persistent context of {} bits", key_off + c.width),
+                            "the block key holds at most 64 bits of persistent context",
+                        )
+                        .with_note("bind fewer or narrower variables"),
+                    );
+                    continue;
+                }
+                if let Some(cv) = self.v.context.iter_mut().find(|v| v.name == c.name.name) {
+                    cv.bound = Some(Bound { reg: r.name.clone(), field: fname, lo, key_off });
+                }
+                key_off += c.width;
             }
         }
     }

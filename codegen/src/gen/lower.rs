@@ -100,6 +100,17 @@ fn cmp_cond(op: BinOp) -> Option<TokenStream> {
     })
 }
 
+/// The operands of a chain of `&&`.
+fn conjuncts<'e>(e: &'e Expr, out: &mut Vec<&'e Expr>) {
+    match e {
+        Expr::Binary(BinOp::LAnd, a, b, _) => {
+            conjuncts(a, out);
+            conjuncts(b, out);
+        }
+        _ => out.push(e),
+    }
+}
+
 /// Whether a block's last statement is `raise(...)` (control never falls out of it).
 fn ends_in_raise(b: &Block) -> bool {
     matches!(b.stmts.last(), Some(Stmt::Expr(Expr::Call(n, _, _))) if n.name == "raise")
@@ -140,7 +151,7 @@ impl<'a> Lx<'a> {
     /// Lowering state for `ins` (an instruction, or a table alternative's blocks).
     pub(super) fn new(v: &'a Variant, ins: &'a Insn) -> Self {
         let mut assigned = BTreeSet::new();
-        for b in ins.sem.iter().chain(ins.after.iter()) {
+        for b in ins.sem.iter().chain(ins.after.iter()).chain(v.epilogue.iter()) {
             collect_assigned(b, &mut assigned);
         }
         Lx { v, ins, scopes: vec![], assigned, counter: 0, dyn_depth: 0 }
@@ -179,6 +190,7 @@ impl<'a> Lx<'a> {
                 }
                 self.ins.operands.get(&i.name).is_some_and(|o| matches!(o, Operand::Field { .. }))
                     || i.name == "pc"
+                    || i.name == "next_pc"
                     || self.v.ctx_index(&i.name).is_some()
                     || matches!(self.v.params.get(&i.name), Some(ParamValue::Int(_)) | Some(ParamValue::Bool(_)))
             }
@@ -204,6 +216,13 @@ impl<'a> Lx<'a> {
             },
             Expr::Field(..) => false,
         }
+    }
+
+    /// Whether some operand of the `&&` chain `e` is known at translation time.
+    fn static_conjuncts(&self, e: &Expr) -> bool {
+        let mut parts = Vec::new();
+        conjuncts(e, &mut parts);
+        parts.len() > 1 && parts.iter().any(|p| self.is_static(p))
     }
 
     fn has_static_local(&self, e: &Expr) -> bool {
@@ -303,7 +322,7 @@ impl<'a> Lx<'a> {
                 if let Some(op) = self.ins.operands.get(&i.name) {
                     return crate::check::operand_width(self.v, op);
                 }
-                if i.name == "pc" {
+                if i.name == "pc" || i.name == "next_pc" {
                     return Some(self.pc_bits());
                 }
                 if let Some(r) = self.v.regs.iter().find(|r| r.name == i.name) {
@@ -355,7 +374,7 @@ impl<'a> Lx<'a> {
             Expr::Call(n, args, _) => match n.name.as_str() {
                 "sext" | "zext" => const_eval(self.v, &args[1]).map(|x| x as u32),
                 "load" => const_eval(self.v, &args[0]).map(|x| x as u32),
-                "big_endian" => Some(1),
+                "big_endian" | "branch_taken" => Some(1),
                 "add_overflow" | "sub_overflow" | "carry" | "borrow" => Some(1),
                 "mulu_wide" | "muls_wide" => Some(2 * self.width_hint(&args[0]).or_else(|| self.width_hint(&args[1]))?),
                 "clz" | "clo" | "ctz" | "popcount" | "bswap" | "bitrev" | "rotl" | "rotr" => self.width_hint(&args[0]),
@@ -510,6 +529,13 @@ impl<'a> Lx<'a> {
 
     fn call(&mut self, name: &str, args: &[Expr]) -> R<(TokenStream, u32)> {
         Ok(match name {
+            "branch_taken" => (
+                quote!({
+                    let t = cx.taken_value(b);
+                    (t, 1)
+                }),
+                1,
+            ),
             "sext" | "zext" => {
                 let w = const_eval(self.v, &args[1]).ok_or("width")? as u32;
                 let (x, _) = self.dy(&args[0], None)?;
@@ -586,7 +612,16 @@ impl<'a> Lx<'a> {
                     None => quote!(None),
                 };
                 let rw = h.ret.unwrap_or(1);
-                let call = quote!({ let args = vec![#(#argc),*]; b.call(#idx, #other, args, #ret, #flags) });
+                // A helper that changes how later code translates (`mode`), or may write
+                // persistent context, ends the block after the instruction.
+                let has = |f: &str| h.flags.iter().any(|x| x == f);
+                let bound_regs: Vec<&str> = self.v.bound_context().map(|(_, b)| b.reg.as_str()).collect();
+                let ends = has("mode")
+                    || (has("writes")
+                        && !bound_regs.is_empty()
+                        && (h.writes.is_empty() || h.writes.iter().any(|w| bound_regs.contains(&w.as_str()))));
+                let end = if ends { quote!(cx.end_after = true;) } else { quote!() };
+                let call = quote!({ #end let args = vec![#(#argc),*]; b.call(#idx, #other, args, #ret, #flags) });
                 if h.ret.is_some() {
                     (quote!({ let r = #call.expect("helper result"); (r, #rw) }), rw)
                 } else {
@@ -629,6 +664,24 @@ impl<'a> Lx<'a> {
                 }
             }
             Stmt::Assign { target, value, .. } => self.assign(target, value)?,
+            Stmt::If { cond, then, els: None, span } if !self.is_static(cond) && self.static_conjuncts(cond) => {
+                // `if S && D { ... }`: the conjuncts known at translation time decide there
+                // whether any code is emitted (`next_pc == loop_end` in an epilogue).
+                let mut parts = Vec::new();
+                conjuncts(cond, &mut parts);
+                let (st, dy): (Vec<&Expr>, Vec<&Expr>) = parts.into_iter().partition(|e| self.is_static(e));
+                let mut sc = Vec::new();
+                for e in st {
+                    sc.push(self.st(e, Some(1))?.0);
+                }
+                let rest = dy
+                    .into_iter()
+                    .cloned()
+                    .reduce(|a, b| Expr::Binary(BinOp::LAnd, Box::new(a), Box::new(b), *span))
+                    .ok_or("a dynamic condition without dynamic parts")?;
+                let inner = self.stmt(&Stmt::If { cond: rest, then: then.clone(), els: None, span: *span })?;
+                quote!(if #(#sc != 0)&&* { #inner })
+            }
             Stmt::If { cond, then, els, .. } => {
                 if self.is_static(cond) {
                     let (c, _) = self.st(cond, Some(1))?;
@@ -746,12 +799,54 @@ impl<'a> Lx<'a> {
             }
             "barrier" | "nop" => quote!(),
             "halt" => quote!(cx.halt(b, #conditional);),
-            "set_context" => quote!(cx.ends_block = true;),
+            "set_context" => self.set_context(args, conditional)?,
             _ => {
                 let (code, _) = self.call(name, args)?;
                 quote!({ let _ = #code; })
             }
         })
+    }
+
+    /// After a write of bits `hi..=lo` of register `reg`: the block ends after the
+    /// instruction when the write may change persistent context (the next instruction may
+    /// decode differently, and the block key says which context a translation is for).
+    fn context_write_end(&self, reg: &str, hi: u32, lo: u32) -> TokenStream {
+        if self.v.writes_context(reg, hi, lo) {
+            quote!(cx.end_after = true;)
+        } else {
+            quote!()
+        }
+    }
+
+    /// `set_context(var, value)`: write the state field `var` is bound to. A value known at
+    /// translation time (and not under a run-time condition) also changes the context the
+    /// following instructions of the block are translated in; any other ends the block.
+    fn set_context(&mut self, args: &[Expr], conditional: bool) -> R<TokenStream> {
+        let Expr::Name(n) = &args[0] else { return Err("set_context needs a context variable".into()) };
+        let c = self.v.context.iter().find(|c| c.name == n.name).ok_or("context variable")?.clone();
+        let bd = c.bound.clone().ok_or("set_context of decoder-only context")?;
+        let reg = self.v.regs.iter().find(|r| r.name == bd.reg).cloned().ok_or("bound register")?;
+        let g = reg_global(&reg);
+        let (hi, lo) = (bd.lo + c.width - 1, bd.lo);
+        let (x, _) = self.dy(&args[1], Some(c.width))?;
+        let write = if c.width == reg.width {
+            let w = reg.width;
+            quote!({ let x = #x; let r = #g; let v = sem::fit(b, x, #w); b.mov(r.0, v); })
+        } else {
+            quote!({ let x = #x; let r = #g; let nv = sem::set_field(b, r, #hi, #lo, x); b.mov(r.0, nv.0); })
+        };
+        if self.is_static(&args[1]) && !conditional {
+            let (sv, _) = self.st(&args[1], Some(c.width))?;
+            let m = lit(ones(c.width));
+            let off = bd.key_off;
+            Ok(quote!({
+                #write
+                let v: u64 = (#sv) & #m;
+                cx.context = (cx.context & !(#m << #off)) | (v << #off);
+            }))
+        } else {
+            Ok(quote!({ #write cx.end_after = true; }))
+        }
     }
 
     fn assign(&mut self, t: &crate::ast::LValue, value: &Expr) -> R<TokenStream> {
@@ -773,16 +868,19 @@ impl<'a> Lx<'a> {
             if let Some(f) = &t.field {
                 let (_, hi, lo) = reg.fields.iter().find(|(x, _, _)| *x == f.name).ok_or("field")?.clone();
                 let (x, _) = self.dy(value, Some(hi - lo + 1))?;
+                let end = self.context_write_end(&reg.name, hi, lo);
                 return Ok(quote!({
                     let x = #x;
                     let r = #g;
                     let nv = sem::set_field(b, r, #hi, #lo, x);
                     b.mov(r.0, nv.0);
+                    #end
                 }));
             }
             let (x, _) = self.dy(value, Some(reg.width))?;
             let w = reg.width;
-            return Ok(quote!({ let x = #x; let r = #g; let v = sem::fit(b, x, #w); b.mov(r.0, v); }));
+            let end = self.context_write_end(&reg.name, w - 1, 0);
+            return Ok(quote!({ let x = #x; let r = #g; let v = sem::fit(b, x, #w); b.mov(r.0, v); #end }));
         }
         if t.index.is_none() && t.field.is_none() {
             if let Some(w) = self.table_operand(n).and_then(|t| t.export_width) {
@@ -977,10 +1075,18 @@ pub fn gen_lower(v: &Variant) -> Result<TokenStream, String> {
         let mut lx = Lx::new(v, ins);
         let body = lx.block(sem).map_err(|e| format!("{}: {e}", ins.origin))?;
         let fname = format_ident!("lower_{}", ins.name.replace('.', "_").to_lowercase());
-        let prepare = if has_call(sem, &["jump", "jump_delayed", "annul_delay_slot"]) {
-            quote!(cx.prepare(b);)
-        } else {
-            quote!()
+        let branching = ["jump", "jump_delayed", "annul_delay_slot"];
+        let epi_jumps = v.epilogue.as_ref().is_some_and(|e| has_call(e, &branching));
+        let prepare = if has_call(sem, &branching) || epi_jumps { quote!(cx.prepare(b);) } else { quote!() };
+        // The epilogue, lowered in this instruction's context (after its guards, tables'
+        // `after` blocks and jumps: `branch_taken()` sees them).
+        let epilogue = match &v.epilogue {
+            Some(e) => {
+                let code = lx.block(e).map_err(|e| format!("{}: epilogue: {e}", ins.origin))?;
+                let settle = if epi_jumps { quote!(cx.settle_taken(b);) } else { quote!() };
+                quote!(#settle #code)
+            }
+            None => quote!(),
         };
         let mut doc = format!("Lowering of `{}` ({})", ins.name, ins.origin);
         if !ins.guards.is_empty() {
@@ -992,9 +1098,12 @@ pub fn gen_lower(v: &Variant) -> Result<TokenStream, String> {
         doc.push('.');
         fns.push(quote! {
             #[doc = #doc]
+            #[allow(unused_variables)]
             fn #fname(f: &f::#s, d: &Decoded, pc: u64, b: &mut Builder, cx: &mut LowerCx) {
+                let npc = pc.wrapping_add(d.len as u64);
                 #prepare
                 #body
+                #epilogue
             }
         });
         arms.push(quote!(Insn::#s(x) => { #fname(x, d, pc, b, cx); true }));

@@ -126,9 +126,35 @@ pub fn gen_state(v: &Variant) -> TokenStream {
             quote!(#n => { self.#id = value; true })
         })
         .collect();
+    // Persistent context: packed into the block key's context word, read from the state.
+    let (mut from_key, mut to_key, mut of_state) = (Vec::new(), Vec::new(), Vec::new());
+    let mut key_bits = 0u32;
+    for (c, b) in v.bound_context() {
+        let id = format_ident!("{}", c.name);
+        let reg = format_ident!("{}", b.reg);
+        let m = super::expr::lit(if c.width == 64 { u64::MAX } else { (1u64 << c.width) - 1 });
+        let (off, lo) = (b.key_off, b.lo);
+        from_key.push(quote!(c.#id = (k >> #off) & #m;));
+        to_key.push(quote!(((self.#id & #m) << #off)));
+        of_state.push(quote!((((self.#reg as u64 >> #lo) & #m) << #off)));
+        key_bits = key_bits.max(off + c.width);
+    }
+    let to_key = if to_key.is_empty() { quote!(0) } else { quote!(#(#to_key)|*) };
+    let of_state = if of_state.is_empty() { quote!(0) } else { quote!(#(#of_state)|*) };
     let default_be = v.default_be;
     let core = &v.name;
     quote! {
+        /// Bits of persistent context in the block key's context word (0: none).
+        pub const CONTEXT_KEY_BITS: u32 = #key_bits;
+        impl CpuState {
+            /// The persistent context (`bound` context variables) packed as the block key's
+            /// context word: which translation of a PC this state runs.
+            #[inline]
+            #[allow(clippy::identity_op, clippy::unnecessary_cast)]
+            pub fn context_key(&self) -> u64 {
+                #of_state
+            }
+        }
         /// Name of this variant (the core, or the architecture when it has no cores).
         pub const CORE: &str = #core;
         /// Byte order the core is configured for.
@@ -176,6 +202,18 @@ pub fn gen_state(v: &Variant) -> TokenStream {
             #(#ctx_fields,)*
         }
         impl Context {
+            /// The decoder context of the persistent context word `k` (every other variable 0).
+            #[allow(unused_mut, unused_variables)]
+            pub fn from_key(k: u64) -> Context {
+                let mut c = Context::default();
+                #(#from_key)*
+                c
+            }
+            /// The persistent context word of this context.
+            #[allow(clippy::identity_op)]
+            pub fn key(&self) -> u64 {
+                #to_key
+            }
             /// Set a context variable by its spec name; false if there is none.
             #[allow(unused_variables)]
             pub fn set(&mut self, name: &str, value: u64) -> bool {

@@ -232,8 +232,8 @@ impl Interp {
                 Op::Exit(e) => {
                     flush(&self.vals, env);
                     return match e {
-                        Exit::GotoTb { slot, pc } => BlockExit::Goto { pc: *pc, slot: *slot },
-                        Exit::LookupAndGoto => BlockExit::Lookup,
+                        Exit::GotoTb { slot, pc, .. } => BlockExit::Goto { pc: *pc, slot: *slot },
+                        Exit::LookupAndGoto { .. } => BlockExit::Lookup,
                         Exit::ExitTb => BlockExit::Exit,
                     };
                 }

@@ -84,8 +84,10 @@ fn one(b: &Block, op: &Op) -> String {
         Op::Brcond { cond, a, b: y, label } => {
             format!(" brcond_{} {}, {}, {}, L{}", ty(b.ty(*a)), v(b, *a), v(b, *y), cond.name(), label.0)
         }
-        Op::Exit(Exit::GotoTb { slot, pc }) => format!(" goto_tb {slot}, {pc:#x}"),
-        Op::Exit(Exit::LookupAndGoto) => " lookup_and_goto_ptr".to_string(),
+        Op::Exit(Exit::GotoTb { slot, pc, ctx: 0 }) => format!(" goto_tb {slot}, {pc:#x}"),
+        Op::Exit(Exit::GotoTb { slot, pc, ctx }) => format!(" goto_tb {slot}, {pc:#x}, context {ctx:#x}"),
+        Op::Exit(Exit::LookupAndGoto { ctx: 0 }) => " lookup_and_goto_ptr".to_string(),
+        Op::Exit(Exit::LookupAndGoto { ctx }) => format!(" lookup_and_goto_ptr context {ctx:#x}"),
         Op::Exit(Exit::ExitTb) => " exit_tb".to_string(),
     }
 }

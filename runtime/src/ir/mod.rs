@@ -316,10 +316,11 @@ fn overlaps(ranges: &[(u32, u32)], off: u32, len: u32) -> bool {
 /// How a block ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Exit {
-    /// Continue at the constant `pc` through chainable exit slot `slot`.
-    GotoTb { slot: u8, pc: u64 },
-    /// Continue at the address in the guest PC (already written): look it up.
-    LookupAndGoto,
+    /// Continue at the constant `pc` through chainable exit slot `slot`, in persistent
+    /// context `ctx` (the block key's context word, known when the block was translated).
+    GotoTb { slot: u8, pc: u64, ctx: u64 },
+    /// Continue at the address in the guest PC (already written), in context `ctx`: look it up.
+    LookupAndGoto { ctx: u64 },
     /// Return to the dispatcher (mode change, system call...).
     ExitTb,
 }
@@ -449,6 +450,8 @@ pub struct Block {
     pub labels: u32,
     /// Guest address of the first instruction.
     pub pc: u64,
+    /// The persistent context word the block was translated in (part of its key).
+    pub context: u64,
     /// Bytes of guest code covered.
     pub guest_len: u64,
     pub insns: u32,

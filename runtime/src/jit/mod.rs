@@ -374,9 +374,9 @@ impl Jit {
         self.ctx().exit_request = 0;
     }
 
-    /// The guest PC a `goto_tb` slot of block `from` leads to.
-    pub fn goto_target(&self, from: usize, slot: u8) -> Option<u64> {
-        self.blocks.get(from)?.gotos.iter().find(|g| g.slot == slot).map(|g| g.target_pc)
+    /// The guest PC and persistent context a `goto_tb` slot of block `from` leads to.
+    pub fn goto_target(&self, from: usize, slot: u8) -> Option<(u64, u64)> {
+        self.blocks.get(from)?.gotos.iter().find(|g| g.slot == slot).map(|g| (g.target_pc, g.target_ctx))
     }
 
     /// Patch `from`'s exit `slot` to jump straight into block `to`.
@@ -392,7 +392,9 @@ impl Jit {
         self.blocks[to].incoming.push((from, gi));
     }
 
-    /// Make `pc` → block `id` known to indirect jumps.
+    /// Make `pc` → block `id` known to indirect jumps. Only blocks of persistent context 0
+    /// belong here (compiled lookups compare the PC alone, and only exits in context 0 make
+    /// them); the caller checks.
     pub fn set_lookup(&mut self, pc: u64, id: usize) {
         if let Some(b) = self.blocks.get(id).filter(|b| b.live) {
             let i = ((pc >> 2) as usize) & (LOOKUP_ENTRIES - 1);

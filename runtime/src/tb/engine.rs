@@ -30,18 +30,40 @@ const NO_HOST: usize = usize::MAX;
 pub trait BlockKey: Copy + Eq + std::hash::Hash + std::fmt::Debug {
     /// The guest PC the block starts at.
     fn pc(self) -> u64;
+    /// The persistent context word it was translated in (`GuestCpu::context_key`).
+    fn context(self) -> u64;
 }
 
-impl BlockKey for u64 {
+/// User mode: a block is its guest PC in a persistent context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PcKey {
+    pub pc: u64,
+    pub ctx: u64,
+}
+
+impl BlockKey for PcKey {
     fn pc(self) -> u64 {
-        self
+        self.pc
+    }
+    fn context(self) -> u64 {
+        self.ctx
     }
 }
 
-/// (virtual PC, physical PC).
-impl BlockKey for (u64, u64) {
+/// System mode: the virtual and the physical PC, and the persistent context.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct PhysPcKey {
+    pub pc: u64,
+    pub phys: u64,
+    pub ctx: u64,
+}
+
+impl BlockKey for PhysPcKey {
     fn pc(self) -> u64 {
-        self.0
+        self.pc
+    }
+    fn context(self) -> u64 {
+        self.ctx
     }
 }
 
@@ -267,22 +289,24 @@ impl<K: BlockKey> Engine<K> {
         })
     }
 
-    /// Run `tb` (at `pc`) once: compiled when it is, else interpreted. `cpu` is the state
-    /// `env` reads and writes, `pc_off` the PC's offset in it. With chaining, the exit the
-    /// last block took is patched to this one first, and indirect jumps learn it.
+    /// Run `tb` (the block for `key`) once: compiled when it is, else interpreted. `cpu` is
+    /// the state `env` reads and writes, `pc_off` the PC's offset in it. With chaining, the
+    /// exit the last block took is patched to this one first, and indirect jumps learn it.
     #[inline]
-    pub fn run(&mut self, tb: &Tb, pc: u64, env: &mut dyn Env, cpu: *mut u8, pc_off: u32, stepping: bool) -> BlockExit {
+    pub fn run(&mut self, tb: &Tb, key: K, env: &mut dyn Env, cpu: *mut u8, pc_off: u32, stepping: bool) -> BlockExit {
         let chain_from = self.chain_from.take();
+        let (pc, ctx) = (key.pc(), key.context());
         match (tb.host(), self.jit.as_mut()) {
             (Some(id), Some(jit)) => {
                 if self.cfg.chain {
                     if let Some((from, slot)) = chain_from {
-                        if jit.goto_target(from, slot) == Some(pc) {
+                        if jit.goto_target(from, slot) == Some((pc, ctx)) {
                             jit.chain(from, slot, id);
                         }
                     }
-                    // A single step must come back after its one block.
-                    if !stepping {
+                    // A single step must come back after its one block; compiled lookups
+                    // know context 0 only.
+                    if !stepping && ctx == 0 {
                         jit.set_lookup(pc, id);
                     }
                 }

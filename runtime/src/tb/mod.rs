@@ -33,21 +33,31 @@ pub struct LowerCx {
     pub branch: Option<Branch>,
     /// Annul the delay slot: `Some(Some(v))` when 1-bit `v` says so, `Some(None)` always.
     pub annul: Option<Option<Val>>,
-    /// The instruction ends the block unconditionally (raise, halt, mode change).
+    /// The instruction ends the block unconditionally (raise, halt): nothing after it runs.
     pub ends_block: bool,
+    /// The persistent context word (the block key's) this instruction is translated in; a
+    /// `set_context` with a value known at translation time changes it for the next one.
+    pub context: u64,
+    /// The block ends after this instruction (and its delay slot) and goes back to the
+    /// dispatcher, which looks the next block up in the state's context: the instruction may
+    /// have changed persistent context at run time, or the mode (a `mode` helper).
+    pub end_after: bool,
     taken_tmp: Option<Val>,
     target_tmp: Option<Val>,
     annul_tmp: Option<Val>,
 }
 
 impl LowerCx {
-    pub fn new(big_endian: bool, pc_bits: u32) -> Self {
+    /// An instruction's lowering state, in persistent context `context`.
+    pub fn new(big_endian: bool, pc_bits: u32, context: u64) -> Self {
         LowerCx {
             big_endian,
             pc_bits,
             branch: None,
             annul: None,
             ends_block: false,
+            context,
+            end_after: false,
             taken_tmp: None,
             target_tmp: None,
             annul_tmp: None,
@@ -90,6 +100,29 @@ impl LowerCx {
             self.branch = Some(Branch { taken: Some(taken), target, static_target, delayed });
         } else {
             self.branch = Some(Branch { taken: None, target, static_target, delayed });
+        }
+    }
+
+    /// `branch_taken()` in the epilogue: 1-bit value, whether the instruction jumps (a
+    /// constant unless its jump is conditional).
+    pub fn taken_value(&mut self, b: &mut Builder) -> Val {
+        match self.branch {
+            None => b.konst(Ty::I32, 0),
+            Some(Branch { taken: Some(t), .. }) => t,
+            Some(Branch { taken: None, .. }) => b.konst(Ty::I32, 1),
+        }
+    }
+
+    /// Before an epilogue that may jump: an unconditional jump of the instruction is recorded
+    /// in the "taken" temporary, so that a conditional jump of the epilogue (which makes the
+    /// branch conditional on that temporary) keeps it.
+    pub fn settle_taken(&mut self, b: &mut Builder) {
+        if let (Some(br), Some(t)) = (self.branch.as_mut(), self.taken_tmp) {
+            if br.taken.is_none() {
+                let one = b.konst(Ty::I32, 1);
+                b.mov(t, one);
+                br.taken = Some(t);
+            }
         }
     }
 

@@ -61,8 +61,20 @@ fn write_pc(f: &dyn Frontend, b: &mut Builder, target: crate::ir::Val) {
 }
 
 /// Leave the block toward `br` (taken, through `goto_tb` slot `slot`) or `fallthrough` (not
-/// taken, slot `slot + 1`; with `go_on`, the block continues there instead).
-fn emit_branch_exit(f: &dyn Frontend, b: &mut Builder, br: &Branch, fallthrough: u64, slot: u8, go_on: bool) {
+/// taken, slot `slot + 1`; with `go_on`, the block continues there instead), in persistent
+/// context `ctx`. With `dispatch`, both ways go back to the dispatcher (the context may have
+/// changed at run time).
+#[allow(clippy::too_many_arguments)]
+fn emit_branch_exit(
+    f: &dyn Frontend,
+    b: &mut Builder,
+    br: &Branch,
+    fallthrough: u64,
+    slot: u8,
+    go_on: bool,
+    ctx: u64,
+    dispatch: bool,
+) {
     let not_taken = br.taken.map(|t| {
         let l = b.new_label();
         let z = b.konst(Ty::I32, 0);
@@ -70,24 +82,42 @@ fn emit_branch_exit(f: &dyn Frontend, b: &mut Builder, br: &Branch, fallthrough:
         l
     });
     match br.static_target {
-        Some(t) => b.exit(Exit::GotoTb { slot, pc: t }),
-        None => {
+        Some(t) if !dispatch => b.exit(Exit::GotoTb { slot, pc: t, ctx }),
+        _ => {
             write_pc(f, b, br.target);
-            b.exit(Exit::LookupAndGoto);
+            b.exit(if dispatch { Exit::ExitTb } else { Exit::LookupAndGoto { ctx } });
         }
     }
     if let Some(l) = not_taken {
         b.set_label(l);
         if !go_on {
-            b.exit(Exit::GotoTb { slot: slot + 1, pc: fallthrough });
+            exit_to(f, b, fallthrough, slot + 1, ctx, dispatch);
         }
     }
 }
 
-/// Translate the block starting at `pc`. `fetch(addr, buf)` copies guest code bytes and
-/// returns how many it could (0 when the address is not executable).
-pub fn translate(f: &dyn Frontend, pc: u64, fetch: &mut dyn FnMut(u64, &mut [u8]) -> usize, lim: Limits) -> Block {
-    translate_debug(f, pc, fetch, lim, &|_| false)
+/// Leave the block for the constant `pc`: chainable through `slot`, or by the dispatcher.
+fn exit_to(f: &dyn Frontend, b: &mut Builder, pc: u64, slot: u8, ctx: u64, dispatch: bool) {
+    if dispatch {
+        let np = b.konst(Ty::for_width(f.pc_bits()), pc);
+        write_pc(f, b, np);
+        b.exit(Exit::ExitTb);
+    } else {
+        b.exit(Exit::GotoTb { slot, pc, ctx });
+    }
+}
+
+/// Translate the block starting at `pc` in persistent context `context` (the block key's
+/// context word). `fetch(addr, buf)` copies guest code bytes and returns how many it could
+/// (0 when the address is not executable).
+pub fn translate(
+    f: &dyn Frontend,
+    pc: u64,
+    context: u64,
+    fetch: &mut dyn FnMut(u64, &mut [u8]) -> usize,
+    lim: Limits,
+) -> Block {
+    translate_debug(f, pc, context, fetch, lim, &|_| false)
 }
 
 /// [`translate`] for a CPU under a debugger: an instruction for which `stop_at(addr)` is true
@@ -98,11 +128,14 @@ pub fn translate(f: &dyn Frontend, pc: u64, fetch: &mut dyn FnMut(u64, &mut [u8]
 pub fn translate_debug(
     f: &dyn Frontend,
     pc: u64,
+    context: u64,
     fetch: &mut dyn FnMut(u64, &mut [u8]) -> usize,
     lim: Limits,
     stop_at: &dyn Fn(u64) -> bool,
 ) -> Block {
     let mut b = Builder::new(pc);
+    b.block.context = context;
+    let mut ctx = context;
     let mut cur = pc;
     let mut buf = vec![0u8; f.max_insn_len()];
     let page = pc & !(lim.page_size - 1);
@@ -117,14 +150,14 @@ pub fn translate_debug(
                 b.raise(EXC_DEBUG_STOP, z);
                 b.block.guest_len = 1;
             } else {
-                b.exit(Exit::GotoTb { slot, pc: cur });
+                b.exit(Exit::GotoTb { slot, pc: cur, ctx });
                 b.block.guest_len = cur - pc;
             }
             return b.finish();
         }
         let got = fetch(cur, &mut buf);
         b.insn_start(cur, 0);
-        let mut cx = LowerCx::new(f.big_endian(), f.pc_bits());
+        let mut cx = LowerCx::new(f.big_endian(), f.pc_bits(), ctx);
         let len = match f.lower_insn(&buf[..got], cur, &mut b, &mut cx) {
             Lowered::Ok(len) => len,
             Lowered::Illegal => {
@@ -143,6 +176,8 @@ pub fn translate_debug(
             b.block.guest_len = next - pc;
             return b.finish();
         }
+        let mut end_after = cx.end_after;
+        ctx = cx.context;
         if let Some(br) = cx.branch {
             let mut after = next;
             if br.delayed {
@@ -153,8 +188,10 @@ pub fn translate_debug(
                         let l = b.new_label();
                         let z = b.konst(Ty::I32, 0);
                         b.brcond(Cond::Ne, a, z, l);
-                        let done = translate_slot(f, &mut b, next, fetch, &mut buf);
-                        after = done;
+                        let slot_cx = translate_slot(f, &mut b, next, ctx, fetch, &mut buf);
+                        after = slot_cx.0;
+                        // The slot ran on one path only: its context is not known statically.
+                        end_after |= slot_cx.1.end_after || slot_cx.1.context != ctx;
                         b.set_label(l);
                         false
                     }
@@ -163,16 +200,20 @@ pub fn translate_debug(
                 if skip {
                     after = next + (f.max_insn_len().min(4)) as u64;
                 } else if cx.annul.is_none() {
-                    after = translate_slot(f, &mut b, next, fetch, &mut buf);
+                    let slot_cx = translate_slot(f, &mut b, next, ctx, fetch, &mut buf);
+                    after = slot_cx.0;
+                    end_after |= slot_cx.1.end_after;
+                    ctx = slot_cx.1.context;
                 }
             }
             let go_on = side_exits > 0
+                && !end_after
                 && br.taken.is_some()
                 && br.static_target.is_some()
                 && cx.annul.is_none()
                 && n < lim.max_insns
                 && after & !(lim.page_size - 1) == page;
-            emit_branch_exit(f, &mut b, &br, after, slot, go_on);
+            emit_branch_exit(f, &mut b, &br, after, slot, go_on, ctx, end_after);
             if go_on {
                 b.block.side_exits += 1;
                 side_exits -= 1;
@@ -185,31 +226,33 @@ pub fn translate_debug(
             return b.finish();
         }
         cur = next;
-        if n >= lim.max_insns || cur & !(lim.page_size - 1) != page {
-            b.exit(Exit::GotoTb { slot, pc: cur });
+        if end_after || n >= lim.max_insns || cur & !(lim.page_size - 1) != page {
+            exit_to(f, &mut b, cur, slot, ctx, end_after);
             b.block.guest_len = cur - pc;
             return b.finish();
         }
     }
 }
 
-/// Translate the instruction in a delay slot at `pc`; returns the address after it.
+/// Translate the instruction in a delay slot at `pc` in context `ctx`; returns the address
+/// after it and its lowering state.
 fn translate_slot(
     f: &dyn Frontend,
     b: &mut Builder,
     pc: u64,
+    ctx: u64,
     fetch: &mut dyn FnMut(u64, &mut [u8]) -> usize,
     buf: &mut [u8],
-) -> u64 {
+) -> (u64, LowerCx) {
     let got = fetch(pc, buf);
     b.insn_start(pc, IN_DELAY_SLOT);
-    let mut cx = LowerCx::new(f.big_endian(), f.pc_bits());
+    let mut cx = LowerCx::new(f.big_endian(), f.pc_bits(), ctx);
     match f.lower_insn(&buf[..got], pc, b, &mut cx) {
-        Lowered::Ok(len) => pc + len as u64,
+        Lowered::Ok(len) => (pc + len as u64, cx),
         Lowered::Illegal => {
             let z = b.konst(Ty::I64, 0);
             b.raise(f.illegal_insn_code(), z);
-            pc + 4
+            (pc + 4, cx)
         }
     }
 }

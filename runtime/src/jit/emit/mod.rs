@@ -100,6 +100,8 @@ pub struct GotoSite {
     /// Offset of the unchained stub (the jump's initial target).
     pub stub_off: usize,
     pub target_pc: u64,
+    /// The persistent context the exit leaves in.
+    pub target_ctx: u64,
 }
 
 /// A compiled block, assembled for address `base`.
@@ -212,7 +214,9 @@ pub fn compile(b: &Block, base: usize, block_id: u64, t: Target) -> Result<Compi
     };
     let self_loop = t.self_loops
         && !t.all_slow
-        && b.ops.iter().any(|op| matches!(op, Op::Exit(Exit::GotoTb { pc, .. }) if *pc == b.pc));
+        && b.ops
+            .iter()
+            .any(|op| matches!(op, Op::Exit(Exit::GotoTb { pc, ctx, .. }) if *pc == b.pc && *ctx == b.context));
     if self_loop {
         // Every guest register is loaded at entry: at the loop head the registers hold the
         // current values, whichever iteration it is, and any exit may write them back.

@@ -259,7 +259,9 @@ impl Em<'_> {
                 self.cmp(*a, *b);
                 self.jcc(cond, l);
             }
-            Op::Exit(Exit::GotoTb { pc, .. }) if *pc == self.b.pc && self.loop_head.is_some() => {
+            Op::Exit(Exit::GotoTb { pc, ctx, .. })
+                if *pc == self.b.pc && *ctx == self.b.context && self.loop_head.is_some() =>
+            {
                 // Back to the top without leaving: only the exit request (signals, code
                 // writes) makes the block return.
                 let (head, req) = (self.loop_head.unwrap_or_else(|| unreachable!()), self.ops.new_dynamic_label());
@@ -275,15 +277,19 @@ impl Em<'_> {
                 let e = *e;
                 self.sync_globals();
                 match e {
-                    Exit::GotoTb { slot, pc } => {
+                    Exit::GotoTb { slot, pc, ctx } => {
                         let stub = self.ops.new_dynamic_label();
                         dynasm!(self.ops ; .arch x64 ; jmp =>stub);
                         let disp_off = self.ops.offset().0 - 4;
                         let site = self.gotos.len();
-                        self.gotos.push((GotoSite { slot, disp_off, stub_off: 0, target_pc: pc }, stub));
+                        self.gotos
+                            .push((GotoSite { slot, disp_off, stub_off: 0, target_pc: pc, target_ctx: ctx }, stub));
                         self.cold.push(Cold::Goto { stub, site, pc });
                     }
-                    Exit::LookupAndGoto => self.lookup_and_goto(),
+                    // The indirect-jump table holds blocks of context 0 only (see
+                    // `Jit::set_lookup`): other contexts ask the dispatcher.
+                    Exit::LookupAndGoto { ctx: 0 } => self.lookup_and_goto(),
+                    Exit::LookupAndGoto { .. } => self.exit_with(exit::LOOKUP),
                     Exit::ExitTb => self.exit_with(exit::EXIT),
                 }
             }

@@ -31,7 +31,7 @@ impl Frontend for MipsFrontend {
         4
     }
     fn lower_insn(&self, bytes: &[u8], pc: u64, b: &mut Builder, cx: &mut LowerCx) -> Lowered {
-        let Some(d) = decode(bytes, self.big_endian, &Context::default()) else {
+        let Some(d) = decode(bytes, self.big_endian, &Context::from_key(cx.context)) else {
             return Lowered::Illegal;
         };
         if lower(&d, pc, b, cx) {

@@ -34,6 +34,10 @@ impl GuestCpu for CpuState {
     fn set_pc(&mut self, pc: u64) {
         self.pc = pc as u32;
     }
+    #[inline]
+    fn context_key(&self) -> u64 {
+        CpuState::context_key(self)
+    }
     const PC_OFFSET: u32 = core::mem::offset_of!(CpuState, pc) as u32;
     const PC_SIZE: u8 = 4;
 }

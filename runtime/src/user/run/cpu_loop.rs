@@ -12,7 +12,7 @@ use crate::arch::{GuestCpu, LinuxTarget, UserHelpers};
 use crate::interp::{BlockExit, Env, MemFault};
 use crate::ir::MemOp;
 use crate::jit::{Jit, JitConfig};
-use crate::tb::engine::{Engine, EngineConfig, Tb};
+use crate::tb::engine::{Engine, EngineConfig, PcKey, Tb};
 use crate::tb::translate::{translate_debug, Limits, EXC_DEBUG_STOP};
 use crate::user::elf;
 use crate::user::mem::{GuestMem, PROT_EXEC, PROT_READ};
@@ -220,7 +220,7 @@ pub(super) struct Loop<A: LinuxTarget> {
     pub(super) fe: A::Frontend,
     pub(super) be: bool,
     pub(super) addr_mask: u64,
-    pub(super) engine: Engine<u64>,
+    pub(super) engine: Engine<PcKey>,
     pub(super) opts: RunOptions,
     /// The debugger's breakpoints, watchpoints and stepping (inert without one).
     pub(super) debug: crate::debug::CpuDebug,
@@ -245,7 +245,8 @@ impl<A: LinuxTarget> Loop<A> {
                 self.deliver_signals();
             }
             let pc = self.cpu.pc();
-            let block = match self.engine.lookup(pc) {
+            let key = PcKey { pc, ctx: self.cpu.context_key() };
+            let block = match self.engine.lookup(key) {
                 Some(b) => b,
                 None => {
                     if !self.mem.executable(pc) {
@@ -258,10 +259,10 @@ impl<A: LinuxTarget> Loop<A> {
                         self.fault(info, pc);
                         continue;
                     }
-                    self.translate(pc)
+                    self.translate(key)
                 }
             };
-            let block = self.engine.tier_up(pc, block);
+            let block = self.engine.tier_up(key, block);
             if self.opts.log_exec {
                 eprintln!("Trace: [{pc:08x}]");
             }
@@ -271,7 +272,7 @@ impl<A: LinuxTarget> Loop<A> {
                     let stepping = self.debug.step;
                     let cpu: *mut A::Cpu = &mut self.cpu;
                     let mut env = user_env!(self);
-                    self.engine.run(&block, pc, &mut env, cpu.cast(), A::Cpu::PC_OFFSET, stepping)
+                    self.engine.run(&block, key, &mut env, cpu.cast(), A::Cpu::PC_OFFSET, stepping)
                 }
             };
             if self.gdb.is_some() {
@@ -312,11 +313,12 @@ impl<A: LinuxTarget> Loop<A> {
         }
     }
 
-    fn translate(&mut self, pc: u64) -> Arc<Tb> {
+    fn translate(&mut self, key: PcKey) -> Arc<Tb> {
+        let pc = key.pc;
         let mem = &mut self.mem;
         let dbg = &self.debug;
         let lim = dbg.limits(Limits::default());
-        let blk = translate_debug(&self.fe, pc, &mut |a, buf| mem.fetch(a, buf), lim, &|a| dbg.stops_at(a));
+        let blk = translate_debug(&self.fe, pc, key.ctx, &mut |a, buf| mem.fetch(a, buf), lim, &|a| dbg.stops_at(a));
         if self.opts.log_in_asm {
             log_in_asm::<A>(&self.mem, pc, blk.guest_len, self.be);
         }
@@ -326,10 +328,10 @@ impl<A: LinuxTarget> Loop<A> {
         let (first, n) = pages_of(pc, blk.guest_len);
         let all = [first, first + 0x1000, first + 0x2000, first + 0x3000];
         if n <= all.len() {
-            self.engine.add(pc, blk, &all[..n])
+            self.engine.add(key, blk, &all[..n])
         } else {
             let pages: Vec<u64> = (0..n as u64).map(|i| first + i * 0x1000).collect();
-            self.engine.add(pc, blk, &pages)
+            self.engine.add(key, blk, &pages)
         }
     }
 }

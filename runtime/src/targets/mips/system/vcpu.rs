@@ -29,7 +29,7 @@ use crate::softmmu::space::{from_bytes, to_bytes, PageTarget, PAGE_SIZE};
 use crate::softmmu::{Access, AddressSpace, SoftTlb, TlbEntry, VirtualClock};
 use crate::targets::mips::frontend::MipsFrontend;
 use crate::targets::mips::mips::{self, CpuState};
-use crate::tb::engine::{Engine, EngineConfig, Tb};
+use crate::tb::engine::{Engine, EngineConfig, PhysPcKey, Tb};
 use crate::tb::translate::{translate_debug, Limits, EXC_DEBUG_STOP, IN_DELAY_SLOT};
 use std::io::Write;
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -87,7 +87,7 @@ pub enum Stop {
 }
 
 /// (virtual PC, physical PC).
-type Key = (u64, u64);
+type Key = PhysPcKey;
 
 /// One MIPS vCPU of a machine.
 pub struct Vcpu {
@@ -417,7 +417,7 @@ impl Vcpu {
             self.take_fault(bus_fault(pc, Access::Fetch), pc, false);
             return None;
         }
-        let key = (pc as u64, ppc);
+        let key = PhysPcKey { pc: pc as u64, phys: ppc, ctx: self.cpu.context_key() };
         let tb = match self.engine.lookup(key) {
             Some(tb) => tb,
             None => self.translate(key),
@@ -444,7 +444,7 @@ impl Vcpu {
             fault: None,
             watch: &mut self.debug.watch,
         };
-        let exit = self.engine.run(&tb, pc as u64, &mut env, cpu.cast(), CPU_PC_OFFSET, false);
+        let exit = self.engine.run(&tb, key, &mut env, cpu.cast(), CPU_PC_OFFSET, false);
         let fault = env.fault;
         // Instructions retired: for compiled code the whole block, or up to the one that
         // raised; the interpreter counts them.
@@ -492,7 +492,7 @@ impl Vcpu {
     }
 
     fn translate(&mut self, key: Key) -> Arc<Tb> {
-        let (pc, ppc) = (key.0 as u32, key.1);
+        let (pc, ppc) = (key.pc as u32, key.phys);
         let mut pages = vec![ppc & !(PAGE_SIZE - 1)];
         let blk = {
             let cpu = &self.cpu;
@@ -518,7 +518,9 @@ impl Vcpu {
                 n
             };
             let dbg = &self.debug;
-            translate_debug(&self.fe, pc as u64, &mut fetch, dbg.limits(Limits::default()), &|a| dbg.stops_at(a))
+            translate_debug(&self.fe, pc as u64, key.ctx, &mut fetch, dbg.limits(Limits::default()), &|a| {
+                dbg.stops_at(a)
+            })
         };
         if self.cfg.log.in_asm {
             self.log_in_asm(pc, blk.guest_len);

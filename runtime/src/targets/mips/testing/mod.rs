@@ -91,5 +91,5 @@ pub fn block_from_input(data: &[u8]) -> Option<Block> {
     let fe = MipsFrontend { big_endian: data[0] & 1 == 1 };
     let mut fetch = fetch_from(&data[1..], FUZZ_BASE);
     let limits = Limits { max_insns: 64, page_size: 1 << 20, side_exits: 3 };
-    Some(translate(&fe, FUZZ_BASE, &mut fetch, limits))
+    Some(translate(&fe, FUZZ_BASE, 0, &mut fetch, limits))
 }
