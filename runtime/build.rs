@@ -74,6 +74,7 @@ const LANGUAGE_TEST_SPECS: &[(&str, &str)] = &[
     ("lang_windowed.rs", "tests/spec-errors/pass/windowed-register-file.isa"),
     ("lang_context.rs", "tests/spec-errors/pass/persistent-context-and-it-blocks.isa"),
     ("lang_loop.rs", "tests/spec-errors/pass/zero-overhead-loop.isa"),
+    ("lang_next_pc.rs", "tests/spec-errors/pass/next-pc-register-and-delay-slots.isa"),
 ];
 
 fn generate_language_tests(root: &Path, out: &Path) {

@@ -459,6 +459,7 @@ fn traps_match_qemu_user(runs: &[(&str, Build)]) {
         "fpe-i",
         "fpe-ctc1",
         "fpe-ctc1-e",
+        "branch-in-slot",
     ];
     let mut failures = Vec::new();
     for v in [VARIANTS[0], VARIANTS[3]] {

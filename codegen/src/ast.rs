@@ -182,6 +182,12 @@ pub enum Item {
     View(ViewDecl),
     /// `epilogue { ... }`: semantics that run after every instruction's.
     Epilogue(Block, Span),
+    /// `next_pc MODEL { attr = value; ... }`: how the next PC is found (delay slots).
+    NextPc {
+        model: Ident,
+        attrs: Vec<(Ident, Value)>,
+        span: Span,
+    },
 }
 
 #[derive(Debug, Clone)]

@@ -388,6 +388,20 @@ pub struct Variant {
     pub views: Vec<View>,
     /// Semantics run after every instruction's (`epilogue { ... }`), functions inlined.
     pub epilogue: Option<Block>,
+    /// The delay-slot model (`next_pc delayed { ... }`); None: instructions run in sequence
+    /// and every jump takes effect at the end of its instruction.
+    pub delay_slot: Option<DelaySlot>,
+}
+
+/// `next_pc delayed { ... }`: a delayed jump takes effect after the next instruction.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DelaySlot {
+    /// A jump in a delay slot raises this exception (code) instead of running (MIPS:
+    /// ReservedInstruction).
+    SlotBranchRaises(u64),
+    /// The architecture's next-PC register (SPARC's npc): a jump in a delay slot is defined
+    /// (a DCTI couple: one instruction at the first target, then the second target).
+    Register(String),
 }
 
 impl Variant {
@@ -396,6 +410,26 @@ impl Variant {
     }
     pub fn table_index(&self, name: &str) -> Option<usize> {
         self.tables.iter().position(|t| t.name == name)
+    }
+    /// The length in bytes every instruction has, when they all have one (tokens only).
+    pub fn fixed_insn_bytes(&self) -> Option<u32> {
+        let mut lens = self.insns.iter().map(|i| {
+            let segs = &i.pattern.segments;
+            let fixed = segs.iter().all(|s| s.tables.is_empty() && s.token.is_some());
+            fixed.then(|| segs.iter().filter_map(|s| s.token).map(|t| self.tokens[t].bytes()).sum::<u32>())
+        });
+        let first = lens.next()??;
+        lens.all(|l| l == Some(first)).then_some(first)
+    }
+    /// The bit of the block key's context word that says a block starts with its next PC
+    /// elsewhere than after its first instruction (`next_pc delayed { register = R; }`).
+    pub fn npc_key_bit(&self) -> Option<u32> {
+        match &self.delay_slot {
+            Some(DelaySlot::Register(_)) => {
+                Some(self.bound_context().map(|(c, b)| b.key_off + c.width).max().unwrap_or(0))
+            }
+            _ => None,
+        }
     }
     /// The persistent (bound) context variables, in key order.
     pub fn bound_context(&self) -> impl Iterator<Item = (&CtxVar, &Bound)> {

@@ -566,6 +566,19 @@ impl Cx {
                 Item::Guard(GuardDecl { name, cond, els, span })
             }
             Rule::epilogue_decl => Item::Epilogue(self.block(it.next().unwrap())?, span),
+            Rule::next_pc_decl => {
+                let model = self.ident(it.next().unwrap());
+                let mut attrs = Vec::new();
+                if let Some(b) = it.next() {
+                    for a in b.into_inner() {
+                        let mut ai = a.into_inner();
+                        let k = self.ident(ai.next().unwrap());
+                        let v = self.value(ai.next().unwrap())?;
+                        attrs.push((k, v));
+                    }
+                }
+                Item::NextPc { model, attrs, span }
+            }
             r => unreachable!("unexpected item rule {r:?}"),
         })
     }

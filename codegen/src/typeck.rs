@@ -541,6 +541,12 @@ impl<'a> Scope<'a> {
                 self.unify(span, (&args[2], t), (&args[2], Some(w)), "stored into")?;
                 Ok(None)
             }
+            "jump_delayed" | "annul_delay_slot" if self.v.delay_slot.is_none() => Err(Diagnostic::error(
+                span,
+                format!("`{name}` without a delay-slot model"),
+                "instructions run in sequence here",
+            )
+            .with_note("declare `next_pc delayed { branch_in_slot = EXCEPTION; }` (or `{ register = NPC; }`)")),
             "jump" | "jump_delayed" => {
                 self.nargs(span, name, args, 1)?;
                 self.expr(&args[0])?;

@@ -22,6 +22,7 @@ mod epilogue;
 mod exports;
 mod functions;
 mod insns;
+mod next_pc;
 mod patterns;
 mod state;
 
@@ -144,6 +145,7 @@ pub fn item_span(it: &Item) -> Span {
         Item::Guard(g) => g.name.span,
         Item::View(v) => v.name.span,
         Item::Epilogue(_, span) => span.sub(0, 8),
+        Item::NextPc { model, .. } => model.span,
     }
 }
 
@@ -184,6 +186,7 @@ fn build_variant(l: &Loaded, isa: &str, core: &CoreSel, errs: &mut Vec<Diagnosti
         consts: vec![],
         views: vec![],
         epilogue: None,
+        delay_slot: None,
     };
     let mut b = Builder {
         l,
@@ -201,6 +204,7 @@ fn build_variant(l: &Loaded, isa: &str, core: &CoreSel, errs: &mut Vec<Diagnosti
         .collect();
     b.pass_params(&items, core);
     b.pass_state(&items);
+    b.pass_next_pc(&items);
     b.pass_functions(&items);
     b.pass_epilogue(&items);
     b.pass_tables_and_insns(&items);

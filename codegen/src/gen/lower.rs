@@ -1150,16 +1150,64 @@ pub fn gen_lower(v: &Variant) -> Result<TokenStream, String> {
     }
     let acc = accessors(v);
     let exports = super::exports::export_enums(v);
+    // The delay-slot model, and what a jump in a delay slot does.
+    let next_pc = match &v.delay_slot {
+        None => quote!(NextPcModel::Sequential),
+        Some(DelaySlot::SlotBranchRaises(code)) => {
+            let code = *code as u32;
+            quote!(NextPcModel::SlotBranchRaises(#code))
+        }
+        Some(DelaySlot::Register(r)) => {
+            let f = format_ident!("{}", r);
+            let n = v.fixed_insn_bytes().ok_or("a next-PC register needs instructions of one length")?;
+            let bit = v.npc_key_bit().unwrap_or(0);
+            if bit >= 64 {
+                return Err("persistent context leaves no key bit for the next-PC register".into());
+            }
+            quote!(NextPcModel::Register { offset: core::mem::offset_of!(CpuState, #f) as u32, insn_bytes: #n, key_bit: #bit })
+        }
+    };
+    let slot_check = match &v.delay_slot {
+        Some(DelaySlot::SlotBranchRaises(code)) => {
+            let code = *code as u32;
+            let jumping: Vec<TokenStream> = v
+                .insns
+                .iter()
+                .filter(|i| i.sem.iter().chain(i.after.iter()).any(|b| has_call(b, &["jump", "jump_delayed"])))
+                .map(|i| {
+                    let s = insn_struct(i);
+                    quote!(Insn::#s(_))
+                })
+                .collect();
+            if jumping.is_empty() {
+                quote!()
+            } else {
+                quote! {
+                    // A jump in a delay slot raises instead of running.
+                    if cx.in_delay_slot && matches!(d.insn, #(#jumping)|*) {
+                        let z = b.konst(Ty::I64, 0);
+                        b.raise(#code, z);
+                        cx.ends_block = true;
+                        return true;
+                    }
+                }
+            }
+        }
+        _ => quote!(),
+    };
     Ok(quote! {
         #[allow(unused_imports)]
         use crate::ir::{BinOp, Builder, Cond, HelperFlags, Ty, Val};
         #[allow(unused_imports)]
-        use crate::tb::{sem, LowerCx};
+        use crate::tb::{sem, LowerCx, NextPcModel};
         #acc
         #exports
         #(#fns)*
         /// Lower `d` (at `pc`) into `b`. `false`: the instruction has no semantics yet.
+        /// How this architecture finds the next PC (its delay-slot model).
+        pub const NEXT_PC: NextPcModel = #next_pc;
         pub fn lower(d: &Decoded, pc: u64, b: &mut Builder, cx: &mut LowerCx) -> bool {
+            #slot_check
             match &d.insn { #(#arms,)* }
         }
         /// The helpers this core's spec declares; the runtime implements them.

@@ -1,7 +1,7 @@
 //! Generated CPU state (`#[repr(C)]` struct with register offsets), decode context,
 //! parameters, options and memory regions of one variant.
 
-use crate::model::{ParamValue, Variant};
+use crate::model::{DelaySlot, ParamValue, Variant};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
@@ -138,6 +138,12 @@ pub fn gen_state(v: &Variant) -> TokenStream {
         to_key.push(quote!(((self.#id & #m) << #off)));
         of_state.push(quote!((((self.#reg as u64 >> #lo) & #m) << #off)));
         key_bits = key_bits.max(off + c.width);
+    }
+    if let (Some(bit), Some(DelaySlot::Register(r))) = (v.npc_key_bit(), &v.delay_slot) {
+        let npc = format_ident!("{}", r);
+        let n = v.fixed_insn_bytes().unwrap_or(4);
+        of_state.push(quote!((((self.#npc != self.pc.wrapping_add(#n as _)) as u64) << #bit)));
+        key_bits = bit + 1;
     }
     let to_key = if to_key.is_empty() { quote!(0) } else { quote!(#(#to_key)|*) };
     let of_state = if of_state.is_empty() { quote!(0) } else { quote!(#(#of_state)|*) };

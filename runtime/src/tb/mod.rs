@@ -6,10 +6,27 @@
 pub mod engine;
 #[cfg(test)]
 mod lang_tests;
+mod next_pc;
 pub mod sem;
 pub mod translate;
 
 use crate::ir::{Builder, Ty, Val};
+
+/// How an architecture finds the next PC: the spec's `next_pc` declaration.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NextPcModel {
+    /// Instructions run in sequence; a jump takes effect at the end of its instruction.
+    Sequential,
+    /// Delayed jumps (after one delay-slot instruction); a jump in a delay slot raises
+    /// exception `code` instead (MIPS: ReservedInstruction, as QEMU does).
+    SlotBranchRaises(u32),
+    /// Delayed jumps with an architectural next-PC register at state offset `offset`
+    /// (SPARC's pc/npc), instructions of `insn_bytes` bytes. A jump in a delay slot is
+    /// defined: one instruction runs at the first jump's destination, then the second's.
+    /// Such a block starts with npc != pc + `insn_bytes`, which bit `key_bit` of the block
+    /// key's context word says (the generated `context_key` sets it).
+    Register { offset: u32, insn_bytes: u32, key_bit: u32 },
+}
 
 /// A branch an instruction requested.
 #[derive(Debug, Clone, Copy)]
@@ -42,6 +59,8 @@ pub struct LowerCx {
     /// dispatcher, which looks the next block up in the state's context: the instruction may
     /// have changed persistent context at run time, or the mode (a `mode` helper).
     pub end_after: bool,
+    /// The instruction is in a delay slot (set by the translator).
+    pub in_delay_slot: bool,
     taken_tmp: Option<Val>,
     target_tmp: Option<Val>,
     annul_tmp: Option<Val>,
@@ -58,6 +77,7 @@ impl LowerCx {
             ends_block: false,
             context,
             end_after: false,
+            in_delay_slot: false,
             taken_tmp: None,
             target_tmp: None,
             annul_tmp: None,

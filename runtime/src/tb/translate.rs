@@ -4,7 +4,7 @@
 //! [`Limits::side_exits`], a block goes on past conditional branches on their not-taken path
 //! (the taken path leaves through a side exit), so a hot path with branches is one block.
 
-use super::{Branch, LowerCx};
+use super::{next_pc, Branch, LowerCx, NextPcModel};
 use crate::ir::{Block, Builder, Cond, Exit, Ty};
 
 /// `insn_start` flag: this instruction is in a delay slot (the branch is 1 instruction back).
@@ -36,6 +36,8 @@ pub trait Frontend {
     fn max_insn_len(&self) -> usize;
     /// Decode `bytes` (at `pc`) and lower the instruction into `b`.
     fn lower_insn(&self, bytes: &[u8], pc: u64, b: &mut Builder, cx: &mut LowerCx) -> Lowered;
+    /// How the next PC is found (the spec's `next_pc` declaration: delay slots).
+    fn next_pc(&self) -> NextPcModel;
 }
 
 /// Translation limits.
@@ -81,6 +83,7 @@ fn emit_branch_exit(
         b.brcond(Cond::Eq, t, z, l);
         l
     });
+    next_pc::sync(f, b, br.target);
     match br.static_target {
         Some(t) if !dispatch => b.exit(Exit::GotoTb { slot, pc: t, ctx }),
         _ => {
@@ -98,8 +101,9 @@ fn emit_branch_exit(
 
 /// Leave the block for the constant `pc`: chainable through `slot`, or by the dispatcher.
 fn exit_to(f: &dyn Frontend, b: &mut Builder, pc: u64, slot: u8, ctx: u64, dispatch: bool) {
+    let np = b.konst(Ty::for_width(f.pc_bits()), pc);
+    next_pc::sync(f, b, np);
     if dispatch {
-        let np = b.konst(Ty::for_width(f.pc_bits()), pc);
         write_pc(f, b, np);
         b.exit(Exit::ExitTb);
     } else {
@@ -133,6 +137,11 @@ pub fn translate_debug(
     lim: Limits,
     stop_at: &dyn Fn(u64) -> bool,
 ) -> Block {
+    if let NextPcModel::Register { key_bit, .. } = f.next_pc() {
+        if (context >> key_bit) & 1 != 0 {
+            return next_pc::translate_step(f, pc, context, fetch);
+        }
+    }
     let mut b = Builder::new(pc);
     b.block.context = context;
     let mut ctx = context;
@@ -150,7 +159,7 @@ pub fn translate_debug(
                 b.raise(EXC_DEBUG_STOP, z);
                 b.block.guest_len = 1;
             } else {
-                b.exit(Exit::GotoTb { slot, pc: cur, ctx });
+                exit_to(f, &mut b, cur, slot, ctx, false);
                 b.block.guest_len = cur - pc;
             }
             return b.finish();
@@ -172,6 +181,7 @@ pub fn translate_debug(
         if cx.ends_block {
             let np = b.konst(Ty::for_width(f.pc_bits()), next);
             write_pc(f, &mut b, np);
+            next_pc::sync(f, &mut b, np);
             b.exit(Exit::ExitTb);
             b.block.guest_len = next - pc;
             return b.finish();
@@ -180,6 +190,17 @@ pub fn translate_debug(
         ctx = cx.context;
         if let Some(br) = cx.branch {
             let mut after = next;
+            if br.delayed && next_pc::register(f).is_some() && cx.annul != Some(None) {
+                // A jump in the delay slot: leave before it with the next PC set, so that it
+                // runs as a block of its own (`next_pc::translate_step`).
+                let got = fetch(next, &mut buf);
+                if next_pc::slot_jumps(f, next, ctx, &buf[..got]) {
+                    let slot = b.konst(Ty::for_width(f.pc_bits()), next);
+                    next_pc::exit_delayed(f, &mut b, Some(&br), cx.annul, slot);
+                    b.block.guest_len = next - pc;
+                    return b.finish();
+                }
+            }
             if br.delayed {
                 // The delay slot: translated here, skipped when annulled.
                 let skip = match cx.annul {
@@ -247,6 +268,7 @@ fn translate_slot(
     let got = fetch(pc, buf);
     b.insn_start(pc, IN_DELAY_SLOT);
     let mut cx = LowerCx::new(f.big_endian(), f.pc_bits(), ctx);
+    cx.in_delay_slot = true;
     match f.lower_insn(&buf[..got], pc, b, &mut cx) {
         Lowered::Ok(len) => (pc + len as u64, cx),
         Lowered::Illegal => {

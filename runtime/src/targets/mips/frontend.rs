@@ -4,7 +4,7 @@
 use super::mips::{decode, lower, Context, CpuState};
 use crate::ir::Builder;
 use crate::tb::translate::{Frontend, Lowered};
-use crate::tb::LowerCx;
+use crate::tb::{LowerCx, NextPcModel};
 
 /// Exception code of ReservedInstruction (raised for undecodable words).
 pub const EXC_RI: u32 = 10;
@@ -29,6 +29,9 @@ impl Frontend for MipsFrontend {
     }
     fn max_insn_len(&self) -> usize {
         4
+    }
+    fn next_pc(&self) -> NextPcModel {
+        super::mips::NEXT_PC
     }
     fn lower_insn(&self, bytes: &[u8], pc: u64, b: &mut Builder, cx: &mut LowerCx) -> Lowered {
         let Some(d) = decode(bytes, self.big_endian, &Context::from_key(cx.context)) else {

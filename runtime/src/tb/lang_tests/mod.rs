@@ -3,7 +3,7 @@
 //! and runs single instructions of it through the translator and the IR interpreter on a CPU
 //! state and a small memory; expected values are worked out by hand from the architecture
 //! manual each fragment imitates (ARM for `guard_and_exports` and `context`, Xtensa for
-//! `windowed` and `zero_overhead_loop`). [`run_program`] runs a few instructions as the CPU
+//! `windowed` and `zero_overhead_loop`, SPARC for `next_pc`). [`run_program`] runs a few instructions as the CPU
 //! loops do: blocks keyed by PC and persistent context, exits followed.
 
 /// The glue between a generated test core (`$file` in OUT_DIR, whose architecture module is
@@ -43,8 +43,11 @@ macro_rules! test_core {
             }
         }
 
-        const CORE: super::Core =
-            super::Core { lower: lower_one, pc_offset: core::mem::offset_of!(CpuState, pc) as u32 };
+        const CORE: super::Core = super::Core {
+            lower: lower_one,
+            pc_offset: core::mem::offset_of!(CpuState, pc) as u32,
+            next_pc: generated::$isa::NEXT_PC,
+        };
 
         #[allow(dead_code)]
         fn run(m: &mut super::Machine<CpuState>, word: u32) -> crate::interp::BlockExit {
@@ -64,6 +67,7 @@ use test_core;
 
 mod context;
 mod guard_and_exports;
+mod next_pc;
 mod windowed;
 mod zero_overhead_loop;
 
@@ -123,6 +127,7 @@ impl<S: State> Env for Machine<S> {
 struct Core {
     lower: fn(&[u8], u64, &mut Builder, &mut LowerCx) -> Lowered,
     pc_offset: u32,
+    next_pc: crate::tb::NextPcModel,
 }
 
 impl Frontend for Core {
@@ -143,6 +148,9 @@ impl Frontend for Core {
     }
     fn lower_insn(&self, bytes: &[u8], pc: u64, b: &mut Builder, cx: &mut LowerCx) -> Lowered {
         (self.lower)(bytes, pc, b, cx)
+    }
+    fn next_pc(&self) -> crate::tb::NextPcModel {
+        self.next_pc
     }
 }
 
