@@ -44,7 +44,9 @@ fn optimized_blocks_behave_like_unoptimized_ones() {
             })
             .collect();
         let (x1, _) = check_words(&words, be, &mut rng, &format!("round {round}"));
-        if !matches!(x1, BlockExit::Raise { code: 10, .. }) {
+        // Reserved Instruction at the first word: nothing ran. (At a later one, from an
+        // undecodable word or a branch in a delay slot, the instructions before it ran.)
+        if !matches!(x1, BlockExit::Raise { code: 10, pc: 0x1000, .. }) {
             compared += 1;
         }
     }
