@@ -21,7 +21,7 @@ use std::sync::Arc;
 pub const TIER_UP: u32 = 16;
 
 /// Entries of the direct-mapped front of the block cache. The table is written whole when the
-/// engine starts, so it is sized for start-up as much as for hit rate: 4096 entries (96 KiB)
+/// engine starts, so it is sized for start-up as much as for hit rate: 4096 entries (32 KiB, a pointer each)
 /// cost a short program's start about as many page faults as they save it lookups.
 const FAST_SLOTS: usize = 4096;
 const NO_HOST: usize = usize::MAX;
@@ -32,6 +32,8 @@ pub trait BlockKey: Copy + Eq + std::hash::Hash + std::fmt::Debug {
     fn pc(self) -> u64;
     /// The persistent context word it was translated in (`GuestCpu::context_key`).
     fn context(self) -> u64;
+    /// The key as words, kept in its block (the direct-mapped front compares them).
+    fn words(self) -> [u64; 3];
 }
 
 /// User mode: a block is its guest PC in a persistent context.
@@ -47,6 +49,9 @@ impl BlockKey for PcKey {
     }
     fn context(self) -> u64 {
         self.ctx
+    }
+    fn words(self) -> [u64; 3] {
+        [self.pc, self.ctx, 0]
     }
 }
 
@@ -65,11 +70,16 @@ impl BlockKey for PhysPcKey {
     fn context(self) -> u64 {
         self.ctx
     }
+    fn words(self) -> [u64; 3] {
+        [self.pc, self.phys, self.ctx]
+    }
 }
 
 /// A translated block: its IR, and its compiled code when the JIT has it.
 #[derive(Debug)]
 pub struct Tb {
+    /// Its key (`BlockKey::words`).
+    key: [u64; 3],
     pub ir: Block,
     host: AtomicUsize,
     /// Tier 0: the unoptimized IR, interpreted until the block has run [`TIER_UP`] times
@@ -132,8 +142,9 @@ pub struct EngineConfig {
 /// The blocks of one CPU and the backends that run them.
 pub struct Engine<K: BlockKey> {
     cache: HashMap<K, Arc<Tb>>,
-    /// Direct-mapped front of `cache`, indexed by guest PC.
-    fast: Vec<Option<(K, Arc<Tb>)>>,
+    /// Direct-mapped front of `cache`, indexed by guest PC (each block knows its key: an
+    /// entry is one pointer, so the table costs start-up few pages).
+    fast: Vec<Option<Arc<Tb>>>,
     by_page: HashMap<u64, Vec<K>>,
     /// Blocks whose code spans pages (system mode drops them when mappings change).
     crossing: Vec<K>,
@@ -180,13 +191,13 @@ impl<K: BlockKey> Engine<K> {
     #[inline]
     pub fn lookup(&mut self, key: K) -> Option<Arc<Tb>> {
         let slot = slot_of(key.pc());
-        if let Some((k, b)) = &self.fast[slot] {
-            if *k == key {
+        if let Some(b) = &self.fast[slot] {
+            if b.key == key.words() {
                 return Some(b.clone());
             }
         }
         let b = self.cache.get(&key)?.clone();
-        self.fast[slot] = Some((key, b.clone()));
+        self.fast[slot] = Some(b.clone());
         Some(b)
     }
 
@@ -196,9 +207,16 @@ impl<K: BlockKey> Engine<K> {
         let pages = Pages::new(pages);
         let tiered = self.cfg.tiered && self.jit.is_some();
         let b = if tiered {
-            Arc::new(Tb { ir: blk, host: AtomicUsize::new(NO_HOST), tier0: true, runs: AtomicU32::new(0), pages })
+            Arc::new(Tb {
+                key: key.words(),
+                ir: blk,
+                host: AtomicUsize::new(NO_HOST),
+                tier0: true,
+                runs: AtomicU32::new(0),
+                pages,
+            })
         } else {
-            self.compile(blk, pages)
+            self.compile(key, blk, pages)
         };
         self.insert(key, b.clone());
         b
@@ -212,7 +230,7 @@ impl<K: BlockKey> Engine<K> {
             self.crossing.push(key);
         }
         self.cache.insert(key, b.clone());
-        self.fast[slot_of(key.pc())] = Some((key, b));
+        self.fast[slot_of(key.pc())] = Some(b);
     }
 
     /// Count a run of `tb`; a tier-0 block that ran often enough is optimized and compiled
@@ -227,10 +245,10 @@ impl<K: BlockKey> Engine<K> {
             tb.runs.store(runs + 1, Relaxed);
             return tb;
         }
-        let b = self.compile(tb.ir.clone(), tb.pages.clone());
+        let b = self.compile(key, tb.ir.clone(), tb.pages.clone());
         if let Some(e) = self.cache.get_mut(&key) {
             *e = b.clone();
-            self.fast[slot_of(key.pc())] = Some((key, b.clone()));
+            self.fast[slot_of(key.pc())] = Some(b.clone());
         } else {
             // Compiling flushed everything, page lists included.
             self.insert(key, b.clone());
@@ -239,7 +257,7 @@ impl<K: BlockKey> Engine<K> {
     }
 
     /// Optimize `blk` and compile it (or keep it for the interpreter).
-    fn compile(&mut self, mut blk: Block, pages: Pages) -> Arc<Tb> {
+    fn compile(&mut self, key: K, mut blk: Block, pages: Pages) -> Arc<Tb> {
         crate::opt::optimize(&mut blk);
         if self.cfg.log_op_opt {
             let t = crate::ir::dump_block(&blk).replacen("OP:", "OP after optimization:", 1);
@@ -281,6 +299,7 @@ impl<K: BlockKey> Engine<K> {
             blk.vals = Vec::new();
         }
         Arc::new(Tb {
+            key: key.words(),
             ir: blk,
             host: AtomicUsize::new(host.unwrap_or(NO_HOST)),
             tier0: false,
@@ -344,7 +363,7 @@ impl<K: BlockKey> Engine<K> {
                 jit.invalidate(id);
             }
             let slot = slot_of(key.pc());
-            if matches!(&self.fast[slot], Some((k, _)) if *k == key) {
+            if matches!(&self.fast[slot], Some(b) if b.key == key.words()) {
                 self.fast[slot] = None;
             }
         }
