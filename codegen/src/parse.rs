@@ -334,15 +334,7 @@ impl Cx {
                     Count::Param(self.ident(c))
                 };
                 let width = self.small(&it.next().unwrap())?;
-                let mut attrs = Vec::new();
-                if let Some(b) = it.next() {
-                    for a in b.into_inner() {
-                        let mut ai = a.into_inner();
-                        let k = self.ident(ai.next().unwrap());
-                        let v = self.value(ai.next().unwrap())?;
-                        attrs.push((k, v));
-                    }
-                }
+                let attrs = self.attrs(it.next())?;
                 Item::RegFile { name, count, width, attrs, span }
             }
             Rule::reg_decl => {
@@ -568,19 +560,22 @@ impl Cx {
             Rule::epilogue_decl => Item::Epilogue(self.block(it.next().unwrap())?, span),
             Rule::next_pc_decl => {
                 let model = self.ident(it.next().unwrap());
-                let mut attrs = Vec::new();
-                if let Some(b) = it.next() {
-                    for a in b.into_inner() {
-                        let mut ai = a.into_inner();
-                        let k = self.ident(ai.next().unwrap());
-                        let v = self.value(ai.next().unwrap())?;
-                        attrs.push((k, v));
-                    }
-                }
+                let attrs = self.attrs(it.next())?;
                 Item::NextPc { model, attrs, span }
             }
             r => unreachable!("unexpected item rule {r:?}"),
         })
+    }
+
+    /// `{ name = value; ... }` (an `attr_block`), or nothing.
+    fn attrs(&self, block: Option<Pair<Rule>>) -> R<Vec<(Ident, Value)>> {
+        let mut out = Vec::new();
+        for a in block.into_iter().flat_map(|b| b.into_inner()) {
+            let mut ai = a.into_inner();
+            let k = self.ident(ai.next().unwrap());
+            out.push((k, self.value(ai.next().unwrap())?));
+        }
+        Ok(out)
     }
 
     fn value(&self, p: Pair<Rule>) -> R<Value> {
