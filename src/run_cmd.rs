@@ -80,14 +80,11 @@ pub fn command() -> clap::Command {
 
 /// Parse the words after `run`. Help and usage errors come back as a [`cli::Message`].
 pub fn parse_args(args: &[String]) -> anyhow::Result<RunArgs> {
-    // `specemu run PROG ARGS...` with no option before PROG is read as clap would read it
-    // (PROG, then its arguments untouched) without building clap's parser, which costs a
-    // short program about a tenth of its start-up.
-    let (c, env_changes) = match args.first() {
-        Some(p) if !p.is_empty() && !p.starts_with('-') => {
-            (RunCli { prog: Some(p.clone()), args: args[1..].to_vec(), ..RunCli::default() }, Vec::new())
-        }
-        _ => {
+    // Building clap's parser costs a short program about a tenth of its start-up, so plain
+    // QEMU spellings are read without it; anything else (help, errors) goes to clap.
+    let (c, env_changes) = match quick_parse(args) {
+        Some(quick) => quick,
+        None => {
             let parsed = cli::parse::<RunCli>(Style::Qemu, args)?;
             let changes = cli::in_order(&parsed.matches, &["set_env", "unset_env"]);
             (parsed.options, changes)
@@ -133,6 +130,52 @@ pub fn parse_args(args: &[String]) -> anyhow::Result<RunArgs> {
     };
     let guest_args = std::iter::once(prog.clone()).chain(c.args).collect();
     Ok(RunArgs::Run { opts, gdb_port, prog, guest_args })
+}
+
+/// `args` read as clap would read them, when they are the common case: QEMU's single-dash
+/// spellings of run's options (each value a separate word not starting with `-`), then PROG
+/// and its arguments untouched. `None` for anything else, which clap then parses, answers
+/// (help) or refuses (with a suggestion). The test `quick_parse_agrees_with_clap` keeps the
+/// two readings equal.
+fn quick_parse(args: &[String]) -> Option<(RunCli, Vec<(&'static str, String)>)> {
+    let mut c = RunCli::default();
+    let mut changes = Vec::new();
+    let mut words = args.iter();
+    loop {
+        let word = words.next()?;
+        if !word.starts_with('-') {
+            if word.is_empty() {
+                return None;
+            }
+            c.prog = Some(word.clone());
+            c.args = words.cloned().collect();
+            return Some((c, changes));
+        }
+        match word.as_str() {
+            "-strace" => c.strace = true,
+            "-perfmap" => c.perfmap = true,
+            option => {
+                let value = words.next().filter(|v| !v.starts_with('-') && !cli::is_help(v))?.clone();
+                match option {
+                    "-L" => c.sysroot = Some(value.into()),
+                    "-E" => {
+                        c.set_env.push(value.clone());
+                        changes.push(("set_env", value));
+                    }
+                    "-U" => {
+                        c.unset_env.push(value.clone());
+                        changes.push(("unset_env", value));
+                    }
+                    "-0" => c.argv0 = Some(value),
+                    "-cpu" => c.cpu = Some(value),
+                    "-d" => c.log.push(value),
+                    "-accel" => c.accel = Some(value),
+                    "-g" => c.gdb_port = Some(value),
+                    _ => return None,
+                }
+            }
+        }
+    }
 }
 
 /// The guest's environment: `host` (`VAR=VALUE` strings), then each `-E VAR=VALUE`
@@ -186,6 +229,40 @@ fn print_cpu_models() {
     for a in specemu_runtime::targets::ARCHES {
         if let (Some(help), Some(_)) = (a.cpu_help, a.linux_user) {
             cli::out(&help());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn words(s: &str) -> Vec<String> {
+        s.split_whitespace().map(String::from).collect()
+    }
+
+    /// Every command line the quick reading takes, it reads as clap does; the others go to clap.
+    #[test]
+    fn quick_parse_agrees_with_clap() {
+        let taken = [
+            "prog",
+            "prog -cpu x --help -L y",
+            "-accel jit prog a b",
+            "-L /sys -E A=1 -U B -E C=2 -0 zero -cpu 24Kf -strace -perfmap -d in_asm -d exec -accel interp -g 1234 prog -x",
+            "-cpu a -cpu b -accel check -accel jit prog",
+        ];
+        for line in taken {
+            let args = words(line);
+            let (quick, quick_changes) = quick_parse(&args).unwrap_or_else(|| panic!("`{line}` not read quickly"));
+            let clap = cli::parse::<RunCli>(Style::Qemu, &args).unwrap();
+            let clap_changes = cli::in_order(&clap.matches, &["set_env", "unset_env"]);
+            assert_eq!(format!("{quick:?}"), format!("{:?}", clap.options), "{line}");
+            assert_eq!(quick_changes, clap_changes, "{line}");
+        }
+        let left_to_clap =
+            ["", "--cpu x prog", "-cpu help", "-cpux 24Kf prog", "-L -x prog", "-- prog", "-accel", "-h", "-strace"];
+        for line in left_to_clap {
+            assert!(quick_parse(&words(line)).is_none(), "`{line}` should go to clap");
         }
     }
 }
