@@ -1,6 +1,7 @@
 //! The `specemu` command line as a library: each subcommand is a module, so integration
 //! tests call the same code the binary runs.
 
+pub mod as_cmd;
 pub mod cli;
 pub mod disas_cmd;
 pub mod gdb;

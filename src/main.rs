@@ -1,5 +1,5 @@
 //! The `specemu` binary: picks the subcommand from the first word and hands the rest to its
-//! module (`run`, `system-NAME` for each architecture with a system mode, `disas`,
+//! module (`run`, `system-NAME` for each architecture with a system mode, `disas`, `as`,
 //! `objdump-diff`), and answers the
 //! top-level options itself: `-cpu help`, `-d help`, `-version`, `-help`. Each module parses
 //! its own options (QEMU's single-dash spellings, through `specemu::cli`). Prints errors and
@@ -7,7 +7,7 @@
 
 use clap::{Arg, ArgAction, Command};
 use specemu::cli::{self, LogMode, Message, Style};
-use specemu::{disas_cmd, objdump_diff, run_cmd, system_cmd};
+use specemu::{as_cmd, disas_cmd, objdump_diff, run_cmd, system_cmd};
 
 use std::process::ExitCode;
 
@@ -29,6 +29,7 @@ fn command() -> Command {
         c = c.subcommand(system_cmd::command(name));
     }
     c.subcommand(disas_cmd::command())
+        .subcommand(as_cmd::command())
         .subcommand(objdump_diff::command())
         .subcommand(Command::new("help").about("Show a command's help").arg(Arg::new("command").action(ArgAction::Set)))
 }
@@ -38,6 +39,7 @@ fn sub_help(name: &str) -> Option<String> {
     let (cmd, style) = match name {
         "run" => (run_cmd::command(), Style::Qemu),
         "disas" => (disas_cmd::command(), Style::Gnu),
+        "as" => (as_cmd::command(), Style::Gnu),
         "objdump-diff" => (objdump_diff::command(), Style::Gnu),
         _ => (system_cmd::command(system_name(name)?), Style::Qemu),
     };
@@ -58,6 +60,7 @@ fn main() -> ExitCode {
     let result = match first {
         "run" => run_cmd::run(rest),
         "disas" => disas_cmd::run(rest).map(|()| 0),
+        "as" => as_cmd::run(rest).map(|()| 0),
         "objdump-diff" => objdump_diff::run(rest).map(|()| 0),
         _ => match system_name(first) {
             Some(name) => system_cmd::run(name, rest),

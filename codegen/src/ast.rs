@@ -84,6 +84,9 @@ pub struct Display {
     /// Span of the string literal including quotes.
     pub span: Span,
     pub cond: Option<Expr>,
+    /// `asm "..."`: read by the assembler only (GNU as's spelling where objdump prints
+    /// another).
+    pub asm_only: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -197,6 +197,8 @@ pub struct Display {
     pub parts: Vec<DisplayPart>,
     pub cond: Option<Expr>,
     pub span: Span,
+    /// Only the assembler reads it (`asm "..."`).
+    pub asm_only: bool,
 }
 
 #[derive(Debug, Clone)]

@@ -673,14 +673,15 @@ impl Cx {
     fn displays(&self, p: Pair<Rule>) -> R<Vec<Display>> {
         let mut v = Vec::new();
         for d in p.into_inner() {
-            let mut di = d.into_inner();
+            let mut di = d.into_inner().peekable();
+            let asm_only = di.next_if(|x| x.as_rule() == Rule::asm_only).is_some();
             let s = di.next().unwrap();
             let span = self.span(&s);
             let cond = match di.next() {
                 Some(e) => Some(self.expr(e)?),
                 None => None,
             };
-            v.push(Display { template: s.as_str()[1..s.as_str().len() - 1].to_string(), span, cond });
+            v.push(Display { template: s.as_str()[1..s.as_str().len() - 1].to_string(), span, cond, asm_only });
         }
         Ok(v)
     }

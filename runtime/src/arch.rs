@@ -228,6 +228,8 @@ pub struct ArchEntry {
     pub gdb: Option<GdbInfo>,
     /// System mode, when the architecture has it.
     pub system: Option<SystemInfo>,
+    /// The assembler (`specemu as`), when the architecture has one.
+    pub asm: Option<&'static crate::asm::AsmArch>,
 }
 
 /// An architecture's system mode as generic code sees it (boards of its own live in

@@ -3,6 +3,7 @@
 //! A library: boards, the monitor and the command line sit on top of it.
 
 pub mod arch;
+pub mod asm;
 pub mod control;
 pub mod debug;
 pub mod disas;

@@ -119,7 +119,7 @@ impl Builder<'_> {
                 }
             }
         }
-        Ok(Display { parts, cond: cond.cloned(), span: base })
+        Ok(Display { parts, cond: cond.cloned(), span: base, asm_only: false })
     }
 
     fn display_fmt(

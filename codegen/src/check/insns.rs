@@ -254,11 +254,29 @@ impl Builder<'_> {
                 d.cond.as_ref(),
                 &mut used,
             ) {
-                Ok(x) => disp.push(x),
+                Ok(x) => disp.push(Display { asm_only: d.asm_only, ..x }),
                 Err(e) => {
                     self.err(e);
                     return None;
                 }
+            }
+        }
+        if let Some(d) = displays.iter().find(|d| d.asm_only) {
+            if in_table {
+                self.err(Diagnostic::error(
+                    d.span,
+                    "`asm` displays belong to instructions, not table alternatives",
+                    "assembler-only display in a table",
+                ));
+                return None;
+            }
+            if displays.iter().all(|d| d.asm_only) {
+                self.err(Diagnostic::error(
+                    d.span,
+                    format!("`{name}` has only `asm` displays: the disassembler needs one it prints"),
+                    "no display without `asm`",
+                ));
+                return None;
             }
         }
         if let Some(b) = sem {

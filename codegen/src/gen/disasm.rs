@@ -158,7 +158,7 @@ fn display_fn(
     };
     let _ = lit;
     let mut branches = Vec::new();
-    for d in &ins.displays {
+    for d in ins.displays.iter().filter(|d| !d.asm_only) {
         let code = display_code(v, &env, d, split)?;
         match &d.cond {
             Some(c) => {

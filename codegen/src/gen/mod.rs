@@ -1,6 +1,7 @@
 //! Generation: checked variants to formatted Rust source (prettyplease), deterministic.
 //! Emits text only; never links the runtime it generates for.
 
+pub mod asm;
 pub mod decoder;
 pub mod disasm;
 mod exports;
@@ -68,6 +69,7 @@ pub fn gen_variant(v: &Variant) -> Result<TokenStream, String> {
     let dec = decoder::gen_decoder(v)?;
     let dis = disasm::gen_disasm(v)?;
     let low = lower::gen_lower(v)?;
+    let asm = asm::gen_asm(v)?;
     let m = format_ident!("{}", v.name);
     let doc = format!("Core `{}` of architecture `{}`.", v.name, v.isa);
     Ok(quote! {
@@ -84,6 +86,12 @@ pub fn gen_variant(v: &Variant) -> Result<TokenStream, String> {
             #dec
             #dis
             #low
+            #asm
+            /// The length of the instruction `b` starts with, decoded with the default
+            /// context (the assembler's check that what it encoded decodes).
+            pub fn decoded_len(b: &[u8], big_endian: bool) -> Option<usize> {
+                decode(b, big_endian, &Context::default()).map(|d| d.len)
+            }
         }
     })
 }
@@ -101,7 +109,7 @@ pub fn gen_file(isa: &str, variants: &[Variant]) -> Result<String, String> {
         .map(|v| {
             let n = &v.name;
             let m = format_ident!("{}", v.name);
-            quote!(#n => Some(Variant { name: #n, default_big_endian: #m::DEFAULT_BIG_ENDIAN, disas_one: #m::disas_one, insn_names: #m::INSN_NAMES }))
+            quote!(#n => Some(Variant { name: #n, default_big_endian: #m::DEFAULT_BIG_ENDIAN, disas_one: #m::disas_one, insn_names: #m::INSN_NAMES, asm: crate::asm::form::AsmTable { forms: #m::ASM_FORMS, unsupported: #m::ASM_UNSUPPORTED, decoded_len: #m::decoded_len } }))
         })
         .collect();
     let ts = quote! {
@@ -117,6 +125,8 @@ pub fn gen_file(isa: &str, variants: &[Variant]) -> Result<String, String> {
             pub default_big_endian: bool,
             pub disas_one: DisasOne,
             pub insn_names: &'static [&'static str],
+            /// The assembler's forms of this variant.
+            pub asm: crate::asm::form::AsmTable,
         }
         /// The variant (core) called `name`.
         pub fn variant(name: &str) -> Option<Variant> {

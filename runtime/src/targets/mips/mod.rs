@@ -6,6 +6,7 @@
 include!(concat!(env!("OUT_DIR"), "/mips.rs"));
 
 pub mod abi;
+pub mod asm;
 pub mod cpu_option;
 pub mod direct;
 pub mod fpu;
@@ -98,6 +99,7 @@ pub static ARCH: ArchEntry = ArchEntry {
             insn_bytes: 4,
         },
     }),
+    asm: Some(&asm::ASM),
 };
 
 /// gdb's built-in 32-bit MIPS registers (see `gdb.rs`).

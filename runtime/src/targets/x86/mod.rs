@@ -30,6 +30,7 @@ pub static ARCH_64: ArchEntry = ArchEntry {
     cpu_help: None,
     gdb: None,
     system: None,
+    asm: None,
 };
 
 pub static ARCH_32: ArchEntry = ArchEntry {
@@ -42,4 +43,5 @@ pub static ARCH_32: ArchEntry = ArchEntry {
     cpu_help: None,
     gdb: None,
     system: None,
+    asm: None,
 };

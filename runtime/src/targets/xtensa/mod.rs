@@ -37,4 +37,5 @@ pub static ARCH: ArchEntry = ArchEntry {
     cpu_help: None,
     gdb: None,
     system: None,
+    asm: None,
 };

@@ -1,0 +1,319 @@
+//! Generated assembler tables: each display of each instruction as an assembler *form* (the
+//! display's text and values, the expression trees of its values for the solver, its
+//! encoding), and one exact evaluator per form for checking a solution. The engine that
+//! reads them (`runtime/src/asm/`) is generic; this file emits data and evaluators only.
+//!
+//! A form is skipped (listed in `ASM_UNSUPPORTED`, so `specemu as` can name it in an
+//! error) when its instruction reads an operand table or its pattern sets decoder context.
+
+use super::decoder::insn_struct;
+use super::expr::{lit, Env};
+use crate::ast::{BinOp, Expr, UnOp};
+use crate::model::*;
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+/// The expression tree of `e` as a `Node` constant (structure only: the evaluator gives
+/// exact values).
+fn node(v: &Variant, ins: &Insn, e: &Expr) -> TokenStream {
+    let op_index = |n: &str| ins.operands.keys().position(|k| k == n);
+    match e {
+        Expr::Int(x, _) => {
+            let x = lit(*x as u64);
+            quote!(N::Const(#x))
+        }
+        Expr::Bool(b, _) => {
+            let x = lit(*b as u64);
+            quote!(N::Const(#x))
+        }
+        Expr::Name(i) => {
+            if let Some(k) = op_index(&i.name) {
+                let k = k as u16;
+                return quote!(N::Field(#k));
+            }
+            match (i.name.as_str(), v.params.get(&i.name)) {
+                ("pc", _) => quote!(N::Pc),
+                ("next_pc", _) => quote!(N::NextPc),
+                (_, Some(ParamValue::Int(x))) => {
+                    let x = lit(*x as u64);
+                    quote!(N::Const(#x))
+                }
+                (_, Some(ParamValue::Bool(b))) => {
+                    let x = lit(*b as u64);
+                    quote!(N::Const(#x))
+                }
+                _ => quote!(N::Opaque),
+            }
+        }
+        Expr::Unary(op, a, _) => {
+            let a = node(v, ins, a);
+            match op {
+                UnOp::Neg => quote!(N::Neg(&#a)),
+                UnOp::Not => quote!(N::Not(&#a)),
+                UnOp::LNot => quote!(N::Opaque),
+            }
+        }
+        Expr::Binary(op, a, b, _) => {
+            let wb = width(v, ins, b);
+            let (a, b) = (node(v, ins, a), node(v, ins, b));
+            let o = match op {
+                BinOp::Add => quote!(Add),
+                BinOp::Sub => quote!(Sub),
+                BinOp::Mul => quote!(Mul),
+                BinOp::And => quote!(And),
+                BinOp::Or => quote!(Or),
+                BinOp::Xor => quote!(Xor),
+                BinOp::Shl => quote!(Shl),
+                BinOp::Shr | BinOp::Sar => quote!(Shr),
+                BinOp::Eq => quote!(Eq),
+                BinOp::Ne => quote!(Ne),
+                BinOp::LAnd => quote!(LAnd),
+                BinOp::LOr => quote!(LOr),
+                BinOp::Concat => {
+                    let Some(w) = wb else { return quote!(N::Opaque) };
+                    return quote!(N::Concat(&#a, &#b, #w));
+                }
+                _ => return quote!(N::Opaque),
+            };
+            quote!(N::Bin(B::#o, &#a, &#b))
+        }
+        Expr::Call(name, args, _) if matches!(name.name.as_str(), "sext" | "zext") && !args.is_empty() => {
+            let a = node(v, ins, &args[0]);
+            match (name.name.as_str(), width(v, ins, &args[0])) {
+                ("sext", Some(w)) => quote!(N::Sext(&#a, #w)),
+                _ => quote!(N::Zext(&#a)),
+            }
+        }
+        _ => quote!(N::Opaque),
+    }
+}
+
+/// The width of `e` where the solver needs it (the right side of `::`, a sign extension's
+/// source); None where it does not matter or is not plain.
+fn width(v: &Variant, ins: &Insn, e: &Expr) -> Option<u32> {
+    match e {
+        Expr::Name(i) => ins.operands.get(&i.name).and_then(|o| crate::check::operand_width(v, o)),
+        Expr::Call(n, args, _) if matches!(n.name.as_str(), "sext" | "zext") => {
+            super::expr::const_eval(v, args.get(1)?).map(|w| w as u32)
+        }
+        Expr::Slice(_, hi, lo, _) => {
+            let (h, l) = (super::expr::const_eval(v, hi)?, super::expr::const_eval(v, lo)?);
+            Some((h - l + 1) as u32)
+        }
+        Expr::Binary(BinOp::Concat, a, b, _) => Some(width(v, ins, a)? + width(v, ins, b)?),
+        Expr::Binary(BinOp::Add | BinOp::Sub | BinOp::And | BinOp::Or | BinOp::Xor, a, b, _) => {
+            match (width(v, ins, a), width(v, ins, b)) {
+                (Some(x), Some(y)) => Some(x.max(y)),
+                (x, y) => x.or(y),
+            }
+        }
+        _ => None,
+    }
+}
+
+/// One display's parts as `Part` constants; values and conditions go to `evals` (their
+/// index is the evaluator's `k`).
+fn parts(v: &Variant, ins: &Insn, d: &Display, evals: &mut Vec<Expr>) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    let mut in_ops = false;
+    for part in &d.parts {
+        match part {
+            DisplayPart::Comment => break,
+            DisplayPart::Text(t) => {
+                let mut t = t.as_str();
+                if !in_ops {
+                    if let Some(i) = t.find(' ') {
+                        let (a, b) = t.split_at(i);
+                        if !a.is_empty() {
+                            out.push(quote!(P::Text(#a)));
+                        }
+                        out.push(quote!(P::Sep));
+                        in_ops = true;
+                        t = b.trim_start();
+                    }
+                }
+                if !t.is_empty() {
+                    out.push(quote!(P::Text(#t)));
+                }
+            }
+            DisplayPart::Value { expr, fmt } => {
+                // A register or name is chosen by its index (`gpr[rs]`: `rs`).
+                let expr = match (fmt, expr) {
+                    (Fmt::RegName(_) | Fmt::Names(_), Expr::Index(_, i, _)) => i,
+                    _ => expr,
+                };
+                let k = evals.len() as u16;
+                evals.push(expr.clone());
+                let tree = node(v, ins, expr);
+                out.push(match fmt {
+                    Fmt::RegName(rf) | Fmt::Names(rf) => {
+                        let idx = tree;
+                        match v.regfiles.iter().find(|r| &r.name == rf) {
+                            Some(r) => {
+                                let names = format_ident!("{}_NAMES", r.name.to_uppercase());
+                                quote!(P::Reg { value: #k, tree: &#idx, names: #names })
+                            }
+                            None => {
+                                let entries: Vec<TokenStream> = v.names[rf]
+                                    .iter()
+                                    .map(|(n, s)| {
+                                        let n = lit(*n);
+                                        quote!((#n, #s))
+                                    })
+                                    .collect();
+                                quote!(P::Names { value: #k, tree: &#idx, names: &[#(#entries),*] })
+                            }
+                        }
+                    }
+                    Fmt::Table(_) => quote!(P::Text("?")),
+                    Fmt::Unsigned | Fmt::Hex => quote!(P::Value { value: #k, tree: &#tree, kind: K::Unsigned }),
+                    Fmt::Signed | Fmt::SignedHex => quote!(P::Value { value: #k, tree: &#tree, kind: K::Signed }),
+                    Fmt::Addr => quote!(P::Value { value: #k, tree: &#tree, kind: K::Address }),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// Why instruction `ins` has no assembler forms, if it has none.
+fn unsupported(ins: &Insn) -> Option<&'static str> {
+    if ins.operands.values().any(|o| matches!(o, Operand::Table { .. }))
+        || ins.pattern.segments.iter().any(|s| !s.tables.is_empty())
+    {
+        return Some("operand tables");
+    }
+    if !ins.pattern.ctx.is_empty() {
+        return Some("decoder context");
+    }
+    if ins.pattern.segments.iter().any(|s| s.token.is_none()) {
+        return Some("a pattern segment without a token");
+    }
+    None
+}
+
+/// The encoding of `ins`: one `Seg` per pattern segment.
+fn segs(v: &Variant, ins: &Insn) -> Vec<TokenStream> {
+    let mut out = Vec::new();
+    for (si, seg) in ins.pattern.segments.iter().enumerate() {
+        let Some(ti) = seg.token else { continue };
+        let tok = &v.tokens[ti];
+        let bytes = tok.bytes() as u8;
+        let order = match tok.order {
+            Some(crate::ast::ByteOrder::Big) => quote!(Some(true)),
+            Some(crate::ast::ByteOrder::Little) => quote!(Some(false)),
+            None => quote!(None),
+        };
+        let fixed = |be: bool| {
+            let (mut m, mut x) = (0u64, 0u64);
+            let mut not = Vec::new();
+            for fc in &seg.constraints {
+                let (fm, fv) = tok.fields[fc.field].encode(be, fc.value);
+                if fc.equal {
+                    m |= fm;
+                    x |= fv;
+                } else {
+                    let (fm, fv) = (lit(fm), lit(fv));
+                    not.push(quote!((#fm, #fv)));
+                }
+            }
+            let (m, x) = (lit(m), lit(x));
+            quote!(Fixed { mask: #m, value: #x, not: &[#(#not),*] })
+        };
+        let (le, be) = (fixed(false), fixed(true));
+        let mut fields = Vec::new();
+        for (k, (_, op)) in ins.operands.iter().enumerate() {
+            if let Operand::Field { seg: s, field, .. } = op {
+                if *s == si {
+                    let f = &tok.fields[*field];
+                    let pl: Vec<TokenStream> = f.little.iter().map(|(h, l)| quote!((#h, #l))).collect();
+                    let pb: Vec<TokenStream> = f.big.iter().map(|(h, l)| quote!((#h, #l))).collect();
+                    let k = k as u16;
+                    fields.push(quote!(SegField { field: #k, little: &[#(#pl),*], big: &[#(#pb),*] }));
+                }
+            }
+        }
+        out.push(quote!(Seg { bytes: #bytes, order: #order, little: #le, big: #be, fields: &[#(#fields),*] }));
+    }
+    out
+}
+
+/// `ASM_FORMS`, their evaluators and `ASM_UNSUPPORTED` for one variant.
+pub fn gen_asm(v: &Variant) -> Result<TokenStream, String> {
+    let pc_width = v.regs.iter().find(|r| r.name == "pc").map(|r| r.width).or(Some(64));
+    let mut forms = Vec::new();
+    let mut fns = Vec::new();
+    let mut skipped = Vec::new();
+    for ins in &v.insns {
+        if let Some(why) = unsupported(ins) {
+            let n = &ins.name;
+            skipped.push(quote!((#n, #why)));
+            continue;
+        }
+        let env = Env { v, operands: &ins.operands, via_struct: false, pc_width, lowering: false };
+        let field_names: Vec<&String> = ins.operands.keys().collect();
+        let widths: Vec<u32> = ins.operands.values().map(|o| crate::check::operand_width(v, o).unwrap_or(64)).collect();
+        let binds: Vec<TokenStream> = field_names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let id = format_ident!("f_{}", n);
+                quote!(let #id = f.get(#i).copied().unwrap_or(0);)
+            })
+            .collect();
+        let segs = segs(v, ins);
+        for (di, d) in ins.displays.iter().enumerate() {
+            let mut evals = Vec::new();
+            let parts = parts(v, ins, d, &mut evals);
+            let cond = match &d.cond {
+                Some(c) => {
+                    let k = evals.len() as u16;
+                    evals.push(c.clone());
+                    let tree = node(v, ins, c);
+                    quote!(Some((#k, &#tree)))
+                }
+                None => quote!(None),
+            };
+            let mut arms = Vec::new();
+            let mut vwidths = Vec::new();
+            for (k, e) in evals.iter().enumerate() {
+                let (code, w) = env.gen(e, None)?;
+                arms.push(quote!(#k => #code));
+                vwidths.push(w.unwrap_or(64).min(64) as u8);
+            }
+            let fname = format_ident!("asm_eval_{}_{}", insn_struct(ins).to_string().to_lowercase(), di);
+            fns.push(quote! {
+                #[allow(unused_variables, clippy::all)]
+                fn #fname(k: usize, f: &[u64], pc: u64, npc: u64) -> u64 {
+                    let ctx = Context::default();
+                    #(#binds)*
+                    match k { #(#arms,)* _ => 0 }
+                }
+            });
+            let name = &ins.name;
+            let names: Vec<&str> = field_names.iter().map(|s| s.as_str()).collect();
+            forms.push(quote! {
+                Form {
+                    insn: #name,
+                    parts: &[#(#parts),*],
+                    cond: #cond,
+                    fields: &[#(#names),*],
+                    widths: &[#(#widths),*],
+                    value_widths: &[#(#vwidths),*],
+                    segs: &[#(#segs),*],
+                    eval: #fname,
+                }
+            });
+        }
+    }
+    Ok(quote! {
+        #[allow(unused_imports)]
+        use crate::asm::form::{Form, Part as P, Kind as K, Node as N, BinOp as B, Seg, SegField, Fixed};
+        #(#fns)*
+        /// Every display of every instruction as an assembler form, in spec order (the
+        /// assembler takes the first form that encodes a line).
+        pub static ASM_FORMS: &[Form] = &[#(#forms),*];
+        /// Instructions the assembler cannot encode yet, and why.
+        pub static ASM_UNSUPPORTED: &[(&str, &str)] = &[#(#skipped),*];
+    })
+}

@@ -1,0 +1,196 @@
+//! The tables the generator emits for the assembler (`ASM_FORMS` in each variant's module):
+//! one [`Form`] per display of each instruction, with the display's parts, the expression
+//! trees of its values, its encoding and an exact evaluator. This file holds the types and
+//! the encoding of field values into bytes; solving is in `solve.rs`, matching text in
+//! `operands.rs`. It knows no architecture.
+
+/// An instruction's display, as the assembler reads it.
+pub struct Form {
+    /// The spec's instruction name.
+    pub insn: &'static str,
+    pub parts: &'static [Part],
+    /// The display's condition (evaluator index, tree), which the fields must satisfy.
+    pub cond: Option<(u16, &'static Node)>,
+    /// The instruction's operand fields, in the evaluator's order, and their widths.
+    pub fields: &'static [&'static str],
+    pub widths: &'static [u32],
+    /// The width of each evaluator value (a display value's, or 1 for the condition).
+    pub value_widths: &'static [u8],
+    pub segs: &'static [Seg],
+    /// `eval(k, fields, pc, next_pc)`: value `k` of the display (or its condition) for these
+    /// field values, exactly as the disassembler computes it (masked to its width).
+    pub eval: fn(usize, &[u64], u64, u64) -> u64,
+}
+
+impl Form {
+    /// The instruction's length in bytes.
+    pub fn len(&self) -> usize {
+        self.segs.iter().map(|s| s.bytes as usize).sum()
+    }
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The mnemonic's leading text (before any value in it).
+    pub fn mnemonic_prefix(&self) -> &'static str {
+        match self.parts.first() {
+            Some(Part::Text(t)) => t,
+            _ => "",
+        }
+    }
+}
+
+/// One part of a display.
+pub enum Part {
+    /// Literal text.
+    Text(&'static str),
+    /// Between the mnemonic and the operands.
+    Sep,
+    /// A number: evaluator value `value`, whose tree the solver inverts.
+    Value { value: u16, tree: &'static Node, kind: Kind },
+    /// A register of a register file, by index.
+    Reg { value: u16, tree: &'static Node, names: &'static [&'static str] },
+    /// A name from a `names` table, by value.
+    Names { value: u16, tree: &'static Node, names: &'static [(u64, &'static str)] },
+}
+
+/// How a number is shown, which says what values it accepts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    Unsigned,
+    Signed,
+    /// A code address (a branch or jump target).
+    Address,
+}
+
+/// A display value's expression, for solving (structure only; [`Form::eval`] is exact).
+#[derive(Debug)]
+pub enum Node {
+    Const(u64),
+    /// Operand field `k` of the form.
+    Field(u16),
+    Pc,
+    NextPc,
+    Neg(&'static Node),
+    Not(&'static Node),
+    Bin(BinOp, &'static Node, &'static Node),
+    /// `a :: b`, `b` being this many bits wide.
+    Concat(&'static Node, &'static Node, u32),
+    /// Sign extension of a value this many bits wide.
+    Sext(&'static Node, u32),
+    Zext(&'static Node),
+    /// Anything the solver does not invert (it can still be checked).
+    Opaque,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinOp {
+    Add,
+    Sub,
+    Mul,
+    And,
+    Or,
+    Xor,
+    Shl,
+    Shr,
+    Eq,
+    Ne,
+    LAnd,
+    LOr,
+}
+
+/// Fixed bits of a token: `mask`/`value` from the pattern's `=` constraints, and the
+/// (mask, value) pairs its `!=` constraints forbid.
+pub struct Fixed {
+    pub mask: u64,
+    pub value: u64,
+    pub not: &'static [(u64, u64)],
+}
+
+/// Where operand field `field` sits in a token, for each byte order: (hi, lo) bit ranges,
+/// most significant first.
+pub struct SegField {
+    pub field: u16,
+    pub little: &'static [(u32, u32)],
+    pub big: &'static [(u32, u32)],
+}
+
+/// One token of the encoding.
+pub struct Seg {
+    pub bytes: u8,
+    /// Fixed byte order (`Some(true)`: big-endian), or None to follow the core's.
+    pub order: Option<bool>,
+    pub little: Fixed,
+    pub big: Fixed,
+    pub fields: &'static [SegField],
+}
+
+/// What a variant gives the assembler.
+#[derive(Clone, Copy)]
+pub struct AsmTable {
+    pub forms: &'static [Form],
+    /// Instructions without forms, and why.
+    pub unsupported: &'static [(&'static str, &'static str)],
+    /// The length of the instruction the bytes start with, if they decode.
+    pub decoded_len: fn(&[u8], bool) -> Option<usize>,
+}
+
+fn ones(n: u32) -> u64 {
+    if n >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << n) - 1
+    }
+}
+
+/// The bytes of `form` with these field values; None when a `!=` constraint forbids them.
+pub fn encode(form: &Form, fields: &[u64], big_endian: bool) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(form.len());
+    for seg in form.segs {
+        let be = seg.order.unwrap_or(big_endian);
+        let fixed = if be { &seg.big } else { &seg.little };
+        let mut t = fixed.value;
+        for f in seg.fields {
+            let v = fields.get(f.field as usize).copied().unwrap_or(0);
+            let parts = if be { f.big } else { f.little };
+            let width: u32 = parts.iter().map(|&(hi, lo)| hi - lo + 1).sum();
+            let mut shift = width;
+            for &(hi, lo) in parts {
+                let n = hi - lo + 1;
+                shift -= n;
+                let piece = v.checked_shr(shift).unwrap_or(0) & ones(n);
+                t = (t & !(ones(n) << lo)) | (piece << lo);
+            }
+        }
+        if (t & fixed.mask) != fixed.value || fixed.not.iter().any(|&(m, v)| t & m == v) {
+            return None;
+        }
+        let n = seg.bytes as usize;
+        for i in 0..n {
+            let sh = if be { 8 * (n - 1 - i) } else { 8 * i };
+            out.push((t >> sh) as u8);
+        }
+    }
+    Some(out)
+}
+
+/// Give each field the display left unset the value the pattern fixes (bits it does not fix
+/// are zero): `bgez`'s `rt`, `lui`'s `rs`.
+pub fn fill_fixed(form: &Form, fields: &mut [Option<u64>], big_endian: bool) {
+    for seg in form.segs {
+        let be = seg.order.unwrap_or(big_endian);
+        let fixed = if be { &seg.big } else { &seg.little };
+        for f in seg.fields {
+            let Some(slot) = fields.get_mut(f.field as usize) else { continue };
+            if slot.is_some() {
+                continue;
+            }
+            let parts = if be { f.big } else { f.little };
+            let mut v = 0u64;
+            for &(hi, lo) in parts {
+                let n = hi - lo + 1;
+                v = (v << n) | ((fixed.value & fixed.mask) >> lo) & ones(n);
+            }
+            *slot = Some(v);
+        }
+    }
+}

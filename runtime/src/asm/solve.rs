@@ -1,0 +1,239 @@
+//! From operand values to field values: each display value's expression tree is inverted
+//! for the field it leaves unknown (`pc + 4 + (sext(imm) << 2)` gives `imm`), conditions
+//! fill the fields no operand names (`move` is `or` with `rt == 0`), the pattern fixes the
+//! rest, and the form's exact evaluator then checks every value: a solution is only
+//! accepted when the instruction displays the operands it was given. Owns no syntax and no
+//! architecture.
+
+use super::form::{encode, fill_fixed, BinOp, Form, Kind, Node, Part};
+
+fn ones(n: u32) -> u64 {
+    if n >= 64 {
+        u64::MAX
+    } else {
+        (1u64 << n) - 1
+    }
+}
+
+/// Why a form did not encode the operands.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Miss {
+    /// Operand `operand` (its index among the form's values) cannot be encoded: out of
+    /// range, misaligned, or out of the instruction's reach.
+    Value { value: u16 },
+    /// The display's condition does not hold (another form is meant).
+    Cond,
+    /// The pattern forbids these field values, or the bytes do not decode.
+    Encoding,
+}
+
+struct Cx<'a> {
+    f: &'a mut [Option<u64>],
+    widths: &'a [u32],
+    pc: u64,
+    npc: u64,
+}
+
+impl Cx<'_> {
+    /// `n`'s value with the fields known so far (wrapping 64-bit arithmetic; the exact
+    /// check comes later), or None.
+    fn eval(&self, n: &Node) -> Option<u64> {
+        Some(match n {
+            Node::Const(c) => *c,
+            Node::Field(k) => (*self.f.get(*k as usize)?)?,
+            Node::Pc => self.pc,
+            Node::NextPc => self.npc,
+            Node::Neg(a) => self.eval(a)?.wrapping_neg(),
+            Node::Not(a) => !self.eval(a)?,
+            Node::Sext(a, w) => {
+                let x = self.eval(a)?;
+                let s = 64 - (*w).clamp(1, 64);
+                (((x << s) as i64) >> s) as u64
+            }
+            Node::Zext(a) => self.eval(a)?,
+            Node::Concat(a, b, w) => (self.eval(a)? << (*w).min(63)) | (self.eval(b)? & ones(*w)),
+            Node::Bin(op, a, b) => {
+                let (x, y) = (self.eval(a)?, self.eval(b)?);
+                match op {
+                    BinOp::Add => x.wrapping_add(y),
+                    BinOp::Sub => x.wrapping_sub(y),
+                    BinOp::Mul => x.wrapping_mul(y),
+                    BinOp::And => x & y,
+                    BinOp::Or => x | y,
+                    BinOp::Xor => x ^ y,
+                    BinOp::Shl => x.checked_shl(y as u32).unwrap_or(0),
+                    BinOp::Shr => x.checked_shr(y as u32).unwrap_or(0),
+                    BinOp::Eq => (x == y) as u64,
+                    BinOp::Ne => (x != y) as u64,
+                    BinOp::LAnd => (x != 0 && y != 0) as u64,
+                    BinOp::LOr => (x != 0 || y != 0) as u64,
+                }
+            }
+            Node::Opaque => return None,
+        })
+    }
+
+    /// The width of `n` when it is plain (a field, an extension's source).
+    fn width(&self, n: &Node) -> Option<u32> {
+        match n {
+            Node::Field(k) => self.widths.get(*k as usize).copied(),
+            Node::Zext(a) => self.width(a),
+            Node::Sext(_, w) => Some(*w),
+            Node::Concat(a, _, w) => Some(self.width(a)? + w),
+            Node::Bin(BinOp::Shl, a, b) => Some(self.width(a)? + self.eval(b)? as u32),
+            _ => None,
+        }
+    }
+
+    /// Set the unknown fields of `n` so that it is `t`, where it can be inverted. True when a
+    /// field was set.
+    fn solve(&mut self, n: &Node, t: u64) -> bool {
+        match n {
+            Node::Field(k) => {
+                let w = self.widths.get(*k as usize).copied().unwrap_or(64);
+                match self.f.get_mut(*k as usize) {
+                    Some(slot @ None) => {
+                        *slot = Some(t & ones(w));
+                        true
+                    }
+                    _ => false,
+                }
+            }
+            Node::Neg(a) => self.solve(a, t.wrapping_neg()),
+            Node::Not(a) => self.solve(a, !t),
+            Node::Sext(a, _) | Node::Zext(a) => self.solve(a, t),
+            Node::Concat(a, b, w) => {
+                let low = self.eval(b).is_none() && self.solve(b, t & ones(*w));
+                let high = self.eval(a).is_none() && self.solve(a, t.checked_shr(*w).unwrap_or(0));
+                low || high
+            }
+            Node::Bin(op, a, b) => {
+                let (x, y) = (self.eval(a), self.eval(b));
+                match (op, x, y) {
+                    (BinOp::Add, Some(x), None) => self.solve(b, t.wrapping_sub(x)),
+                    (BinOp::Add, None, Some(y)) => self.solve(a, t.wrapping_sub(y)),
+                    (BinOp::Sub, None, Some(y)) => self.solve(a, t.wrapping_add(y)),
+                    (BinOp::Sub, Some(x), None) => self.solve(b, x.wrapping_sub(t)),
+                    (BinOp::Xor, Some(x), None) => self.solve(b, t ^ x),
+                    (BinOp::Xor, None, Some(y)) => self.solve(a, t ^ y),
+                    (BinOp::Or, Some(x), None) => self.solve(b, t & !x),
+                    (BinOp::Or, None, Some(y)) => self.solve(a, t & !y),
+                    (BinOp::And, None, Some(_)) => self.solve(a, t),
+                    (BinOp::And, Some(_), None) => self.solve(b, t),
+                    (BinOp::Shl, None, Some(k)) => self.solve(a, t.checked_shr(k as u32).unwrap_or(0)),
+                    (BinOp::Shr, None, Some(k)) => self.solve(a, t.checked_shl(k as u32).unwrap_or(0)),
+                    (BinOp::Mul, None, Some(c)) if c != 0 => self.solve(a, t / c),
+                    (BinOp::Mul, Some(c), None) if c != 0 => self.solve(b, t / c),
+                    // Two unknown sides of a sum or union of bit ranges: the right one takes
+                    // the low bits its width covers, then the left one the rest.
+                    (BinOp::Add | BinOp::Or | BinOp::Xor, None, None) => match self.width(b) {
+                        Some(w) if self.solve(b, t & ones(w)) => {
+                            self.solve(n, t);
+                            true
+                        }
+                        _ => false,
+                    },
+                    _ => false,
+                }
+            }
+            Node::Const(_) | Node::Pc | Node::NextPc | Node::Opaque => false,
+        }
+    }
+
+    /// Fields a condition names that no operand set: `a == b` and `a == CONST` set them;
+    /// of `x || y`, the first is taken.
+    fn assign(&mut self, n: &Node) {
+        match n {
+            Node::Bin(BinOp::LAnd, a, b) => {
+                self.assign(a);
+                self.assign(b);
+            }
+            Node::Bin(BinOp::LOr, a, _) => self.assign(a),
+            Node::Bin(BinOp::Eq, a, b) => match (self.eval(a), self.eval(b)) {
+                (None, Some(y)) => {
+                    self.solve(a, y);
+                }
+                (Some(x), None) => {
+                    self.solve(b, x);
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+}
+
+/// The tree of value `k` of `form`.
+fn tree_of(form: &Form, k: u16) -> Option<&'static Node> {
+    form.parts.iter().find_map(|p| match p {
+        Part::Value { value, tree, .. } | Part::Reg { value, tree, .. } | Part::Names { value, tree, .. }
+            if *value == k =>
+        {
+            Some(*tree)
+        }
+        _ => None,
+    })
+}
+
+/// Whether `t` is a value a `kind` operand of `w` bits may be written as (its own value,
+/// or, for numbers shown signed or unsigned, the other reading of the same bits).
+fn fits(t: u64, w: u32, kind: Kind) -> bool {
+    if w >= 64 {
+        return true;
+    }
+    let s = t as i64;
+    let signed_ok = s >= -(1i64 << (w - 1)) && s < (1i64 << (w - 1));
+    let unsigned_ok = t <= ones(w);
+    match kind {
+        Kind::Signed | Kind::Unsigned => signed_ok || unsigned_ok,
+        Kind::Address => unsigned_ok,
+    }
+}
+
+/// Encode `form` at `pc` so that each value `k` is `target` (`wants`: (k, kind, target)).
+pub fn solve_form(
+    form: &Form,
+    wants: &[(u16, Kind, u64)],
+    pc: u64,
+    big_endian: bool,
+    decoded_len: fn(&[u8], bool) -> Option<usize>,
+) -> Result<Vec<u8>, Miss> {
+    let len = form.len() as u64;
+    let mut fields = vec![None; form.fields.len()];
+    let mut cx = Cx { f: &mut fields, widths: form.widths, pc, npc: pc.wrapping_add(len) };
+    loop {
+        let mut progress = false;
+        for &(k, _, t) in wants {
+            if let Some(tree) = tree_of(form, k) {
+                if cx.eval(tree).is_none() {
+                    progress |= cx.solve(tree, t);
+                }
+            }
+        }
+        if !progress {
+            break;
+        }
+    }
+    if let Some((_, tree)) = form.cond {
+        cx.assign(tree);
+    }
+    fill_fixed(form, &mut fields, big_endian);
+    let vals: Vec<u64> = fields.iter().map(|v| v.unwrap_or(0)).collect();
+    let npc = pc.wrapping_add(len);
+    for &(k, kind, t) in wants {
+        let w = form.value_widths.get(k as usize).copied().unwrap_or(64) as u32;
+        if !fits(t, w, kind) || (form.eval)(k as usize, &vals, pc, npc) != t & ones(w) {
+            return Err(Miss::Value { value: k });
+        }
+    }
+    if let Some((k, _)) = form.cond {
+        if (form.eval)(k as usize, &vals, pc, npc) == 0 {
+            return Err(Miss::Cond);
+        }
+    }
+    let bytes = encode(form, &vals, big_endian).ok_or(Miss::Encoding)?;
+    if decoded_len(&bytes, big_endian) != Some(bytes.len()) {
+        return Err(Miss::Encoding);
+    }
+    Ok(bytes)
+}
