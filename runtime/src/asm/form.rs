@@ -151,15 +151,7 @@ pub fn encode(form: &Form, fields: &[u64], big_endian: bool) -> Option<Vec<u8>> 
         let mut t = fixed.value;
         for f in seg.fields {
             let v = fields.get(f.field as usize).copied().unwrap_or(0);
-            let parts = if be { f.big } else { f.little };
-            let width: u32 = parts.iter().map(|&(hi, lo)| hi - lo + 1).sum();
-            let mut shift = width;
-            for &(hi, lo) in parts {
-                let n = hi - lo + 1;
-                shift -= n;
-                let piece = v.checked_shr(shift).unwrap_or(0) & ones(n);
-                t = (t & !(ones(n) << lo)) | (piece << lo);
-            }
+            t = put(t, if be { f.big } else { f.little }, v);
         }
         if (t & fixed.mask) != fixed.value || fixed.not.iter().any(|&(m, v)| t & m == v) {
             return None;
@@ -173,24 +165,43 @@ pub fn encode(form: &Form, fields: &[u64], big_endian: bool) -> Option<Vec<u8>> 
     Some(out)
 }
 
-/// Give each field the display left unset the value the pattern fixes (bits it does not fix
-/// are zero): `bgez`'s `rt`, `lui`'s `rs`.
-pub fn fill_fixed(form: &Form, fields: &mut [Option<u64>], big_endian: bool) {
+/// Give each field the display left unset the bits the pattern and the set fields leave
+/// there (zero elsewhere): `bgez`'s `rt` from the pattern, and a field that overlaps a set
+/// one (`mfhc2`'s `rd` inside its 16-bit operand) from that one.
+pub fn fill_unknown(form: &Form, fields: &mut [Option<u64>], big_endian: bool) {
     for seg in form.segs {
         let be = seg.order.unwrap_or(big_endian);
         let fixed = if be { &seg.big } else { &seg.little };
+        let parts_of = |f: &SegField| if be { f.big } else { f.little };
+        let mut t = fixed.value & fixed.mask;
+        for f in seg.fields {
+            if let Some(Some(v)) = fields.get(f.field as usize) {
+                t = put(t, parts_of(f), *v);
+            }
+        }
         for f in seg.fields {
             let Some(slot) = fields.get_mut(f.field as usize) else { continue };
-            if slot.is_some() {
-                continue;
+            if slot.is_none() {
+                let mut v = 0u64;
+                for &(hi, lo) in parts_of(f) {
+                    let n = hi - lo + 1;
+                    v = (v << n) | ((t >> lo) & ones(n));
+                }
+                *slot = Some(v);
             }
-            let parts = if be { f.big } else { f.little };
-            let mut v = 0u64;
-            for &(hi, lo) in parts {
-                let n = hi - lo + 1;
-                v = (v << n) | ((fixed.value & fixed.mask) >> lo) & ones(n);
-            }
-            *slot = Some(v);
         }
     }
+}
+
+/// `t` with the field at `parts` set to `v`.
+fn put(mut t: u64, parts: &[(u32, u32)], v: u64) -> u64 {
+    let width: u32 = parts.iter().map(|&(hi, lo)| hi - lo + 1).sum();
+    let mut shift = width;
+    for &(hi, lo) in parts {
+        let n = hi - lo + 1;
+        shift -= n;
+        let piece = v.checked_shr(shift).unwrap_or(0) & ones(n);
+        t = (t & !(ones(n) << lo)) | (piece << lo);
+    }
+    t
 }

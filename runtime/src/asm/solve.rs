@@ -5,7 +5,7 @@
 //! accepted when the instruction displays the operands it was given. Owns no syntax and no
 //! architecture.
 
-use super::form::{encode, fill_fixed, BinOp, Form, Kind, Node, Part};
+use super::form::{encode, fill_unknown, BinOp, Form, Kind, Node, Part};
 
 fn ones(n: u32) -> u64 {
     if n >= 64 {
@@ -175,8 +175,9 @@ fn tree_of(form: &Form, k: u16) -> Option<&'static Node> {
     })
 }
 
-/// Whether `t` is a value a `kind` operand of `w` bits may be written as (its own value,
-/// or, for numbers shown signed or unsigned, the other reading of the same bits).
+/// Whether `t` is a value a `kind` operand of `w` bits may be written as: a signed number
+/// in the signed range, others in the unsigned range (so `li a0,0xa656` is `ori`, not an
+/// `addiu` of -22954).
 fn fits(t: u64, w: u32, kind: Kind) -> bool {
     if w >= 64 {
         return true;
@@ -185,8 +186,8 @@ fn fits(t: u64, w: u32, kind: Kind) -> bool {
     let signed_ok = s >= -(1i64 << (w - 1)) && s < (1i64 << (w - 1));
     let unsigned_ok = t <= ones(w);
     match kind {
-        Kind::Signed | Kind::Unsigned => signed_ok || unsigned_ok,
-        Kind::Address => unsigned_ok,
+        Kind::Signed => signed_ok,
+        Kind::Unsigned | Kind::Address => unsigned_ok,
     }
 }
 
@@ -217,7 +218,7 @@ pub fn solve_form(
     if let Some((_, tree)) = form.cond {
         cx.assign(tree);
     }
-    fill_fixed(form, &mut fields, big_endian);
+    fill_unknown(form, &mut fields, big_endian);
     let vals: Vec<u64> = fields.iter().map(|v| v.unwrap_or(0)).collect();
     let npc = pc.wrapping_add(len);
     for &(k, kind, t) in wants {
