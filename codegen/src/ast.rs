@@ -146,6 +146,8 @@ pub enum Item {
         name: Ident,
         pattern: Pattern,
         operands: Option<(String, Span)>,
+        /// Assembler-only displays every instruction written with this format gets.
+        asm: Vec<Display>,
         /// Guards every instruction written with this format gets (`with g, ...`).
         guards: Vec<Ident>,
     },

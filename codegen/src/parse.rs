@@ -428,13 +428,19 @@ impl Cx {
                 let pattern = self.pattern(it.next().unwrap())?;
                 let mut operands = None;
                 let mut guards = Vec::new();
+                let mut asm = Vec::new();
                 for x in it {
                     match x.as_rule() {
                         Rule::string => operands = Some((unquote(x.as_str()), self.span(&x))),
+                        Rule::format_asm => {
+                            let s = x.into_inner().next().unwrap();
+                            let span = self.span(&s);
+                            asm.push(Display { template: unquote(s.as_str()), span, cond: None, asm_only: true });
+                        }
                         _ => guards = self.with_clause(x),
                     }
                 }
-                Item::Format { name, pattern, operands, guards }
+                Item::Format { name, pattern, operands, asm, guards }
             }
             Rule::table_decl => {
                 let name = self.ident(it.next().unwrap());

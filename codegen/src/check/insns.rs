@@ -232,6 +232,16 @@ impl Builder<'_> {
         let sem = guarded.as_ref();
         let mut disp = Vec::new();
         let mut used = BTreeSet::new();
+        // The assembler-only displays of the formats the pattern names come after its own.
+        let mut all: Vec<ast::Display> = displays.to_vec();
+        if !in_table {
+            for a in pattern.segments.iter().flatten() {
+                if let Some(extra) = self.format_asm.get(&a.name.name) {
+                    all.extend(extra.iter().cloned());
+                }
+            }
+        }
+        let displays = &all[..];
         for d in displays {
             let mut template = d.template.clone();
             let mut tspan = d.span;

@@ -156,6 +156,8 @@ struct Builder<'l> {
     l: &'l Loaded,
     v: Variant,
     formats: BTreeMap<String, FormatDef>,
+    /// Each format's assembler-only displays.
+    format_asm: BTreeMap<String, Vec<ast::Display>>,
     /// Guards by name (`guard NAME: ...`).
     guards: BTreeMap<String, ast::GuardDecl>,
     /// The guards each table gives the instructions that use it.
@@ -192,6 +194,7 @@ fn build_variant(l: &Loaded, isa: &str, core: &CoreSel, errs: &mut Vec<Diagnosti
         l,
         v,
         formats: BTreeMap::new(),
+        format_asm: BTreeMap::new(),
         guards: BTreeMap::new(),
         table_guards: BTreeMap::new(),
         errs: vec![],

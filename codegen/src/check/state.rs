@@ -316,9 +316,10 @@ impl Builder<'_> {
                     claim(&mut self.errs, name);
                     self.v.exceptions.insert(name.name.clone(), *code);
                 }
-                Item::Format { name, pattern, operands, guards } => {
+                Item::Format { name, pattern, operands, asm, guards } => {
                     claim(&mut self.errs, name);
                     self.formats.insert(name.name.clone(), (pattern.clone(), operands.clone(), guards.clone()));
+                    self.format_asm.insert(name.name.clone(), asm.clone());
                 }
                 Item::Table { name, .. } => {
                     claim(&mut self.errs, name);

@@ -4,7 +4,9 @@
 //! reads them (`runtime/src/asm/`) is generic; this file emits data and evaluators only.
 //!
 //! A form is skipped (listed in `ASM_UNSUPPORTED`, so `specemu as` can name it in an
-//! error) when its instruction reads an operand table or its pattern sets decoder context.
+//! error) when its instruction reads an operand table. A form whose pattern needs decoder
+//! context is kept: the assembler's check that the bytes decode as that instruction (with
+//! the core's default context) rejects it where the context does not hold.
 
 use super::decoder::insn_struct;
 use super::expr::{lit, Env};
@@ -67,6 +69,10 @@ fn node(v: &Variant, ins: &Insn, e: &Expr) -> TokenStream {
                 BinOp::Shr | BinOp::Sar => quote!(Shr),
                 BinOp::Eq => quote!(Eq),
                 BinOp::Ne => quote!(Ne),
+                BinOp::Lt => quote!(Lt),
+                BinOp::Le => quote!(Le),
+                BinOp::Gt => quote!(Gt),
+                BinOp::Ge => quote!(Ge),
                 BinOp::LAnd => quote!(LAnd),
                 BinOp::LOr => quote!(LOr),
                 BinOp::Concat => {
@@ -76,6 +82,10 @@ fn node(v: &Variant, ins: &Insn, e: &Expr) -> TokenStream {
                 _ => return quote!(N::Opaque),
             };
             quote!(N::Bin(B::#o, &#a, &#b))
+        }
+        Expr::Ternary(c, a, b, _) => {
+            let (c, a, b) = (node(v, ins, c), node(v, ins, a), node(v, ins, b));
+            quote!(N::Cond(&#c, &#a, &#b))
         }
         Expr::Call(name, args, _) if matches!(name.name.as_str(), "sext" | "zext") && !args.is_empty() => {
             let a = node(v, ins, &args[0]);
@@ -183,9 +193,6 @@ fn unsupported(ins: &Insn) -> Option<&'static str> {
     {
         return Some("operand tables");
     }
-    if !ins.pattern.ctx.is_empty() {
-        return Some("decoder context");
-    }
     if ins.pattern.segments.iter().any(|s| s.token.is_none()) {
         return Some("a pattern segment without a token");
     }
@@ -285,7 +292,7 @@ pub fn gen_asm(v: &Variant) -> Result<TokenStream, String> {
             fns.push(quote! {
                 #[allow(unused_variables, clippy::all)]
                 fn #fname(k: usize, f: &[u64], pc: u64, npc: u64) -> u64 {
-                    let ctx = Context::default();
+                    let ctx = derived_context();
                     #(#binds)*
                     match k { #(#arms,)* _ => 0 }
                 }

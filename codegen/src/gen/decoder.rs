@@ -452,6 +452,14 @@ pub fn gen_decoder(v: &Variant) -> Result<TokenStream, String> {
         }
         #[allow(unused_variables, clippy::identity_op)]
         fn ctx_word(ctx: &Context) -> u64 { #ctx_word }
+        /// The default context with its derived variables computed (what `decode` sees
+        /// before any prefix).
+        #[allow(unused_mut, clippy::identity_op)]
+        pub fn derived_context() -> Context {
+            let mut ctx = Context::default();
+            #(#derive)*
+            ctx
+        }
         #(#items)*
         #[allow(unused_variables, clippy::match_single_binding)]
         fn tree<const BE: bool>(b: &[u8], pos: usize, ctx: &Context) -> Option<(Insn, usize)> {

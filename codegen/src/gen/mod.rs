@@ -87,10 +87,10 @@ pub fn gen_variant(v: &Variant) -> Result<TokenStream, String> {
             #dis
             #low
             #asm
-            /// The length of the instruction `b` starts with, decoded with the default
-            /// context (the assembler's check that what it encoded decodes).
-            pub fn decoded_len(b: &[u8], big_endian: bool) -> Option<usize> {
-                decode(b, big_endian, &Context::default()).map(|d| d.len)
+            /// The length and instruction name of what `b` starts with, decoded with the
+            /// default context (the assembler's check that what it encoded decodes as meant).
+            pub fn decoded(b: &[u8], big_endian: bool) -> Option<(usize, &'static str)> {
+                decode(b, big_endian, &Context::default()).map(|d| (d.len, d.insn.name()))
             }
         }
     })
@@ -109,7 +109,7 @@ pub fn gen_file(isa: &str, variants: &[Variant]) -> Result<String, String> {
         .map(|v| {
             let n = &v.name;
             let m = format_ident!("{}", v.name);
-            quote!(#n => Some(Variant { name: #n, default_big_endian: #m::DEFAULT_BIG_ENDIAN, disas_one: #m::disas_one, insn_names: #m::INSN_NAMES, asm: crate::asm::form::AsmTable { forms: #m::ASM_FORMS, unsupported: #m::ASM_UNSUPPORTED, decoded_len: #m::decoded_len } }))
+            quote!(#n => Some(Variant { name: #n, default_big_endian: #m::DEFAULT_BIG_ENDIAN, disas_one: #m::disas_one, insn_names: #m::INSN_NAMES, asm: crate::asm::form::AsmTable { forms: #m::ASM_FORMS, unsupported: #m::ASM_UNSUPPORTED, decoded: #m::decoded } }))
         })
         .collect();
     let ts = quote! {

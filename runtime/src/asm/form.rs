@@ -78,6 +78,8 @@ pub enum Node {
     /// Sign extension of a value this many bits wide.
     Sext(&'static Node, u32),
     Zext(&'static Node),
+    /// `c ? a : b`.
+    Cond(&'static Node, &'static Node, &'static Node),
     /// Anything the solver does not invert (it can still be checked).
     Opaque,
 }
@@ -94,6 +96,11 @@ pub enum BinOp {
     Shr,
     Eq,
     Ne,
+    /// Unsigned comparisons.
+    Lt,
+    Le,
+    Gt,
+    Ge,
     LAnd,
     LOr,
 }
@@ -130,8 +137,8 @@ pub struct AsmTable {
     pub forms: &'static [Form],
     /// Instructions without forms, and why.
     pub unsupported: &'static [(&'static str, &'static str)],
-    /// The length of the instruction the bytes start with, if they decode.
-    pub decoded_len: fn(&[u8], bool) -> Option<usize>,
+    /// The length and spec name of the instruction the bytes start with, if they decode.
+    pub decoded: fn(&[u8], bool) -> Option<(usize, &'static str)>,
 }
 
 fn ones(n: u32) -> u64 {

@@ -116,6 +116,18 @@ fn walk(parts: &[Part], s: &str, i: usize, exact: bool, sp: Spelling, out: &mut 
         Part::Names { value, names, .. } => {
             let mut cands: Vec<(usize, u64)> =
                 names.iter().filter(|(_, n)| starts_with_ci(tail, n)).map(|(k, n)| (n.len(), *k)).collect();
+            // A name that is a number (Xtensa's b4const `0x100`) matches that number however
+            // it is written (`256`).
+            if !exact {
+                if let Some((len, v)) = number_at(s, i) {
+                    cands.extend(
+                        names
+                            .iter()
+                            .filter(|(_, n)| number_at(n, 0).is_some_and(|(l, x)| l == n.len() && x == v))
+                            .map(|(k, _)| (len, *k)),
+                    );
+                }
+            }
             cands.sort_by(|a, b| b.0.cmp(&a.0));
             cands.into_iter().any(|(len, k)| attempt(len, *value, Kind::Unsigned, Arg::Index(k), out))
         }
@@ -128,4 +140,23 @@ fn walk(parts: &[Part], s: &str, i: usize, exact: bool, sp: Spelling, out: &mut 
 
 fn starts_with_ci(s: &str, p: &str) -> bool {
     !p.is_empty() && s.len() >= p.len() && s.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+}
+
+/// The constant expression at byte `i` of `s`: its length and value.
+fn number_at(s: &str, i: usize) -> Option<(usize, i64)> {
+    struct NoSymbols;
+    impl expr::Symbols for NoSymbols {
+        fn symbol(&self, _: &str) -> Option<expr::Val> {
+            None
+        }
+        fn dot(&self) -> expr::Val {
+            expr::Val { sym: Some(expr::SymRef::Undefined(".".into())), addend: 0, modifier: None }
+        }
+        fn local(&self, _: u32, _: bool) -> Result<expr::Val, String> {
+            Err("a label".into())
+        }
+    }
+    let (e, end) = expr::parse(s, i).ok()?;
+    let v = expr::abs(expr::eval(&e, &NoSymbols).ok()?, "").ok()?;
+    Some((end - i, v))
 }

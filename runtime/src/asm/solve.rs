@@ -23,12 +23,15 @@ pub enum Miss {
     Value { value: u16 },
     /// The display's condition does not hold (another form is meant).
     Cond,
-    /// The pattern forbids these field values, or the bytes do not decode.
+    /// The pattern forbids these field values, or the bytes decode as another instruction
+    /// (a more specific pattern, or decoder context that does not hold).
     Encoding,
 }
 
 struct Cx<'a> {
     f: &'a mut [Option<u64>],
+    /// The width of the value being solved for.
+    w: u32,
     widths: &'a [u32],
     pc: u64,
     npc: u64,
@@ -65,12 +68,28 @@ impl Cx<'_> {
                     BinOp::Shr => x.checked_shr(y as u32).unwrap_or(0),
                     BinOp::Eq => (x == y) as u64,
                     BinOp::Ne => (x != y) as u64,
+                    BinOp::Lt => (x < y) as u64,
+                    BinOp::Le => (x <= y) as u64,
+                    BinOp::Gt => (x > y) as u64,
+                    BinOp::Ge => (x >= y) as u64,
                     BinOp::LAnd => (x != 0 && y != 0) as u64,
                     BinOp::LOr => (x != 0 || y != 0) as u64,
                 }
             }
+            Node::Cond(c, a, b) => {
+                if self.eval(c)? != 0 {
+                    self.eval(a)?
+                } else {
+                    self.eval(b)?
+                }
+            }
             Node::Opaque => return None,
         })
+    }
+
+    /// Whether `x` and `t` agree in the bits of the value being solved for.
+    fn same(&self, x: u64, t: u64) -> bool {
+        (x ^ t) & ones(self.w) == 0
     }
 
     /// The width of `n` when it is plain (a field, an extension's source).
@@ -136,6 +155,26 @@ impl Cx<'_> {
                     _ => false,
                 }
             }
+            // Either branch, with the condition made to choose it.
+            Node::Cond(c, a, b) => {
+                for (branch, want) in [(a, true), (b, false)] {
+                    let saved = self.f.to_vec();
+                    let produced = match self.eval(branch) {
+                        Some(x) => self.same(x, t),
+                        None => self.solve(branch, t) && self.eval(branch).is_some_and(|x| self.same(x, t)),
+                    };
+                    if produced {
+                        if self.eval(c).is_none() && want {
+                            self.assign(c);
+                        }
+                        if self.eval(c).is_some_and(|v| (v != 0) == want) {
+                            return true;
+                        }
+                    }
+                    self.f.copy_from_slice(&saved);
+                }
+                false
+            }
             Node::Const(_) | Node::Pc | Node::NextPc | Node::Opaque => false,
         }
     }
@@ -176,8 +215,9 @@ fn tree_of(form: &Form, k: u16) -> Option<&'static Node> {
 }
 
 /// Whether `t` is a value a `kind` operand of `w` bits may be written as: a signed number
-/// in the signed range, others in the unsigned range (so `li a0,0xa656` is `ori`, not an
-/// `addiu` of -22954).
+/// in the signed range (so `li a0,0xa656` is `ori`, not an `addiu` of -22954), an unsigned
+/// one in the unsigned range or as a negative number (`addmi a4,a5,-256`, which objdump
+/// shows as 0xffffff00).
 fn fits(t: u64, w: u32, kind: Kind) -> bool {
     if w >= 64 {
         return true;
@@ -187,7 +227,8 @@ fn fits(t: u64, w: u32, kind: Kind) -> bool {
     let unsigned_ok = t <= ones(w);
     match kind {
         Kind::Signed => signed_ok,
-        Kind::Unsigned | Kind::Address => unsigned_ok,
+        Kind::Unsigned => unsigned_ok || (signed_ok && s < 0),
+        Kind::Address => unsigned_ok,
     }
 }
 
@@ -197,15 +238,16 @@ pub fn solve_form(
     wants: &[(u16, Kind, u64)],
     pc: u64,
     big_endian: bool,
-    decoded_len: fn(&[u8], bool) -> Option<usize>,
+    decoded: fn(&[u8], bool) -> Option<(usize, &'static str)>,
 ) -> Result<Vec<u8>, Miss> {
     let len = form.len() as u64;
     let mut fields = vec![None; form.fields.len()];
-    let mut cx = Cx { f: &mut fields, widths: form.widths, pc, npc: pc.wrapping_add(len) };
+    let mut cx = Cx { f: &mut fields, w: 64, widths: form.widths, pc, npc: pc.wrapping_add(len) };
     loop {
         let mut progress = false;
         for &(k, _, t) in wants {
             if let Some(tree) = tree_of(form, k) {
+                cx.w = form.value_widths.get(k as usize).copied().unwrap_or(64) as u32;
                 if cx.eval(tree).is_none() {
                     progress |= cx.solve(tree, t);
                 }
@@ -233,7 +275,7 @@ pub fn solve_form(
         }
     }
     let bytes = encode(form, &vals, big_endian).ok_or(Miss::Encoding)?;
-    if decoded_len(&bytes, big_endian) != Some(bytes.len()) {
+    if decoded(&bytes, big_endian) != Some((bytes.len(), form.insn)) {
         return Err(Miss::Encoding);
     }
     Ok(bytes)

@@ -157,6 +157,30 @@ impl<'a> Assembler<'a> {
         i
     }
 
+    /// The current section (its index), and switching back to one.
+    pub fn current(&self) -> usize {
+        self.cur
+    }
+    pub fn switch_to(&mut self, i: usize) {
+        if i < self.sections.len() && i != self.cur {
+            self.prev = self.cur;
+            self.cur = i;
+        }
+    }
+
+    /// Align the current section to `bytes` (a power of two), padding with zeros.
+    pub fn align_to(&mut self, bytes: u64) {
+        let s = &mut self.sections[self.cur];
+        s.align = s.align.max(bytes);
+        let pad = (bytes - self.offset() % bytes) % bytes;
+        self.emit(&vec![0; pad as usize]);
+    }
+
+    /// Set the current section's ELF flags (SHF_WRITE 1, SHF_ALLOC 2, SHF_EXECINSTR 4).
+    pub fn set_flags(&mut self, flags: u64) {
+        self.sections[self.cur].flags = flags;
+    }
+
     /// The current section's offset.
     pub fn offset(&self) -> u64 {
         let s = &self.sections[self.cur];
@@ -736,7 +760,7 @@ impl<'a> Assembler<'a> {
                 last = Some(m);
                 continue;
             }
-            match solve_form(form, &wants, self.origin + p.off, self.big_endian, self.core.table.decoded_len) {
+            match solve_form(form, &wants, self.origin + p.off, self.big_endian, self.core.table.decoded) {
                 Ok(bytes) => {
                     self.write_at(p.sec, p.off, &bytes);
                     self.sections[p.sec].relocs.extend(relocs);
@@ -830,6 +854,8 @@ fn pc_relative(n: &Node) -> bool {
     use super::form::BinOp;
     match n {
         Node::Pc | Node::NextPc => true,
+        // An aligned pc (Xtensa's `(pc + 3) & ~3`) is still the instruction's address.
+        Node::Bin(BinOp::And, a, Node::Const(_)) => pc_relative(a),
         Node::Bin(BinOp::Add, a, b) => pc_relative(a) || pc_relative(b),
         Node::Bin(BinOp::Sub, a, _) => pc_relative(a),
         _ => false,

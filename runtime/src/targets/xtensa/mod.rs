@@ -3,6 +3,7 @@
 
 include!(concat!(env!("OUT_DIR"), "/xtensa.rs"));
 
+pub mod asm;
 pub mod prop;
 
 use crate::arch::{ArchEntry, DisasCore, DisasInfo, ElfKind};
@@ -37,5 +38,5 @@ pub static ARCH: ArchEntry = ArchEntry {
     cpu_help: None,
     gdb: None,
     system: None,
-    asm: None,
+    asm: Some(&asm::ASM),
 };
