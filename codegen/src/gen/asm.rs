@@ -3,7 +3,7 @@
 //! encoding), and one exact evaluator per form for checking a solution. The engine that
 //! reads them (`runtime/src/asm/`) is generic; this file emits data and evaluators only.
 //!
-//! A form is skipped (listed in `ASM_UNSUPPORTED`, so `specemu as` can name it in an
+//! A form is skipped (listed by `asm_unsupported()`, so `specemu as` can name it in an
 //! error) when its instruction reads an operand table. A form whose pattern needs decoder
 //! context is kept: the assembler's check that the bytes decode as that instruction (with
 //! the core's default context) rejects it where the context does not hold.
@@ -50,8 +50,8 @@ fn node(v: &Variant, ins: &Insn, e: &Expr) -> TokenStream {
         Expr::Unary(op, a, _) => {
             let a = node(v, ins, a);
             match op {
-                UnOp::Neg => quote!(N::Neg(&#a)),
-                UnOp::Not => quote!(N::Not(&#a)),
+                UnOp::Neg => quote!(N::neg(#a)),
+                UnOp::Not => quote!(N::not(#a)),
                 UnOp::LNot => quote!(N::Opaque),
             }
         }
@@ -77,21 +77,21 @@ fn node(v: &Variant, ins: &Insn, e: &Expr) -> TokenStream {
                 BinOp::LOr => quote!(LOr),
                 BinOp::Concat => {
                     let Some(w) = wb else { return quote!(N::Opaque) };
-                    return quote!(N::Concat(&#a, &#b, #w));
+                    return quote!(N::concat(#a, #b, #w));
                 }
                 _ => return quote!(N::Opaque),
             };
-            quote!(N::Bin(B::#o, &#a, &#b))
+            quote!(N::bin(B::#o, #a, #b))
         }
         Expr::Ternary(c, a, b, _) => {
             let (c, a, b) = (node(v, ins, c), node(v, ins, a), node(v, ins, b));
-            quote!(N::Cond(&#c, &#a, &#b))
+            quote!(N::cond(#c, #a, #b))
         }
         Expr::Call(name, args, _) if matches!(name.name.as_str(), "sext" | "zext") && !args.is_empty() => {
             let a = node(v, ins, &args[0]);
             match (name.name.as_str(), width(v, ins, &args[0])) {
-                ("sext", Some(w)) => quote!(N::Sext(&#a, #w)),
-                _ => quote!(N::Zext(&#a)),
+                ("sext", Some(w)) => quote!(N::sext(#a, #w)),
+                _ => quote!(N::zext(#a)),
             }
         }
         _ => quote!(N::Opaque),
@@ -161,7 +161,7 @@ fn parts(v: &Variant, ins: &Insn, d: &Display, evals: &mut Vec<Expr>) -> Vec<Tok
                         match v.regfiles.iter().find(|r| &r.name == rf) {
                             Some(r) => {
                                 let names = format_ident!("{}_NAMES", r.name.to_uppercase());
-                                quote!(P::Reg { value: #k, tree: &#idx, names: #names })
+                                quote!(P::Reg { value: #k, tree: #idx, names: #names })
                             }
                             None => {
                                 let entries: Vec<TokenStream> = v.names[rf]
@@ -171,14 +171,14 @@ fn parts(v: &Variant, ins: &Insn, d: &Display, evals: &mut Vec<Expr>) -> Vec<Tok
                                         quote!((#n, #s))
                                     })
                                     .collect();
-                                quote!(P::Names { value: #k, tree: &#idx, names: &[#(#entries),*] })
+                                quote!(P::Names { value: #k, tree: #idx, names: vec![#(#entries),*] })
                             }
                         }
                     }
                     Fmt::Table(_) => quote!(P::Text("?")),
-                    Fmt::Unsigned | Fmt::Hex => quote!(P::Value { value: #k, tree: &#tree, kind: K::Unsigned }),
-                    Fmt::Signed | Fmt::SignedHex => quote!(P::Value { value: #k, tree: &#tree, kind: K::Signed }),
-                    Fmt::Addr => quote!(P::Value { value: #k, tree: &#tree, kind: K::Address }),
+                    Fmt::Unsigned | Fmt::Hex => quote!(P::Value { value: #k, tree: #tree, kind: K::Unsigned }),
+                    Fmt::Signed | Fmt::SignedHex => quote!(P::Value { value: #k, tree: #tree, kind: K::Signed }),
+                    Fmt::Addr => quote!(P::Value { value: #k, tree: #tree, kind: K::Address }),
                 });
             }
         }
@@ -225,7 +225,7 @@ fn segs(v: &Variant, ins: &Insn) -> Vec<TokenStream> {
                 }
             }
             let (m, x) = (lit(m), lit(x));
-            quote!(Fixed { mask: #m, value: #x, not: &[#(#not),*] })
+            quote!(Fixed { mask: #m, value: #x, not: vec![#(#not),*] })
         };
         let (le, be) = (fixed(false), fixed(true));
         let mut fields = Vec::new();
@@ -236,16 +236,16 @@ fn segs(v: &Variant, ins: &Insn) -> Vec<TokenStream> {
                     let pl: Vec<TokenStream> = f.little.iter().map(|(h, l)| quote!((#h, #l))).collect();
                     let pb: Vec<TokenStream> = f.big.iter().map(|(h, l)| quote!((#h, #l))).collect();
                     let k = k as u16;
-                    fields.push(quote!(SegField { field: #k, little: &[#(#pl),*], big: &[#(#pb),*] }));
+                    fields.push(quote!(SegField { field: #k, little: vec![#(#pl),*], big: vec![#(#pb),*] }));
                 }
             }
         }
-        out.push(quote!(Seg { bytes: #bytes, order: #order, little: #le, big: #be, fields: &[#(#fields),*] }));
+        out.push(quote!(Seg { bytes: #bytes, order: #order, little: #le, big: #be, fields: vec![#(#fields),*] }));
     }
     out
 }
 
-/// `ASM_FORMS`, their evaluators and `ASM_UNSUPPORTED` for one variant.
+/// `asm_forms()`, their evaluators and `asm_unsupported()` for one variant.
 pub fn gen_asm(v: &Variant) -> Result<TokenStream, String> {
     let pc_width = v.regs.iter().find(|r| r.name == "pc").map(|r| r.width).or(Some(64));
     let mut forms = Vec::new();
@@ -269,6 +269,7 @@ pub fn gen_asm(v: &Variant) -> Result<TokenStream, String> {
             })
             .collect();
         let segs = segs(v, ins);
+        let mut insn_forms = Vec::new();
         for (di, d) in ins.displays.iter().enumerate() {
             let mut evals = Vec::new();
             let parts = parts(v, ins, d, &mut evals);
@@ -277,7 +278,7 @@ pub fn gen_asm(v: &Variant) -> Result<TokenStream, String> {
                     let k = evals.len() as u16;
                     evals.push(c.clone());
                     let tree = node(v, ins, c);
-                    quote!(Some((#k, &#tree)))
+                    quote!(Some((#k, #tree)))
                 }
                 None => quote!(None),
             };
@@ -298,29 +299,44 @@ pub fn gen_asm(v: &Variant) -> Result<TokenStream, String> {
                 }
             });
             let name = &ins.name;
+            let asm_only = d.asm_only;
             let names: Vec<&str> = field_names.iter().map(|s| s.as_str()).collect();
-            forms.push(quote! {
-                Form {
+            insn_forms.push(quote! {
+                out.push(Form {
                     insn: #name,
-                    parts: &[#(#parts),*],
+                    asm_only: #asm_only,
+                    parts: vec![#(#parts),*],
                     cond: #cond,
-                    fields: &[#(#names),*],
-                    widths: &[#(#widths),*],
-                    value_widths: &[#(#vwidths),*],
-                    segs: &[#(#segs),*],
+                    fields: vec![#(#names),*],
+                    widths: vec![#(#widths),*],
+                    value_widths: vec![#(#vwidths),*],
+                    segs: vec![#(#segs),*],
                     eval: #fname,
-                }
+                });
             });
         }
+        let ffn = format_ident!("asm_forms_{}", insn_struct(ins).to_string().to_lowercase());
+        fns.push(quote! {
+            #[allow(clippy::all)]
+            fn #ffn(out: &mut Vec<Form>) { #(#insn_forms)* }
+        });
+        forms.push(quote!(#ffn(&mut out);));
     }
     Ok(quote! {
         #[allow(unused_imports)]
         use crate::asm::form::{Form, Part as P, Kind as K, Node as N, BinOp as B, Seg, SegField, Fixed};
         #(#fns)*
         /// Every display of every instruction as an assembler form, in spec order (the
-        /// assembler takes the first form that encodes a line).
-        pub static ASM_FORMS: &[Form] = &[#(#forms),*];
+        /// assembler takes the first form that encodes a line). Built when called, so that
+        /// the tables cost the program nothing until it assembles (no relocated statics).
+        pub fn asm_forms() -> Vec<Form> {
+            let mut out = Vec::new();
+            #(#forms)*
+            out
+        }
         /// Instructions the assembler cannot encode yet, and why.
-        pub static ASM_UNSUPPORTED: &[(&str, &str)] = &[#(#skipped),*];
+        pub fn asm_unsupported() -> Vec<(&'static str, &'static str)> {
+            vec![#(#skipped),*]
+        }
     })
 }

@@ -109,7 +109,7 @@ pub fn gen_file(isa: &str, variants: &[Variant]) -> Result<String, String> {
         .map(|v| {
             let n = &v.name;
             let m = format_ident!("{}", v.name);
-            quote!(#n => Some(Variant { name: #n, default_big_endian: #m::DEFAULT_BIG_ENDIAN, disas_one: #m::disas_one, insn_names: #m::INSN_NAMES, asm: crate::asm::form::AsmTable { forms: #m::ASM_FORMS, unsupported: #m::ASM_UNSUPPORTED, decoded: #m::decoded } }))
+            quote!(#n => Some(Variant { name: #n, default_big_endian: #m::DEFAULT_BIG_ENDIAN, disas_one: #m::disas_one, insn_names: #m::INSN_NAMES, asm: crate::asm::form::AsmTable { forms: #m::asm_forms, unsupported: #m::asm_unsupported, decoded: #m::decoded } }))
         })
         .collect();
     let ts = quote! {

@@ -8,15 +8,17 @@
 pub struct Form {
     /// The spec's instruction name.
     pub insn: &'static str,
-    pub parts: &'static [Part],
+    /// An `asm` display (GNU as's spelling): tried before the displays objdump prints.
+    pub asm_only: bool,
+    pub parts: Vec<Part>,
     /// The display's condition (evaluator index, tree), which the fields must satisfy.
-    pub cond: Option<(u16, &'static Node)>,
+    pub cond: Option<(u16, Node)>,
     /// The instruction's operand fields, in the evaluator's order, and their widths.
-    pub fields: &'static [&'static str],
-    pub widths: &'static [u32],
+    pub fields: Vec<&'static str>,
+    pub widths: Vec<u32>,
     /// The width of each evaluator value (a display value's, or 1 for the condition).
-    pub value_widths: &'static [u8],
-    pub segs: &'static [Seg],
+    pub value_widths: Vec<u8>,
+    pub segs: Vec<Seg>,
     /// `eval(k, fields, pc, next_pc)`: value `k` of the display (or its condition) for these
     /// field values, exactly as the disassembler computes it (masked to its width).
     pub eval: fn(usize, &[u64], u64, u64) -> u64,
@@ -46,11 +48,11 @@ pub enum Part {
     /// Between the mnemonic and the operands.
     Sep,
     /// A number: evaluator value `value`, whose tree the solver inverts.
-    Value { value: u16, tree: &'static Node, kind: Kind },
+    Value { value: u16, tree: Node, kind: Kind },
     /// A register of a register file, by index.
-    Reg { value: u16, tree: &'static Node, names: &'static [&'static str] },
+    Reg { value: u16, tree: Node, names: &'static [&'static str] },
     /// A name from a `names` table, by value.
-    Names { value: u16, tree: &'static Node, names: &'static [(u64, &'static str)] },
+    Names { value: u16, tree: Node, names: Vec<(u64, &'static str)> },
 }
 
 /// How a number is shown, which says what values it accepts.
@@ -70,18 +72,42 @@ pub enum Node {
     Field(u16),
     Pc,
     NextPc,
-    Neg(&'static Node),
-    Not(&'static Node),
-    Bin(BinOp, &'static Node, &'static Node),
+    Neg(Box<Node>),
+    Not(Box<Node>),
+    Bin(BinOp, Box<Node>, Box<Node>),
     /// `a :: b`, `b` being this many bits wide.
-    Concat(&'static Node, &'static Node, u32),
+    Concat(Box<Node>, Box<Node>, u32),
     /// Sign extension of a value this many bits wide.
-    Sext(&'static Node, u32),
-    Zext(&'static Node),
+    Sext(Box<Node>, u32),
+    Zext(Box<Node>),
     /// `c ? a : b`.
-    Cond(&'static Node, &'static Node, &'static Node),
+    Cond(Box<Node>, Box<Node>, Box<Node>),
     /// Anything the solver does not invert (it can still be checked).
     Opaque,
+}
+
+impl Node {
+    pub fn neg(a: Node) -> Node {
+        Node::Neg(Box::new(a))
+    }
+    pub fn not(a: Node) -> Node {
+        Node::Not(Box::new(a))
+    }
+    pub fn bin(op: BinOp, a: Node, b: Node) -> Node {
+        Node::Bin(op, Box::new(a), Box::new(b))
+    }
+    pub fn concat(a: Node, b: Node, w: u32) -> Node {
+        Node::Concat(Box::new(a), Box::new(b), w)
+    }
+    pub fn sext(a: Node, w: u32) -> Node {
+        Node::Sext(Box::new(a), w)
+    }
+    pub fn zext(a: Node) -> Node {
+        Node::Zext(Box::new(a))
+    }
+    pub fn cond(c: Node, a: Node, b: Node) -> Node {
+        Node::Cond(Box::new(c), Box::new(a), Box::new(b))
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -110,15 +136,15 @@ pub enum BinOp {
 pub struct Fixed {
     pub mask: u64,
     pub value: u64,
-    pub not: &'static [(u64, u64)],
+    pub not: Vec<(u64, u64)>,
 }
 
 /// Where operand field `field` sits in a token, for each byte order: (hi, lo) bit ranges,
 /// most significant first.
 pub struct SegField {
     pub field: u16,
-    pub little: &'static [(u32, u32)],
-    pub big: &'static [(u32, u32)],
+    pub little: Vec<(u32, u32)>,
+    pub big: Vec<(u32, u32)>,
 }
 
 /// One token of the encoding.
@@ -128,15 +154,16 @@ pub struct Seg {
     pub order: Option<bool>,
     pub little: Fixed,
     pub big: Fixed,
-    pub fields: &'static [SegField],
+    pub fields: Vec<SegField>,
 }
 
 /// What a variant gives the assembler.
 #[derive(Clone, Copy)]
 pub struct AsmTable {
-    pub forms: &'static [Form],
+    /// Every form (built when called).
+    pub forms: fn() -> Vec<Form>,
     /// Instructions without forms, and why.
-    pub unsupported: &'static [(&'static str, &'static str)],
+    pub unsupported: fn() -> Vec<(&'static str, &'static str)>,
     /// The length and spec name of the instruction the bytes start with, if they decode.
     pub decoded: fn(&[u8], bool) -> Option<(usize, &'static str)>,
 }
@@ -152,13 +179,13 @@ fn ones(n: u32) -> u64 {
 /// The bytes of `form` with these field values; None when a `!=` constraint forbids them.
 pub fn encode(form: &Form, fields: &[u64], big_endian: bool) -> Option<Vec<u8>> {
     let mut out = Vec::with_capacity(form.len());
-    for seg in form.segs {
+    for seg in &form.segs {
         let be = seg.order.unwrap_or(big_endian);
         let fixed = if be { &seg.big } else { &seg.little };
         let mut t = fixed.value;
-        for f in seg.fields {
+        for f in &seg.fields {
             let v = fields.get(f.field as usize).copied().unwrap_or(0);
-            t = put(t, if be { f.big } else { f.little }, v);
+            t = put(t, if be { &f.big } else { &f.little }, v);
         }
         if (t & fixed.mask) != fixed.value || fixed.not.iter().any(|&(m, v)| t & m == v) {
             return None;
@@ -176,21 +203,21 @@ pub fn encode(form: &Form, fields: &[u64], big_endian: bool) -> Option<Vec<u8>> 
 /// there (zero elsewhere): `bgez`'s `rt` from the pattern, and a field that overlaps a set
 /// one (`mfhc2`'s `rd` inside its 16-bit operand) from that one.
 pub fn fill_unknown(form: &Form, fields: &mut [Option<u64>], big_endian: bool) {
-    for seg in form.segs {
+    for seg in &form.segs {
         let be = seg.order.unwrap_or(big_endian);
         let fixed = if be { &seg.big } else { &seg.little };
-        let parts_of = |f: &SegField| if be { f.big } else { f.little };
+        let parts_of = |f: &SegField| if be { f.big.clone() } else { f.little.clone() };
         let mut t = fixed.value & fixed.mask;
-        for f in seg.fields {
+        for f in &seg.fields {
             if let Some(Some(v)) = fields.get(f.field as usize) {
-                t = put(t, parts_of(f), *v);
+                t = put(t, &parts_of(f), *v);
             }
         }
-        for f in seg.fields {
+        for f in &seg.fields {
             let Some(slot) = fields.get_mut(f.field as usize) else { continue };
             if slot.is_none() {
                 let mut v = 0u64;
-                for &(hi, lo) in parts_of(f) {
+                for (hi, lo) in parts_of(f) {
                     let n = hi - lo + 1;
                     v = (v << n) | ((t >> lo) & ones(n));
                 }

@@ -80,6 +80,8 @@ pub struct AsmArch {
     /// to its alignment at the end (GNU as does both on MIPS).
     pub section_align: u64,
     pub pad_sections: bool,
+    /// Whether `.half`, `.word` and `.quad` align themselves to their size (GNU as on MIPS).
+    pub auto_align_data: bool,
     /// Whether `.align N` means 2^N bytes (else N bytes).
     pub align_is_power: bool,
     /// The relocation for an instruction operand; an error says why it cannot be one.

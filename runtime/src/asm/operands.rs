@@ -28,7 +28,7 @@ pub fn match_form(form: &Form, mnemonic: &str, operands: &str, sp: Spelling) -> 
     let sep = form.parts.iter().position(|p| matches!(p, Part::Sep));
     let (mparts, oparts) = match sep {
         Some(i) => (&form.parts[..i], &form.parts[i + 1..]),
-        None => (form.parts, &[][..]),
+        None => (&form.parts[..], &[][..]),
     };
     let mut out = Vec::new();
     if !walk(mparts, mnemonic, 0, true, sp, &mut out) {

@@ -203,12 +203,12 @@ impl Cx<'_> {
 }
 
 /// The tree of value `k` of `form`.
-fn tree_of(form: &Form, k: u16) -> Option<&'static Node> {
+fn tree_of(form: &Form, k: u16) -> Option<&Node> {
     form.parts.iter().find_map(|p| match p {
         Part::Value { value, tree, .. } | Part::Reg { value, tree, .. } | Part::Names { value, tree, .. }
             if *value == k =>
         {
-            Some(*tree)
+            Some(tree)
         }
         _ => None,
     })
@@ -242,7 +242,7 @@ pub fn solve_form(
 ) -> Result<Vec<u8>, Miss> {
     let len = form.len() as u64;
     let mut fields = vec![None; form.fields.len()];
-    let mut cx = Cx { f: &mut fields, w: 64, widths: form.widths, pc, npc: pc.wrapping_add(len) };
+    let mut cx = Cx { f: &mut fields, w: 64, widths: &form.widths, pc, npc: pc.wrapping_add(len) };
     loop {
         let mut progress = false;
         for &(k, _, t) in wants {
@@ -257,7 +257,7 @@ pub fn solve_form(
             break;
         }
     }
-    if let Some((_, tree)) = form.cond {
+    if let Some((_, tree)) = &form.cond {
         cx.assign(tree);
     }
     fill_unknown(form, &mut fields, big_endian);
@@ -269,8 +269,8 @@ pub fn solve_form(
             return Err(Miss::Value { value: k });
         }
     }
-    if let Some((k, _)) = form.cond {
-        if (form.eval)(k as usize, &vals, pc, npc) == 0 {
+    if let Some((k, _)) = &form.cond {
+        if (form.eval)(*k as usize, &vals, pc, npc) == 0 {
             return Err(Miss::Cond);
         }
     }

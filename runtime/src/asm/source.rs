@@ -12,6 +12,27 @@ use super::operands::{match_form, Arg};
 use super::solve::{solve_form, Miss};
 use super::{AsmArch, AsmCore, AsmError, RelocAsk, Target};
 use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, Mutex, OnceLock};
+
+type FormIndex = (Arc<Vec<Form>>, Arc<HashMap<String, Vec<usize>>>);
+
+/// A core's forms and their index by mnemonic, built the first time the core is used.
+fn core_forms(core: AsmCore) -> FormIndex {
+    static CACHE: OnceLock<Mutex<HashMap<&'static str, FormIndex>>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
+    cache
+        .entry(core.name)
+        .or_insert_with(|| {
+            let forms = (core.table.forms)();
+            let mut by_mnemonic: HashMap<String, Vec<usize>> = HashMap::new();
+            for (i, f) in forms.iter().enumerate() {
+                by_mnemonic.entry(f.mnemonic_prefix().to_ascii_lowercase()).or_default().push(i);
+            }
+            (Arc::new(forms), Arc::new(by_mnemonic))
+        })
+        .clone()
+}
 
 /// Where a line came from.
 #[derive(Debug, Clone)]
@@ -69,7 +90,9 @@ pub struct Assembler<'a> {
     one_insn: bool,
     /// Modes architecture directives keep (`.set noreorder`).
     pub modes: HashMap<String, String>,
-    by_mnemonic: HashMap<String, Vec<usize>>,
+    by_mnemonic: Arc<HashMap<String, Vec<usize>>>,
+    /// The core's forms (built once per process).
+    forms: Arc<Vec<Form>>,
     errors: Vec<AsmError>,
     depth: usize,
 }
@@ -90,10 +113,7 @@ fn default_section(name: &str) -> Section {
 
 impl<'a> Assembler<'a> {
     pub fn new(arch: &'a AsmArch, core: AsmCore, big_endian: bool) -> Self {
-        let mut by_mnemonic: HashMap<String, Vec<usize>> = HashMap::new();
-        for (i, f) in core.table.forms.iter().enumerate() {
-            by_mnemonic.entry(f.mnemonic_prefix().to_ascii_lowercase()).or_default().push(i);
-        }
+        let (forms, by_mnemonic) = core_forms(core);
         let mut a = Assembler {
             arch,
             core,
@@ -117,6 +137,7 @@ impl<'a> Assembler<'a> {
             one_insn: false,
             modes: HashMap::new(),
             by_mnemonic,
+            forms,
             errors: Vec::new(),
             depth: 0,
         };
@@ -174,6 +195,24 @@ impl<'a> Assembler<'a> {
         s.align = s.align.max(bytes);
         let pad = (bytes - self.offset() % bytes) % bytes;
         self.emit(&vec![0; pad as usize]);
+    }
+
+    /// Pad to `bytes`, moving the labels that stand at the current offset to the padded one.
+    fn auto_align(&mut self, bytes: u64) {
+        let here = self.offset();
+        let to = here.div_ceil(bytes) * bytes;
+        if to == here {
+            return;
+        }
+        self.align_to(bytes);
+        let cur = self.cur;
+        for d in self.symbols.values_mut() {
+            if let SymDef::Label(s, off) = d {
+                if *s == cur && *off == here {
+                    *off = to;
+                }
+            }
+        }
     }
 
     /// Set the current section's ELF flags (SHF_WRITE 1, SHF_ALLOC 2, SHF_EXECINSTR 4).
@@ -341,10 +380,10 @@ impl<'a> Assembler<'a> {
             return self.err(col, e);
         }
         let spelling = self.arch.spelling;
-        let forms = self.core.table.forms;
+        let forms = self.forms.clone();
         let mut cands = Vec::new();
         let mut known = false;
-        for (prefix, ixs) in &self.by_mnemonic {
+        for (prefix, ixs) in self.by_mnemonic.iter() {
             if !lower.starts_with(prefix.as_str()) {
                 continue;
             }
@@ -355,9 +394,12 @@ impl<'a> Assembler<'a> {
                 }
             }
         }
-        cands.sort_by_key(|(i, _)| *i);
+        // `asm` displays first (where GNU as spells or encodes a text its own way), then
+        // spec order.
+        cands.sort_by_key(|(i, _)| (!forms[*i].asm_only, *i));
         if cands.is_empty() {
-            let unsupported = self.core.table.unsupported.iter().find(|(n, _)| n.eq_ignore_ascii_case(mnemonic));
+            let unsupported =
+                (self.core.table.unsupported)().into_iter().find(|(n, _)| n.eq_ignore_ascii_case(mnemonic));
             let msg = match unsupported {
                 Some((n, why)) => format!("`{n}` cannot be assembled yet: its spec uses {why}"),
                 None if known && self.by_mnemonic.contains_key(&lower) => {
@@ -460,6 +502,11 @@ impl<'a> Assembler<'a> {
                     ".quad" | ".8byte" => 8,
                     _ => 4,
                 };
+                // `.2byte`/`.4byte`/`.8byte` are never aligned; the others are where the
+                // architecture's GNU as does it (MIPS), labels just before them moving along.
+                if self.arch.auto_align_data && size > 1 && !d.ends_with("byte") && !args.is_empty() {
+                    self.auto_align(size as u64);
+                }
                 for a in &args {
                     self.data(size, a, rest_col);
                 }
@@ -733,7 +780,7 @@ impl<'a> Assembler<'a> {
         col: usize,
         undefined: &mut Vec<String>,
     ) {
-        let forms = self.core.table.forms;
+        let forms = self.forms.clone();
         let mut last: Option<String> = None;
         for (fi, args) in cands {
             let form = &forms[*fi];
@@ -797,7 +844,7 @@ impl<'a> Assembler<'a> {
     ) -> Result<(u64, Option<Reloc>), String> {
         let v = expr::eval(e, self)?;
         let tree = form.parts.iter().find_map(|x| match x {
-            Part::Value { value, tree, .. } if *value == k => Some(*tree),
+            Part::Value { value, tree, .. } if *value == k => Some(tree),
             _ => None,
         });
         let pc_rel = tree.is_some_and(pc_relative);
@@ -855,7 +902,7 @@ fn pc_relative(n: &Node) -> bool {
     match n {
         Node::Pc | Node::NextPc => true,
         // An aligned pc (Xtensa's `(pc + 3) & ~3`) is still the instruction's address.
-        Node::Bin(BinOp::And, a, Node::Const(_)) => pc_relative(a),
+        Node::Bin(BinOp::And, a, b) if matches!(**b, Node::Const(_)) => pc_relative(a),
         Node::Bin(BinOp::Add, a, b) => pc_relative(a) || pc_relative(b),
         Node::Bin(BinOp::Sub, a, _) => pc_relative(a),
         _ => false,
@@ -898,7 +945,7 @@ fn replace_dot(e: Expr, here: Val) -> Expr {
 /// A form's syntax for error messages: `addu REG,REG,REG`.
 pub fn template(form: &Form) -> String {
     let mut s = String::new();
-    for p in form.parts {
+    for p in &form.parts {
         match p {
             Part::Text(t) => s.push_str(t),
             Part::Sep => s.push(' '),

@@ -119,6 +119,7 @@ pub static ASM: AsmArch = AsmArch {
     comment: "#",
     section_align: 16,
     pad_sections: true,
+    auto_align_data: true,
     align_is_power: true,
     reloc,
     data_reloc,

@@ -104,6 +104,7 @@ pub static ASM: AsmArch = AsmArch {
     comment: "#",
     section_align: 1,
     pad_sections: false,
+    auto_align_data: false,
     align_is_power: false,
     reloc,
     data_reloc,
