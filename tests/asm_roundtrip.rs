@@ -76,7 +76,7 @@ fn round_trip(
     let asm = arch.asm.expect("assembler");
     let dis = Disassembler::new(arch, be, Some(core.name)).expect("disassembler for the core");
     let plain = |a: u64, out: &mut String| out.push_str(&format!("{a:#x}"));
-    let mut rng = Rng(0x5eed_0f_5eca_e5 ^ core.name.len() as u64);
+    let mut rng = Rng(0x5eed_0f5e_cae5 ^ core.name.len() as u64);
     let mut r = Report::default();
     let pc = 0x0040_1000u64;
     for _ in 0..words {

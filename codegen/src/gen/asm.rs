@@ -50,8 +50,8 @@ fn node(v: &Variant, ins: &Insn, e: &Expr) -> TokenStream {
         Expr::Unary(op, a, _) => {
             let a = node(v, ins, a);
             match op {
-                UnOp::Neg => quote!(N::neg(#a)),
-                UnOp::Not => quote!(N::not(#a)),
+                UnOp::Neg => quote!(N::negate(#a)),
+                UnOp::Not => quote!(N::invert(#a)),
                 UnOp::LNot => quote!(N::Opaque),
             }
         }

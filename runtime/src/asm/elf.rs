@@ -65,6 +65,9 @@ pub struct Object {
     pub symbols: Vec<Symbol>,
 }
 
+/// A section header: name, type, flags, offset, size, link, info, alignment, entry size.
+type Header = (u32, u32, u64, u64, u64, u32, u32, u64, u64);
+
 struct W {
     out: Vec<u8>,
     be: bool,
@@ -89,7 +92,7 @@ impl W {
         self.n(v, if self.is_64 { 8 } else { 4 })
     }
     fn pad_to(&mut self, align: u64) {
-        while (self.out.len() as u64) % align.max(1) != 0 {
+        while !(self.out.len() as u64).is_multiple_of(align.max(1)) {
             self.out.push(0);
         }
     }
@@ -145,7 +148,7 @@ impl Object {
         let ehsize = if self.is_64 { 64 } else { 52 };
         w.out.resize(ehsize, 0);
         // (name, type, flags, offset, size, link, info, align, entsize)
-        let mut headers: Vec<(u32, u32, u64, u64, u64, u32, u32, u64, u64)> = vec![(0, 0, 0, 0, 0, 0, 0, 0, 0)];
+        let mut headers: Vec<Header> = vec![(0, 0, 0, 0, 0, 0, 0, 0, 0)];
         for s in &self.sections {
             let name = strtab_add(&mut shstrtab, &s.name);
             w.pad_to(s.align);

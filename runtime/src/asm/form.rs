@@ -87,10 +87,10 @@ pub enum Node {
 }
 
 impl Node {
-    pub fn neg(a: Node) -> Node {
+    pub fn negate(a: Node) -> Node {
         Node::Neg(Box::new(a))
     }
-    pub fn not(a: Node) -> Node {
+    pub fn invert(a: Node) -> Node {
         Node::Not(Box::new(a))
     }
     pub fn bin(op: BinOp, a: Node, b: Node) -> Node {
@@ -157,6 +157,9 @@ pub struct Seg {
     pub fields: Vec<SegField>,
 }
 
+/// Decodes the start of the bytes: the instruction's length and spec name.
+pub type DecodedFn = fn(&[u8], bool) -> Option<(usize, &'static str)>;
+
 /// What a variant gives the assembler.
 #[derive(Clone, Copy)]
 pub struct AsmTable {
@@ -165,7 +168,7 @@ pub struct AsmTable {
     /// Instructions without forms, and why.
     pub unsupported: fn() -> Vec<(&'static str, &'static str)>,
     /// The length and spec name of the instruction the bytes start with, if they decode.
-    pub decoded: fn(&[u8], bool) -> Option<(usize, &'static str)>,
+    pub decoded: DecodedFn,
 }
 
 fn ones(n: u32) -> u64 {

@@ -110,7 +110,7 @@ fn walk(parts: &[Part], s: &str, i: usize, exact: bool, sp: Spelling, out: &mut 
                     }
                 }
             }
-            cands.sort_by(|a, b| b.0.cmp(&a.0));
+            cands.sort_by_key(|c| std::cmp::Reverse(c.0));
             cands.into_iter().any(|(len, k)| attempt(len, *value, Kind::Unsigned, Arg::Index(k), out))
         }
         Part::Names { value, names, .. } => {
@@ -128,7 +128,7 @@ fn walk(parts: &[Part], s: &str, i: usize, exact: bool, sp: Spelling, out: &mut 
                     );
                 }
             }
-            cands.sort_by(|a, b| b.0.cmp(&a.0));
+            cands.sort_by_key(|c| std::cmp::Reverse(c.0));
             cands.into_iter().any(|(len, k)| attempt(len, *value, Kind::Unsigned, Arg::Index(k), out))
         }
         Part::Value { value, kind, .. } => match expr::parse(s, i) {

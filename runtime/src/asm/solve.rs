@@ -5,7 +5,7 @@
 //! accepted when the instruction displays the operands it was given. Owns no syntax and no
 //! architecture.
 
-use super::form::{encode, fill_unknown, BinOp, Form, Kind, Node, Part};
+use super::form::{encode, fill_unknown, BinOp, DecodedFn, Form, Kind, Node, Part};
 
 fn ones(n: u32) -> u64 {
     if n >= 64 {
@@ -238,7 +238,7 @@ pub fn solve_form(
     wants: &[(u16, Kind, u64)],
     pc: u64,
     big_endian: bool,
-    decoded: fn(&[u8], bool) -> Option<(usize, &'static str)>,
+    decoded: DecodedFn,
 ) -> Result<Vec<u8>, Miss> {
     let len = form.len() as u64;
     let mut fields = vec![None; form.fields.len()];

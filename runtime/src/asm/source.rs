@@ -47,8 +47,13 @@ enum SymDef {
     Abs(i64),
 }
 
+/// A form's matched values: (value index, kind, argument).
+type Args = Vec<(u16, Kind, Arg)>;
+/// The forms a line matched (by index), with their values.
+type Candidates = Vec<(usize, Args)>;
+
 enum Job {
-    Insn { cands: Vec<(usize, Vec<(u16, Kind, Arg)>)>, col: usize },
+    Insn { cands: Candidates, col: usize },
     Data { size: usize, expr: Expr, col: usize },
 }
 
@@ -773,13 +778,7 @@ impl<'a> Assembler<'a> {
         }
     }
 
-    fn finish_insn(
-        &mut self,
-        p: &Pending,
-        cands: &[(usize, Vec<(u16, Kind, Arg)>)],
-        col: usize,
-        undefined: &mut Vec<String>,
-    ) {
+    fn finish_insn(&mut self, p: &Pending, cands: &[(usize, Args)], col: usize, undefined: &mut Vec<String>) {
         let forms = self.forms.clone();
         let mut last: Option<String> = None;
         for (fi, args) in cands {
