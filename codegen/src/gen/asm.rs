@@ -164,14 +164,12 @@ fn parts(v: &Variant, ins: &Insn, d: &Display, evals: &mut Vec<Expr>) -> Vec<Tok
                                 quote!(P::Reg { value: #k, tree: #idx, names: #names })
                             }
                             None => {
-                                let entries: Vec<TokenStream> = v.names[rf]
-                                    .iter()
-                                    .map(|(n, s)| {
-                                        let n = lit(*n);
-                                        quote!((#n, #s))
-                                    })
-                                    .collect();
-                                quote!(P::Names { value: #k, tree: #idx, names: vec![#(#entries),*] })
+                                // Keys as numbers and the names as one string: an array of
+                                // `&str` would be a table of pointers the loader relocates at
+                                // every start-up.
+                                let keys: Vec<TokenStream> = v.names[rf].keys().map(|n| lit(*n)).collect();
+                                let joined = v.names[rf].values().cloned().collect::<Vec<_>>().join("\n");
+                                quote!(P::names(#k, #idx, &[#(#keys),*], #joined))
                             }
                         }
                     }
@@ -253,8 +251,7 @@ pub fn gen_asm(v: &Variant) -> Result<TokenStream, String> {
     let mut skipped = Vec::new();
     for ins in &v.insns {
         if let Some(why) = unsupported(ins) {
-            let n = &ins.name;
-            skipped.push(quote!((#n, #why)));
+            skipped.push(format!("{}\t{why}", ins.name));
             continue;
         }
         let env = Env { v, operands: &ins.operands, via_struct: false, pc_width, lowering: false };
@@ -300,14 +297,14 @@ pub fn gen_asm(v: &Variant) -> Result<TokenStream, String> {
             });
             let name = &ins.name;
             let asm_only = d.asm_only;
-            let names: Vec<&str> = field_names.iter().map(|s| s.as_str()).collect();
+            let nfields = field_names.len();
             insn_forms.push(quote! {
                 out.push(Form {
                     insn: #name,
                     asm_only: #asm_only,
                     parts: vec![#(#parts),*],
                     cond: #cond,
-                    fields: vec![#(#names),*],
+                    nfields: #nfields,
                     widths: vec![#(#widths),*],
                     value_widths: vec![#(#vwidths),*],
                     segs: vec![#(#segs),*],
@@ -322,6 +319,7 @@ pub fn gen_asm(v: &Variant) -> Result<TokenStream, String> {
         });
         forms.push(quote!(#ffn(&mut out);));
     }
+    let skipped = skipped.join("\n");
     Ok(quote! {
         #[allow(unused_imports)]
         use crate::asm::form::{Form, Part as P, Kind as K, Node as N, BinOp as B, Seg, SegField, Fixed};
@@ -334,9 +332,10 @@ pub fn gen_asm(v: &Variant) -> Result<TokenStream, String> {
             #(#forms)*
             out
         }
-        /// Instructions the assembler cannot encode yet, and why.
+        /// Instructions the assembler cannot encode yet, and why (one string, `name\twhy`
+        /// lines, so that no table of pointers needs relocating at start-up).
         pub fn asm_unsupported() -> Vec<(&'static str, &'static str)> {
-            vec![#(#skipped),*]
+            #skipped.lines().filter_map(|l| l.split_once('\t')).collect()
         }
     })
 }

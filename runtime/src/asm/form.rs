@@ -13,8 +13,8 @@ pub struct Form {
     pub parts: Vec<Part>,
     /// The display's condition (evaluator index, tree), which the fields must satisfy.
     pub cond: Option<(u16, Node)>,
-    /// The instruction's operand fields, in the evaluator's order, and their widths.
-    pub fields: Vec<&'static str>,
+    /// How many operand fields the instruction has (the evaluator's `f`), and their widths.
+    pub nfields: usize,
     pub widths: Vec<u32>,
     /// The width of each evaluator value (a display value's, or 1 for the condition).
     pub value_widths: Vec<u8>,
@@ -84,6 +84,13 @@ pub enum Node {
     Cond(Box<Node>, Box<Node>, Box<Node>),
     /// Anything the solver does not invert (it can still be checked).
     Opaque,
+}
+
+impl Part {
+    /// A `names` part from its keys and its names joined by newlines.
+    pub fn names(value: u16, tree: Node, keys: &[u64], joined: &'static str) -> Part {
+        Part::Names { value, tree, names: keys.iter().copied().zip(joined.split('\n')).collect() }
+    }
 }
 
 impl Node {

@@ -241,7 +241,7 @@ pub fn solve_form(
     decoded: DecodedFn,
 ) -> Result<Vec<u8>, Miss> {
     let len = form.len() as u64;
-    let mut fields = vec![None; form.fields.len()];
+    let mut fields = vec![None; form.nfields];
     let mut cx = Cx { f: &mut fields, w: 64, widths: &form.widths, pc, npc: pc.wrapping_add(len) };
     loop {
         let mut progress = false;

@@ -868,7 +868,7 @@ impl<'a> Assembler<'a> {
                 let target = match fix.target {
                     Target::Value(t) => t,
                     Target::Zero => {
-                        let zeros = vec![0u64; form.fields.len()];
+                        let zeros = vec![0u64; form.nfields];
                         (form.eval)(k as usize, &zeros, self.origin + p.off, self.origin + p.off + form.len() as u64)
                     }
                 };
