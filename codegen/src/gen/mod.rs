@@ -128,6 +128,14 @@ pub fn gen_file(isa: &str, variants: &[Variant]) -> Result<String, String> {
             /// The assembler's forms of this variant.
             pub asm: crate::asm::form::AsmTable,
         }
+        /// Every variant, as a core the assembler encodes for.
+        pub fn asm_cores() -> Vec<crate::asm::AsmCore> {
+            VARIANTS
+                .iter()
+                .filter_map(|n| variant(n))
+                .map(|v| crate::asm::AsmCore { name: v.name, table: v.asm, default_big_endian: v.default_big_endian })
+                .collect()
+        }
         /// The variant (core) called `name`.
         pub fn variant(name: &str) -> Option<Variant> {
             match name { #(#arms,)* _ => None }

@@ -84,6 +84,16 @@ impl P<'_> {
         self.s[self.i.min(self.s.len())..].starts_with(t.as_bytes())
     }
 
+    /// The `)` that ends a parenthesized expression.
+    fn close(&mut self) -> Result<(), String> {
+        self.ws();
+        if self.peek() != Some(b')') {
+            return Err("expected `)`".into());
+        }
+        self.i += 1;
+        Ok(())
+    }
+
     fn binary(&mut self, level: usize) -> Result<Expr, String> {
         if level == LEVELS.len() {
             return self.unary();
@@ -140,11 +150,7 @@ impl P<'_> {
             Some(b'(') => {
                 self.i += 1;
                 let e = self.binary(0)?;
-                self.ws();
-                if self.peek() != Some(b')') {
-                    return Err("expected `)`".into());
-                }
-                self.i += 1;
+                self.close()?;
                 Ok(e)
             }
             Some(b'%') => {
@@ -160,11 +166,7 @@ impl P<'_> {
                 }
                 self.i += 1;
                 let e = self.binary(0)?;
-                self.ws();
-                if self.peek() != Some(b')') {
-                    return Err("expected `)`".into());
-                }
-                self.i += 1;
+                self.close()?;
                 Ok(Expr::Modifier(name, Box::new(e)))
             }
             Some(b'\'') => {

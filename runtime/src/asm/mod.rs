@@ -2,7 +2,7 @@
 //! a form (`form.rs`, tables the generator emits); a line is matched against the forms of
 //! its mnemonic (`operands.rs`), its values are evaluated (`expr.rs`) and the fields that
 //! give them are solved for (`solve.rs`); GNU as's directives and the two passes are in
-//! `source.rs`, and the ELF object in `elf.rs`.
+//! `source/`, and the ELF object in `elf.rs`.
 //!
 //! What an architecture adds (ELF machine and flags, relocation types, its own directives
 //! and spellings) comes through [`AsmArch`]; this module names no architecture.

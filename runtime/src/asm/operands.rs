@@ -34,11 +34,9 @@ pub fn match_form(form: &Form, mnemonic: &str, operands: &str, sp: Spelling) -> 
     if !walk(mparts, mnemonic, 0, true, sp, &mut out) {
         return None;
     }
-    let n = out.len();
     if !walk(oparts, operands, 0, false, sp, &mut out) {
         return None;
     }
-    let _ = n;
     Some(out)
 }
 

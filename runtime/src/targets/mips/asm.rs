@@ -7,7 +7,7 @@
 use crate::asm::form::Kind;
 use crate::asm::operands::Spelling;
 use crate::asm::source::Assembler;
-use crate::asm::{AsmArch, AsmCore, Fixup, RelocAsk, Target};
+use crate::asm::{AsmArch, Fixup, RelocAsk, Target};
 use std::collections::HashMap;
 
 const R_MIPS_32: u32 = 2;
@@ -15,14 +15,6 @@ const R_MIPS_26: u32 = 4;
 const R_MIPS_HI16: u32 = 5;
 const R_MIPS_LO16: u32 = 6;
 const R_MIPS_PC16: u32 = 10;
-
-fn cores() -> Vec<AsmCore> {
-    super::VARIANTS
-        .iter()
-        .filter_map(|n| super::variant(n))
-        .map(|v| AsmCore { name: v.name, table: v.asm, default_big_endian: v.default_big_endian })
-        .collect()
-}
 
 /// `%hi(x)`: the upper half, rounded for the signed `%lo` that follows it.
 fn hi(x: i64) -> i64 {
@@ -109,7 +101,7 @@ fn directive(a: &mut Assembler, d: &str, rest: &str) -> Option<Result<(), String
 }
 
 pub static ASM: AsmArch = AsmArch {
-    cores,
+    cores: super::asm_cores,
     elf_machine: super::EM_MIPS,
     is_64: false,
     rela: false,

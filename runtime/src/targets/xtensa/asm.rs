@@ -8,19 +8,11 @@
 use crate::asm::form::Kind;
 use crate::asm::operands::Spelling;
 use crate::asm::source::{split_args, Assembler};
-use crate::asm::{AsmArch, AsmCore, Fixup, RelocAsk, Target};
+use crate::asm::{AsmArch, Fixup, RelocAsk, Target};
 use std::collections::HashMap;
 
 const R_XTENSA_32: u32 = 1;
 const R_XTENSA_SLOT0_OP: u32 = 20;
-
-fn cores() -> Vec<AsmCore> {
-    super::VARIANTS
-        .iter()
-        .filter_map(|n| super::variant(n))
-        .map(|v| AsmCore { name: v.name, table: v.asm, default_big_endian: v.default_big_endian })
-        .collect()
-}
 
 fn reloc(a: &RelocAsk) -> Result<Fixup, String> {
     if let Some(m) = a.modifier {
@@ -94,7 +86,7 @@ fn directive(a: &mut Assembler, d: &str, rest: &str) -> Option<Result<(), String
 }
 
 pub static ASM: AsmArch = AsmArch {
-    cores,
+    cores: super::asm_cores,
     elf_machine: super::EM_XTENSA,
     is_64: false,
     rela: true,

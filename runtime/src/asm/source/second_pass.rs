@@ -1,0 +1,263 @@
+//! The second pass: every value evaluated with all labels known, instructions solved and
+//! encoded, data and relocations written, and the object put together.
+
+use super::{template, Args, Assembler, Job, Pending, SymDef};
+use crate::asm::elf::{Object, Reloc, RelocSym, Symbol};
+use crate::asm::expr::{self, Expr, SymRef};
+use crate::asm::form::{Form, Kind, Node, Part};
+use crate::asm::operands::Arg;
+use crate::asm::solve::{solve_form, Miss};
+use crate::asm::{AsmError, RelocAsk, Target};
+
+impl Assembler<'_> {
+    /// The second pass, and the object.
+    pub fn finish(mut self, file_name: &str) -> Result<Object, Vec<AsmError>> {
+        let pending = std::mem::take(&mut self.pending);
+        self.second_pass = true;
+        let mut undefined: Vec<String> = Vec::new();
+        for p in &pending {
+            self.loc = p.loc.clone();
+            self.seq = p.seq;
+            self.dot = (p.sec, p.off);
+            match &p.job {
+                Job::Data { size, expr, col } => self.finish_data(p, *size, expr, *col, &mut undefined),
+                Job::Insn { cands, col } => self.finish_insn(p, cands, *col, &mut undefined),
+            }
+        }
+        if !self.errors.is_empty() {
+            return Err(self.errors);
+        }
+        if self.arch.pad_sections {
+            for s in &mut self.sections {
+                let a = s.align.max(1);
+                if s.kind == 8 {
+                    s.size = s.size.div_ceil(a) * a;
+                } else {
+                    let n = (s.data.len() as u64).div_ceil(a) * a;
+                    s.data.resize(n as usize, 0);
+                }
+            }
+        }
+        let mut symbols = Vec::new();
+        for name in &self.order {
+            let global = self.globals.contains(name);
+            let stype = self.types.get(name).copied().unwrap_or(0);
+            let size = match self.sizes.get(name).map(|e| expr::eval(e, &self)) {
+                Some(Ok(v)) => v.addend as u64,
+                _ => 0,
+            };
+            match self.symbols.get(name) {
+                Some(SymDef::Label(s, off)) => {
+                    if name.starts_with(".L") && !global {
+                        continue;
+                    }
+                    symbols.push(Symbol {
+                        name: name.clone(),
+                        section: Some(*s),
+                        value: *off,
+                        global,
+                        absolute: false,
+                        stype,
+                        size,
+                    });
+                }
+                Some(SymDef::Abs(v)) => {
+                    symbols.push(Symbol {
+                        name: name.clone(),
+                        section: None,
+                        value: *v as u64,
+                        global,
+                        absolute: true,
+                        stype,
+                        size,
+                    });
+                }
+                None if global && !undefined.contains(name) => undefined.push(name.clone()),
+                None => {}
+            }
+        }
+        for name in undefined {
+            symbols.push(Symbol { name, section: None, value: 0, global: true, absolute: false, stype: 0, size: 0 });
+        }
+        Ok(Object {
+            is_64: self.arch.is_64,
+            big_endian: self.big_endian,
+            machine: self.arch.elf_machine,
+            flags: (self.arch.e_flags)(self.core.name, self.big_endian, &self.modes),
+            rela: self.arch.rela,
+            file_name: file_name.to_string(),
+            sections: self.sections,
+            symbols,
+        })
+    }
+
+    fn write_at(&mut self, sec: usize, off: u64, bytes: &[u8]) {
+        let s = &mut self.sections[sec];
+        let o = off as usize;
+        if let Some(dst) = s.data.get_mut(o..o + bytes.len()) {
+            dst.copy_from_slice(bytes);
+        }
+    }
+
+    fn reloc_sym(&self, r: &SymRef, undefined: &mut Vec<String>) -> RelocSym {
+        match r {
+            SymRef::Section(s) => RelocSym::Section(*s),
+            SymRef::Undefined(n) => {
+                if !undefined.contains(n) {
+                    undefined.push(n.clone());
+                }
+                RelocSym::Named(n.clone())
+            }
+        }
+    }
+
+    fn finish_data(&mut self, p: &Pending, size: usize, e: &Expr, col: usize, undefined: &mut Vec<String>) {
+        let v = match expr::eval(e, self) {
+            Ok(v) => v,
+            Err(m) => return self.err(col, m),
+        };
+        let (value, reloc) = match (&v.sym, &v.modifier) {
+            (None, None) => (v.addend, None),
+            (None, Some(m)) => match (self.arch.modifier)(m, v.addend) {
+                Some(x) => (x, None),
+                None => return self.err(col, format!("unknown relocation operator `%{m}`")),
+            },
+            (Some(sym), None) => match (self.arch.data_reloc)(size) {
+                Some(t) => {
+                    let r = Reloc { offset: p.off, sym: self.reloc_sym(sym, undefined), rtype: t, addend: v.addend };
+                    (if self.arch.rela { 0 } else { v.addend }, Some(r))
+                }
+                None => return self.err(col, format!("no relocation for a {size}-byte address")),
+            },
+            (Some(_), Some(m)) => return self.err(col, format!("`%{m}` in data is not supported")),
+        };
+        let bits = size as u32 * 8;
+        if bits < 64 && (value < -(1i64 << (bits - 1)) || value > ((1i64 << bits) - 1)) {
+            return self.err(col, format!("value {value:#x} does not fit in {size} bytes"));
+        }
+        let bytes: Vec<u8> = (0..size)
+            .map(|i| {
+                let sh = if self.big_endian { 8 * (size - 1 - i) } else { 8 * i };
+                (value >> sh) as u8
+            })
+            .collect();
+        self.write_at(p.sec, p.off, &bytes);
+        if let Some(r) = reloc {
+            self.sections[p.sec].relocs.push(r);
+        }
+    }
+
+    fn finish_insn(&mut self, p: &Pending, cands: &[(usize, Args)], col: usize, undefined: &mut Vec<String>) {
+        let forms = self.forms.clone();
+        let mut last: Option<String> = None;
+        for (fi, args) in cands {
+            let form = &forms[*fi];
+            let mut wants = Vec::new();
+            let mut relocs = Vec::new();
+            let mut bad = None;
+            for (k, kind, arg) in args {
+                let target = match arg {
+                    Arg::Index(x) => *x,
+                    Arg::Expr(e) => match self.operand(form, *k, *kind, e, p, undefined) {
+                        Ok((t, r)) => {
+                            relocs.extend(r);
+                            t
+                        }
+                        Err(m) => {
+                            bad = Some(m);
+                            break;
+                        }
+                    },
+                };
+                wants.push((*k, *kind, target));
+            }
+            if let Some(m) = bad {
+                last = Some(m);
+                continue;
+            }
+            match solve_form(form, &wants, self.origin + p.off, self.big_endian, self.core.table.decoded) {
+                Ok(bytes) => {
+                    self.write_at(p.sec, p.off, &bytes);
+                    self.sections[p.sec].relocs.extend(relocs);
+                    return;
+                }
+                Err(Miss::Value { value }) => {
+                    let shown = args.iter().position(|(k, ..)| *k == value).map(|i| i + 1).unwrap_or(0);
+                    last = Some(format!(
+                        "operand {shown} of `{}` is out of range, misaligned or out of reach (form `{}`)",
+                        form.insn,
+                        template(form)
+                    ));
+                }
+                Err(Miss::Cond) => {
+                    if last.is_none() {
+                        last = Some(format!("the operands do not fit `{}`", template(form)));
+                    }
+                }
+                Err(Miss::Encoding) => last = Some(format!("`{}` cannot encode these operands", form.insn)),
+            }
+        }
+        self.err(col, last.unwrap_or_else(|| "cannot encode this instruction".into()));
+    }
+
+    /// The target value of operand `k`, and its relocation if the file cannot resolve it.
+    fn operand(
+        &mut self,
+        form: &Form,
+        k: u16,
+        kind: Kind,
+        e: &Expr,
+        p: &Pending,
+        undefined: &mut Vec<String>,
+    ) -> Result<(u64, Option<Reloc>), String> {
+        let v = expr::eval(e, self)?;
+        let tree = form.parts.iter().find_map(|x| match x {
+            Part::Value { value, tree, .. } if *value == k => Some(tree),
+            _ => None,
+        });
+        let pc_rel = tree.is_some_and(pc_relative);
+        match (&v.sym, &v.modifier) {
+            (None, None) => Ok((v.addend as u64, None)),
+            (None, Some(m)) => (self.arch.modifier)(m, v.addend)
+                .map(|x| (x as u64, None))
+                .ok_or_else(|| format!("unknown relocation operator `%{m}`")),
+            (Some(SymRef::Section(s)), None) if *s == p.sec && pc_rel && kind == Kind::Address => {
+                Ok((v.addend as u64, None))
+            }
+            (Some(sym), m) => {
+                let ask = RelocAsk {
+                    insn: form.insn,
+                    kind,
+                    pc_relative: pc_rel,
+                    modifier: m.as_deref(),
+                    addend: v.addend,
+                    pc: p.off,
+                };
+                let fix = (self.arch.reloc)(&ask)?;
+                let target = match fix.target {
+                    Target::Value(t) => t,
+                    Target::Zero => {
+                        let zeros = vec![0u64; form.nfields];
+                        (form.eval)(k as usize, &zeros, self.origin + p.off, self.origin + p.off + form.len() as u64)
+                    }
+                };
+                let r =
+                    Reloc { offset: p.off, sym: self.reloc_sym(sym, undefined), rtype: fix.rtype, addend: fix.addend };
+                Ok((target, Some(r)))
+            }
+        }
+    }
+}
+
+/// Whether a value's tree is an offset from the instruction's address (`pc + ...`).
+fn pc_relative(n: &Node) -> bool {
+    use crate::asm::form::BinOp;
+    match n {
+        Node::Pc | Node::NextPc => true,
+        // An aligned pc (Xtensa's `(pc + 3) & ~3`) is still the instruction's address.
+        Node::Bin(BinOp::And, a, b) if matches!(**b, Node::Const(_)) => pc_relative(a),
+        Node::Bin(BinOp::Add, a, b) => pc_relative(a) || pc_relative(b),
+        Node::Bin(BinOp::Sub, a, _) => pc_relative(a),
+        _ => false,
+    }
+}
