@@ -121,6 +121,11 @@ fn every_core_round_trips_through_its_assembler() {
     let mut cores_run = 0;
     for arch in ARCHES {
         let Some(asm) = arch.asm else { continue };
+        // Variable-length with prefixes: its instructions come from programs instead
+        // (tests/asm_roundtrip_x86.rs).
+        if matches!(arch.name, "x86_64" | "i386") {
+            continue;
+        }
         for core in (asm.cores)() {
             for be in [false, true] {
                 if be != core.default_big_endian && arch.name != "mips" {

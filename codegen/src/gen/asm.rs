@@ -15,10 +15,19 @@ use crate::model::*;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-/// The expression tree of `e` as a `Node` constant (structure only: the evaluator gives
-/// exact values).
-fn node(v: &Variant, ins: &Insn, e: &Expr) -> TokenStream {
-    let op_index = |n: &str| ins.operands.keys().position(|k| k == n);
+/// How a display's names reach the solver: a name's tree and width (`None`: not an operand
+/// or context name of this form, so `pc`, a parameter, or opaque).
+pub(super) type Resolve<'a> = &'a dyn Fn(&str) -> Option<(TokenStream, Option<u32>)>;
+
+/// A resolver for an instruction's own operand fields, by their index.
+fn fields_of(v: &Variant, ins: &Insn, n: &str) -> Option<(TokenStream, Option<u32>)> {
+    let k = ins.operands.keys().position(|k| k == n)? as u16;
+    Some((quote!(N::Field(#k)), crate::check::operand_width(v, &ins.operands[n])))
+}
+
+/// The expression tree of `e` as a `Node` constant (structure only: the evaluator, or the
+/// disassembler, gives exact values).
+pub(super) fn node(v: &Variant, res: Resolve, e: &Expr) -> TokenStream {
     match e {
         Expr::Int(x, _) => {
             let x = lit(*x as u64);
@@ -29,9 +38,8 @@ fn node(v: &Variant, ins: &Insn, e: &Expr) -> TokenStream {
             quote!(N::Const(#x))
         }
         Expr::Name(i) => {
-            if let Some(k) = op_index(&i.name) {
-                let k = k as u16;
-                return quote!(N::Field(#k));
+            if let Some((t, _)) = res(&i.name) {
+                return t;
             }
             match (i.name.as_str(), v.params.get(&i.name)) {
                 ("pc", _) => quote!(N::Pc),
@@ -48,7 +56,7 @@ fn node(v: &Variant, ins: &Insn, e: &Expr) -> TokenStream {
             }
         }
         Expr::Unary(op, a, _) => {
-            let a = node(v, ins, a);
+            let a = node(v, res, a);
             match op {
                 UnOp::Neg => quote!(N::negate(#a)),
                 UnOp::Not => quote!(N::invert(#a)),
@@ -56,8 +64,8 @@ fn node(v: &Variant, ins: &Insn, e: &Expr) -> TokenStream {
             }
         }
         Expr::Binary(op, a, b, _) => {
-            let wb = width(v, ins, b);
-            let (a, b) = (node(v, ins, a), node(v, ins, b));
+            let wb = width(v, res, b);
+            let (a, b) = (node(v, res, a), node(v, res, b));
             let o = match op {
                 BinOp::Add => quote!(Add),
                 BinOp::Sub => quote!(Sub),
@@ -84,12 +92,12 @@ fn node(v: &Variant, ins: &Insn, e: &Expr) -> TokenStream {
             quote!(N::bin(B::#o, #a, #b))
         }
         Expr::Ternary(c, a, b, _) => {
-            let (c, a, b) = (node(v, ins, c), node(v, ins, a), node(v, ins, b));
+            let (c, a, b) = (node(v, res, c), node(v, res, a), node(v, res, b));
             quote!(N::cond(#c, #a, #b))
         }
         Expr::Call(name, args, _) if matches!(name.name.as_str(), "sext" | "zext") && !args.is_empty() => {
-            let a = node(v, ins, &args[0]);
-            match (name.name.as_str(), width(v, ins, &args[0])) {
+            let a = node(v, res, &args[0]);
+            match (name.name.as_str(), width(v, res, &args[0])) {
                 ("sext", Some(w)) => quote!(N::sext(#a, #w)),
                 _ => quote!(N::zext(#a)),
             }
@@ -100,9 +108,9 @@ fn node(v: &Variant, ins: &Insn, e: &Expr) -> TokenStream {
 
 /// The width of `e` where the solver needs it (the right side of `::`, a sign extension's
 /// source); None where it does not matter or is not plain.
-fn width(v: &Variant, ins: &Insn, e: &Expr) -> Option<u32> {
+fn width(v: &Variant, res: Resolve, e: &Expr) -> Option<u32> {
     match e {
-        Expr::Name(i) => ins.operands.get(&i.name).and_then(|o| crate::check::operand_width(v, o)),
+        Expr::Name(i) => res(&i.name).and_then(|(_, w)| w),
         Expr::Call(n, args, _) if matches!(n.name.as_str(), "sext" | "zext") => {
             super::expr::const_eval(v, args.get(1)?).map(|w| w as u32)
         }
@@ -110,9 +118,9 @@ fn width(v: &Variant, ins: &Insn, e: &Expr) -> Option<u32> {
             let (h, l) = (super::expr::const_eval(v, hi)?, super::expr::const_eval(v, lo)?);
             Some((h - l + 1) as u32)
         }
-        Expr::Binary(BinOp::Concat, a, b, _) => Some(width(v, ins, a)? + width(v, ins, b)?),
+        Expr::Binary(BinOp::Concat, a, b, _) => Some(width(v, res, a)? + width(v, res, b)?),
         Expr::Binary(BinOp::Add | BinOp::Sub | BinOp::And | BinOp::Or | BinOp::Xor, a, b, _) => {
-            match (width(v, ins, a), width(v, ins, b)) {
+            match (width(v, res, a), width(v, res, b)) {
                 (Some(x), Some(y)) => Some(x.max(y)),
                 (x, y) => x.or(y),
             }
@@ -121,76 +129,101 @@ fn width(v: &Variant, ins: &Insn, e: &Expr) -> Option<u32> {
     }
 }
 
-/// One display's parts as `Part` constants; values and conditions go to `evals` (their
-/// index is the evaluator's `k`).
-fn parts(v: &Variant, ins: &Insn, d: &Display, evals: &mut Vec<Expr>) -> Vec<TokenStream> {
-    let mut out = Vec::new();
-    let mut in_ops = false;
+/// Display parts as `Part` constants, built up one display (or table display) at a time.
+#[derive(Clone, Default)]
+pub(super) struct Render {
+    pub parts: Vec<TokenStream>,
+    /// Past the space that ends the mnemonic.
+    pub in_ops: bool,
+    /// Past a `{#}` (the trailing comment is not read back).
+    pub done: bool,
+    /// Values so far (the next value's index).
+    pub nvalues: u16,
+}
+
+impl Render {
+    /// Literal text; the first space outside the operands ends the mnemonic.
+    pub fn text(&mut self, t: &str) {
+        let mut t = t;
+        if !self.in_ops {
+            if let Some(i) = t.find(' ') {
+                let (a, b) = t.split_at(i);
+                if !a.is_empty() {
+                    self.parts.push(quote!(P::Text(#a)));
+                }
+                self.parts.push(quote!(P::Sep));
+                self.in_ops = true;
+                t = b.trim_start();
+            }
+        }
+        if !t.is_empty() {
+            self.parts.push(quote!(P::Text(#t)));
+        }
+    }
+
+    /// A value (not a table's display): its part, with the next value index, which it
+    /// returns. A register or name is chosen by its index (`gpr[rs]`: `rs`).
+    pub fn value(&mut self, v: &Variant, res: Resolve, expr: &Expr, fmt: &Fmt) -> u16 {
+        let expr = match (fmt, expr) {
+            (Fmt::RegName(_) | Fmt::Names(_), Expr::Index(_, i, _)) => i,
+            _ => expr,
+        };
+        let k = self.nvalues;
+        self.nvalues += 1;
+        let tree = node(v, res, expr);
+        self.parts.push(match fmt {
+            Fmt::RegName(rf) | Fmt::Names(rf) => match v.regfiles.iter().find(|r| &r.name == rf) {
+                Some(r) => {
+                    let names = format_ident!("{}_NAMES", r.name.to_uppercase());
+                    quote!(P::Reg { value: #k, tree: #tree, names: #names })
+                }
+                None => {
+                    // Keys as numbers and the names as one string: an array of `&str` would
+                    // be a table of pointers the loader relocates at every start-up.
+                    let keys: Vec<TokenStream> = v.names[rf].keys().map(|n| lit(*n)).collect();
+                    let joined = v.names[rf].values().cloned().collect::<Vec<_>>().join("\n");
+                    quote!(P::names(#k, #tree, &[#(#keys),*], #joined))
+                }
+            },
+            Fmt::Table(_) => quote!(P::Text("?")),
+            Fmt::Unsigned | Fmt::Hex => quote!(P::Value { value: #k, tree: #tree, kind: K::Unsigned }),
+            Fmt::Signed | Fmt::SignedHex => quote!(P::Value { value: #k, tree: #tree, kind: K::Signed }),
+            Fmt::Addr => quote!(P::Value { value: #k, tree: #tree, kind: K::Address }),
+        });
+        k
+    }
+}
+
+/// One display's parts as `Part` constants; values go to `evals` (their index is the
+/// evaluator's `k`).
+fn parts(v: &Variant, res: Resolve, d: &Display, evals: &mut Vec<Expr>) -> Vec<TokenStream> {
+    let mut r = Render::default();
     for part in &d.parts {
         match part {
             DisplayPart::Comment => break,
-            DisplayPart::Text(t) => {
-                let mut t = t.as_str();
-                if !in_ops {
-                    if let Some(i) = t.find(' ') {
-                        let (a, b) = t.split_at(i);
-                        if !a.is_empty() {
-                            out.push(quote!(P::Text(#a)));
-                        }
-                        out.push(quote!(P::Sep));
-                        in_ops = true;
-                        t = b.trim_start();
-                    }
-                }
-                if !t.is_empty() {
-                    out.push(quote!(P::Text(#t)));
-                }
-            }
+            DisplayPart::Text(t) => r.text(t),
             DisplayPart::Value { expr, fmt } => {
-                // A register or name is chosen by its index (`gpr[rs]`: `rs`).
-                let expr = match (fmt, expr) {
-                    (Fmt::RegName(_) | Fmt::Names(_), Expr::Index(_, i, _)) => i,
-                    _ => expr,
-                };
-                let k = evals.len() as u16;
-                evals.push(expr.clone());
-                let tree = node(v, ins, expr);
-                out.push(match fmt {
-                    Fmt::RegName(rf) | Fmt::Names(rf) => {
-                        let idx = tree;
-                        match v.regfiles.iter().find(|r| &r.name == rf) {
-                            Some(r) => {
-                                let names = format_ident!("{}_NAMES", r.name.to_uppercase());
-                                quote!(P::Reg { value: #k, tree: #idx, names: #names })
-                            }
-                            None => {
-                                // Keys as numbers and the names as one string: an array of
-                                // `&str` would be a table of pointers the loader relocates at
-                                // every start-up.
-                                let keys: Vec<TokenStream> = v.names[rf].keys().map(|n| lit(*n)).collect();
-                                let joined = v.names[rf].values().cloned().collect::<Vec<_>>().join("\n");
-                                quote!(P::names(#k, #idx, &[#(#keys),*], #joined))
-                            }
-                        }
-                    }
-                    Fmt::Table(_) => quote!(P::Text("?")),
-                    Fmt::Unsigned | Fmt::Hex => quote!(P::Value { value: #k, tree: #tree, kind: K::Unsigned }),
-                    Fmt::Signed | Fmt::SignedHex => quote!(P::Value { value: #k, tree: #tree, kind: K::Signed }),
-                    Fmt::Addr => quote!(P::Value { value: #k, tree: #tree, kind: K::Address }),
+                r.value(v, res, expr, fmt);
+                evals.push(match (fmt, expr) {
+                    (Fmt::RegName(_) | Fmt::Names(_), Expr::Index(_, i, _)) => (**i).clone(),
+                    _ => expr.clone(),
                 });
             }
         }
     }
-    out
+    r.parts
+}
+
+/// Whether `ins` needs flat forms (`asm_flat.rs`): it reads operand tables, or prefixes can
+/// change its decoder context.
+fn needs_flat(v: &Variant, ins: &Insn) -> bool {
+    !v.prefixes.is_empty()
+        || ins.operands.values().any(|o| matches!(o, Operand::Table { .. }))
+        || ins.pattern.segments.iter().any(|s| !s.tables.is_empty())
 }
 
 /// Why instruction `ins` has no assembler forms, if it has none.
 fn unsupported(ins: &Insn) -> Option<&'static str> {
-    if ins.operands.values().any(|o| matches!(o, Operand::Table { .. }))
-        || ins.pattern.segments.iter().any(|s| !s.tables.is_empty())
-    {
-        return Some("operand tables");
-    }
     if ins.pattern.segments.iter().any(|s| s.token.is_none()) {
         return Some("a pattern segment without a token");
     }
@@ -200,47 +233,61 @@ fn unsupported(ins: &Insn) -> Option<&'static str> {
 /// The encoding of `ins`: one `Seg` per pattern segment.
 fn segs(v: &Variant, ins: &Insn) -> Vec<TokenStream> {
     let mut out = Vec::new();
+    let mut at = 0u8;
     for (si, seg) in ins.pattern.segments.iter().enumerate() {
         let Some(ti) = seg.token else { continue };
         let tok = &v.tokens[ti];
         let bytes = tok.bytes() as u8;
-        let order = match tok.order {
-            Some(crate::ast::ByteOrder::Big) => quote!(Some(true)),
-            Some(crate::ast::ByteOrder::Little) => quote!(Some(false)),
-            None => quote!(None),
-        };
-        let fixed = |be: bool| {
-            let (mut m, mut x) = (0u64, 0u64);
-            let mut not = Vec::new();
-            for fc in &seg.constraints {
-                let (fm, fv) = tok.fields[fc.field].encode(be, fc.value);
-                if fc.equal {
-                    m |= fm;
-                    x |= fv;
-                } else {
-                    let (fm, fv) = (lit(fm), lit(fv));
-                    not.push(quote!((#fm, #fv)));
-                }
-            }
-            let (m, x) = (lit(m), lit(x));
-            quote!(Fixed { mask: #m, value: #x, not: vec![#(#not),*] })
-        };
-        let (le, be) = (fixed(false), fixed(true));
+        let here = at;
+        at += bytes;
+        let order = order(tok);
+        let (le, be) = (fixed(tok, &seg.constraints, false), fixed(tok, &seg.constraints, true));
         let mut fields = Vec::new();
         for (k, (_, op)) in ins.operands.iter().enumerate() {
             if let Operand::Field { seg: s, field, .. } = op {
                 if *s == si {
-                    let f = &tok.fields[*field];
-                    let pl: Vec<TokenStream> = f.little.iter().map(|(h, l)| quote!((#h, #l))).collect();
-                    let pb: Vec<TokenStream> = f.big.iter().map(|(h, l)| quote!((#h, #l))).collect();
-                    let k = k as u16;
-                    fields.push(quote!(SegField { field: #k, little: vec![#(#pl),*], big: vec![#(#pb),*] }));
+                    fields.push(seg_field(tok, *field, k as u16));
                 }
             }
         }
-        out.push(quote!(Seg { bytes: #bytes, order: #order, little: #le, big: #be, fields: vec![#(#fields),*] }));
+        out.push(quote!(Seg { at: #here, bytes: #bytes, order: #order, little: #le, big: #be, fields: vec![#(#fields),*] }));
     }
     out
+}
+
+/// A token's fixed bits for one byte order, as a `Fixed` constant.
+pub(super) fn fixed(tok: &Token, constraints: &[FieldConstraint], be: bool) -> TokenStream {
+    let (mut m, mut x) = (0u64, 0u64);
+    let mut not = Vec::new();
+    for fc in constraints {
+        let (fm, fv) = tok.fields[fc.field].encode(be, fc.value);
+        if fc.equal {
+            m |= fm;
+            x |= fv;
+        } else {
+            let (fm, fv) = (lit(fm), lit(fv));
+            not.push(quote!((#fm, #fv)));
+        }
+    }
+    let (m, x) = (lit(m), lit(x));
+    quote!(Fixed { mask: #m, value: #x, not: vec![#(#not),*] })
+}
+
+/// A token's byte order as an `Option<bool>` constant (`None`: the core's).
+pub(super) fn order(tok: &Token) -> TokenStream {
+    match tok.order {
+        Some(crate::ast::ByteOrder::Big) => quote!(Some(true)),
+        Some(crate::ast::ByteOrder::Little) => quote!(Some(false)),
+        None => quote!(None),
+    }
+}
+
+/// Where field `field` of `tok` sits, as a `SegField` for form field `k`.
+pub(super) fn seg_field(tok: &Token, field: usize, k: u16) -> TokenStream {
+    let f = &tok.fields[field];
+    let pl: Vec<TokenStream> = f.little.iter().map(|(h, l)| quote!((#h, #l))).collect();
+    let pb: Vec<TokenStream> = f.big.iter().map(|(h, l)| quote!((#h, #l))).collect();
+    quote!(SegField { field: #k, little: vec![#(#pl),*], big: vec![#(#pb),*] })
 }
 
 /// `asm_forms()`, their evaluators and `asm_unsupported()` for one variant.
@@ -250,11 +297,26 @@ pub fn gen_asm(v: &Variant) -> Result<TokenStream, String> {
     let mut fns = Vec::new();
     let mut skipped = Vec::new();
     for ins in &v.insns {
+        let ffn = format_ident!("asm_forms_{}", insn_struct(ins).to_string().to_lowercase());
+        if needs_flat(v, ins) {
+            match super::asm_flat::flat_forms(v, ins) {
+                Ok(insn_forms) => {
+                    fns.push(quote! {
+                        #[allow(clippy::all)]
+                        fn #ffn(out: &mut Vec<Form>) { #(#insn_forms)* }
+                    });
+                    forms.push(quote!(#ffn(&mut out);));
+                }
+                Err(why) => skipped.push(format!("{}\t{why}", ins.name)),
+            }
+            continue;
+        }
         if let Some(why) = unsupported(ins) {
             skipped.push(format!("{}\t{why}", ins.name));
             continue;
         }
         let env = Env { v, operands: &ins.operands, via_struct: false, pc_width, lowering: false };
+        let res: Resolve = &|n: &str| fields_of(v, ins, n);
         let field_names: Vec<&String> = ins.operands.keys().collect();
         let widths: Vec<u32> = ins.operands.values().map(|o| crate::check::operand_width(v, o).unwrap_or(64)).collect();
         let binds: Vec<TokenStream> = field_names
@@ -269,12 +331,12 @@ pub fn gen_asm(v: &Variant) -> Result<TokenStream, String> {
         let mut insn_forms = Vec::new();
         for (di, d) in ins.displays.iter().enumerate() {
             let mut evals = Vec::new();
-            let parts = parts(v, ins, d, &mut evals);
+            let parts = parts(v, res, d, &mut evals);
             let cond = match &d.cond {
                 Some(c) => {
                     let k = evals.len() as u16;
                     evals.push(c.clone());
-                    let tree = node(v, ins, c);
+                    let tree = node(v, res, c);
                     quote!(Some((#k, #tree)))
                 }
                 None => quote!(None),
@@ -308,11 +370,11 @@ pub fn gen_asm(v: &Variant) -> Result<TokenStream, String> {
                     widths: vec![#(#widths),*],
                     value_widths: vec![#(#vwidths),*],
                     segs: vec![#(#segs),*],
-                    eval: #fname,
+                    nctx: 0,
+                    eval: Some(#fname),
                 });
             });
         }
-        let ffn = format_ident!("asm_forms_{}", insn_struct(ins).to_string().to_lowercase());
         fns.push(quote! {
             #[allow(clippy::all)]
             fn #ffn(out: &mut Vec<Form>) { #(#insn_forms)* }
@@ -320,7 +382,9 @@ pub fn gen_asm(v: &Variant) -> Result<TokenStream, String> {
         forms.push(quote!(#ffn(&mut out);));
     }
     let skipped = skipped.join("\n");
+    let prefixes = super::asm_flat::gen_prefixes(v)?;
     Ok(quote! {
+        #prefixes
         #[allow(unused_imports)]
         use crate::asm::form::{Form, Part as P, Kind as K, Node as N, BinOp as B, Seg, SegField, Fixed};
         #(#fns)*

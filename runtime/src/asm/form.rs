@@ -19,15 +19,20 @@ pub struct Form {
     /// The width of each evaluator value (a display value's, or 1 for the condition).
     pub value_widths: Vec<u8>,
     pub segs: Vec<Seg>,
+    /// How many of the first fields are the decoder context's base variables
+    /// ([`AsmTable::context`]'s order); 0 for a form that reads no context.
+    pub nctx: usize,
     /// `eval(k, fields, pc, next_pc)`: value `k` of the display (or its condition) for these
-    /// field values, exactly as the disassembler computes it (masked to its width).
-    pub eval: fn(usize, &[u64], u64, u64) -> u64,
+    /// field values, exactly as the disassembler computes it (masked to its width). None: the
+    /// assembler checks the form by disassembling what it encoded (forms of operand tables
+    /// and decoder context).
+    pub eval: Option<fn(usize, &[u64], u64, u64) -> u64>,
 }
 
 impl Form {
     /// The instruction's length in bytes.
     pub fn len(&self) -> usize {
-        self.segs.iter().map(|s| s.bytes as usize).sum()
+        self.segs.iter().map(|s| s.at as usize + s.bytes as usize).max().unwrap_or(0)
     }
     pub fn is_empty(&self) -> bool {
         self.len() == 0
@@ -156,6 +161,9 @@ pub struct SegField {
 
 /// One token of the encoding.
 pub struct Seg {
+    /// Its offset in the instruction (tokens of an operand table's alternative may share
+    /// bytes with the instruction's: ModRM read by both).
+    pub at: u8,
     pub bytes: u8,
     /// Fixed byte order (`Some(true)`: big-endian), or None to follow the core's.
     pub order: Option<bool>,
@@ -167,6 +175,23 @@ pub struct Seg {
 /// Decodes the start of the bytes: the instruction's length and spec name.
 pub type DecodedFn = fn(&[u8], bool) -> Option<(usize, &'static str)>;
 
+/// Disassembles one instruction: (bytes, address, big-endian, decoder context, address
+/// formatter) to its length and text.
+pub type DisasOneFn = fn(&[u8], u64, bool, &[(&str, u64)], &dyn Fn(u64, &mut String)) -> Option<(usize, String)>;
+
+/// A prefix as the assembler chooses it: its token, the context it needs (`when`) and the
+/// context variables it sets. Fields: the base context variables, then the token's.
+pub struct PrefixForm {
+    pub seg: Seg,
+    pub nfields: usize,
+    pub widths: Vec<u32>,
+    pub when: Option<Node>,
+    /// The decoder takes no prefix after this one.
+    pub last: bool,
+    /// (base context variable, its new value's tree).
+    pub assigns: Vec<(u16, Node)>,
+}
+
 /// What a variant gives the assembler.
 #[derive(Clone, Copy)]
 pub struct AsmTable {
@@ -176,6 +201,12 @@ pub struct AsmTable {
     pub unsupported: fn() -> Vec<(&'static str, &'static str)>,
     /// The length and spec name of the instruction the bytes start with, if they decode.
     pub decoded: DecodedFn,
+    /// The decoder context's base variables: (name, width, whether a prefix sets it).
+    pub context: fn() -> Vec<(&'static str, u32, bool)>,
+    /// The prefixes, in spec order.
+    pub prefixes: fn() -> Vec<PrefixForm>,
+    /// The disassembler, which checks forms without an evaluator.
+    pub disas_one: DisasOneFn,
 }
 
 fn ones(n: u32) -> u64 {
@@ -188,8 +219,17 @@ fn ones(n: u32) -> u64 {
 
 /// The bytes of `form` with these field values; None when a `!=` constraint forbids them.
 pub fn encode(form: &Form, fields: &[u64], big_endian: bool) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(form.len());
+    let mut out = vec![0u8; form.len()];
     for seg in &form.segs {
+        encode_seg(seg, fields, big_endian, &mut out)?;
+    }
+    Some(out)
+}
+
+/// Token `seg` with these field values, or'ed into `out` at its offset; None when its fixed
+/// bits do not hold.
+pub fn encode_seg(seg: &Seg, fields: &[u64], big_endian: bool, out: &mut [u8]) -> Option<()> {
+    {
         let be = seg.order.unwrap_or(big_endian);
         let fixed = if be { &seg.big } else { &seg.little };
         let mut t = fixed.value;
@@ -203,10 +243,10 @@ pub fn encode(form: &Form, fields: &[u64], big_endian: bool) -> Option<Vec<u8>> 
         let n = seg.bytes as usize;
         for i in 0..n {
             let sh = if be { 8 * (n - 1 - i) } else { 8 * i };
-            out.push((t >> sh) as u8);
+            *out.get_mut(seg.at as usize + i)? |= (t >> sh) as u8;
         }
     }
-    Some(out)
+    Some(())
 }
 
 /// Give each field the display left unset the bits the pattern and the set fields leave
@@ -214,6 +254,36 @@ pub fn encode(form: &Form, fields: &[u64], big_endian: bool) -> Option<Vec<u8>> 
 /// one (`mfhc2`'s `rd` inside its 16-bit operand) from that one.
 pub fn fill_unknown(form: &Form, fields: &mut [Option<u64>], big_endian: bool) {
     for seg in &form.segs {
+        fill_seg(seg, fields, big_endian);
+    }
+}
+
+/// Set the fields whose every bit the pattern fixes (ModRM's `mod` in a form of one of its
+/// values), so that the solver reads them as known.
+pub fn fill_fixed(form: &Form, fields: &mut [Option<u64>], big_endian: bool) {
+    for seg in &form.segs {
+        let be = seg.order.unwrap_or(big_endian);
+        let fixed = if be { &seg.big } else { &seg.little };
+        for f in &seg.fields {
+            let parts = if be { &f.big } else { &f.little };
+            let mask = parts.iter().fold(0u64, |m, &(hi, lo)| m | (ones(hi - lo + 1) << lo));
+            if mask & fixed.mask == mask {
+                if let Some(slot @ None) = fields.get_mut(f.field as usize) {
+                    let mut v = 0u64;
+                    for &(hi, lo) in parts {
+                        let n = hi - lo + 1;
+                        v = (v << n) | ((fixed.value >> lo) & ones(n));
+                    }
+                    *slot = Some(v);
+                }
+            }
+        }
+    }
+}
+
+/// [`fill_unknown`] for one token.
+pub fn fill_seg(seg: &Seg, fields: &mut [Option<u64>], big_endian: bool) {
+    {
         let be = seg.order.unwrap_or(big_endian);
         let fixed = if be { &seg.big } else { &seg.little };
         let parts_of = |f: &SegField| if be { f.big.clone() } else { f.little.clone() };

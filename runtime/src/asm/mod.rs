@@ -12,6 +12,7 @@ pub mod expr;
 pub mod form;
 pub mod operands;
 pub mod solve;
+pub mod solve_ctx;
 pub mod source;
 
 use form::{AsmTable, Kind};
@@ -64,6 +65,8 @@ pub struct RelocAsk<'a> {
 #[derive(Clone, Copy)]
 pub struct AsmArch {
     pub cores: fn() -> Vec<AsmCore>,
+    /// The decoder context the code is assembled for (x86's code size), by name.
+    pub context: &'static [(&'static str, u64)],
     pub elf_machine: u16,
     pub is_64: bool,
     /// Relocations with explicit addends (RELA) rather than in the bytes (REL).

@@ -23,21 +23,50 @@ pub struct Spelling {
 }
 
 /// The form's values in `mnemonic` and `operands`, if the text is this form's: (value
-/// index, kind, argument) in display order.
+/// index, kind, argument) in display order. The mnemonic may be several words (x86's
+/// `lock addl`, `rep stos`): the text is read as one line, exactly up to the form's end of
+/// mnemonic, which must be followed by a space or the end.
 pub fn match_form(form: &Form, mnemonic: &str, operands: &str, sp: Spelling) -> Option<Vec<(u16, Kind, Arg)>> {
-    let sep = form.parts.iter().position(|p| matches!(p, Part::Sep));
-    let (mparts, oparts) = match sep {
-        Some(i) => (&form.parts[..i], &form.parts[i + 1..]),
-        None => (&form.parts[..], &[][..]),
+    let line;
+    let s = if operands.is_empty() {
+        mnemonic
+    } else {
+        line = format!("{mnemonic} {operands}");
+        &line
     };
     let mut out = Vec::new();
-    if !walk(mparts, mnemonic, 0, true, sp, &mut out) {
-        return None;
-    }
-    if !walk(oparts, operands, 0, false, sp, &mut out) {
+    if !walk(&form.parts, s, 0, true, sp, &mut out) {
         return None;
     }
     Some(out)
+}
+
+/// Whether `text` (as the disassembler shows an encoding) is `form` with the values in
+/// `wants` (value index, kind, value): names by spelling, numbers by value in their width.
+pub fn shows(form: &Form, text: &str, wants: &[(u16, Kind, u64)], sp: Spelling) -> bool {
+    let text = text.trim();
+    let (mn, ops) = match text.find([' ', '\t']) {
+        Some(i) => (&text[..i], text[i..].trim()),
+        None => (text, ""),
+    };
+    let Some(got) = match_form(form, &mn.to_ascii_lowercase(), ops, sp) else { return false };
+    wants.iter().all(|&(k, _, t)| {
+        let w = form.value_widths.get(k as usize).copied().unwrap_or(64) as u32;
+        let mask = if w >= 64 { u64::MAX } else { (1u64 << w) - 1 };
+        got.iter().filter(|(gk, ..)| *gk == k).all(|(_, _, arg)| match arg {
+            Arg::Index(x) => spelled(form, k, *x).is_some_and(|a| spelled(form, k, t).is_some_and(|b| a.eq_ignore_ascii_case(b))),
+            Arg::Expr(e) => number_at_expr(e).is_some_and(|v| (v as u64 ^ t) & mask == 0),
+        })
+    })
+}
+
+/// How value `k` of `form` spells index `x`.
+fn spelled(form: &Form, k: u16, x: u64) -> Option<&'static str> {
+    form.parts.iter().find_map(|p| match p {
+        Part::Reg { value, names, .. } if *value == k => names.get(x as usize).copied(),
+        Part::Names { value, names, .. } if *value == k => names.iter().find(|(key, _)| *key == x).map(|(_, n)| *n),
+        _ => None,
+    })
 }
 
 fn skip_ws(s: &str, mut i: usize) -> usize {
@@ -53,7 +82,7 @@ fn skip_ws(s: &str, mut i: usize) -> usize {
 fn walk(parts: &[Part], s: &str, i: usize, exact: bool, sp: Spelling, out: &mut Vec<(u16, Kind, Arg)>) -> bool {
     let i = if exact { i } else { skip_ws(s, i) };
     let Some((first, rest)) = parts.split_first() else {
-        return i == s.len();
+        return skip_ws(s, i) == s.len();
     };
     let mark = out.len();
     let attempt = |len: usize, value: u16, kind: Kind, arg: Arg, out: &mut Vec<(u16, Kind, Arg)>| {
@@ -66,7 +95,11 @@ fn walk(parts: &[Part], s: &str, i: usize, exact: bool, sp: Spelling, out: &mut 
     };
     let tail = &s[i..];
     match first {
-        Part::Sep => walk(rest, s, i, exact, sp, out),
+        // The mnemonic ends at a space or the end of the line.
+        Part::Sep => {
+            let at_end = i == s.len() || matches!(s.as_bytes()[i], b' ' | b'\t');
+            at_end && walk(rest, s, i, false, sp, out)
+        }
         Part::Text(t) => {
             let mut j = i;
             for c in t.bytes() {
@@ -112,8 +145,12 @@ fn walk(parts: &[Part], s: &str, i: usize, exact: bool, sp: Spelling, out: &mut 
             cands.into_iter().any(|(len, k)| attempt(len, *value, Kind::Unsigned, Arg::Index(k), out))
         }
         Part::Names { value, names, .. } => {
-            let mut cands: Vec<(usize, u64)> =
-                names.iter().filter(|(_, n)| starts_with_ci(tail, n)).map(|(k, n)| (n.len(), *k)).collect();
+            // An empty name (x86's absent `lock `) matches nothing written.
+            let mut cands: Vec<(usize, u64)> = names
+                .iter()
+                .filter(|(_, n)| n.is_empty() || starts_with_ci(tail, n))
+                .map(|(k, n)| (n.len(), *k))
+                .collect();
             // A name that is a number (Xtensa's b4const `0x100`) matches that number however
             // it is written (`256`).
             if !exact {
@@ -126,7 +163,10 @@ fn walk(parts: &[Part], s: &str, i: usize, exact: bool, sp: Spelling, out: &mut 
                     );
                 }
             }
+            // Names spelled alike match alike: the first stands for them (the solver tries
+            // the others).
             cands.sort_by_key(|c| std::cmp::Reverse(c.0));
+            cands.dedup_by_key(|c| c.0);
             cands.into_iter().any(|(len, k)| attempt(len, *value, Kind::Unsigned, Arg::Index(k), out))
         }
         Part::Value { value, kind, .. } => match expr::parse(s, i) {
@@ -140,21 +180,27 @@ fn starts_with_ci(s: &str, p: &str) -> bool {
     !p.is_empty() && s.len() >= p.len() && s.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
 }
 
+/// The value of a constant expression.
+fn number_at_expr(e: &Expr) -> Option<i64> {
+    expr::abs(expr::eval(e, &NoSymbols).ok()?, "").ok()
+}
+
 /// The constant expression at byte `i` of `s`: its length and value.
 fn number_at(s: &str, i: usize) -> Option<(usize, i64)> {
-    struct NoSymbols;
-    impl expr::Symbols for NoSymbols {
-        fn symbol(&self, _: &str) -> Option<expr::Val> {
-            None
-        }
-        fn dot(&self) -> expr::Val {
-            expr::Val { sym: Some(expr::SymRef::Undefined(".".into())), addend: 0, modifier: None }
-        }
-        fn local(&self, _: u32, _: bool) -> Result<expr::Val, String> {
-            Err("a label".into())
-        }
-    }
     let (e, end) = expr::parse(s, i).ok()?;
-    let v = expr::abs(expr::eval(&e, &NoSymbols).ok()?, "").ok()?;
-    Some((end - i, v))
+    Some((end - i, number_at_expr(&e)?))
+}
+
+/// Symbols for constant expressions: there are none.
+struct NoSymbols;
+impl expr::Symbols for NoSymbols {
+    fn symbol(&self, _: &str) -> Option<expr::Val> {
+        None
+    }
+    fn dot(&self) -> expr::Val {
+        expr::Val { sym: Some(expr::SymRef::Undefined(".".into())), addend: 0, modifier: None }
+    }
+    fn local(&self, _: u32, _: bool) -> Result<expr::Val, String> {
+        Err("a label".into())
+    }
 }

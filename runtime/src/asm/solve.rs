@@ -5,9 +5,9 @@
 //! accepted when the instruction displays the operands it was given. Owns no syntax and no
 //! architecture.
 
-use super::form::{encode, fill_unknown, BinOp, DecodedFn, Form, Kind, Node, Part};
+use super::form::{encode, fill_fixed, fill_unknown, BinOp, DecodedFn, Form, Kind, Node, Part};
 
-fn ones(n: u32) -> u64 {
+pub(super) fn ones(n: u32) -> u64 {
     if n >= 64 {
         u64::MAX
     } else {
@@ -28,19 +28,19 @@ pub enum Miss {
     Encoding,
 }
 
-struct Cx<'a> {
-    f: &'a mut [Option<u64>],
+pub(super) struct Cx<'a> {
+    pub f: &'a mut [Option<u64>],
     /// The width of the value being solved for.
-    w: u32,
-    widths: &'a [u32],
-    pc: u64,
-    npc: u64,
+    pub w: u32,
+    pub widths: &'a [u32],
+    pub pc: u64,
+    pub npc: u64,
 }
 
 impl Cx<'_> {
     /// `n`'s value with the fields known so far (wrapping 64-bit arithmetic; the exact
     /// check comes later), or None.
-    fn eval(&self, n: &Node) -> Option<u64> {
+    pub fn eval(&self, n: &Node) -> Option<u64> {
         Some(match n {
             Node::Const(c) => *c,
             Node::Field(k) => (*self.f.get(*k as usize)?)?,
@@ -106,7 +106,7 @@ impl Cx<'_> {
 
     /// Set the unknown fields of `n` so that it is `t`, where it can be inverted. True when a
     /// field was set.
-    fn solve(&mut self, n: &Node, t: u64) -> bool {
+    pub fn solve(&mut self, n: &Node, t: u64) -> bool {
         match n {
             Node::Field(k) => {
                 let w = self.widths.get(*k as usize).copied().unwrap_or(64);
@@ -143,6 +143,9 @@ impl Cx<'_> {
                     (BinOp::Shr, None, Some(k)) => self.solve(a, t.checked_shl(k as u32).unwrap_or(0)),
                     (BinOp::Mul, None, Some(c)) if c != 0 => self.solve(a, t / c),
                     (BinOp::Mul, Some(c), None) if c != 0 => self.solve(b, t / c),
+                    // A comparison made true (`(asz == 2) :: rex_b :: rm` naming %rax).
+                    (BinOp::Eq, None, Some(y)) if t & 1 == 1 => self.solve(a, y),
+                    (BinOp::Eq, Some(x), None) if t & 1 == 1 => self.solve(b, x),
                     // Two unknown sides of a sum or union of bit ranges: the right one takes
                     // the low bits its width covers, then the left one the rest.
                     (BinOp::Add | BinOp::Or | BinOp::Xor, None, None) => match self.width(b) {
@@ -164,8 +167,12 @@ impl Cx<'_> {
                         None => self.solve(branch, t) && self.eval(branch).is_some_and(|x| self.same(x, t)),
                     };
                     if produced {
-                        if self.eval(c).is_none() && want {
-                            self.assign(c);
+                        if self.eval(c).is_none() {
+                            if want {
+                                self.assign(c);
+                            } else {
+                                self.falsify(c);
+                            }
                         }
                         if self.eval(c).is_some_and(|v| (v != 0) == want) {
                             return true;
@@ -181,13 +188,15 @@ impl Cx<'_> {
 
     /// Fields a condition names that no operand set: `a == b` and `a == CONST` set them;
     /// of `x || y`, the first is taken.
-    fn assign(&mut self, n: &Node) {
+    pub fn assign(&mut self, n: &Node) {
         match n {
             Node::Bin(BinOp::LAnd, a, b) => {
                 self.assign(a);
                 self.assign(b);
             }
             Node::Bin(BinOp::LOr, a, _) => self.assign(a),
+            // `!(x)`, as the generator writes a display's "none of the displays before".
+            Node::Bin(BinOp::Eq, a, b) if is_bool(a) && self.eval(b) == Some(0) => self.falsify(a),
             Node::Bin(BinOp::Eq, a, b) => match (self.eval(a), self.eval(b)) {
                 (None, Some(y)) => {
                     self.solve(a, y);
@@ -202,8 +211,63 @@ impl Cx<'_> {
     }
 }
 
+impl Cx<'_> {
+    /// Fields a condition names that no operand set, chosen to make it false: `f == c` by
+    /// another value of `f`, `a != b` by an equal one; of `x && y` the first, of `x || y`
+    /// both.
+    pub fn falsify(&mut self, n: &Node) {
+        match n {
+            Node::Bin(BinOp::Eq, a, b) if is_bool(a) && self.eval(b) == Some(0) => self.assign(a),
+            Node::Bin(BinOp::LAnd, a, _) => self.falsify(a),
+            Node::Bin(BinOp::LOr, a, b) => {
+                self.falsify(a);
+                self.falsify(b);
+            }
+            // `a != b` made false: an equal value, through any tree that inverts.
+            Node::Bin(BinOp::Ne, a, b) => match (self.eval(a), self.eval(b)) {
+                (None, Some(y)) => {
+                    self.solve(a, y);
+                }
+                (Some(x), None) => {
+                    self.solve(b, x);
+                }
+                _ => {}
+            },
+            // `f == c` made false: another value of a field or truth value (a tree of context
+            // keeps its default, which the condition then checks).
+            Node::Bin(BinOp::Eq, a, b) => match (self.eval(a), self.eval(b)) {
+                (None, Some(y)) if plain(a) => {
+                    self.solve(a, y ^ 1);
+                }
+                (Some(x), None) if plain(b) => {
+                    self.solve(b, x ^ 1);
+                }
+                _ => {}
+            },
+            _ => {}
+        }
+    }
+}
+
+/// Whether another value of `n` than a given one is found by flipping its low bit: a field,
+/// or a truth value.
+fn plain(n: &Node) -> bool {
+    matches!(n, Node::Field(_)) || is_bool(n)
+}
+
+/// Whether `n` is a truth value (a comparison or a logical operation).
+fn is_bool(n: &Node) -> bool {
+    matches!(
+        n,
+        Node::Bin(
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::LAnd | BinOp::LOr,
+            ..
+        )
+    )
+}
+
 /// The tree of value `k` of `form`.
-fn tree_of(form: &Form, k: u16) -> Option<&Node> {
+pub(super) fn tree_of(form: &Form, k: u16) -> Option<&Node> {
     form.parts.iter().find_map(|p| match p {
         Part::Value { value, tree, .. } | Part::Reg { value, tree, .. } | Part::Names { value, tree, .. }
             if *value == k =>
@@ -218,7 +282,7 @@ fn tree_of(form: &Form, k: u16) -> Option<&Node> {
 /// in the signed range (so `li a0,0xa656` is `ori`, not an `addiu` of -22954), an unsigned
 /// one in the unsigned range or as a negative number (`addmi a4,a5,-256`, which objdump
 /// shows as 0xffffff00).
-fn fits(t: u64, w: u32, kind: Kind) -> bool {
+pub(super) fn fits(t: u64, w: u32, kind: Kind) -> bool {
     if w >= 64 {
         return true;
     }
@@ -240,8 +304,10 @@ pub fn solve_form(
     big_endian: bool,
     decoded: DecodedFn,
 ) -> Result<Vec<u8>, Miss> {
+    let Some(eval) = form.eval else { return Err(Miss::Encoding) };
     let len = form.len() as u64;
     let mut fields = vec![None; form.nfields];
+    fill_fixed(form, &mut fields, big_endian);
     let mut cx = Cx { f: &mut fields, w: 64, widths: &form.widths, pc, npc: pc.wrapping_add(len) };
     loop {
         let mut progress = false;
@@ -265,12 +331,12 @@ pub fn solve_form(
     let npc = pc.wrapping_add(len);
     for &(k, kind, t) in wants {
         let w = form.value_widths.get(k as usize).copied().unwrap_or(64) as u32;
-        if !fits(t, w, kind) || (form.eval)(k as usize, &vals, pc, npc) != t & ones(w) {
+        if !fits(t, w, kind) || eval(k as usize, &vals, pc, npc) != t & ones(w) {
             return Err(Miss::Value { value: k });
         }
     }
     if let Some((k, _)) = &form.cond {
-        if (form.eval)(*k as usize, &vals, pc, npc) == 0 {
+        if eval(*k as usize, &vals, pc, npc) == 0 {
             return Err(Miss::Cond);
         }
     }

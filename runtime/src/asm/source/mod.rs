@@ -10,8 +10,11 @@
 //! statements, arguments, string literals).
 
 mod directives;
+mod index;
 mod second_pass;
 mod text;
+
+use index::{core_forms, FormIndex};
 
 pub use text::split_args;
 use text::{split_statements, strip_comment};
@@ -22,27 +25,7 @@ use super::form::{Form, Kind, Part};
 use super::operands::{match_form, Arg};
 use super::{AsmArch, AsmCore, AsmError};
 use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex, OnceLock};
-
-type FormIndex = (Arc<Vec<Form>>, Arc<HashMap<String, Vec<usize>>>);
-
-/// A core's forms and their index by mnemonic, built the first time the core is used.
-fn core_forms(core: AsmCore) -> FormIndex {
-    static CACHE: OnceLock<Mutex<HashMap<&'static str, FormIndex>>> = OnceLock::new();
-    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
-    let mut cache = cache.lock().unwrap_or_else(|e| e.into_inner());
-    cache
-        .entry(core.name)
-        .or_insert_with(|| {
-            let forms = (core.table.forms)();
-            let mut by_mnemonic: HashMap<String, Vec<usize>> = HashMap::new();
-            for (i, f) in forms.iter().enumerate() {
-                by_mnemonic.entry(f.mnemonic_prefix().to_ascii_lowercase()).or_default().push(i);
-            }
-            (Arc::new(forms), Arc::new(by_mnemonic))
-        })
-        .clone()
-}
+use std::sync::Arc;
 
 /// Where a line came from.
 #[derive(Debug, Clone)]
@@ -63,7 +46,7 @@ type Args = Vec<(u16, Kind, Arg)>;
 type Candidates = Vec<(usize, Args)>;
 
 enum Job {
-    Insn { cands: Candidates, col: usize },
+    Insn { cands: Candidates, len: usize, col: usize },
     Data { size: usize, expr: Expr, col: usize },
 }
 
@@ -105,9 +88,11 @@ pub struct Assembler<'a> {
     one_insn: bool,
     /// Modes architecture directives keep (`.set noreorder`).
     pub modes: HashMap<String, String>,
-    by_mnemonic: Arc<HashMap<String, Vec<usize>>>,
     /// The core's forms (built once per process).
-    forms: Arc<Vec<Form>>,
+    index: Arc<FormIndex>,
+    /// The decoder context's base variables before any prefix (the architecture's code
+    /// size, zero elsewhere).
+    ctx_start: Vec<u64>,
     errors: Vec<AsmError>,
     depth: usize,
 }
@@ -128,7 +113,12 @@ fn default_section(name: &str) -> Section {
 
 impl<'a> Assembler<'a> {
     pub fn new(arch: &'a AsmArch, core: AsmCore, big_endian: bool) -> Self {
-        let (forms, by_mnemonic) = core_forms(core);
+        let index = core_forms(core);
+        let ctx_start = index
+            .vars
+            .iter()
+            .map(|(n, ..)| arch.context.iter().find(|(c, _)| c == n).map_or(0, |(_, v)| *v))
+            .collect();
         let mut a = Assembler {
             arch,
             core,
@@ -151,8 +141,8 @@ impl<'a> Assembler<'a> {
             origin: 0,
             one_insn: false,
             modes: HashMap::new(),
-            by_mnemonic,
-            forms,
+            index,
+            ctx_start,
             errors: Vec::new(),
             depth: 0,
         };
@@ -358,7 +348,7 @@ impl<'a> Assembler<'a> {
         let word_len = t.find(|c: char| c.is_whitespace()).unwrap_or(t.len());
         let (word, rest) = (&t[..word_len], t[word_len..].trim());
         let rest_col = col + t.len() - t[word_len..].trim_start().len();
-        let go_on = if word.starts_with('.') && !self.by_mnemonic.contains_key(&word.to_ascii_lowercase()) {
+        let go_on = if word.starts_with('.') && !self.index.by_word.contains_key(&word.to_ascii_lowercase()) {
             self.directive(word, rest, col, rest_col, dir)
         } else {
             self.insn(word, rest, col, rest_col);
@@ -395,18 +385,13 @@ impl<'a> Assembler<'a> {
             return self.err(col, e);
         }
         let spelling = self.arch.spelling;
-        let forms = self.forms.clone();
+        let index = self.index.clone();
+        let forms = &index.forms;
+        let (ixs, known) = index.candidates(&lower);
         let mut cands = Vec::new();
-        let mut known = false;
-        for (prefix, ixs) in self.by_mnemonic.iter() {
-            if !lower.starts_with(prefix.as_str()) {
-                continue;
-            }
-            for &i in ixs {
-                known |= forms[i].mnemonic_prefix().eq_ignore_ascii_case(&lower) || prefix.len() < lower.len();
-                if let Some(args) = match_form(&forms[i], &lower, operands, spelling) {
-                    cands.push((i, args));
-                }
+        for i in ixs {
+            if let Some(args) = match_form(&forms[i], &lower, operands, spelling) {
+                cands.push((i, args));
             }
         }
         // `asm` displays first (where GNU as spells or encodes a text its own way), then
@@ -417,11 +402,10 @@ impl<'a> Assembler<'a> {
                 (self.core.table.unsupported)().into_iter().find(|(n, _)| n.eq_ignore_ascii_case(mnemonic));
             let msg = match unsupported {
                 Some((n, why)) => format!("`{n}` cannot be assembled yet: its spec uses {why}"),
-                None if known && self.by_mnemonic.contains_key(&lower) => {
-                    let forms: Vec<String> = self.by_mnemonic[&lower].iter().map(|&i| template(&forms[i])).collect();
+                None if known => {
                     let mut forms_seen = Vec::new();
-                    for f in forms {
-                        if !forms_seen.contains(&f) {
+                    for f in index.candidates(&lower).0.iter().map(|&i| template(&forms[i])) {
+                        if !forms_seen.contains(&f) && forms_seen.len() < 12 {
                             forms_seen.push(f);
                         }
                     }
@@ -437,22 +421,86 @@ impl<'a> Assembler<'a> {
             self.err(col, msg);
             return;
         }
-        // The first form fixes the size (labels after it depend on it); the second pass
-        // tries the others of that size.
-        let len = forms[cands[0].0].len();
-        cands.retain(|(i, _)| forms[*i].len() == len);
+        // The size is fixed now (labels after it depend on it); the second pass tries the
+        // forms in order and takes the first of that size.
+        let len = self.first_pass_size(&mut cands);
         self.pending.push(Pending {
             loc: self.loc.clone(),
             seq: self.seq,
             sec: self.cur,
             off: self.offset(),
-            job: Job::Insn { cands, col: ops_col },
+            job: Job::Insn { cands, len, col: ops_col },
         });
         if self.sections[self.cur].kind == 8 {
             self.err(col, "instructions in a section without contents (.bss)");
         }
         self.emit(&vec![0; len]);
     }
+}
+
+impl Assembler<'_> {
+    /// The size of an instruction that may be one of `cands`: where they differ in length or
+    /// need prefixes, the shortest that encodes with the labels known so far, or, when a
+    /// label is not known yet, the longest that encodes with a stand-in for it (no
+    /// relaxation: a forward jump takes the long form). That form goes first.
+    fn first_pass_size(&mut self, cands: &mut Candidates) -> usize {
+        let index = self.index.clone();
+        let forms = &index.forms;
+        let lens: Vec<usize> = cands.iter().map(|(i, _)| forms[*i].len()).collect();
+        let ctx = cands.iter().any(|(i, _)| forms[*i].eval.is_none());
+        if !ctx && lens.iter().all(|&l| l == lens[0]) {
+            return lens[0];
+        }
+        let (sec, off) = (self.cur, self.offset());
+        let mut exact: Option<(usize, usize)> = None;
+        let mut guess: Option<(usize, usize)> = None;
+        for (ci, (fi, args)) in cands.iter().enumerate() {
+            let known = args.iter().all(|(_, _, a)| match a {
+                Arg::Index(_) => true,
+                Arg::Expr(e) => expr::eval(e, &*self).is_ok_and(|v| {
+                    v.modifier.is_none() && matches!(v.sym, None | Some(SymRef::Section(_)))
+                }),
+            });
+            let args: Args = if known {
+                args.clone()
+            } else {
+                stand_ins(args, self.origin + off)
+            };
+            let mut scratch = Vec::new();
+            let Ok((bytes, relocs)) = self.encode_insn(&forms[*fi], &args, sec, off, &mut scratch) else { continue };
+            let n = bytes.len();
+            if known && relocs.is_empty() {
+                if exact.is_none_or(|(l, _)| n < l) {
+                    exact = Some((n, ci));
+                }
+            } else if guess.is_none_or(|(l, _)| n > l) {
+                guess = Some((n, ci));
+            }
+        }
+        match exact.or(guess) {
+            Some((n, ci)) => {
+                let c = cands.remove(ci);
+                cands.insert(0, c);
+                n
+            }
+            None => lens[0],
+        }
+    }
+}
+
+/// `args` with every value not known yet replaced by a stand-in: the address for an
+/// address (a jump to itself reaches), zero for a number.
+fn stand_ins(args: &Args, pc: u64) -> Args {
+    args.iter()
+        .map(|(k, kind, a)| {
+            let a = match a {
+                Arg::Expr(_) if *kind == Kind::Address => Arg::Expr(Expr::Num(pc as i64)),
+                Arg::Expr(_) => Arg::Expr(Expr::Num(0)),
+                Arg::Index(x) => Arg::Index(*x),
+            };
+            (*k, *kind, a)
+        })
+        .collect()
 }
 
 /// Assemble the one instruction `text` at address `pc`: its bytes, or the first error.

@@ -6,7 +6,10 @@ use crate::asm::elf::{Object, Reloc, RelocSym, Symbol};
 use crate::asm::expr::{self, Expr, SymRef};
 use crate::asm::form::{Form, Kind, Node, Part};
 use crate::asm::operands::Arg;
+use super::text::strip_comment;
+use crate::asm::operands::shows;
 use crate::asm::solve::{solve_form, Miss};
+use crate::asm::solve_ctx::{solve_ctx_form, CtxSetup};
 use crate::asm::{AsmError, RelocAsk, Target};
 
 impl Assembler<'_> {
@@ -21,7 +24,7 @@ impl Assembler<'_> {
             self.dot = (p.sec, p.off);
             match &p.job {
                 Job::Data { size, expr, col } => self.finish_data(p, *size, expr, *col, &mut undefined),
-                Job::Insn { cands, col } => self.finish_insn(p, cands, *col, &mut undefined),
+                Job::Insn { cands, len, col } => self.finish_insn(p, cands, *len, *col, &mut undefined),
             }
         }
         if !self.errors.is_empty() {
@@ -147,57 +150,91 @@ impl Assembler<'_> {
         }
     }
 
-    fn finish_insn(&mut self, p: &Pending, cands: &[(usize, Args)], col: usize, undefined: &mut Vec<String>) {
-        let forms = self.forms.clone();
+    fn finish_insn(&mut self, p: &Pending, cands: &[(usize, Args)], len: usize, col: usize, undefined: &mut Vec<String>) {
+        let index = self.index.clone();
         let mut last: Option<String> = None;
         for (fi, args) in cands {
-            let form = &forms[*fi];
-            let mut wants = Vec::new();
-            let mut relocs = Vec::new();
-            let mut bad = None;
-            for (k, kind, arg) in args {
-                let target = match arg {
-                    Arg::Index(x) => *x,
-                    Arg::Expr(e) => match self.operand(form, *k, *kind, e, p, undefined) {
-                        Ok((t, r)) => {
-                            relocs.extend(r);
-                            t
-                        }
-                        Err(m) => {
-                            bad = Some(m);
-                            break;
-                        }
-                    },
-                };
-                wants.push((*k, *kind, target));
-            }
-            if let Some(m) = bad {
-                last = Some(m);
-                continue;
-            }
-            match solve_form(form, &wants, self.origin + p.off, self.big_endian, self.core.table.decoded) {
-                Ok(bytes) => {
+            let form = &index.forms[*fi];
+            match self.encode_insn(form, args, p.sec, p.off, undefined) {
+                Ok((bytes, relocs)) if bytes.len() == len => {
                     self.write_at(p.sec, p.off, &bytes);
                     self.sections[p.sec].relocs.extend(relocs);
                     return;
                 }
-                Err(Miss::Value { value }) => {
-                    let shown = args.iter().position(|(k, ..)| *k == value).map(|i| i + 1).unwrap_or(0);
+                Ok((bytes, _)) => {
                     last = Some(format!(
-                        "operand {shown} of `{}` is out of range, misaligned or out of reach (form `{}`)",
+                        "`{}` takes {} bytes here, where the first pass reserved {len} (no relaxation)",
                         form.insn,
-                        template(form)
-                    ));
+                        bytes.len()
+                    ))
                 }
-                Err(Miss::Cond) => {
-                    if last.is_none() {
-                        last = Some(format!("the operands do not fit `{}`", template(form)));
-                    }
-                }
-                Err(Miss::Encoding) => last = Some(format!("`{}` cannot encode these operands", form.insn)),
+                Err(m) => last = Some(m),
             }
         }
         self.err(col, last.unwrap_or_else(|| "cannot encode this instruction".into()));
+    }
+
+    /// Encode `form` with `args` at offset `off` of section `sec`: its bytes and relocations,
+    /// or why not.
+    pub(super) fn encode_insn(
+        &mut self,
+        form: &Form,
+        args: &Args,
+        sec: usize,
+        off: u64,
+        undefined: &mut Vec<String>,
+    ) -> Result<(Vec<u8>, Vec<Reloc>), String> {
+        let mut wants = Vec::new();
+        let mut relocs = Vec::new();
+        let mut checked = Vec::new();
+        for (k, kind, arg) in args {
+            let target = match arg {
+                Arg::Index(x) => *x,
+                Arg::Expr(e) => {
+                    let (t, r) = self.operand(form, *k, *kind, e, sec, off, undefined)?;
+                    if let Some(r) = r {
+                        relocs.push(r);
+                        wants.push((*k, *kind, t));
+                        continue;
+                    }
+                    t
+                }
+            };
+            wants.push((*k, *kind, target));
+            checked.push((*k, *kind, target));
+        }
+        let pc = self.origin + off;
+        let solved = if form.eval.is_some() {
+            solve_form(form, &wants, pc, self.big_endian, self.core.table.decoded)
+        } else {
+            let setup = CtxSetup { vars: &self.index.vars, start: &self.ctx_start, prefixes: &self.index.prefixes };
+            let (arch, table, be) = (self.arch, self.core.table, self.big_endian);
+            // Forms without an evaluator are checked by the disassembler: what was encoded must
+            // show the operands written (those the linker fills in aside).
+            let verify = |bytes: &[u8]| {
+                let plain = |a: u64, out: &mut String| out.push_str(&format!("{a:#x}"));
+                match (table.disas_one)(bytes, pc, be, arch.context, &plain) {
+                    Some((n, text)) if n == bytes.len() => {
+                        shows(form, strip_comment(&text, arch.comment), &checked, arch.spelling)
+                    }
+                    _ => false,
+                }
+            };
+            solve_ctx_form(form, &wants, pc, self.big_endian, &setup, &verify)
+        };
+        match solved {
+            Ok(bytes) => Ok((bytes, relocs)),
+            Err(Miss::Value { value }) => {
+                let shown = args.iter().position(|(k, ..)| *k == value).map(|i| i + 1).unwrap_or(0);
+                Err(format!(
+                    "operand {shown} of `{}` is out of range, misaligned or out of reach (form `{}`)",
+                    form.insn,
+                    template(form)
+                ))
+            }
+            Err(Miss::Cond) => Err(format!("the operands do not fit `{}`", template(form))),
+            Err(Miss::Encoding) => Err(format!("`{}` cannot encode these operands", form.insn)),
+        }
     }
 
     /// The target value of operand `k`, and its relocation if the file cannot resolve it.
@@ -207,7 +244,8 @@ impl Assembler<'_> {
         k: u16,
         kind: Kind,
         e: &Expr,
-        p: &Pending,
+        sec: usize,
+        off: u64,
         undefined: &mut Vec<String>,
     ) -> Result<(u64, Option<Reloc>), String> {
         let v = expr::eval(e, self)?;
@@ -221,7 +259,7 @@ impl Assembler<'_> {
             (None, Some(m)) => (self.arch.modifier)(m, v.addend)
                 .map(|x| (x as u64, None))
                 .ok_or_else(|| format!("unknown relocation operator `%{m}`")),
-            (Some(SymRef::Section(s)), None) if *s == p.sec && pc_rel && kind == Kind::Address => {
+            (Some(SymRef::Section(s)), None) if *s == sec && pc_rel && kind == Kind::Address => {
                 Ok((v.addend as u64, None))
             }
             (Some(sym), m) => {
@@ -231,18 +269,21 @@ impl Assembler<'_> {
                     pc_relative: pc_rel,
                     modifier: m.as_deref(),
                     addend: v.addend,
-                    pc: p.off,
+                    pc: off,
                 };
                 let fix = (self.arch.reloc)(&ask)?;
                 let target = match fix.target {
                     Target::Value(t) => t,
                     Target::Zero => {
                         let zeros = vec![0u64; form.nfields];
-                        (form.eval)(k as usize, &zeros, self.origin + p.off, self.origin + p.off + form.len() as u64)
+                        let pc = self.origin + off;
+                        match form.eval {
+                            Some(eval) => eval(k as usize, &zeros, pc, pc + form.len() as u64),
+                            None => return Err(format!("`{}` cannot take a relocation yet", form.insn)),
+                        }
                     }
                 };
-                let r =
-                    Reloc { offset: p.off, sym: self.reloc_sym(sym, undefined), rtype: fix.rtype, addend: fix.addend };
+                let r = Reloc { offset: off, sym: self.reloc_sym(sym, undefined), rtype: fix.rtype, addend: fix.addend };
                 Ok((target, Some(r)))
             }
         }

@@ -102,6 +102,7 @@ fn directive(a: &mut Assembler, d: &str, rest: &str) -> Option<Result<(), String
 
 pub static ASM: AsmArch = AsmArch {
     cores: super::asm_cores,
+    context: &[],
     elf_machine: super::EM_MIPS,
     is_64: false,
     rela: false,

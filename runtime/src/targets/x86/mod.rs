@@ -3,6 +3,8 @@
 
 include!(concat!(env!("OUT_DIR"), "/x86.rs"));
 
+mod asm;
+
 use crate::arch::{ArchEntry, DisasCore, DisasInfo, ElfKind};
 
 const EM_386: u16 = 3;
@@ -30,7 +32,7 @@ pub static ARCH_64: ArchEntry = ArchEntry {
     cpu_help: None,
     gdb: None,
     system: None,
-    asm: None,
+    asm: Some(&asm::ASM_64),
 };
 
 pub static ARCH_32: ArchEntry = ArchEntry {
@@ -43,5 +45,5 @@ pub static ARCH_32: ArchEntry = ArchEntry {
     cpu_help: None,
     gdb: None,
     system: None,
-    asm: None,
+    asm: Some(&asm::ASM_32),
 };
