@@ -263,3 +263,40 @@ pub fn specemu_release() -> PathBuf {
     })
     .clone()
 }
+
+/// objdump mnemonics of the instructions in the x86 subset (with the suffixed forms objdump
+/// prints in AT&T syntax).
+pub fn x86_subset(m: &str) -> bool {
+    const BASE: &[&str] = &[
+        "mov", "movzx", "movsx", "movsxd", "lea", "add", "or", "adc", "sbb", "and", "sub", "xor", "cmp", "test", "inc",
+        "dec", "neg", "not", "imul", "mul", "div", "idiv", "shl", "shr", "sar", "rol", "ror", "push", "pop", "call",
+        "ret", "jmp", "leave", "syscall", "int", "hlt", "nop", "cltq", "cqto", "cltd", "cwtl", "cwtd", "cbtw", "cdqe",
+        "cqo", "cdq", "cwde",
+    ];
+    const SUFFIX: &[char] = &['b', 'w', 'l', 'q'];
+    if BASE.contains(&m) {
+        return true;
+    }
+    // movzbl, movswq, movslq, ...
+    if (m.starts_with("movz") || m.starts_with("movs")) && m.len() == 6 && m[4..].chars().all(|c| SUFFIX.contains(&c)) {
+        return true;
+    }
+    if let Some(stem) = m.strip_suffix(SUFFIX) {
+        if BASE.contains(&stem) && !matches!(stem, "movzx" | "movsx") {
+            return true;
+        }
+    }
+    const CC: &[&str] = &[
+        "o", "no", "b", "ae", "e", "ne", "be", "a", "s", "ns", "p", "np", "l", "ge", "le", "g", "c", "nc", "z", "nz",
+        "na", "nae", "nb", "nbe", "ng", "nge", "nl", "nle", "pe", "po",
+    ];
+    for p in ["j", "set", "cmov"] {
+        if let Some(cc) = m.strip_prefix(p) {
+            let cc = if p == "cmov" { cc.trim_end_matches(SUFFIX) } else { cc };
+            if CC.contains(&cc) {
+                return true;
+            }
+        }
+    }
+    false
+}

@@ -3,10 +3,11 @@
 //! encoding), and one exact evaluator per form for checking a solution. The engine that
 //! reads them (`runtime/src/asm/`) is generic; this file emits data and evaluators only.
 //!
-//! A form is skipped (listed by `asm_unsupported()`, so `specemu as` can name it in an
-//! error) when its instruction reads an operand table. A form whose pattern needs decoder
-//! context is kept: the assembler's check that the bytes decode as that instruction (with
-//! the core's default context) rejects it where the context does not hold.
+//! An instruction that reads operand tables, or of a variant whose prefixes set decoder
+//! context, is emitted as a scope instead (`asm_scopes.rs`; the assembler composes its
+//! forms). A form whose pattern needs decoder context is kept: the assembler's check that
+//! the bytes decode as that instruction (with the core's default context) rejects it where
+//! the context does not hold.
 
 use super::decoder::insn_struct;
 use super::expr::{lit, Env};
@@ -130,13 +131,11 @@ fn width(v: &Variant, res: Resolve, e: &Expr) -> Option<u32> {
 }
 
 /// Display parts as `Part` constants, built up one display (or table display) at a time.
-#[derive(Clone, Default)]
+#[derive(Default)]
 pub(super) struct Render {
     pub parts: Vec<TokenStream>,
     /// Past the space that ends the mnemonic.
     pub in_ops: bool,
-    /// Past a `{#}` (the trailing comment is not read back).
-    pub done: bool,
     /// Values so far (the next value's index).
     pub nvalues: u16,
 }
@@ -214,7 +213,7 @@ fn parts(v: &Variant, res: Resolve, d: &Display, evals: &mut Vec<Expr>) -> Vec<T
     r.parts
 }
 
-/// Whether `ins` needs flat forms (`asm_flat.rs`): it reads operand tables, or prefixes can
+/// Whether `ins` needs composed forms (`asm_scopes.rs`, composed at run time): it reads operand tables, or prefixes can
 /// change its decoder context.
 fn needs_flat(v: &Variant, ins: &Insn) -> bool {
     !v.prefixes.is_empty()
@@ -250,7 +249,9 @@ fn segs(v: &Variant, ins: &Insn) -> Vec<TokenStream> {
                 }
             }
         }
-        out.push(quote!(Seg { at: #here, bytes: #bytes, order: #order, little: #le, big: #be, fields: vec![#(#fields),*] }));
+        out.push(
+            quote!(Seg { at: #here, bytes: #bytes, order: #order, little: #le, big: #be, fields: vec![#(#fields),*] }),
+        );
     }
     out
 }
@@ -296,19 +297,11 @@ pub fn gen_asm(v: &Variant) -> Result<TokenStream, String> {
     let mut forms = Vec::new();
     let mut fns = Vec::new();
     let mut skipped = Vec::new();
+    let mut flat = Vec::new();
     for ins in &v.insns {
         let ffn = format_ident!("asm_forms_{}", insn_struct(ins).to_string().to_lowercase());
         if needs_flat(v, ins) {
-            match super::asm_flat::flat_forms(v, ins) {
-                Ok(insn_forms) => {
-                    fns.push(quote! {
-                        #[allow(clippy::all)]
-                        fn #ffn(out: &mut Vec<Form>) { #(#insn_forms)* }
-                    });
-                    forms.push(quote!(#ffn(&mut out);));
-                }
-                Err(why) => skipped.push(format!("{}\t{why}", ins.name)),
-            }
+            flat.push(ins);
             continue;
         }
         if let Some(why) = unsupported(ins) {
@@ -382,15 +375,20 @@ pub fn gen_asm(v: &Variant) -> Result<TokenStream, String> {
         forms.push(quote!(#ffn(&mut out);));
     }
     let skipped = skipped.join("\n");
-    let prefixes = super::asm_flat::gen_prefixes(v)?;
+    let prefixes = super::asm_scopes::gen_prefixes(v)?;
+    let scopes = super::asm_scopes::gen_scopes(v, &flat)?;
     Ok(quote! {
         #prefixes
+        #[allow(unused_imports)]
+        use crate::asm::compose::{Scope, ScopeSeg, ScopeToken, ScopeDisplay, DPart as D};
+        #scopes
         #[allow(unused_imports)]
         use crate::asm::form::{Form, Part as P, Kind as K, Node as N, BinOp as B, Seg, SegField, Fixed};
         #(#fns)*
         /// Every display of every instruction as an assembler form, in spec order (the
-        /// assembler takes the first form that encodes a line). Built when called, so that
-        /// the tables cost the program nothing until it assembles (no relocated statics).
+        /// assembler takes the first form that encodes a line), but for those composed from
+        /// `asm_scopes()`. Built when called, so that the tables cost the program nothing
+        /// until it assembles (no relocated statics).
         pub fn asm_forms() -> Vec<Form> {
             let mut out = Vec::new();
             #(#forms)*

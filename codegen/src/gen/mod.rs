@@ -2,7 +2,7 @@
 //! Emits text only; never links the runtime it generates for.
 
 pub mod asm;
-pub mod asm_flat;
+pub mod asm_scopes;
 pub mod decoder;
 pub mod disasm;
 mod exports;
@@ -110,7 +110,7 @@ pub fn gen_file(isa: &str, variants: &[Variant]) -> Result<String, String> {
         .map(|v| {
             let n = &v.name;
             let m = format_ident!("{}", v.name);
-            quote!(#n => Some(Variant { name: #n, default_big_endian: #m::DEFAULT_BIG_ENDIAN, disas_one: #m::disas_one, insn_names: #m::INSN_NAMES, asm: crate::asm::form::AsmTable { forms: #m::asm_forms, unsupported: #m::asm_unsupported, decoded: #m::decoded, context: #m::asm_context, prefixes: #m::asm_prefixes, disas_one: #m::disas_one } }))
+            quote!(#n => Some(Variant { name: #n, default_big_endian: #m::DEFAULT_BIG_ENDIAN, disas_one: #m::disas_one, insn_names: #m::INSN_NAMES, asm: crate::asm::form::AsmTable { forms: #m::asm_forms, unsupported: #m::asm_unsupported, decoded: #m::decoded, context: #m::asm_context, prefixes: #m::asm_prefixes, scopes: #m::asm_scopes, disas_one: #m::disas_one } }))
         })
         .collect();
     let ts = quote! {

@@ -4,6 +4,9 @@
 //! the encoding of field values into bytes; solving is in `solve.rs`, matching text in
 //! `operands.rs`. It knows no architecture.
 
+/// A form's exact evaluator: `eval(k, fields, pc, next_pc)`.
+pub type EvalFn = fn(usize, &[u64], u64, u64) -> u64;
+
 /// An instruction's display, as the assembler reads it.
 pub struct Form {
     /// The spec's instruction name.
@@ -26,7 +29,7 @@ pub struct Form {
     /// field values, exactly as the disassembler computes it (masked to its width). None: the
     /// assembler checks the form by disassembling what it encoded (forms of operand tables
     /// and decoder context).
-    pub eval: Option<fn(usize, &[u64], u64, u64) -> u64>,
+    pub eval: Option<EvalFn>,
 }
 
 impl Form {
@@ -47,6 +50,7 @@ impl Form {
 }
 
 /// One part of a display.
+#[derive(Clone)]
 pub enum Part {
     /// Literal text.
     Text(&'static str),
@@ -70,7 +74,7 @@ pub enum Kind {
 }
 
 /// A display value's expression, for solving (structure only; [`Form::eval`] is exact).
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Node {
     Const(u64),
     /// Operand field `k` of the form.
@@ -87,6 +91,8 @@ pub enum Node {
     Zext(Box<Node>),
     /// `c ? a : b`.
     Cond(Box<Node>, Box<Node>, Box<Node>),
+    /// Decoder context variable `k` (in scopes only: composing a form replaces it).
+    Ctx(u16),
     /// Anything the solver does not invert (it can still be checked).
     Opaque,
 }
@@ -145,6 +151,7 @@ pub enum BinOp {
 
 /// Fixed bits of a token: `mask`/`value` from the pattern's `=` constraints, and the
 /// (mask, value) pairs its `!=` constraints forbid.
+#[derive(Clone)]
 pub struct Fixed {
     pub mask: u64,
     pub value: u64,
@@ -153,6 +160,7 @@ pub struct Fixed {
 
 /// Where operand field `field` sits in a token, for each byte order: (hi, lo) bit ranges,
 /// most significant first.
+#[derive(Clone)]
 pub struct SegField {
     pub field: u16,
     pub little: Vec<(u32, u32)>,
@@ -160,6 +168,7 @@ pub struct SegField {
 }
 
 /// One token of the encoding.
+#[derive(Clone)]
 pub struct Seg {
     /// Its offset in the instruction (tokens of an operand table's alternative may share
     /// bytes with the instruction's: ModRM read by both).
@@ -205,6 +214,8 @@ pub struct AsmTable {
     pub context: fn() -> Vec<(&'static str, u32, bool)>,
     /// The prefixes, in spec order.
     pub prefixes: fn() -> Vec<PrefixForm>,
+    /// Instructions composed from operand tables and context (`compose.rs`).
+    pub scopes: fn() -> super::compose::ScopeSet,
     /// The disassembler, which checks forms without an evaluator.
     pub disas_one: DisasOneFn,
 }
@@ -258,21 +269,30 @@ pub fn fill_unknown(form: &Form, fields: &mut [Option<u64>], big_endian: bool) {
     }
 }
 
-/// Set the fields whose every bit the pattern fixes (ModRM's `mod` in a form of one of its
-/// values), so that the solver reads them as known.
+/// Set the unknown fields whose every bit the pattern fixes or a known field covers
+/// (ModRM's `mod` in a form of one of its values; x86's `r3b`, the low bits of the opcode
+/// byte `b2`), so that the solver reads them as known.
 pub fn fill_fixed(form: &Form, fields: &mut [Option<u64>], big_endian: bool) {
     for seg in &form.segs {
         let be = seg.order.unwrap_or(big_endian);
         let fixed = if be { &seg.big } else { &seg.little };
+        let parts_of = |f: &SegField| if be { f.big.clone() } else { f.little.clone() };
+        let mask_of = |f: &SegField| parts_of(f).iter().fold(0u64, |m, &(hi, lo)| m | (ones(hi - lo + 1) << lo));
+        let (mut known, mut t) = (fixed.mask, fixed.value & fixed.mask);
         for f in &seg.fields {
-            let parts = if be { &f.big } else { &f.little };
-            let mask = parts.iter().fold(0u64, |m, &(hi, lo)| m | (ones(hi - lo + 1) << lo));
-            if mask & fixed.mask == mask {
+            if let Some(Some(v)) = fields.get(f.field as usize) {
+                known |= mask_of(f);
+                t = put(t, &parts_of(f), *v);
+            }
+        }
+        for f in &seg.fields {
+            let mask = mask_of(f);
+            if mask & known == mask {
                 if let Some(slot @ None) = fields.get_mut(f.field as usize) {
                     let mut v = 0u64;
-                    for &(hi, lo) in parts {
+                    for (hi, lo) in parts_of(f) {
                         let n = hi - lo + 1;
-                        v = (v << n) | ((fixed.value >> lo) & ones(n));
+                        v = (v << n) | ((t >> lo) & ones(n));
                     }
                     *slot = Some(v);
                 }

@@ -7,6 +7,7 @@
 //! What an architecture adds (ELF machine and flags, relocation types, its own directives
 //! and spellings) comes through [`AsmArch`]; this module names no architecture.
 
+pub mod compose;
 pub mod elf;
 pub mod expr;
 pub mod form;

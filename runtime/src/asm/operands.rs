@@ -54,7 +54,9 @@ pub fn shows(form: &Form, text: &str, wants: &[(u16, Kind, u64)], sp: Spelling) 
         let w = form.value_widths.get(k as usize).copied().unwrap_or(64) as u32;
         let mask = if w >= 64 { u64::MAX } else { (1u64 << w) - 1 };
         got.iter().filter(|(gk, ..)| *gk == k).all(|(_, _, arg)| match arg {
-            Arg::Index(x) => spelled(form, k, *x).is_some_and(|a| spelled(form, k, t).is_some_and(|b| a.eq_ignore_ascii_case(b))),
+            Arg::Index(x) => {
+                spelled(form, k, *x).is_some_and(|a| spelled(form, k, t).is_some_and(|b| a.eq_ignore_ascii_case(b)))
+            }
             Arg::Expr(e) => number_at_expr(e).is_some_and(|v| (v as u64 ^ t) & mask == 0),
         })
     })

@@ -83,7 +83,7 @@ impl Cx<'_> {
                     self.eval(b)?
                 }
             }
-            Node::Opaque => return None,
+            Node::Opaque | Node::Ctx(_) => return None,
         })
     }
 
@@ -143,9 +143,12 @@ impl Cx<'_> {
                     (BinOp::Shr, None, Some(k)) => self.solve(a, t.checked_shl(k as u32).unwrap_or(0)),
                     (BinOp::Mul, None, Some(c)) if c != 0 => self.solve(a, t / c),
                     (BinOp::Mul, Some(c), None) if c != 0 => self.solve(b, t / c),
-                    // A comparison made true (`(asz == 2) :: rex_b :: rm` naming %rax).
+                    // A comparison made true (`(asz == 2) :: rex_b :: rm` naming %rax), or
+                    // false (`%eax`).
                     (BinOp::Eq, None, Some(y)) if t & 1 == 1 => self.solve(a, y),
                     (BinOp::Eq, Some(x), None) if t & 1 == 1 => self.solve(b, x),
+                    (BinOp::Eq, None, Some(y)) => self.differ(a, y),
+                    (BinOp::Eq, Some(x), None) => self.differ(b, x),
                     // Two unknown sides of a sum or union of bit ranges: the right one takes
                     // the low bits its width covers, then the left one the rest.
                     (BinOp::Add | BinOp::Or | BinOp::Xor, None, None) => match self.width(b) {
@@ -182,7 +185,7 @@ impl Cx<'_> {
                 }
                 false
             }
-            Node::Const(_) | Node::Pc | Node::NextPc | Node::Opaque => false,
+            Node::Const(_) | Node::Pc | Node::NextPc | Node::Opaque | Node::Ctx(_) => false,
         }
     }
 
@@ -190,9 +193,19 @@ impl Cx<'_> {
     /// of `x || y`, the first is taken.
     pub fn assign(&mut self, n: &Node) {
         match n {
-            Node::Bin(BinOp::LAnd, a, b) => {
-                self.assign(a);
-                self.assign(b);
+            // What must hold before what must not: the negations (a display's "none of
+            // the displays before") then only choose among the values left.
+            Node::Bin(BinOp::LAnd, ..) => {
+                let mut all = Vec::new();
+                conjuncts(n, &mut all);
+                let negated =
+                    |c: &Node| matches!(c, Node::Bin(BinOp::Eq, a, b) if is_bool(a) && matches!(**b, Node::Const(0)));
+                for c in all.iter().filter(|c| !negated(c)) {
+                    self.assign(c);
+                }
+                for c in all.iter().filter(|c| negated(c)) {
+                    self.assign(c);
+                }
             }
             Node::Bin(BinOp::LOr, a, _) => self.assign(a),
             // `!(x)`, as the generator writes a display's "none of the displays before".
@@ -212,13 +225,57 @@ impl Cx<'_> {
 }
 
 impl Cx<'_> {
-    /// Fields a condition names that no operand set, chosen to make it false: `f == c` by
-    /// another value of `f`, `a != b` by an equal one; of `x && y` the first, of `x || y`
-    /// both.
+    /// Set the unknown fields of `n` so that it is anything but `y`: the first of a few
+    /// small values, zero (the default) first, that it can be made (`asz != 2` is 32-bit
+    /// addressing, 1). True when it was.
+    pub fn differ(&mut self, n: &Node, y: u64) -> bool {
+        // Its unknown fields at their defaults (zero) may do already (`asz != 2` in 32-bit
+        // code, with no address-size prefix).
+        let saved = self.f.to_vec();
+        let mut unknown = Vec::new();
+        unknown_fields(n, self, &mut unknown);
+        for k in unknown {
+            if let Some(slot @ None) = self.f.get_mut(k as usize) {
+                *slot = Some(0);
+            }
+        }
+        if self.eval(n).is_some_and(|v| v != y) {
+            return true;
+        }
+        self.f.copy_from_slice(&saved);
+        for cand in [0, 1, 2, 3, 4, 5, 6, 7, y ^ 1] {
+            if cand == y {
+                continue;
+            }
+            let saved = self.f.to_vec();
+            if self.solve(n, cand) && self.eval(n).is_some_and(|v| v != y) {
+                return true;
+            }
+            self.f.copy_from_slice(&saved);
+        }
+        false
+    }
+
+    /// Fields a condition names that no operand set, chosen to make it false: `a == b` by
+    /// another value, `a != b` by an equal one; of `x && y` one side, of `x || y` both.
     pub fn falsify(&mut self, n: &Node) {
         match n {
             Node::Bin(BinOp::Eq, a, b) if is_bool(a) && self.eval(b) == Some(0) => self.assign(a),
-            Node::Bin(BinOp::LAnd, a, _) => self.falsify(a),
+            // One false side is enough: one already false, else the first that is unknown.
+            Node::Bin(BinOp::LAnd, a, b) => {
+                if self.eval(a) == Some(0) || self.eval(b) == Some(0) {
+                    return;
+                }
+                if self.eval(a).is_none() {
+                    self.falsify(a);
+                    if self.eval(a) == Some(0) {
+                        return;
+                    }
+                }
+                if self.eval(b).is_none() {
+                    self.falsify(b);
+                }
+            }
             Node::Bin(BinOp::LOr, a, b) => {
                 self.falsify(a);
                 self.falsify(b);
@@ -233,14 +290,12 @@ impl Cx<'_> {
                 }
                 _ => {}
             },
-            // `f == c` made false: another value of a field or truth value (a tree of context
-            // keeps its default, which the condition then checks).
             Node::Bin(BinOp::Eq, a, b) => match (self.eval(a), self.eval(b)) {
-                (None, Some(y)) if plain(a) => {
-                    self.solve(a, y ^ 1);
+                (None, Some(y)) => {
+                    self.differ(a, y);
                 }
-                (Some(x), None) if plain(b) => {
-                    self.solve(b, x ^ 1);
+                (Some(x), None) => {
+                    self.differ(b, x);
                 }
                 _ => {}
             },
@@ -249,20 +304,40 @@ impl Cx<'_> {
     }
 }
 
-/// Whether another value of `n` than a given one is found by flipping its low bit: a field,
-/// or a truth value.
-fn plain(n: &Node) -> bool {
-    matches!(n, Node::Field(_)) || is_bool(n)
+/// The fields of `n` not known yet.
+fn unknown_fields(n: &Node, cx: &Cx, out: &mut Vec<u16>) {
+    match n {
+        Node::Field(k) if cx.f.get(*k as usize).is_some_and(|v| v.is_none()) => out.push(*k),
+        Node::Neg(a) | Node::Not(a) | Node::Sext(a, _) | Node::Zext(a) => unknown_fields(a, cx, out),
+        Node::Bin(_, a, b) | Node::Concat(a, b, _) => {
+            unknown_fields(a, cx, out);
+            unknown_fields(b, cx, out);
+        }
+        Node::Cond(c, a, b) => {
+            unknown_fields(c, cx, out);
+            unknown_fields(a, cx, out);
+            unknown_fields(b, cx, out);
+        }
+        _ => {}
+    }
+}
+
+/// The sides of a chain of `&&`.
+fn conjuncts<'n>(n: &'n Node, out: &mut Vec<&'n Node>) {
+    match n {
+        Node::Bin(BinOp::LAnd, a, b) => {
+            conjuncts(a, out);
+            conjuncts(b, out);
+        }
+        _ => out.push(n),
+    }
 }
 
 /// Whether `n` is a truth value (a comparison or a logical operation).
 fn is_bool(n: &Node) -> bool {
     matches!(
         n,
-        Node::Bin(
-            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::LAnd | BinOp::LOr,
-            ..
-        )
+        Node::Bin(BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::LAnd | BinOp::LOr, ..)
     )
 }
 

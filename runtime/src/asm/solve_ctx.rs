@@ -36,7 +36,9 @@ fn alternatives(form: &Form, wants: &[(u16, Kind, u64)]) -> Vec<Vec<u64>> {
             let Some(names) = names else { return vec![t] };
             let Some(spelled) = names.iter().find(|(key, _)| *key == t).map(|(_, n)| *n) else { return vec![t] };
             let mut alts = vec![t];
-            alts.extend(names.iter().filter(|(key, n)| *key != t && n.eq_ignore_ascii_case(spelled)).map(|(key, _)| *key));
+            alts.extend(
+                names.iter().filter(|(key, n)| *key != t && n.eq_ignore_ascii_case(spelled)).map(|(key, _)| *key),
+            );
             alts
         })
         .collect()
@@ -58,11 +60,7 @@ pub fn solve_ctx_form(
     for _ in 0..MAX_CHOICES {
         let chosen: Vec<(u16, Kind, u64)> =
             wants.iter().zip(&pick).zip(&alts).map(|((&(k, kind, _), &i), a)| (k, kind, a[i])).collect();
-        let r = solve_once(form, &chosen, pc, big_endian, setup, verify);
-        if std::env::var_os("SPECEMU_ASM_DEBUG").is_some() {
-            eprintln!("{} {:?} -> {:?}", crate::asm::source::template(form), chosen, r);
-        }
-        match r {
+        match solve_once(form, &chosen, pc, big_endian, setup, verify) {
             Ok(b) => return Ok(b),
             Err(e) => {
                 first_err.get_or_insert(e);
@@ -122,12 +120,12 @@ fn solve_once(
                 break;
             }
         }
+        fill_fixed(form, cx.f, big_endian);
         if let Some((_, tree)) = &form.cond {
             cx.assign(tree);
         }
         // What the operands fixed of the context; the rest keeps its value before prefixes.
-        let forced: Vec<Option<u64>> =
-            (0..nctx).map(|i| if setup.vars[i].2 { fields[i] } else { None }).collect();
+        let forced: Vec<Option<u64>> = (0..nctx).map(|i| if setup.vars[i].2 { fields[i] } else { None }).collect();
         for (i, slot) in fields.iter_mut().enumerate().take(nctx) {
             slot.get_or_insert(setup.start[i]);
         }
@@ -152,9 +150,6 @@ fn solve_once(
             plen = prefix.len() as u64;
             continue;
         }
-        if std::env::var_os("SPECEMU_ASM_DEBUG").is_some() {
-            eprintln!("  vals {vals:?} prefix {prefix:02x?}");
-        }
         let body = encode(form, &vals, big_endian).ok_or(Miss::Encoding)?;
         let mut bytes = prefix;
         bytes.extend(body);
@@ -165,8 +160,8 @@ fn solve_once(
 
 /// Prefixes that take the context from `setup.start` to every value in `want`, in spec
 /// order with the prefixes that end the prefix run (`last`) after the others; a prefix is
-/// taken when it brings some wanted value and spoils none (x86's second 0x66 counts as
-/// `data16`).
+/// taken when it spoils no wanted value already there and brings one (or, failing that,
+/// moves one not there yet).
 fn choose_prefixes(setup: &CtxSetup, want: &[Option<u64>], big_endian: bool) -> Option<Vec<u8>> {
     let n = want.len();
     let mut cur: Vec<u64> = setup.start[..n].to_vec();
@@ -179,17 +174,26 @@ fn choose_prefixes(setup: &CtxSetup, want: &[Option<u64>], big_endian: bool) -> 
         if out.len() > MAX_PREFIX_BYTES {
             return None;
         }
+        // A prefix that brings a wanted value; else one that moves a value not yet right
+        // (a second 0x66 counts `data16` up to the number wanted).
         let mut took = None;
+        let mut moves = None;
         for &pi in &order {
             let p = &setup.prefixes[pi];
             let Some((next, bytes)) = apply(p, &cur, want, setup, big_endian) else { continue };
             let spoils = (0..n).any(|i| want[i].is_some_and(|w| w == cur[i] && w != next[i]));
-            if !spoils && good(&next) > good(&cur) {
+            if spoils {
+                continue;
+            }
+            if good(&next) > good(&cur) {
                 took = Some((pi, next, bytes));
                 break;
             }
+            if moves.is_none() && (0..n).any(|i| want[i].is_some() && next[i] != cur[i]) {
+                moves = Some((pi, next, bytes));
+            }
         }
-        let (pi, next, bytes) = took?;
+        let (pi, next, bytes) = took.or(moves)?;
         cur = next;
         out.extend(bytes);
         if setup.prefixes[pi].last {

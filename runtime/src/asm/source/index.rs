@@ -3,6 +3,7 @@
 //! {a_op:alu}{osz:sfx}`: `add`, `addl`, `lock addl`, ...) are spelled out; a mnemonic with
 //! a number in it is found by its leading text instead.
 
+use crate::asm::compose::compose;
 use crate::asm::form::{Form, Part, PrefixForm};
 use crate::asm::AsmCore;
 use std::collections::{BTreeSet, HashMap};
@@ -25,7 +26,10 @@ pub struct FormIndex {
 
 impl FormIndex {
     fn new(core: AsmCore) -> FormIndex {
-        let forms = (core.table.forms)();
+        let vars = (core.table.context)();
+        let mut forms = (core.table.forms)();
+        let widths: Vec<u32> = vars.iter().map(|v| v.1).collect();
+        forms.extend(compose(&(core.table.scopes)(), &widths));
         let mut by_word: HashMap<String, Vec<usize>> = HashMap::new();
         let mut by_prefix = Vec::new();
         for (i, f) in forms.iter().enumerate() {
@@ -38,7 +42,7 @@ impl FormIndex {
                 None => by_prefix.push((f.mnemonic_prefix().to_ascii_lowercase(), i)),
             }
         }
-        FormIndex { forms, by_word, by_prefix, vars: (core.table.context)(), prefixes: (core.table.prefixes)() }
+        FormIndex { forms, by_word, by_prefix, vars, prefixes: (core.table.prefixes)() }
     }
 
     /// The forms a statement whose first word is `word` (lowercase) may be, in spec order,

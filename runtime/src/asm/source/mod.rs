@@ -114,11 +114,8 @@ fn default_section(name: &str) -> Section {
 impl<'a> Assembler<'a> {
     pub fn new(arch: &'a AsmArch, core: AsmCore, big_endian: bool) -> Self {
         let index = core_forms(core);
-        let ctx_start = index
-            .vars
-            .iter()
-            .map(|(n, ..)| arch.context.iter().find(|(c, _)| c == n).map_or(0, |(_, v)| *v))
-            .collect();
+        let ctx_start =
+            index.vars.iter().map(|(n, ..)| arch.context.iter().find(|(c, _)| c == n).map_or(0, |(_, v)| *v)).collect();
         let mut a = Assembler {
             arch,
             core,
@@ -452,33 +449,31 @@ impl Assembler<'_> {
             return lens[0];
         }
         let (sec, off) = (self.cur, self.offset());
-        let mut exact: Option<(usize, usize)> = None;
-        let mut guess: Option<(usize, usize)> = None;
+        let mut exact: Option<((usize, usize), usize)> = None;
+        let mut guess: Option<((usize, usize), usize)> = None;
         for (ci, (fi, args)) in cands.iter().enumerate() {
             let known = args.iter().all(|(_, _, a)| match a {
                 Arg::Index(_) => true,
-                Arg::Expr(e) => expr::eval(e, &*self).is_ok_and(|v| {
-                    v.modifier.is_none() && matches!(v.sym, None | Some(SymRef::Section(_)))
-                }),
+                Arg::Expr(e) => expr::eval(e, &*self)
+                    .is_ok_and(|v| v.modifier.is_none() && matches!(v.sym, None | Some(SymRef::Section(_)))),
             });
-            let args: Args = if known {
-                args.clone()
-            } else {
-                stand_ins(args, self.origin + off)
-            };
+            let args: Args = if known { args.clone() } else { stand_ins(args, self.origin + off) };
             let mut scratch = Vec::new();
             let Ok((bytes, relocs)) = self.encode_insn(&forms[*fi], &args, sec, off, &mut scratch) else { continue };
+            // Fewest prefixes first (GNU as adds none it does not need: a jump in 64-bit
+            // code is not made shorter with an operand-size prefix), then the shortest.
             let n = bytes.len();
+            let key = (n - forms[*fi].len().min(n), n);
             if known && relocs.is_empty() {
-                if exact.is_none_or(|(l, _)| n < l) {
-                    exact = Some((n, ci));
+                if exact.is_none_or(|(k, _)| key < k) {
+                    exact = Some((key, ci));
                 }
-            } else if guess.is_none_or(|(l, _)| n > l) {
-                guess = Some((n, ci));
+            } else if guess.is_none_or(|(k, _)| key.1 > k.1) {
+                guess = Some((key, ci));
             }
         }
         match exact.or(guess) {
-            Some((n, ci)) => {
+            Some(((_, n), ci)) => {
                 let c = cands.remove(ci);
                 cands.insert(0, c);
                 n

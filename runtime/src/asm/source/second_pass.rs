@@ -1,13 +1,13 @@
 //! The second pass: every value evaluated with all labels known, instructions solved and
 //! encoded, data and relocations written, and the object put together.
 
+use super::text::strip_comment;
 use super::{template, Args, Assembler, Job, Pending, SymDef};
 use crate::asm::elf::{Object, Reloc, RelocSym, Symbol};
 use crate::asm::expr::{self, Expr, SymRef};
 use crate::asm::form::{Form, Kind, Node, Part};
-use crate::asm::operands::Arg;
-use super::text::strip_comment;
 use crate::asm::operands::shows;
+use crate::asm::operands::Arg;
 use crate::asm::solve::{solve_form, Miss};
 use crate::asm::solve_ctx::{solve_ctx_form, CtxSetup};
 use crate::asm::{AsmError, RelocAsk, Target};
@@ -150,7 +150,14 @@ impl Assembler<'_> {
         }
     }
 
-    fn finish_insn(&mut self, p: &Pending, cands: &[(usize, Args)], len: usize, col: usize, undefined: &mut Vec<String>) {
+    fn finish_insn(
+        &mut self,
+        p: &Pending,
+        cands: &[(usize, Args)],
+        len: usize,
+        col: usize,
+        undefined: &mut Vec<String>,
+    ) {
         let index = self.index.clone();
         let mut last: Option<String> = None;
         for (fi, args) in cands {
@@ -238,6 +245,7 @@ impl Assembler<'_> {
     }
 
     /// The target value of operand `k`, and its relocation if the file cannot resolve it.
+    #[allow(clippy::too_many_arguments)]
     fn operand(
         &mut self,
         form: &Form,
@@ -283,7 +291,8 @@ impl Assembler<'_> {
                         }
                     }
                 };
-                let r = Reloc { offset: off, sym: self.reloc_sym(sym, undefined), rtype: fix.rtype, addend: fix.addend };
+                let r =
+                    Reloc { offset: off, sym: self.reloc_sym(sym, undefined), rtype: fix.rtype, addend: fix.addend };
                 Ok((target, Some(r)))
             }
         }
