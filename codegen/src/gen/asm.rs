@@ -177,11 +177,8 @@ impl Render {
                     quote!(P::Reg { value: #k, tree: #tree, names: #names })
                 }
                 None => {
-                    // Keys as numbers and the names as one string: an array of `&str` would
-                    // be a table of pointers the loader relocates at every start-up.
-                    let keys: Vec<TokenStream> = v.names[rf].keys().map(|n| lit(*n)).collect();
-                    let joined = v.names[rf].values().cloned().collect::<Vec<_>>().join("\n");
-                    quote!(P::names(#k, #tree, &[#(#keys),*], #joined))
+                    let (keys, joined) = names_table(v, rf);
+                    quote!(P::names(#k, #tree, #keys, #joined))
                 }
             },
             Fmt::Table(_) => quote!(P::Text("?")),
@@ -191,6 +188,14 @@ impl Render {
         });
         k
     }
+}
+
+/// A `names` table as the assembler reads it: its keys as a `&[u64]` constant and its names
+/// joined by newlines (an array of `&str` would be a table of pointers the loader relocates
+/// at every start-up).
+pub(super) fn names_table(v: &Variant, table: &str) -> (TokenStream, String) {
+    let keys: Vec<TokenStream> = v.names[table].keys().map(|n| lit(*n)).collect();
+    (quote!(&[#(#keys),*]), v.names[table].values().cloned().collect::<Vec<_>>().join("\n"))
 }
 
 /// One display's parts as `Part` constants; values go to `evals` (their index is the

@@ -8,7 +8,7 @@
 //!
 //! Emits data only. Knows no architecture.
 
-use super::asm::{fixed, node, order, seg_field, Resolve};
+use super::asm::{fixed, names_table, node, order, seg_field, Resolve};
 use super::expr::{lit, Env};
 use crate::ast::Expr;
 use crate::model::*;
@@ -61,9 +61,8 @@ fn display(v: &Variant, ins: &Insn, d: &Display) -> Result<TokenStream, String> 
                             quote!(D::Reg { tree: #tree, names: #names, width: #w })
                         }
                         None => {
-                            let keys: Vec<TokenStream> = v.names[rf].keys().map(|n| lit(*n)).collect();
-                            let joined = v.names[rf].values().cloned().collect::<Vec<_>>().join("\n");
-                            quote!(D::Names { tree: #tree, keys: &[#(#keys),*], joined: #joined, width: #w })
+                            let (keys, joined) = names_table(v, rf);
+                            quote!(D::Names { tree: #tree, keys: #keys, joined: #joined, width: #w })
                         }
                     },
                     Fmt::Unsigned | Fmt::Hex => quote!(D::Value { tree: #tree, kind: K::Unsigned, width: #w }),

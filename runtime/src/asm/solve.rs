@@ -225,6 +225,25 @@ impl Cx<'_> {
 }
 
 impl Cx<'_> {
+    /// Solve each wanted value's tree for its target, again while that sets fields (one
+    /// value's field may be what another's tree needs known).
+    pub fn solve_wants(&mut self, form: &Form, wants: &[(u16, Kind, u64)]) {
+        loop {
+            let mut progress = false;
+            for &(k, _, t) in wants {
+                if let Some(tree) = tree_of(form, k) {
+                    self.w = form.value_widths.get(k as usize).copied().unwrap_or(64) as u32;
+                    if self.eval(tree).is_none() {
+                        progress |= self.solve(tree, t);
+                    }
+                }
+            }
+            if !progress {
+                break;
+            }
+        }
+    }
+
     /// Set the unknown fields of `n` so that it is anything but `y`: the first of a few
     /// small values, zero (the default) first, that it can be made (`asz != 2` is 32-bit
     /// addressing, 1). True when it was.
@@ -384,20 +403,7 @@ pub fn solve_form(
     let mut fields = vec![None; form.nfields];
     fill_fixed(form, &mut fields, big_endian);
     let mut cx = Cx { f: &mut fields, w: 64, widths: &form.widths, pc, npc: pc.wrapping_add(len) };
-    loop {
-        let mut progress = false;
-        for &(k, _, t) in wants {
-            if let Some(tree) = tree_of(form, k) {
-                cx.w = form.value_widths.get(k as usize).copied().unwrap_or(64) as u32;
-                if cx.eval(tree).is_none() {
-                    progress |= cx.solve(tree, t);
-                }
-            }
-        }
-        if !progress {
-            break;
-        }
-    }
+    cx.solve_wants(form, wants);
     if let Some((_, tree)) = &form.cond {
         cx.assign(tree);
     }

@@ -106,20 +106,7 @@ fn solve_once(
         }
         fill_fixed(form, &mut fields, big_endian);
         let mut cx = Cx { f: &mut fields, w: 64, widths: &form.widths, pc, npc };
-        loop {
-            let mut progress = false;
-            for &(k, _, t) in wants {
-                if let Some(tree) = tree_of(form, k) {
-                    cx.w = form.value_widths.get(k as usize).copied().unwrap_or(64) as u32;
-                    if cx.eval(tree).is_none() {
-                        progress |= cx.solve(tree, t);
-                    }
-                }
-            }
-            if !progress {
-                break;
-            }
-        }
+        cx.solve_wants(form, wants);
         fill_fixed(form, cx.f, big_endian);
         if let Some((_, tree)) = &form.cond {
             cx.assign(tree);
