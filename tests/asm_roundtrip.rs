@@ -162,3 +162,36 @@ fn every_core_round_trips_through_its_assembler() {
     assert!(cores_run > 0, "no core has an assembler");
     assert!(problems.is_empty(), "{} kinds of text did not round-trip:\n{}", problems.len(), problems.join("\n"));
 }
+
+/// Every form the generator writes (not composed from scopes) can be checked: it has the
+/// exact evaluator, or, as one objdump shows, the disassembler checks it. An `asm` display
+/// (GNU as's spelling, which objdump does not show) must have the evaluator. Reports how
+/// many forms are checked by disassembling.
+#[test]
+fn every_form_can_be_checked() {
+    let mut total = 0;
+    for arch in ARCHES {
+        let Some(asm) = arch.asm else { continue };
+        for core in (asm.cores)() {
+            let forms = (core.table.forms)();
+            let no_eval: Vec<&str> = forms.iter().filter(|f| f.eval.is_none()).map(|f| f.insn).collect();
+            let asm_only: Vec<&str> = forms.iter().filter(|f| f.eval.is_none() && f.asm_only).map(|f| f.insn).collect();
+            println!(
+                "{} {}: {} forms, {} checked by disassembling {:?}",
+                arch.name,
+                core.name,
+                forms.len(),
+                no_eval.len(),
+                no_eval
+            );
+            assert!(
+                asm_only.is_empty(),
+                "{} {}: asm displays without an evaluator: {asm_only:?}",
+                arch.name,
+                core.name
+            );
+            total += forms.len();
+        }
+    }
+    assert!(total > 0);
+}

@@ -4,6 +4,7 @@
 //! The pipeline is one pure function, [`generate`]: load → parse → check → overlap check →
 //! generate → format. All diagnostics are collected and rendered like rustc's.
 
+pub mod asm_format;
 pub mod ast;
 pub mod check;
 pub mod diag;

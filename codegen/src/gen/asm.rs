@@ -9,8 +9,9 @@
 //! the bytes decode as that instruction (with the core's default context) rejects it where
 //! the context does not hold.
 
-use super::decoder::insn_struct;
-use super::expr::{lit, Env};
+use super::asm_data::{t_bin, t_concat, t_cond, t_const, t_field, t_leaf, t_opaque, t_sext, t_un, tree_op, Tree, W};
+use super::expr::Env;
+use crate::asm_format::{kind, node as tag, order as ord, part};
 use crate::ast::{BinOp, Expr, UnOp};
 use crate::model::*;
 use proc_macro2::TokenStream;
@@ -18,92 +19,58 @@ use quote::{format_ident, quote};
 
 /// How a display's names reach the solver: a name's tree and width (`None`: not an operand
 /// or context name of this form, so `pc`, a parameter, or opaque).
-pub(super) type Resolve<'a> = &'a dyn Fn(&str) -> Option<(TokenStream, Option<u32>)>;
+pub(super) type Resolve<'a> = &'a dyn Fn(&str) -> Option<(Tree, Option<u32>)>;
 
 /// A resolver for an instruction's own operand fields, by their index.
-fn fields_of(v: &Variant, ins: &Insn, n: &str) -> Option<(TokenStream, Option<u32>)> {
+fn fields_of(v: &Variant, ins: &Insn, n: &str) -> Option<(Tree, Option<u32>)> {
     let k = ins.operands.keys().position(|k| k == n)? as u16;
-    Some((quote!(N::Field(#k)), crate::check::operand_width(v, &ins.operands[n])))
+    Some((t_field(k), crate::check::operand_width(v, &ins.operands[n])))
 }
 
-/// The expression tree of `e` as a `Node` constant (structure only: the evaluator, or the
-/// disassembler, gives exact values).
-pub(super) fn node(v: &Variant, res: Resolve, e: &Expr) -> TokenStream {
+/// The expression tree of `e` (structure only: the evaluator, or the disassembler, gives
+/// exact values).
+pub(super) fn node(v: &Variant, res: Resolve, e: &Expr) -> Tree {
     match e {
-        Expr::Int(x, _) => {
-            let x = lit(*x as u64);
-            quote!(N::Const(#x))
-        }
-        Expr::Bool(b, _) => {
-            let x = lit(*b as u64);
-            quote!(N::Const(#x))
-        }
+        Expr::Int(x, _) => t_const(*x as u64),
+        Expr::Bool(b, _) => t_const(*b as u64),
         Expr::Name(i) => {
             if let Some((t, _)) = res(&i.name) {
                 return t;
             }
             match (i.name.as_str(), v.params.get(&i.name)) {
-                ("pc", _) => quote!(N::Pc),
-                ("next_pc", _) => quote!(N::NextPc),
-                (_, Some(ParamValue::Int(x))) => {
-                    let x = lit(*x as u64);
-                    quote!(N::Const(#x))
-                }
-                (_, Some(ParamValue::Bool(b))) => {
-                    let x = lit(*b as u64);
-                    quote!(N::Const(#x))
-                }
-                _ => quote!(N::Opaque),
+                ("pc", _) => t_leaf(tag::PC),
+                ("next_pc", _) => t_leaf(tag::NEXT_PC),
+                (_, Some(ParamValue::Int(x))) => t_const(*x as u64),
+                (_, Some(ParamValue::Bool(b))) => t_const(*b as u64),
+                _ => t_opaque(),
             }
         }
         Expr::Unary(op, a, _) => {
             let a = node(v, res, a);
             match op {
-                UnOp::Neg => quote!(N::negate(#a)),
-                UnOp::Not => quote!(N::invert(#a)),
-                UnOp::LNot => quote!(N::Opaque),
+                UnOp::Neg => t_un(tag::NEG, &a),
+                UnOp::Not => t_un(tag::NOT, &a),
+                UnOp::LNot => t_opaque(),
             }
         }
         Expr::Binary(op, a, b, _) => {
             let wb = width(v, res, b);
             let (a, b) = (node(v, res, a), node(v, res, b));
-            let o = match op {
-                BinOp::Add => quote!(Add),
-                BinOp::Sub => quote!(Sub),
-                BinOp::Mul => quote!(Mul),
-                BinOp::And => quote!(And),
-                BinOp::Or => quote!(Or),
-                BinOp::Xor => quote!(Xor),
-                BinOp::Shl => quote!(Shl),
-                BinOp::Shr | BinOp::Sar => quote!(Shr),
-                BinOp::Eq => quote!(Eq),
-                BinOp::Ne => quote!(Ne),
-                BinOp::Lt => quote!(Lt),
-                BinOp::Le => quote!(Le),
-                BinOp::Gt => quote!(Gt),
-                BinOp::Ge => quote!(Ge),
-                BinOp::LAnd => quote!(LAnd),
-                BinOp::LOr => quote!(LOr),
-                BinOp::Concat => {
-                    let Some(w) = wb else { return quote!(N::Opaque) };
-                    return quote!(N::concat(#a, #b, #w));
-                }
-                _ => return quote!(N::Opaque),
-            };
-            quote!(N::bin(B::#o, #a, #b))
+            match (op, tree_op(*op), wb) {
+                (BinOp::Concat, _, Some(w)) => t_concat(&a, &b, w),
+                (BinOp::Concat, _, None) | (_, None, _) => t_opaque(),
+                (_, Some(o), _) => t_bin(o, &a, &b),
+            }
         }
-        Expr::Ternary(c, a, b, _) => {
-            let (c, a, b) = (node(v, res, c), node(v, res, a), node(v, res, b));
-            quote!(N::cond(#c, #a, #b))
-        }
+        Expr::Ternary(c, a, b, _) => t_cond(&node(v, res, c), &node(v, res, a), &node(v, res, b)),
         Expr::Call(name, args, _) if matches!(name.name.as_str(), "sext" | "zext") && !args.is_empty() => {
             let a = node(v, res, &args[0]);
             match (name.name.as_str(), width(v, res, &args[0])) {
-                ("sext", Some(w)) => quote!(N::sext(#a, #w)),
-                _ => quote!(N::zext(#a)),
+                ("sext", Some(w)) => t_sext(&a, w),
+                _ => t_un(tag::ZEXT, &a),
             }
         }
-        _ => quote!(N::Opaque),
+        _ => t_opaque(),
     }
 }
 
@@ -130,10 +97,10 @@ fn width(v: &Variant, res: Resolve, e: &Expr) -> Option<u32> {
     }
 }
 
-/// Display parts as `Part` constants, built up one display (or table display) at a time.
+/// Display parts, encoded, built up one display at a time.
 #[derive(Default)]
 pub(super) struct Render {
-    pub parts: Vec<TokenStream>,
+    pub parts: Vec<Vec<u8>>,
     /// Past the space that ends the mnemonic.
     pub in_ops: bool,
     /// Values so far (the next value's index).
@@ -148,59 +115,78 @@ impl Render {
             if let Some(i) = t.find(' ') {
                 let (a, b) = t.split_at(i);
                 if !a.is_empty() {
-                    self.parts.push(quote!(P::Text(#a)));
+                    self.parts.push(W::default().byte(part::TEXT).str(a).done());
                 }
-                self.parts.push(quote!(P::Sep));
+                self.parts.push(vec![part::SEP]);
                 self.in_ops = true;
                 t = b.trim_start();
             }
         }
         if !t.is_empty() {
-            self.parts.push(quote!(P::Text(#t)));
+            self.parts.push(W::default().byte(part::TEXT).str(t).done());
         }
     }
 
     /// A value (not a table's display): its part, with the next value index, which it
     /// returns. A register or name is chosen by its index (`gpr[rs]`: `rs`).
     pub fn value(&mut self, v: &Variant, res: Resolve, expr: &Expr, fmt: &Fmt) -> u16 {
-        let expr = match (fmt, expr) {
-            (Fmt::RegName(_) | Fmt::Names(_), Expr::Index(_, i, _)) => i,
-            _ => expr,
-        };
         let k = self.nvalues;
         self.nvalues += 1;
-        let tree = node(v, res, expr);
-        self.parts.push(match fmt {
-            Fmt::RegName(rf) | Fmt::Names(rf) => match v.regfiles.iter().find(|r| &r.name == rf) {
-                Some(r) => {
-                    let names = format_ident!("{}_NAMES", r.name.to_uppercase());
-                    quote!(P::Reg { value: #k, tree: #tree, names: #names })
-                }
-                None => {
-                    let (keys, joined) = names_table(v, rf);
-                    quote!(P::names(#k, #tree, #keys, #joined))
-                }
-            },
-            Fmt::Table(_) => quote!(P::Text("?")),
-            Fmt::Unsigned | Fmt::Hex => quote!(P::Value { value: #k, tree: #tree, kind: K::Unsigned }),
-            Fmt::Signed | Fmt::SignedHex => quote!(P::Value { value: #k, tree: #tree, kind: K::Signed }),
-            Fmt::Addr => quote!(P::Value { value: #k, tree: #tree, kind: K::Address }),
-        });
+        let tree = node(v, res, shown(expr, fmt));
+        let mut w = W::default();
+        match value_part(v, fmt) {
+            ValuePart::Reg(rf) => w.byte(part::REG).num(k as u64).raw(&tree).num(rf as u64),
+            ValuePart::Names(names) => w.byte(part::NAMES).num(k as u64).raw(&tree).raw(&names),
+            ValuePart::Number(kd) => w.byte(part::VALUE).num(k as u64).raw(&tree).byte(kd),
+            ValuePart::Table => w.byte(part::TEXT).str("?"),
+        };
+        self.parts.push(w.done());
         k
     }
 }
 
-/// A `names` table as the assembler reads it: its keys as a `&[u64]` constant and its names
-/// joined by newlines (an array of `&str` would be a table of pointers the loader relocates
-/// at every start-up).
-pub(super) fn names_table(v: &Variant, table: &str) -> (TokenStream, String) {
-    let keys: Vec<TokenStream> = v.names[table].keys().map(|n| lit(*n)).collect();
-    (quote!(&[#(#keys),*]), v.names[table].values().cloned().collect::<Vec<_>>().join("\n"))
+/// The expression a value part shows: a register's or name's index (`gpr[rs]`: `rs`).
+pub(super) fn shown<'e>(expr: &'e Expr, fmt: &Fmt) -> &'e Expr {
+    match (fmt, expr) {
+        (Fmt::RegName(_) | Fmt::Names(_), Expr::Index(_, i, _)) => i,
+        _ => expr,
+    }
 }
 
-/// One display's parts as `Part` constants; values go to `evals` (their index is the
-/// evaluator's `k`).
-fn parts(v: &Variant, res: Resolve, d: &Display, evals: &mut Vec<Expr>) -> Vec<TokenStream> {
+/// What a display value is, for the assembler.
+pub(super) enum ValuePart {
+    /// A register of the register file with this index.
+    Reg(usize),
+    /// A name of a `names` table (encoded: its keys and names).
+    Names(Vec<u8>),
+    /// A number of this `kind`.
+    Number(u8),
+    /// A table's display.
+    Table,
+}
+
+pub(super) fn value_part(v: &Variant, fmt: &Fmt) -> ValuePart {
+    match fmt {
+        Fmt::RegName(rf) | Fmt::Names(rf) => match v.regfiles.iter().position(|r| &r.name == rf) {
+            Some(i) => ValuePart::Reg(i),
+            None => {
+                let mut w = W::default();
+                w.num(v.names[rf].len() as u64);
+                for (key, name) in &v.names[rf] {
+                    w.num(*key).str(name);
+                }
+                ValuePart::Names(w.done())
+            }
+        },
+        Fmt::Table(_) => ValuePart::Table,
+        Fmt::Unsigned | Fmt::Hex => ValuePart::Number(kind::UNSIGNED),
+        Fmt::Signed | Fmt::SignedHex => ValuePart::Number(kind::SIGNED),
+        Fmt::Addr => ValuePart::Number(kind::ADDRESS),
+    }
+}
+
+/// One display's parts, encoded; values go to `evals` (their index is the evaluator's `k`).
+fn parts(v: &Variant, res: Resolve, d: &Display, evals: &mut Vec<Expr>) -> Vec<Vec<u8>> {
     let mut r = Render::default();
     for part in &d.parts {
         match part {
@@ -208,18 +194,15 @@ fn parts(v: &Variant, res: Resolve, d: &Display, evals: &mut Vec<Expr>) -> Vec<T
             DisplayPart::Text(t) => r.text(t),
             DisplayPart::Value { expr, fmt } => {
                 r.value(v, res, expr, fmt);
-                evals.push(match (fmt, expr) {
-                    (Fmt::RegName(_) | Fmt::Names(_), Expr::Index(_, i, _)) => (**i).clone(),
-                    _ => expr.clone(),
-                });
+                evals.push(shown(expr, fmt).clone());
             }
         }
     }
     r.parts
 }
 
-/// Whether `ins` needs composed forms (`asm_scopes.rs`, composed at run time): it reads operand tables, or prefixes can
-/// change its decoder context.
+/// Whether `ins` needs composed forms (`asm_scopes.rs`, composed at run time): it reads
+/// operand tables, or prefixes can change its decoder context.
 fn needs_flat(v: &Variant, ins: &Insn) -> bool {
     !v.prefixes.is_empty()
         || ins.operands.values().any(|o| matches!(o, Operand::Table { .. }))
@@ -234,77 +217,94 @@ fn unsupported(ins: &Insn) -> Option<&'static str> {
     None
 }
 
-/// The encoding of `ins`: one `Seg` per pattern segment.
-fn segs(v: &Variant, ins: &Insn) -> Vec<TokenStream> {
+/// The encoding of `ins`: one token per pattern segment, encoded.
+fn segs(v: &Variant, ins: &Insn) -> Vec<Vec<u8>> {
     let mut out = Vec::new();
     let mut at = 0u8;
     for (si, seg) in ins.pattern.segments.iter().enumerate() {
         let Some(ti) = seg.token else { continue };
         let tok = &v.tokens[ti];
-        let bytes = tok.bytes() as u8;
         let here = at;
-        at += bytes;
-        let order = order(tok);
-        let (le, be) = (fixed(tok, &seg.constraints, false), fixed(tok, &seg.constraints, true));
-        let mut fields = Vec::new();
-        for (k, (_, op)) in ins.operands.iter().enumerate() {
-            if let Operand::Field { seg: s, field, .. } = op {
-                if *s == si {
-                    fields.push(seg_field(tok, *field, k as u16));
-                }
-            }
-        }
-        out.push(
-            quote!(Seg { at: #here, bytes: #bytes, order: #order, little: #le, big: #be, fields: vec![#(#fields),*] }),
-        );
+        at += tok.bytes() as u8;
+        let fields: Vec<Vec<u8>> = ins
+            .operands
+            .values()
+            .enumerate()
+            .filter_map(|(k, op)| match op {
+                Operand::Field { seg: s, field, .. } if *s == si => Some(seg_field(tok, *field, k as u16)),
+                _ => None,
+            })
+            .collect();
+        out.push(token(tok, &seg.constraints, here, &fields));
     }
     out
 }
 
-/// A token's fixed bits for one byte order, as a `Fixed` constant.
-pub(super) fn fixed(tok: &Token, constraints: &[FieldConstraint], be: bool) -> TokenStream {
-    let (mut m, mut x) = (0u64, 0u64);
-    let mut not = Vec::new();
-    for fc in constraints {
-        let (fm, fv) = tok.fields[fc.field].encode(be, fc.value);
-        if fc.equal {
-            m |= fm;
-            x |= fv;
-        } else {
-            let (fm, fv) = (lit(fm), lit(fv));
-            not.push(quote!((#fm, #fv)));
+/// A token at byte `at` with its fixed bits for both byte orders and these fields, encoded.
+pub(super) fn token(tok: &Token, constraints: &[FieldConstraint], at: u8, fields: &[Vec<u8>]) -> Vec<u8> {
+    let order = match tok.order {
+        Some(crate::ast::ByteOrder::Big) => ord::BIG,
+        Some(crate::ast::ByteOrder::Little) => ord::LITTLE,
+        None => ord::CORE,
+    };
+    let mut w = W::default();
+    w.byte(at).byte(tok.bytes() as u8).byte(order);
+    for be in [false, true] {
+        let (mut m, mut x) = (0u64, 0u64);
+        let mut not = Vec::new();
+        for fc in constraints {
+            let (fm, fv) = tok.fields[fc.field].encode(be, fc.value);
+            if fc.equal {
+                m |= fm;
+                x |= fv;
+            } else {
+                not.push((fm, fv));
+            }
+        }
+        w.num(m).num(x).num(not.len() as u64);
+        for (fm, fv) in not {
+            w.num(fm).num(fv);
         }
     }
-    let (m, x) = (lit(m), lit(x));
-    quote!(Fixed { mask: #m, value: #x, not: vec![#(#not),*] })
+    w.list(fields);
+    w.done()
 }
 
-/// A token's byte order as an `Option<bool>` constant (`None`: the core's).
-pub(super) fn order(tok: &Token) -> TokenStream {
-    match tok.order {
-        Some(crate::ast::ByteOrder::Big) => quote!(Some(true)),
-        Some(crate::ast::ByteOrder::Little) => quote!(Some(false)),
-        None => quote!(None),
-    }
-}
-
-/// Where field `field` of `tok` sits, as a `SegField` for form field `k`.
-pub(super) fn seg_field(tok: &Token, field: usize, k: u16) -> TokenStream {
+/// Where field `field` of `tok` sits, for form field `k`, encoded.
+pub(super) fn seg_field(tok: &Token, field: usize, k: u16) -> Vec<u8> {
     let f = &tok.fields[field];
-    let pl: Vec<TokenStream> = f.little.iter().map(|(h, l)| quote!((#h, #l))).collect();
-    let pb: Vec<TokenStream> = f.big.iter().map(|(h, l)| quote!((#h, #l))).collect();
-    quote!(SegField { field: #k, little: vec![#(#pl),*], big: vec![#(#pb),*] })
+    let mut w = W::default();
+    w.num(k as u64);
+    for bits in [&f.little, &f.big] {
+        w.num(bits.len() as u64);
+        for (h, l) in bits.iter() {
+            w.num(*h as u64).num(*l as u64);
+        }
+    }
+    w.done()
 }
 
-/// `asm_forms()`, their evaluators and `asm_unsupported()` for one variant.
+/// The register files' names, in register file order (what `REG` parts index).
+pub(super) fn reg_names(v: &Variant) -> TokenStream {
+    let names = v.regfiles.iter().map(|r| format_ident!("{}_NAMES", r.name.to_uppercase()));
+    quote!(&[#(#names),*])
+}
+
+/// A byte string constant named `name` holding `bytes`.
+pub(super) fn data_const(name: &str, bytes: &[u8]) -> TokenStream {
+    let id = format_ident!("{}", name);
+    let lit = proc_macro2::Literal::byte_string(bytes);
+    quote!(const #id: &[u8] = #lit;)
+}
+
+/// `asm_forms()` and `asm_unsupported()` for one variant, with the scopes and prefixes: the
+/// forms as a byte string (`ASM_FORMS`), read when first called.
 pub fn gen_asm(v: &Variant) -> Result<TokenStream, String> {
     let pc_width = v.regs.iter().find(|r| r.name == "pc").map(|r| r.width).or(Some(64));
     let mut forms = Vec::new();
-    let mut fns = Vec::new();
     let mut skipped = Vec::new();
     let mut flat = Vec::new();
     for ins in &v.insns {
-        let ffn = format_ident!("asm_forms_{}", insn_struct(ins).to_string().to_lowercase());
         if needs_flat(v, ins) {
             flat.push(ins);
             continue;
@@ -315,89 +315,59 @@ pub fn gen_asm(v: &Variant) -> Result<TokenStream, String> {
         }
         let env = Env { v, operands: &ins.operands, via_struct: false, pc_width, lowering: false };
         let res: Resolve = &|n: &str| fields_of(v, ins, n);
-        let field_names: Vec<&String> = ins.operands.keys().collect();
-        let widths: Vec<u32> = ins.operands.values().map(|o| crate::check::operand_width(v, o).unwrap_or(64)).collect();
-        let binds: Vec<TokenStream> = field_names
-            .iter()
-            .enumerate()
-            .map(|(i, n)| {
-                let id = format_ident!("f_{}", n);
-                quote!(let #id = f.get(#i).copied().unwrap_or(0);)
-            })
-            .collect();
+        let widths: Vec<u64> =
+            ins.operands.values().map(|o| crate::check::operand_width(v, o).unwrap_or(64) as u64).collect();
         let segs = segs(v, ins);
-        let mut insn_forms = Vec::new();
-        for (di, d) in ins.displays.iter().enumerate() {
+        for d in &ins.displays {
             let mut evals = Vec::new();
             let parts = parts(v, res, d, &mut evals);
-            let cond = match &d.cond {
-                Some(c) => {
-                    let k = evals.len() as u16;
-                    evals.push(c.clone());
-                    let tree = node(v, res, c);
-                    quote!(Some((#k, #tree)))
-                }
-                None => quote!(None),
-            };
-            let mut arms = Vec::new();
+            let cond = d.cond.as_ref().map(|c| {
+                let k = evals.len() as u64;
+                evals.push(c.clone());
+                let mut w = W::default();
+                w.num(k).raw(&node(v, res, c));
+                w.done()
+            });
             let mut vwidths = Vec::new();
-            for (k, e) in evals.iter().enumerate() {
-                let (code, w) = env.gen(e, None)?;
-                arms.push(quote!(#k => #code));
+            let mut progs = Some(W::default());
+            for e in &evals {
+                let (_, w) = env.gen(e, None)?;
                 vwidths.push(w.unwrap_or(64).min(64) as u8);
-            }
-            let fname = format_ident!("asm_eval_{}_{}", insn_struct(ins).to_string().to_lowercase(), di);
-            fns.push(quote! {
-                #[allow(unused_variables, clippy::all)]
-                fn #fname(k: usize, f: &[u64], pc: u64, npc: u64) -> u64 {
-                    let ctx = derived_context();
-                    #(#binds)*
-                    match k { #(#arms,)* _ => 0 }
+                match (super::asm_exact::program(&env, e), &mut progs) {
+                    (Ok(p), Some(out)) => {
+                        out.bytes(&p);
+                    }
+                    _ => progs = None,
                 }
+            }
+            let progs = progs.map(|mut p| {
+                let mut w = W::default();
+                w.num(evals.len() as u64).raw(&p.done());
+                w.done()
             });
-            let name = &ins.name;
-            let asm_only = d.asm_only;
-            let nfields = field_names.len();
-            insn_forms.push(quote! {
-                out.push(Form {
-                    insn: #name,
-                    asm_only: #asm_only,
-                    parts: vec![#(#parts),*],
-                    cond: #cond,
-                    nfields: #nfields,
-                    widths: vec![#(#widths),*],
-                    value_widths: vec![#(#vwidths),*],
-                    segs: vec![#(#segs),*],
-                    nctx: 0,
-                    eval: Some(#fname),
-                });
-            });
+            let mut w = W::default();
+            w.str(&ins.name).flag(d.asm_only).nums(widths.iter().copied()).list(&parts).opt(cond.as_deref());
+            w.bytes(&vwidths).list(&segs).opt(progs.as_deref());
+            forms.push(w.done());
         }
-        fns.push(quote! {
-            #[allow(clippy::all)]
-            fn #ffn(out: &mut Vec<Form>) { #(#insn_forms)* }
-        });
-        forms.push(quote!(#ffn(&mut out);));
     }
+    let mut all = W::default();
+    all.list(&forms);
+    let data = data_const("ASM_FORMS", &all.done());
+    let regs = reg_names(v);
     let skipped = skipped.join("\n");
     let prefixes = super::asm_scopes::gen_prefixes(v)?;
     let scopes = super::asm_scopes::gen_scopes(v, &flat)?;
     Ok(quote! {
         #prefixes
-        #[allow(unused_imports)]
-        use crate::asm::compose::{Scope, ScopeSeg, ScopeToken, ScopeDisplay, DPart as D};
         #scopes
-        #[allow(unused_imports)]
-        use crate::asm::form::{Form, Part as P, Kind as K, Node as N, BinOp as B, Seg, SegField, Fixed};
-        #(#fns)*
+        #data
         /// Every display of every instruction as an assembler form, in spec order (the
         /// assembler takes the first form that encodes a line), but for those composed from
-        /// `asm_scopes()`. Built when called, so that the tables cost the program nothing
-        /// until it assembles (no relocated statics).
-        pub fn asm_forms() -> Vec<Form> {
-            let mut out = Vec::new();
-            #(#forms)*
-            out
+        /// `asm_scopes()`. Read from `ASM_FORMS` when called, so that the tables cost the
+        /// program nothing until it assembles.
+        pub fn asm_forms() -> Vec<crate::asm::form::Form> {
+            crate::asm::data::forms(ASM_FORMS, #regs)
         }
         /// Instructions the assembler cannot encode yet, and why (one string, `name\twhy`
         /// lines, so that no table of pointers needs relocating at start-up).

@@ -32,7 +32,7 @@ fn mask_ts(w: u32) -> TokenStream {
 }
 
 impl Env<'_> {
-    fn width_of_name(&self, n: &str) -> Option<u32> {
+    pub(super) fn width_of_name(&self, n: &str) -> Option<u32> {
         if let Some(op) = self.operands.get(n) {
             return crate::check::operand_width(self.v, op);
         }

@@ -2,6 +2,8 @@
 //! Emits text only; never links the runtime it generates for.
 
 pub mod asm;
+pub mod asm_data;
+mod asm_exact;
 pub mod asm_scopes;
 pub mod decoder;
 pub mod disasm;

@@ -61,8 +61,7 @@ pub enum DPart {
     },
     Names {
         tree: Node,
-        keys: &'static [u64],
-        joined: &'static str,
+        names: Vec<(u64, &'static str)>,
         width: u8,
     },
 }
@@ -331,10 +330,10 @@ fn render(fx: &Fields, lay: &Layout, p: usize, d: &ScopeDisplay, mut states: Vec
                     st.value(Part::Reg { value, tree: fx.tree(lay, p, tree), names }, *width);
                 }
             }
-            DPart::Names { tree, keys, joined, width } => {
+            DPart::Names { tree, names, width } => {
                 for st in states.iter_mut().filter(live) {
                     let value = st.widths.len() as u16;
-                    st.value(Part::names(value, fx.tree(lay, p, tree), keys, joined), *width);
+                    st.value(Part::Names { value, tree: fx.tree(lay, p, tree), names: names.clone() }, *width);
                 }
             }
         }

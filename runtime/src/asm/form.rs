@@ -1,11 +1,8 @@
-//! The tables the generator emits for the assembler (`ASM_FORMS` in each variant's module):
+//! The assembler's view of an instruction (`data.rs` reads them from the generator's tables):
 //! one [`Form`] per display of each instruction, with the display's parts, the expression
 //! trees of its values, its encoding and an exact evaluator. This file holds the types and
 //! the encoding of field values into bytes; solving is in `solve.rs`, matching text in
 //! `operands.rs`. It knows no architecture.
-
-/// A form's exact evaluator: `eval(k, fields, pc, next_pc)`.
-pub type EvalFn = fn(usize, &[u64], u64, u64) -> u64;
 
 /// An instruction's display, as the assembler reads it.
 pub struct Form {
@@ -25,11 +22,11 @@ pub struct Form {
     /// How many of the first fields are the decoder context's base variables
     /// ([`AsmTable::context`]'s order); 0 for a form that reads no context.
     pub nctx: usize,
-    /// `eval(k, fields, pc, next_pc)`: value `k` of the display (or its condition) for these
-    /// field values, exactly as the disassembler computes it (masked to its width). None: the
+    /// The exact evaluator (`exact.rs`): one program per value `k` of the display (and its
+    /// condition), computing it from the fields exactly as the disassembler does. None: the
     /// assembler checks the form by disassembling what it encoded (forms of operand tables
-    /// and decoder context).
-    pub eval: Option<EvalFn>,
+    /// and decoder context, and values the programs cannot express).
+    pub eval: Option<Vec<&'static [u8]>>,
 }
 
 impl Form {
@@ -39,6 +36,11 @@ impl Form {
     }
     pub fn is_empty(&self) -> bool {
         self.len() == 0
+    }
+    /// Value `k` (or the condition) for these field values, exactly; None without an
+    /// evaluator.
+    pub fn value(&self, k: usize, fields: &[u64], pc: u64, npc: u64) -> Option<u64> {
+        super::exact::run(self.eval.as_ref()?.get(k)?, fields, pc, npc)
     }
     /// The mnemonic's leading text (before any value in it).
     pub fn mnemonic_prefix(&self) -> &'static str {
@@ -95,13 +97,6 @@ pub enum Node {
     Ctx(u16),
     /// Anything the solver does not invert (it can still be checked).
     Opaque,
-}
-
-impl Part {
-    /// A `names` part from its keys and its names joined by newlines.
-    pub fn names(value: u16, tree: Node, keys: &[u64], joined: &'static str) -> Part {
-        Part::Names { value, tree, names: keys.iter().copied().zip(joined.split('\n')).collect() }
-    }
 }
 
 impl Node {

@@ -8,9 +8,14 @@
 //! and spellings) comes through [`AsmArch`]; this module names no architecture.
 
 pub mod compose;
+pub mod data;
 pub mod elf;
+pub mod exact;
 pub mod expr;
 pub mod form;
+/// The tables' byte format, shared with the generator.
+#[path = "../../../codegen/src/asm_format.rs"]
+pub mod format;
 pub mod operands;
 pub mod solve;
 pub mod solve_ctx;

@@ -398,7 +398,9 @@ pub fn solve_form(
     big_endian: bool,
     decoded: DecodedFn,
 ) -> Result<Vec<u8>, Miss> {
-    let Some(eval) = form.eval else { return Err(Miss::Encoding) };
+    if form.eval.is_none() {
+        return Err(Miss::Encoding);
+    }
     let len = form.len() as u64;
     let mut fields = vec![None; form.nfields];
     fill_fixed(form, &mut fields, big_endian);
@@ -412,12 +414,12 @@ pub fn solve_form(
     let npc = pc.wrapping_add(len);
     for &(k, kind, t) in wants {
         let w = form.value_widths.get(k as usize).copied().unwrap_or(64) as u32;
-        if !fits(t, w, kind) || eval(k as usize, &vals, pc, npc) != t & ones(w) {
+        if !fits(t, w, kind) || form.value(k as usize, &vals, pc, npc) != Some(t & ones(w)) {
             return Err(Miss::Value { value: k });
         }
     }
     if let Some((k, _)) = &form.cond {
-        if eval(*k as usize, &vals, pc, npc) == 0 {
+        if form.value(*k as usize, &vals, pc, npc).unwrap_or(0) == 0 {
             return Err(Miss::Cond);
         }
     }

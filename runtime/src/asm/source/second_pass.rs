@@ -285,8 +285,8 @@ impl Assembler<'_> {
                     Target::Zero => {
                         let zeros = vec![0u64; form.nfields];
                         let pc = self.origin + off;
-                        match form.eval {
-                            Some(eval) => eval(k as usize, &zeros, pc, pc + form.len() as u64),
+                        match form.value(k as usize, &zeros, pc, pc + form.len() as u64) {
+                            Some(v) => v,
                             None => return Err(format!("`{}` cannot take a relocation yet", form.insn)),
                         }
                     }
