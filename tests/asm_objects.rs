@@ -197,3 +197,72 @@ fn errors_name_the_place_and_what_was_expected() {
     let err = assemble(&cli).expect_err("reorder").to_string();
     assert!(err.contains("delay slot") && err.contains(".set noreorder"), "{err}");
 }
+
+/// Places the x86 programs' code (`.text` and `.text.*`) and data at fixed addresses.
+const X86_LINK_SCRIPT: &str = "SECTIONS {
+  . = 0x400000;
+  .text : { *(.text) *(.text.*) }
+  . = 0x500000;
+  .data : { *(.data) }
+  .bss : { *(.bss) }
+  /DISCARD/ : { *(.note.*) }
+}
+";
+
+/// x86-64 and i386: `reloc-NN.s` (references to labels in other sections and in another
+/// file, of each kind GNU as relocates) and `extern-NN.s` are assembled by specemu as and
+/// by GNU as; each file's relocations are GNU as's (offset and type), each pair of objects
+/// is linked by GNU ld, `.text` and `.data` are byte-identical, and both programs (run on
+/// this x86-64 host) write the same lines and exit with status 0.
+#[test]
+#[ignore = "conformance tier: needs GNU binutils for x86-64 (.ci/run)"]
+fn x86_objects_match_gnu_as_and_run() {
+    let (gas, ld) = ("x86_64-linux-gnu-as", "x86_64-linux-gnu-ld");
+    let install = "sudo .ci/install-tools.sh   (or: apt-get install binutils)";
+    common::need(gas, install);
+    common::need(ld, install);
+    for (arch, bits, emulation) in [("x86_64", "64", "elf_x86_64"), ("i386", "32", "elf_i386")] {
+        let dir = work().join("asm-objects").join(arch);
+        std::fs::create_dir_all(&dir).expect("work dir");
+        let script = dir.join("link.ld");
+        std::fs::write(&script, X86_LINK_SCRIPT).expect("link script");
+        let (mut gnu, mut se) = (Vec::new(), Vec::new());
+        for stem in ["reloc", "extern"] {
+            let src = root().join(format!("tests/guests/x86_64/asm-objects/{stem}-{bits}.s"));
+            let (g, s) = (dir.join(format!("{stem}.gnu.o")), dir.join(format!("{stem}.se.o")));
+            run(Command::new(gas).arg(format!("--{bits}")).arg("-o").arg(&g).arg(&src));
+            let cli = AsCli {
+                arch: Some(arch.into()),
+                output: s.display().to_string(),
+                input: src.display().to_string(),
+                ..AsCli::default()
+            };
+            let bytes = assemble(&cli).unwrap_or_else(|e| panic!("specemu as {}: {e}", src.display()));
+            std::fs::write(&s, bytes).expect("write object");
+            assert_eq!(relocations(&s), relocations(&g), "{arch} {stem}: relocations differ from GNU as's");
+            gnu.push(g);
+            se.push(s);
+        }
+        let (ge, see) = (dir.join("prog.gnu"), dir.join("prog.se"));
+        for (objs, out) in [(&gnu, &ge), (&se, &see)] {
+            run(Command::new(ld)
+                .args(["-m", emulation, "-T"])
+                .arg(&script)
+                .args(["-e", "_start", "-o"])
+                .arg(out)
+                .args(objs));
+        }
+        for name in [".text", ".data"] {
+            let x = section("x86_64-linux-gnu", &ge, name, &dir.join("a.bin"));
+            let y = section("x86_64-linux-gnu", &see, name, &dir.join("b.bin"));
+            assert!(!x.is_empty() && x == y, "{arch}: {name} differs from GNU as's ({} vs {} bytes)", x.len(), y.len());
+        }
+        let (a, b) = (Command::new(&ge).output().expect("run"), Command::new(&see).output().expect("run"));
+        assert!(a.status.success() && a.stdout.len() > 40, "{arch}: GNU as's program: {a:?}");
+        assert_eq!((b.status.code(), &b.stdout), (a.status.code(), &a.stdout), "{arch}: the programs differ");
+        println!(
+            "{arch}: identical .text and .data, relocations as GNU as's; both print {:?}",
+            String::from_utf8_lossy(&b.stdout)
+        );
+    }
+}

@@ -1,6 +1,7 @@
 //! GNU as expressions: numbers, symbols, `.`, numeric local labels (`1b`, `1f`), character
 //! constants, unary and binary operators with GNU as's precedence, parentheses, and
-//! relocation operators (`%hi(x)`, `%lo(x)`, which the architecture names and evaluates).
+//! relocation operators (`%hi(x)`, `%lo(x)`, `x@PLT`, which the architecture names and
+//! evaluates).
 //! Parsing and evaluation against a symbol table; owns no syntax beyond expressions.
 
 /// A parsed expression.
@@ -16,7 +17,7 @@ pub enum Expr {
     Not(Box<Expr>),
     LNot(Box<Expr>),
     Bin(char, Box<Expr>, Box<Expr>),
-    /// `%NAME(x)`.
+    /// `%NAME(x)`, or `x@NAME`.
     Modifier(String, Box<Expr>),
 }
 
@@ -190,12 +191,23 @@ impl P<'_> {
                 Ok(Expr::Num(c as i64))
             }
             Some(c) if c.is_ascii_digit() => self.number(),
-            Some(c) if ident_char(c) => {
+            // GNU as: a symbol's name begins with a letter, `.` or `_` (`$` may follow).
+            Some(c) if c.is_ascii_alphabetic() || c == b'.' || c == b'_' => {
                 let start = self.i;
                 while self.peek().is_some_and(ident_char) {
                     self.i += 1;
                 }
                 let name = String::from_utf8_lossy(&self.s[start..self.i]).to_string();
+                // `symbol@NAME`: a relocation operator written after the symbol (`puts@PLT`).
+                if self.peek() == Some(b'@') && self.s.get(self.i + 1).is_some_and(|c| c.is_ascii_alphabetic()) {
+                    self.i += 1;
+                    let m = self.i;
+                    while self.peek().is_some_and(|c| c.is_ascii_alphanumeric() || c == b'_') {
+                        self.i += 1;
+                    }
+                    let op = String::from_utf8_lossy(&self.s[m..self.i]).to_string();
+                    return Ok(Expr::Modifier(op, Box::new(Expr::Sym(name))));
+                }
                 Ok(if name == "." { Expr::Dot } else { Expr::Sym(name) })
             }
             _ => Err("expected an expression".into()),

@@ -287,7 +287,7 @@ pub fn fill_fixed(form: &Form, fields: &mut [Option<u64>], big_endian: bool) {
                     let mut v = 0u64;
                     for (hi, lo) in parts_of(f) {
                         let n = hi - lo + 1;
-                        v = (v << n) | ((t >> lo) & ones(n));
+                        v = v.checked_shl(n).unwrap_or(0) | ((t >> lo) & ones(n));
                     }
                     *slot = Some(v);
                 }
@@ -314,7 +314,7 @@ pub fn fill_seg(seg: &Seg, fields: &mut [Option<u64>], big_endian: bool) {
                 let mut v = 0u64;
                 for (hi, lo) in parts_of(f) {
                     let n = hi - lo + 1;
-                    v = (v << n) | ((t >> lo) & ones(n));
+                    v = v.checked_shl(n).unwrap_or(0) | ((t >> lo) & ones(n));
                 }
                 *slot = Some(v);
             }

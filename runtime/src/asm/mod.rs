@@ -49,6 +49,11 @@ pub enum Target {
     Value(u64),
     /// Whatever the operand is with its fields zero (the linker writes them).
     Zero,
+    /// The operand's field is the relocation's: the assembler leaves it zero (RELA) or puts
+    /// the addend in it (REL), places the relocation at the field's first byte, and, for an
+    /// offset from the instruction (or the next one), adds the field's distance from that
+    /// address to the addend (x86's `call puts`: PLT32 `puts-4`).
+    Field,
 }
 
 /// A relocated operand, as the architecture sees it.
@@ -65,6 +70,12 @@ pub struct RelocAsk<'a> {
     pub addend: i64,
     /// The instruction's address in its section.
     pub pc: u64,
+    /// The width of the operand's field, when the operand is one field's value.
+    pub bits: Option<u32>,
+    /// Whether the operand sign-extends its field (a `sext` or a signed number).
+    pub signed: bool,
+    /// Whether the symbol is a named one (another file's) rather than a section's.
+    pub named: bool,
 }
 
 /// What an architecture tells the assembler.
@@ -95,6 +106,9 @@ pub struct AsmArch {
     pub align_is_power: bool,
     /// The relocation for an instruction operand; an error says why it cannot be one.
     pub reloc: fn(&RelocAsk) -> Result<Fixup, String>,
+    /// Whether value `k` of a form, written with a symbol, stands for that address's offset
+    /// from the next instruction (x86's `sym(%rip)`); a plain number there is the offset.
+    pub next_pc_relative: fn(&form::Form, u16) -> bool,
     /// The relocation for a data word of this many bytes (`.word sym`).
     pub data_reloc: fn(usize) -> Option<u32>,
     /// A relocation operator applied to a number known here (`%hi(0x12345678)`).
@@ -102,6 +116,11 @@ pub struct AsmArch {
     /// The architecture's own directives (`.set noreorder`, `.literal`): None when the
     /// directive is not one of them.
     pub directive: fn(&mut source::Assembler, &str, &str) -> Option<Result<(), String>>,
+}
+
+/// [`AsmArch::next_pc_relative`] for architectures whose syntax has no such operand.
+pub fn no_next_pc_relative(_: &form::Form, _: u16) -> bool {
+    false
 }
 
 /// An error at a place in a source file, with the line and a caret under the column.

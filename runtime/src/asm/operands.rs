@@ -16,10 +16,18 @@ pub enum Arg {
 }
 
 /// What the syntax allows beyond the displays' own spelling.
-#[derive(Clone, Copy, Default)]
+#[derive(Clone, Copy)]
 pub struct Spelling {
     /// A prefix registers may carry (GNU as's `$` on MIPS): `$sp`, and `$29` by number.
     pub register_prefix: Option<&'static str>,
+    /// Another spelling of a mnemonic (lowercase) with these operands, tried when no form
+    /// takes the line as written (AT&T's size suffixes: `movq $5,%rax` is `mov`).
+    pub respell: fn(&str, &str) -> Option<String>,
+}
+
+/// [`Spelling::respell`] for syntaxes with one spelling per mnemonic.
+pub fn no_respell(_: &str, _: &str) -> Option<String> {
+    None
 }
 
 /// The form's values in `mnemonic` and `operands`, if the text is this form's: (value

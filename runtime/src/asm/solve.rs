@@ -361,7 +361,7 @@ fn is_bool(n: &Node) -> bool {
 }
 
 /// The tree of value `k` of `form`.
-pub(super) fn tree_of(form: &Form, k: u16) -> Option<&Node> {
+pub(crate) fn tree_of(form: &Form, k: u16) -> Option<&Node> {
     form.parts.iter().find_map(|p| match p {
         Part::Value { value, tree, .. } | Part::Reg { value, tree, .. } | Part::Names { value, tree, .. }
             if *value == k =>

@@ -12,6 +12,7 @@
 mod directives;
 mod index;
 mod second_pass;
+mod sizing;
 mod text;
 
 use index::{core_forms, FormIndex};
@@ -35,6 +36,7 @@ struct Loc {
     text: String,
 }
 
+#[derive(Clone)]
 enum SymDef {
     Label(usize, u64),
     Abs(i64),
@@ -46,8 +48,21 @@ type Args = Vec<(u16, Kind, Arg)>;
 type Candidates = Vec<(usize, Args)>;
 
 enum Job {
-    Insn { cands: Candidates, len: usize, col: usize },
-    Data { size: usize, expr: Expr, col: usize },
+    /// `written`: how many of the candidates are of the spelling written (the rest of
+    /// another, [`super::operands::Spelling::respell`]); `settled`: its size was chosen with
+    /// every value known (else the first pass checks it once all labels are).
+    Insn {
+        cands: Candidates,
+        len: usize,
+        col: usize,
+        written: usize,
+        settled: bool,
+    },
+    Data {
+        size: usize,
+        expr: Expr,
+        col: usize,
+    },
 }
 
 struct Pending {
@@ -86,6 +101,14 @@ pub struct Assembler<'a> {
     origin: u64,
     /// Assembling one instruction out of any file: the architecture's mode checks are off.
     one_insn: bool,
+    /// The length the first pass reserved for the instruction being encoded (second pass).
+    insn_len: Option<usize>,
+    /// The sources read, in order (a first pass reads them again when sizes grow).
+    inputs: Vec<(String, String, Option<std::path::PathBuf>)>,
+    /// What the previous first pass found, when this one reads the sources again.
+    before: Option<sizing::Prev>,
+    /// Sizing reads labels not defined yet from `before`.
+    provisional: bool,
     /// Modes architecture directives keep (`.set noreorder`).
     pub modes: HashMap<String, String>,
     /// The core's forms (built once per process).
@@ -137,6 +160,10 @@ impl<'a> Assembler<'a> {
             second_pass: false,
             origin: 0,
             one_insn: false,
+            insn_len: None,
+            inputs: Vec::new(),
+            before: None,
+            provisional: false,
             modes: HashMap::new(),
             index,
             ctx_start,
@@ -287,6 +314,9 @@ impl<'a> Assembler<'a> {
 
     /// Assemble `text` (named `name`; `.include` looks in `dir`).
     pub fn source(&mut self, name: &str, text: &str, dir: Option<&std::path::Path>) {
+        if self.depth == 0 {
+            self.inputs.push((name.to_string(), text.to_string(), dir.map(|d| d.to_path_buf())));
+        }
         for (n, line) in text.lines().enumerate() {
             self.loc = Loc { file: name.to_string(), line: n + 1, text: line.to_string() };
             let code = strip_comment(line, self.arch.comment);
@@ -384,16 +414,22 @@ impl<'a> Assembler<'a> {
         let spelling = self.arch.spelling;
         let index = self.index.clone();
         let forms = &index.forms;
-        let (ixs, known) = index.candidates(&lower);
-        let mut cands = Vec::new();
-        for i in ixs {
-            if let Some(args) = match_form(&forms[i], &lower, operands, spelling) {
-                cands.push((i, args));
-            }
+        let matching = |m: &str| -> Candidates {
+            let ixs = index.candidates(m).0;
+            ixs.into_iter().filter_map(|i| match_form(&forms[i], m, operands, spelling).map(|a| (i, a))).collect()
+        };
+        let (_, known) = index.candidates(&lower);
+        // The forms of the other spelling come after those of the spelling written.
+        let mut cands = matching(&lower);
+        let written = cands.len();
+        if let Some(other) = (spelling.respell)(&lower, operands) {
+            cands.extend(matching(&other));
         }
         // `asm` displays first (where GNU as spells or encodes a text its own way), then
         // spec order.
-        cands.sort_by_key(|(i, _)| (!forms[*i].asm_only, *i));
+        let mut order: Vec<usize> = (0..cands.len()).collect();
+        order.sort_by_key(|&c| (c >= written, !forms[cands[c].0].asm_only, cands[c].0));
+        let mut cands: Candidates = order.into_iter().map(|c| cands[c].clone()).collect();
         if cands.is_empty() {
             let unsupported =
                 (self.core.table.unsupported)().into_iter().find(|(n, _)| n.eq_ignore_ascii_case(mnemonic));
@@ -420,82 +456,22 @@ impl<'a> Assembler<'a> {
         }
         // The size is fixed now (labels after it depend on it); the second pass tries the
         // forms in order and takes the first of that size.
-        let len = self.first_pass_size(&mut cands);
+        let (sec, off) = (self.cur, self.offset());
+        let least = self.before.as_ref().and_then(|p| p.sizes.get(&self.seq)).copied().unwrap_or(0);
+        let optimistic = self.before.is_none();
+        let (len, settled) = self.size_insn(&mut cands, written, (sec, off), least, optimistic);
         self.pending.push(Pending {
             loc: self.loc.clone(),
             seq: self.seq,
-            sec: self.cur,
-            off: self.offset(),
-            job: Job::Insn { cands, len, col: ops_col },
+            sec,
+            off,
+            job: Job::Insn { cands, len, col: ops_col, written, settled },
         });
         if self.sections[self.cur].kind == 8 {
             self.err(col, "instructions in a section without contents (.bss)");
         }
         self.emit(&vec![0; len]);
     }
-}
-
-impl Assembler<'_> {
-    /// The size of an instruction that may be one of `cands`: where they differ in length or
-    /// need prefixes, the shortest that encodes with the labels known so far, or, when a
-    /// label is not known yet, the longest that encodes with a stand-in for it (no
-    /// relaxation: a forward jump takes the long form). That form goes first.
-    fn first_pass_size(&mut self, cands: &mut Candidates) -> usize {
-        let index = self.index.clone();
-        let forms = &index.forms;
-        let lens: Vec<usize> = cands.iter().map(|(i, _)| forms[*i].len()).collect();
-        let ctx = cands.iter().any(|(i, _)| forms[*i].eval.is_none());
-        if !ctx && lens.iter().all(|&l| l == lens[0]) {
-            return lens[0];
-        }
-        let (sec, off) = (self.cur, self.offset());
-        let mut exact: Option<((usize, usize), usize)> = None;
-        let mut guess: Option<((usize, usize), usize)> = None;
-        for (ci, (fi, args)) in cands.iter().enumerate() {
-            let known = args.iter().all(|(_, _, a)| match a {
-                Arg::Index(_) => true,
-                Arg::Expr(e) => expr::eval(e, &*self)
-                    .is_ok_and(|v| v.modifier.is_none() && matches!(v.sym, None | Some(SymRef::Section(_)))),
-            });
-            let args: Args = if known { args.clone() } else { stand_ins(args, self.origin + off) };
-            let mut scratch = Vec::new();
-            let Ok((bytes, relocs)) = self.encode_insn(&forms[*fi], &args, sec, off, &mut scratch) else { continue };
-            // Fewest prefixes first (GNU as adds none it does not need: a jump in 64-bit
-            // code is not made shorter with an operand-size prefix), then the shortest.
-            let n = bytes.len();
-            let key = (n - forms[*fi].len().min(n), n);
-            if known && relocs.is_empty() {
-                if exact.is_none_or(|(k, _)| key < k) {
-                    exact = Some((key, ci));
-                }
-            } else if guess.is_none_or(|(k, _)| key.1 > k.1) {
-                guess = Some((key, ci));
-            }
-        }
-        match exact.or(guess) {
-            Some(((_, n), ci)) => {
-                let c = cands.remove(ci);
-                cands.insert(0, c);
-                n
-            }
-            None => lens[0],
-        }
-    }
-}
-
-/// `args` with every value not known yet replaced by a stand-in: the address for an
-/// address (a jump to itself reaches), zero for a number.
-fn stand_ins(args: &Args, pc: u64) -> Args {
-    args.iter()
-        .map(|(k, kind, a)| {
-            let a = match a {
-                Arg::Expr(_) if *kind == Kind::Address => Arg::Expr(Expr::Num(pc as i64)),
-                Arg::Expr(_) => Arg::Expr(Expr::Num(0)),
-                Arg::Index(x) => Arg::Index(*x),
-            };
-            (*k, *kind, a)
-        })
-        .collect()
 }
 
 /// Assemble the one instruction `text` at address `pc`: its bytes, or the first error.
@@ -515,7 +491,8 @@ pub fn assemble_insn(arch: &AsmArch, core: AsmCore, big_endian: bool, text: &str
 
 impl Symbols for Assembler<'_> {
     fn symbol(&self, name: &str) -> Option<Val> {
-        match self.symbols.get(name)? {
+        let prev = self.before.as_ref().filter(|_| self.provisional);
+        match self.symbols.get(name).or_else(|| prev?.symbols.get(name))? {
             SymDef::Label(s, off) => Some(Val { sym: Some(SymRef::Section(*s)), addend: *off as i64, modifier: None }),
             SymDef::Abs(v) => Some(Val::num(*v)),
         }
@@ -525,11 +502,18 @@ impl Symbols for Assembler<'_> {
         Val { sym: Some(SymRef::Section(s)), addend: off as i64, modifier: None }
     }
     fn local(&self, n: u32, forward: bool) -> Result<Val, String> {
-        let defs = self.locals.get(&n).map(|v| v.as_slice()).unwrap_or(&[]);
-        let found =
-            if forward { defs.iter().find(|d| d.0 > self.seq) } else { defs.iter().rev().find(|d| d.0 <= self.seq) };
+        let find = |locals: &HashMap<u32, Vec<(usize, usize, u64)>>| {
+            let defs = locals.get(&n).map(|v| v.as_slice()).unwrap_or(&[]);
+            if forward {
+                defs.iter().find(|d| d.0 > self.seq).copied()
+            } else {
+                defs.iter().rev().find(|d| d.0 <= self.seq).copied()
+            }
+        };
+        let prev = self.before.as_ref().filter(|_| self.provisional);
+        let found = find(&self.locals).or_else(|| find(&prev?.locals));
         match found {
-            Some(&(_, s, off)) => Ok(Val { sym: Some(SymRef::Section(s)), addend: off as i64, modifier: None }),
+            Some((_, s, off)) => Ok(Val { sym: Some(SymRef::Section(s)), addend: off as i64, modifier: None }),
             None => Err(format!("no label `{n}:` {}", if forward { "after this line" } else { "before this line" })),
         }
     }

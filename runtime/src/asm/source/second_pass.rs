@@ -5,16 +5,17 @@ use super::text::strip_comment;
 use super::{template, Args, Assembler, Job, Pending, SymDef};
 use crate::asm::elf::{Object, Reloc, RelocSym, Symbol};
 use crate::asm::expr::{self, Expr, SymRef};
-use crate::asm::form::{Form, Kind, Node, Part};
+use crate::asm::form::{Form, Kind, Node};
 use crate::asm::operands::shows;
 use crate::asm::operands::Arg;
-use crate::asm::solve::{solve_form, Miss};
+use crate::asm::solve::{solve_form, tree_of, Miss};
 use crate::asm::solve_ctx::{solve_ctx_form, CtxSetup};
 use crate::asm::{AsmError, RelocAsk, Target};
 
 impl Assembler<'_> {
     /// The second pass, and the object.
     pub fn finish(mut self, file_name: &str) -> Result<Object, Vec<AsmError>> {
+        self = self.settle_sizes();
         let pending = std::mem::take(&mut self.pending);
         self.second_pass = true;
         let mut undefined: Vec<String> = Vec::new();
@@ -24,7 +25,7 @@ impl Assembler<'_> {
             self.dot = (p.sec, p.off);
             match &p.job {
                 Job::Data { size, expr, col } => self.finish_data(p, *size, expr, *col, &mut undefined),
-                Job::Insn { cands, len, col } => self.finish_insn(p, cands, *len, *col, &mut undefined),
+                Job::Insn { cands, len, col, .. } => self.finish_insn(p, cands, *len, *col, &mut undefined),
             }
         }
         if !self.errors.is_empty() {
@@ -123,7 +124,7 @@ impl Assembler<'_> {
             (None, None) => (v.addend, None),
             (None, Some(m)) => match (self.arch.modifier)(m, v.addend) {
                 Some(x) => (x, None),
-                None => return self.err(col, format!("unknown relocation operator `%{m}`")),
+                None => return self.err(col, format!("unknown relocation operator `{m}`")),
             },
             (Some(sym), None) => match (self.arch.data_reloc)(size) {
                 Some(t) => {
@@ -160,12 +161,15 @@ impl Assembler<'_> {
     ) {
         let index = self.index.clone();
         let mut last: Option<String> = None;
+        self.insn_len = Some(len);
         for (fi, args) in cands {
             let form = &index.forms[*fi];
-            match self.encode_insn(form, args, p.sec, p.off, undefined) {
+            let encoded = self.encode_insn(form, args, p.sec, p.off, undefined);
+            match encoded {
                 Ok((bytes, relocs)) if bytes.len() == len => {
                     self.write_at(p.sec, p.off, &bytes);
                     self.sections[p.sec].relocs.extend(relocs);
+                    self.insn_len = None;
                     return;
                 }
                 Ok((bytes, _)) => {
@@ -178,11 +182,12 @@ impl Assembler<'_> {
                 Err(m) => last = Some(m),
             }
         }
+        self.insn_len = None;
         self.err(col, last.unwrap_or_else(|| "cannot encode this instruction".into()));
     }
 
     /// Encode `form` with `args` at offset `off` of section `sec`: its bytes and relocations,
-    /// or why not.
+    /// or why not. `len`: the length the first pass reserved, once known (the second pass).
     pub(super) fn encode_insn(
         &mut self,
         form: &Form,
@@ -193,19 +198,23 @@ impl Assembler<'_> {
     ) -> Result<(Vec<u8>, Vec<Reloc>), String> {
         let mut wants = Vec::new();
         let mut relocs = Vec::new();
+        let mut fields = Vec::new();
         let mut checked = Vec::new();
         for (k, kind, arg) in args {
             let target = match arg {
                 Arg::Index(x) => *x,
-                Arg::Expr(e) => {
-                    let (t, r) = self.operand(form, *k, *kind, e, sec, off, undefined)?;
-                    if let Some(r) = r {
+                Arg::Expr(e) => match self.operand(form, *k, *kind, e, sec, off, undefined)? {
+                    Operand::Value(t) => t,
+                    Operand::Reloc(t, r) => {
                         relocs.push(r);
                         wants.push((*k, *kind, t));
                         continue;
                     }
-                    t
-                }
+                    Operand::Field(f) => {
+                        fields.push(f);
+                        continue;
+                    }
+                },
             };
             wants.push((*k, *kind, target));
             checked.push((*k, *kind, target));
@@ -230,7 +239,12 @@ impl Assembler<'_> {
             solve_ctx_form(form, &wants, pc, self.big_endian, &setup, &verify)
         };
         match solved {
-            Ok(bytes) => Ok((bytes, relocs)),
+            Ok(mut bytes) => {
+                for f in fields {
+                    relocs.push(self.place_field(form, f, &mut bytes, off)?);
+                }
+                Ok((bytes, relocs))
+            }
             Err(Miss::Value { value }) => {
                 let shown = args.iter().position(|(k, ..)| *k == value).map(|i| i + 1).unwrap_or(0);
                 Err(format!(
@@ -244,6 +258,32 @@ impl Assembler<'_> {
         }
     }
 
+    /// The relocation of a field the linker fills in ([`Target::Field`]), placed at the
+    /// field in the encoded `bytes` (after any prefixes), which get its in-place addend.
+    fn place_field(&self, form: &Form, f: FieldReloc, bytes: &mut [u8], off: u64) -> Result<Reloc, String> {
+        let at = field_bytes(form, f.value, self.big_endian)
+            .ok_or_else(|| format!("`{}`: the relocated operand is not one whole-byte field", form.insn))?;
+        let p = bytes.len() - form.len().min(bytes.len()) + at.offset;
+        let mut addend = f.reloc.addend;
+        match f.base {
+            Some(Node::Pc) => addend += p as i64,
+            Some(_) => addend += p as i64 - bytes.len() as i64,
+            None => {}
+        }
+        let inplace = if self.arch.rela { 0 } else { addend };
+        let n = at.bytes;
+        if !self.arch.rela && n < 8 && (inplace < -(1i64 << (8 * n - 1)) || inplace >= (1i64 << (8 * n))) {
+            return Err(format!("the addend {inplace} does not fit the relocated {n}-byte field"));
+        }
+        for i in 0..n {
+            let sh = if at.big { 8 * (n - 1 - i) } else { 8 * i };
+            if let Some(b) = bytes.get_mut(p + i) {
+                *b = (inplace >> sh) as u8;
+            }
+        }
+        Ok(Reloc { offset: off + p as u64, addend, ..f.reloc })
+    }
+
     /// The target value of operand `k`, and its relocation if the file cannot resolve it.
     #[allow(clippy::too_many_arguments)]
     fn operand(
@@ -255,47 +295,137 @@ impl Assembler<'_> {
         sec: usize,
         off: u64,
         undefined: &mut Vec<String>,
-    ) -> Result<(u64, Option<Reloc>), String> {
+    ) -> Result<Operand, String> {
         let v = expr::eval(e, self)?;
-        let tree = form.parts.iter().find_map(|x| match x {
-            Part::Value { value, tree, .. } if *value == k => Some(tree),
-            _ => None,
-        });
-        let pc_rel = tree.is_some_and(pc_relative);
+        let tree = tree_of(form, k);
+        let next_rel = v.sym.is_some() && (self.arch.next_pc_relative)(form, k);
+        let base = if next_rel { Some(Node::NextPc) } else { tree.and_then(rel_base) };
         match (&v.sym, &v.modifier) {
-            (None, None) => Ok((v.addend as u64, None)),
+            (None, None) => Ok(Operand::Value(v.addend as u64)),
             (None, Some(m)) => (self.arch.modifier)(m, v.addend)
-                .map(|x| (x as u64, None))
-                .ok_or_else(|| format!("unknown relocation operator `%{m}`")),
-            (Some(SymRef::Section(s)), None) if *s == sec && pc_rel && kind == Kind::Address => {
-                Ok((v.addend as u64, None))
+                .map(|x| Operand::Value(x as u64))
+                .ok_or_else(|| format!("unknown relocation operator `{m}`")),
+            // `sym(%rip)` for a label of this section: its offset from the next instruction.
+            (Some(SymRef::Section(s)), None) if *s == sec && next_rel => {
+                let len = self.insn_len.unwrap_or(form.len()) as i64;
+                Ok(Operand::Value(v.addend.wrapping_sub(off as i64 + len) as u64))
+            }
+            (Some(SymRef::Section(s)), None) if *s == sec && base.is_some() && kind == Kind::Address => {
+                Ok(Operand::Value(v.addend as u64))
             }
             (Some(sym), m) => {
+                let field = tree.and_then(one_field).map(|j| form.widths.get(j as usize).copied().unwrap_or(64));
                 let ask = RelocAsk {
                     insn: form.insn,
                     kind,
-                    pc_relative: pc_rel,
+                    pc_relative: base.is_some(),
                     modifier: m.as_deref(),
                     addend: v.addend,
                     pc: off,
+                    bits: field,
+                    signed: kind == Kind::Signed || tree.is_some_and(|t| matches!(t, Node::Sext(..))),
+                    named: matches!(sym, SymRef::Undefined(_)),
                 };
                 let fix = (self.arch.reloc)(&ask)?;
+                let r =
+                    Reloc { offset: off, sym: self.reloc_sym(sym, undefined), rtype: fix.rtype, addend: fix.addend };
                 let target = match fix.target {
                     Target::Value(t) => t,
+                    Target::Field => return Ok(Operand::Field(FieldReloc { value: k, reloc: r, base })),
                     Target::Zero => {
                         let zeros = vec![0u64; form.nfields];
                         let pc = self.origin + off;
                         match form.value(k as usize, &zeros, pc, pc + form.len() as u64) {
                             Some(v) => v,
-                            None => return Err(format!("`{}` cannot take a relocation yet", form.insn)),
+                            None => return Err(format!("`{}` cannot take this relocation", form.insn)),
                         }
                     }
                 };
-                let r =
-                    Reloc { offset: off, sym: self.reloc_sym(sym, undefined), rtype: fix.rtype, addend: fix.addend };
-                Ok((target, Some(r)))
+                Ok(Operand::Reloc(target, r))
             }
         }
+    }
+}
+
+/// An operand as the second pass encodes it.
+enum Operand {
+    Value(u64),
+    /// A value to encode, with the relocation the linker applies to it.
+    Reloc(u64, Reloc),
+    /// A field the linker fills in.
+    Field(FieldReloc),
+}
+
+/// A relocation of a whole field ([`Target::Field`]), before its place is known.
+struct FieldReloc {
+    /// The form's value whose field it is.
+    value: u16,
+    reloc: Reloc,
+    /// What a pc-relative value is an offset from (`Pc` or `NextPc`).
+    base: Option<Node>,
+}
+
+/// Where a field sits in a form's bytes.
+struct FieldAt {
+    offset: usize,
+    bytes: usize,
+    big: bool,
+}
+
+/// The bytes of the one field value `k` of `form` reads, when it is whole bytes of one token.
+fn field_bytes(form: &Form, k: u16, big_endian: bool) -> Option<FieldAt> {
+    let j = one_field(tree_of(form, k)?)?;
+    let seg = form.segs.iter().find(|s| s.fields.iter().any(|f| f.field == j))?;
+    let sf = seg.fields.iter().find(|f| f.field == j)?;
+    let big = seg.order.unwrap_or(big_endian);
+    let &[(hi, lo)] = (if big { &sf.big } else { &sf.little }).as_slice() else { return None };
+    let n = hi - lo + 1;
+    if lo % 8 != 0 || n % 8 != 0 {
+        return None;
+    }
+    let first = if big { (seg.bytes as u32 * 8 - 1 - hi) / 8 } else { lo / 8 };
+    Some(FieldAt { offset: seg.at as usize + first as usize, bytes: (n / 8) as usize, big })
+}
+
+/// The field a value is, when its tree reads exactly one field (through extensions).
+pub(super) fn one_field(n: &Node) -> Option<u16> {
+    fn walk(n: &Node, out: &mut Vec<u16>) {
+        match n {
+            Node::Field(j) => out.push(*j),
+            Node::Neg(a) | Node::Not(a) | Node::Sext(a, _) | Node::Zext(a) => walk(a, out),
+            Node::Bin(_, a, b) | Node::Concat(a, b, _) => {
+                walk(a, out);
+                walk(b, out);
+            }
+            Node::Cond(c, a, b) => {
+                walk(c, out);
+                walk(a, out);
+                walk(b, out);
+            }
+            _ => {}
+        }
+    }
+    let mut v = Vec::new();
+    walk(n, &mut v);
+    v.dedup();
+    match v.as_slice() {
+        [j] => Some(*j),
+        _ => None,
+    }
+}
+
+/// What a value's tree is an offset from, if anything: the next instruction's address or
+/// this one's.
+fn rel_base(n: &Node) -> Option<Node> {
+    pc_relative(n).then(|| if mentions_next_pc(n) { Node::NextPc } else { Node::Pc })
+}
+
+fn mentions_next_pc(n: &Node) -> bool {
+    match n {
+        Node::NextPc => true,
+        Node::Neg(a) | Node::Not(a) | Node::Sext(a, _) | Node::Zext(a) => mentions_next_pc(a),
+        Node::Bin(_, a, b) | Node::Concat(a, b, _) => mentions_next_pc(a) || mentions_next_pc(b),
+        _ => false,
     }
 }
 

@@ -1,24 +1,150 @@
 //! What `specemu as` needs to know of x86 beyond the spec: the ELF machines, the code size
 //! each assembles for (the decoder's `mode`: 64-bit for x86-64, 32-bit for i386), AT&T
-//! syntax's `#` comments, and data relocations (`.long`/`.quad` of a label). Instruction
-//! operands that need a relocation (a label in another section or file) are refused with
-//! an error for now: their field's offset inside the instruction is not passed on yet.
+//! syntax's `#` comments and `sym(%rip)`, and the relocations GNU as writes for labels in
+//! other sections or files: the field the linker fills in (a displacement or immediate of
+//! 8 to 64 bits; `call`/`jmp` targets PC-relative, PLT32 for another file's symbol on
+//! x86-64), and data words (`.long`/`.quad`).
 
+use crate::asm::form::{Form, Kind, Part};
 use crate::asm::operands::Spelling;
 use crate::asm::source::Assembler;
-use crate::asm::{AsmArch, Fixup, RelocAsk};
+use crate::asm::{AsmArch, Fixup, RelocAsk, Target};
 use std::collections::HashMap;
 
 const R_X86_64_64: u32 = 1;
+const R_X86_64_PC32: u32 = 2;
+const R_X86_64_PLT32: u32 = 4;
 const R_X86_64_32: u32 = 10;
+const R_X86_64_32S: u32 = 11;
+const R_X86_64_16: u32 = 12;
+const R_X86_64_8: u32 = 14;
 const R_386_32: u32 = 1;
+const R_386_PC32: u32 = 2;
+const R_386_16: u32 = 20;
+const R_386_8: u32 = 22;
 
-fn reloc(a: &RelocAsk) -> Result<Fixup, String> {
-    Err(format!(
-        "`{}` refers to a label in another section or file, which needs a relocation that x86 \
-         instructions do not get yet (data words do: .long/.quad)",
-        a.insn
-    ))
+fn field(rtype: u32, a: &RelocAsk) -> Result<Fixup, String> {
+    Ok(Fixup { rtype, target: Target::Field, addend: a.addend })
+}
+
+fn check_modifier(a: &RelocAsk) -> Result<bool, String> {
+    match a.modifier {
+        None => Ok(false),
+        Some(m) if m.eq_ignore_ascii_case("plt") && a.pc_relative => Ok(true),
+        Some(m) => Err(format!("`{}`: the relocation operator `@{m}` is not supported here", a.insn)),
+    }
+}
+
+fn reloc_64(a: &RelocAsk) -> Result<Fixup, String> {
+    let plt = check_modifier(a)?;
+    match (a.pc_relative, a.bits) {
+        // GNU as: a call or jump to another file's symbol goes through the PLT.
+        (true, Some(32)) if a.kind == Kind::Address && (a.named || plt) => field(R_X86_64_PLT32, a),
+        (true, Some(32)) => field(R_X86_64_PC32, a),
+        (false, Some(64)) => field(R_X86_64_64, a),
+        (false, Some(32)) if a.signed => field(R_X86_64_32S, a),
+        (false, Some(32)) => field(R_X86_64_32, a),
+        (false, Some(16)) => field(R_X86_64_16, a),
+        (false, Some(8)) => field(R_X86_64_8, a),
+        _ => Err(unrelocatable(a)),
+    }
+}
+
+fn reloc_32(a: &RelocAsk) -> Result<Fixup, String> {
+    check_modifier(a)?;
+    match (a.pc_relative, a.bits) {
+        (true, Some(32)) => field(R_386_PC32, a),
+        (false, Some(32)) => field(R_386_32, a),
+        (false, Some(16)) => field(R_386_16, a),
+        (false, Some(8)) => field(R_386_8, a),
+        _ => Err(unrelocatable(a)),
+    }
+}
+
+fn unrelocatable(a: &RelocAsk) -> String {
+    let what = if a.pc_relative { "a PC-relative" } else { "an" };
+    match a.bits {
+        Some(b) => format!("`{}`: no relocation for {what} {b}-bit field", a.insn),
+        None => format!("`{}`: this operand cannot take a relocation", a.insn),
+    }
+}
+
+/// AT&T's operand-size suffix on a mnemonic that objdump shows without one (`movq $5,%rax`,
+/// `addl %eax,%ebx`, `pushq $1`, `callq`): the mnemonic without it, when every register
+/// operand is of that size.
+fn unsuffixed(mnemonic: &str, operands: &str) -> Option<String> {
+    let bits = match mnemonic.as_bytes().last()? {
+        b'b' => 8,
+        b'w' => 16,
+        b'l' => 32,
+        b'q' => 64,
+        _ => return None,
+    };
+    let mut depth = 0;
+    let mut start = 0;
+    let mut ops = Vec::new();
+    for (i, c) in operands.char_indices() {
+        match c {
+            '(' => depth += 1,
+            ')' => depth -= 1,
+            ',' if depth == 0 => {
+                ops.push(&operands[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    ops.push(&operands[start..]);
+    let sized = |r: &str| -> Option<u32> {
+        const GPR: [&str; 8] = ["ax", "cx", "dx", "bx", "sp", "bp", "si", "di"];
+        if ["al", "cl", "dl", "bl", "ah", "ch", "dh", "bh", "spl", "bpl", "sil", "dil"].contains(&r) {
+            return Some(8);
+        }
+        if GPR.contains(&r) {
+            return Some(16);
+        }
+        if r.strip_prefix('e').is_some_and(|x| GPR.contains(&x)) {
+            return Some(32);
+        }
+        if r.strip_prefix('r').is_some_and(|x| GPR.contains(&x)) {
+            return Some(64);
+        }
+        let n = r.strip_prefix('r')?;
+        let digits = n.trim_end_matches(|c: char| c.is_ascii_alphabetic());
+        if digits.is_empty() || !digits.bytes().all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        match &n[digits.len()..] {
+            "b" | "l" => Some(8),
+            "w" => Some(16),
+            "d" => Some(32),
+            "" => Some(64),
+            _ => None,
+        }
+    };
+    for op in ops.iter().map(|o| o.trim()) {
+        // A register operand (not a memory operand's base or segment).
+        if let Some(r) = op.strip_prefix('%').filter(|r| r.bytes().all(|c| c.is_ascii_alphanumeric())) {
+            if sized(&r.to_ascii_lowercase()) != Some(bits) {
+                return None;
+            }
+        }
+    }
+    Some(mnemonic[..mnemonic.len() - 1].to_string())
+}
+
+/// `sym(%rip)` (and `sym(%eip)`): the value before the register is the displacement from
+/// the next instruction.
+fn next_pc_relative(form: &Form, k: u16) -> bool {
+    let mut parts = form.parts.iter();
+    while let Some(p) = parts.next() {
+        if let Part::Value { value, .. } = p {
+            if *value == k {
+                return matches!(parts.next(), Some(Part::Text(t)) if t.starts_with("(%rip)") || t.starts_with("(%eip)"));
+            }
+        }
+    }
+    false
 }
 
 fn data_reloc_64(size: usize) -> Option<u32> {
@@ -57,13 +183,14 @@ pub static ASM_64: AsmArch = AsmArch {
     rela: true,
     e_flags,
     insn_check,
-    spelling: Spelling { register_prefix: None },
+    spelling: Spelling { register_prefix: None, respell: unsuffixed },
     comment: "#",
     section_align: 1,
     pad_sections: false,
     auto_align_data: false,
     align_is_power: false,
-    reloc,
+    reloc: reloc_64,
+    next_pc_relative,
     data_reloc: data_reloc_64,
     modifier,
     directive,
@@ -74,6 +201,27 @@ pub static ASM_32: AsmArch = AsmArch {
     elf_machine: super::EM_386,
     is_64: false,
     rela: false,
+    reloc: reloc_32,
     data_reloc: data_reloc_32,
     ..ASM_64
 };
+
+#[cfg(test)]
+mod tests {
+    use super::unsuffixed;
+
+    #[test]
+    fn size_suffixes_agree_with_register_operands() {
+        assert_eq!(unsuffixed("movq", "$5, %rax").as_deref(), Some("mov"));
+        assert_eq!(unsuffixed("addl", "%eax,%ebx").as_deref(), Some("add"));
+        assert_eq!(unsuffixed("movb", "%al, (%rax)").as_deref(), Some("mov"));
+        assert_eq!(unsuffixed("movq", "%fs:40, %r10").as_deref(), Some("mov"));
+        assert_eq!(unsuffixed("pushq", "$1").as_deref(), Some("push"));
+        assert_eq!(unsuffixed("movw", "%r9w, %r10w").as_deref(), Some("mov"));
+        assert_eq!(unsuffixed("movl", "%r9d, %eax").as_deref(), Some("mov"));
+        // The suffix and a register disagree, or nothing to take off.
+        assert_eq!(unsuffixed("movl", "$5, %rax"), None);
+        assert_eq!(unsuffixed("movb", "%ax, %bx"), None);
+        assert_eq!(unsuffixed("mov", "%eax, %ebx"), None);
+    }
+}
