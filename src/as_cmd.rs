@@ -15,7 +15,7 @@ use specemu_runtime::targets::ARCHES;
 #[command(
     name = "as",
     bin_name = "specemu as",
-    about = "Assemble GNU as source into an ELF object, for any core in the specs (writes what is written: no relaxation, no delay-slot filling)"
+    about = "Assemble GNU as source into an ELF object, for any core in the specs (writes what is written: no delay-slot filling, macros or narrowing)"
 )]
 pub struct AsCli {
     /// The core to assemble for (specemu -cpu help lists them)

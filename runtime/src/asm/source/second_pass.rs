@@ -174,7 +174,7 @@ impl Assembler<'_> {
                 }
                 Ok((bytes, _)) => {
                     last = Some(format!(
-                        "`{}` takes {} bytes here, where the first pass reserved {len} (no relaxation)",
+                        "`{}` takes {} bytes here, where the first pass reserved {len}",
                         form.insn,
                         bytes.len()
                     ))

@@ -30,7 +30,9 @@
 //! the next one). Otherwise, or when decoding fails: a 4-byte literal slot printed with no text
 //! when the record is a literal record and the address is 4-aligned with 4 bytes left, else
 //! `.byte 0xNN` for one byte. Reads stop at the next symbol (objdump's `stop_vma`), so an
-//! instruction or an L32R literal across it is not read.
+//! instruction or an L32R literal across it is not read. A word whose format objdump knows
+//! but whose opcode it does not is `excw` there (Debian's lx106 objdump): without property
+//! sections literal pools decode that way, and so does padding.
 
 use crate::arch::SectionRules;
 use crate::disas::Disassembler;
@@ -218,7 +220,6 @@ pub fn one(
     base: u64,
     off: usize,
     stop: usize,
-    relocatable: bool,
     sym: &dyn Fn(u64, &mut String),
 ) -> (usize, String) {
     let pc = base + off as u64;
@@ -227,14 +228,14 @@ pub fn one(
     let window = &bytes[off..off + fetched];
     let block = props.find(pc);
     if block.is_none_or(|b| b.flags & PROP_INSN != 0) {
-        if let Some((n, text)) = dis.one(window, pc, sym) {
+        if let Some((n, text)) = dis.one(window, pc, sym).or_else(|| unknown_opcode(dis, window, sym)) {
             let fits = match block {
                 None => true,
                 Some(b) if b.addr > pc => n as u64 <= b.addr - pc,
                 Some(b) => n as u64 <= b.end() - pc,
             };
             if n > 0 && n <= fetched && fits {
-                let text = if relocatable { text } else { with_literal(text, bytes, base, stop, dis.big_endian, sym) };
+                let text = with_literal(text, bytes, base, stop, dis.big_endian, sym);
                 return (n, text);
             }
         }
@@ -245,8 +246,28 @@ pub fn one(
     (1, byte_line(bytes[off]))
 }
 
+/// What objdump prints for a word whose format it knows but whose opcode it does not: Debian's
+/// lx106 objdump (libisa's decoder) names it `excw`, with the format's length, which op0
+/// (the first nibble in the core's byte order) gives: 0-7 three bytes, 8-13 two with the
+/// code density option (checked by decoding `ret.n`); 14 and 15 have no format here.
+fn unknown_opcode(dis: &Disassembler, window: &[u8], sym: &dyn Fn(u64, &mut String)) -> Option<(usize, String)> {
+    let b0 = *window.first()?;
+    let op0 = if dis.big_endian { b0 >> 4 } else { b0 & 0xf };
+    let n = match op0 {
+        0..=7 => 3,
+        8..=13 => {
+            let ret_n: [u8; 2] = if dis.big_endian { [0xf0, 0x0d] } else { [0x0d, 0xf0] };
+            dis.one(&ret_n, 0, sym)?;
+            2
+        }
+        _ => return None,
+    };
+    (window.len() >= n).then(|| (n, "excw".to_string()))
+}
+
 /// objdump appends the word an L32R loads, ` (VALUE <sym>)`, when it can read it: the literal
-/// lies in this section before the end of the current symbol's range.
+/// lies in this section before the end of the current symbol's range (in an object file
+/// too, where a literal in `.literal` is out of reach and a literal in the code is not).
 fn with_literal(
     text: String,
     bytes: &[u8],
@@ -256,8 +277,11 @@ fn with_literal(
     sym: &dyn Fn(u64, &mut String),
 ) -> String {
     let Some(ops) = text.strip_prefix("l32r\t") else { return text };
-    let Some(target) =
-        ops.split(", ").nth(1).and_then(|t| t.split(' ').next()).and_then(|t| u64::from_str_radix(t, 16).ok())
+    let Some(target) = ops
+        .split(", ")
+        .nth(1)
+        .and_then(|t| t.split(' ').next())
+        .and_then(|t| u64::from_str_radix(t.trim_start_matches("0x"), 16).ok())
     else {
         return text;
     };
@@ -274,11 +298,9 @@ fn with_literal(
     out
 }
 
-/// objdump's rules for one Xtensa code section: its property records, and whether the file
-/// is relocatable (L32R literals are not shown then).
+/// objdump's rules for one Xtensa code section: its property records.
 struct XtSection {
     props: SectionProps,
-    relocatable: bool,
 }
 
 impl SectionRules for XtSection {
@@ -302,13 +324,12 @@ impl SectionRules for XtSection {
         next_sym: usize,
         sym: &dyn Fn(u64, &mut String),
     ) -> (usize, String) {
-        one(dis, &self.props, bytes, base, off, next_sym, self.relocatable, sym)
+        one(dis, &self.props, bytes, base, off, next_sym, sym)
     }
 }
 
 /// The rules of section `index` (at `addr`, `size` bytes) of `file`.
 pub fn section_rules(file: &object::File<'_>, index: SectionIndex, addr: u64, size: u64) -> Box<dyn SectionRules> {
     let table = read_prop_table(file);
-    let relocatable = file.kind() == object::ObjectKind::Relocatable;
-    Box::new(XtSection { props: SectionProps::new(&table, index, addr, size), relocatable })
+    Box::new(XtSection { props: SectionProps::new(&table, index, addr, size) })
 }
