@@ -20,13 +20,14 @@ pub enum Arg {
 pub struct Spelling {
     /// A prefix registers may carry (GNU as's `$` on MIPS): `$sp`, and `$29` by number.
     pub register_prefix: Option<&'static str>,
-    /// Another spelling of a mnemonic (lowercase) with these operands, tried when no form
-    /// takes the line as written (AT&T's size suffixes: `movq $5,%rax` is `mov`).
-    pub respell: fn(&str, &str) -> Option<String>,
+    /// Another spelling of a line (its mnemonic, lowercase, and operands), whose forms are
+    /// tried after those of the line as written (AT&T's size suffixes: `movq $5,%rax` is
+    /// `mov`; GNU as's aliases: `jnb` is `jae`).
+    pub respell: fn(&str, &str) -> Option<(String, String)>,
 }
 
-/// [`Spelling::respell`] for syntaxes with one spelling per mnemonic.
-pub fn no_respell(_: &str, _: &str) -> Option<String> {
+/// [`Spelling::respell`] for syntaxes with one spelling per line.
+pub fn no_respell(_: &str, _: &str) -> Option<(String, String)> {
     None
 }
 

@@ -414,16 +414,16 @@ impl<'a> Assembler<'a> {
         let spelling = self.arch.spelling;
         let index = self.index.clone();
         let forms = &index.forms;
-        let matching = |m: &str| -> Candidates {
+        let matching = |m: &str, ops: &str| -> Candidates {
             let ixs = index.candidates(m).0;
-            ixs.into_iter().filter_map(|i| match_form(&forms[i], m, operands, spelling).map(|a| (i, a))).collect()
+            ixs.into_iter().filter_map(|i| match_form(&forms[i], m, ops, spelling).map(|a| (i, a))).collect()
         };
         let (_, known) = index.candidates(&lower);
         // The forms of the other spelling come after those of the spelling written.
-        let mut cands = matching(&lower);
+        let mut cands = matching(&lower, operands);
         let written = cands.len();
-        if let Some(other) = (spelling.respell)(&lower, operands) {
-            cands.extend(matching(&other));
+        if let Some((m, ops)) = (spelling.respell)(&lower, operands) {
+            cands.extend(matching(&m, &ops));
         }
         // `asm` displays first (where GNU as spells or encodes a text its own way), then
         // spec order.

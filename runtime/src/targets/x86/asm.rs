@@ -69,6 +69,72 @@ fn unrelocatable(a: &RelocAsk) -> String {
     }
 }
 
+/// GNU as's other spellings of a line: a size suffix objdump leaves out ([`unsuffixed`]),
+/// a condition's other name (`jnb` is `jae`, `setz` is `sete`, `cmovnge` is `cmovl`),
+/// `sal` for `shl`, and a memory operand without its scale (`(%rsi,%rdi)` is
+/// `(%rsi,%rdi,1)`).
+fn respell(mnemonic: &str, operands: &str) -> Option<(String, String)> {
+    // gcc's `rep bsf` is `tzcnt` (and `rep bsr` `lzcnt`), as objdump shows them.
+    if mnemonic == "rep" {
+        let (word, rest) = operands.trim_start().split_once(|c: char| c.is_whitespace())?;
+        let counted = match word.strip_prefix("bsf").map(|_| "tzcnt").or(word.strip_prefix("bsr").map(|_| "lzcnt")) {
+            Some(c) => format!("{c}{}", &word[3..]),
+            None => return None,
+        };
+        return respell(&counted, rest.trim_start()).or(Some((counted, rest.trim_start().to_string())));
+    }
+    let m = aliased(mnemonic)
+        .or_else(|| unsuffixed(mnemonic, operands).map(|u| aliased(&u).unwrap_or(u)))
+        .unwrap_or_else(|| mnemonic.to_string());
+    let ops = with_scales(operands);
+    (m != mnemonic || ops != operands).then_some((m, ops))
+}
+
+/// A mnemonic's name in objdump's spelling, when GNU as takes it as another's.
+fn aliased(mnemonic: &str) -> Option<String> {
+    const CONDITIONS: [(&str, &str); 14] = [
+        ("c", "b"),
+        ("nae", "b"),
+        ("nc", "ae"),
+        ("nb", "ae"),
+        ("z", "e"),
+        ("nz", "ne"),
+        ("na", "be"),
+        ("nbe", "a"),
+        ("pe", "p"),
+        ("po", "np"),
+        ("nge", "l"),
+        ("nl", "ge"),
+        ("ng", "le"),
+        ("nle", "g"),
+    ];
+    if mnemonic == "sal" {
+        return Some("shl".into());
+    }
+    ["j", "set", "cmov"].iter().find_map(|p| {
+        let cc = mnemonic.strip_prefix(p)?;
+        CONDITIONS.iter().find(|(a, _)| *a == cc).map(|(_, c)| format!("{p}{c}"))
+    })
+}
+
+/// Memory operands of two registers with their scale (AT&T's default, 1) written out.
+fn with_scales(operands: &str) -> String {
+    let mut out = String::with_capacity(operands.len() + 2);
+    let mut rest = operands;
+    while let Some(open) = rest.find('(') {
+        let Some(len) = rest[open..].find(')') else { break };
+        let inner = &rest[open + 1..open + len];
+        out.push_str(&rest[..open + len]);
+        let parts: Vec<&str> = inner.split(',').map(str::trim).collect();
+        if parts.len() == 2 && parts[1].starts_with('%') {
+            out.push_str(",1");
+        }
+        rest = &rest[open + len..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// AT&T's operand-size suffix on a mnemonic that objdump shows without one (`movq $5,%rax`,
 /// `addl %eax,%ebx`, `pushq $1`, `callq`): the mnemonic without it, when every register
 /// operand is of that size.
@@ -122,12 +188,16 @@ fn unsuffixed(mnemonic: &str, operands: &str) -> Option<String> {
             _ => None,
         }
     };
-    for op in ops.iter().map(|o| o.trim()) {
-        // A register operand (not a memory operand's base or segment).
-        if let Some(r) = op.strip_prefix('%').filter(|r| r.bytes().all(|c| c.is_ascii_alphanumeric())) {
-            if sized(&r.to_ascii_lowercase()) != Some(bits) {
-                return None;
-            }
+    // The last register operand (not a memory operand's base or segment) gives the size:
+    // the destination, where a shift's count is `%cl`.
+    let last = ops
+        .iter()
+        .rev()
+        .map(|o| o.trim())
+        .find_map(|op| op.strip_prefix('%').filter(|r| r.bytes().all(|c| c.is_ascii_alphanumeric())));
+    if let Some(r) = last {
+        if sized(&r.to_ascii_lowercase()) != Some(bits) {
+            return None;
         }
     }
     Some(mnemonic[..mnemonic.len() - 1].to_string())
@@ -183,7 +253,7 @@ pub static ASM_64: AsmArch = AsmArch {
     rela: true,
     e_flags,
     insn_check,
-    spelling: Spelling { register_prefix: None, respell: unsuffixed },
+    spelling: Spelling { register_prefix: None, respell },
     comment: "#",
     section_align: 1,
     pad_sections: false,
@@ -208,7 +278,23 @@ pub static ASM_32: AsmArch = AsmArch {
 
 #[cfg(test)]
 mod tests {
-    use super::unsuffixed;
+    use super::{respell, unsuffixed};
+
+    #[test]
+    fn gnu_as_spellings() {
+        let r = |m: &str, o: &str| respell(m, o);
+        assert_eq!(r("jnb", ".L5"), Some(("jae".into(), ".L5".into())));
+        assert_eq!(r("setz", "%al"), Some(("sete".into(), "%al".into())));
+        assert_eq!(r("sall", "$7, %eax"), Some(("shl".into(), "$7, %eax".into())));
+        assert_eq!(r("cmovnl", "%eax,%ebx"), Some(("cmovge".into(), "%eax,%ebx".into())));
+        assert_eq!(r("leal", "(%rsi,%rdi), %eax"), Some(("lea".into(), "(%rsi,%rdi,1), %eax".into())));
+        assert_eq!(r("lea", "8(%rsi, %rdi), %eax"), Some(("lea".into(), "8(%rsi, %rdi,1), %eax".into())));
+        assert_eq!(r("mov", "(%rsi,%rdi,4), %eax"), None);
+        assert_eq!(r("sarl", "%cl, %eax"), Some(("sar".into(), "%cl, %eax".into())));
+        assert_eq!(r("rep", "bsfq\t%rbp, %rcx"), Some(("tzcnt".into(), "%rbp, %rcx".into())));
+        assert_eq!(r("rep", "bsrl %ebx, %ecx"), Some(("lzcnt".into(), "%ebx, %ecx".into())));
+        assert_eq!(r("jae", "1f"), None);
+    }
 
     #[test]
     fn size_suffixes_agree_with_register_operands() {
