@@ -5,25 +5,8 @@
 //! Knows no architecture.
 
 use super::data::Reader;
+use super::form::{ones, sext};
 use super::format::op;
-
-fn sx(v: u64, w: u32) -> i64 {
-    if w >= 64 {
-        v as i64
-    } else if w == 0 {
-        0
-    } else {
-        ((v << (64 - w)) as i64) >> (64 - w)
-    }
-}
-
-fn mask(w: u32) -> u64 {
-    if w >= 64 {
-        u64::MAX
-    } else {
-        (1u64 << w) - 1
-    }
-}
 
 /// Run `prog` with these operand field values at `pc` (`npc`: the next instruction's
 /// address). None for a program the generator did not write (a malformed one).
@@ -51,7 +34,7 @@ pub fn run(prog: &'static [u8], f: &[u64], pc: u64, npc: u64) -> Option<u64> {
             }
             op::SEXT => {
                 let (w, m) = (r.num()? as u32, r.num()?);
-                sx(st.pop()?, w) as u64 & m
+                sext(st.pop()?, w) as u64 & m
             }
             op::TABLE => {
                 let n = r.num()? as usize;
@@ -81,13 +64,13 @@ pub fn run(prog: &'static [u8], f: &[u64], pc: u64, npc: u64) -> Option<u64> {
                         if y >= w as u64 {
                             0
                         } else {
-                            (x << y) & mask(w)
+                            (x << y) & ones(w)
                         }
                     }
                     op::SHR => x.checked_shr(y.min(64) as u32).unwrap_or(0),
                     op::SAR => {
                         let w = r.num()? as u32;
-                        (sx(x, w) >> y.min(63)) as u64 & mask(w)
+                        (sext(x, w) >> y.min(63)) as u64 & ones(w)
                     }
                     op::CONCAT => x.checked_shl(r.num()? as u32).unwrap_or(0) | y,
                     op::LAND => (x != 0 && y != 0) as u64,
@@ -106,7 +89,7 @@ pub fn run(prog: &'static [u8], f: &[u64], pc: u64, npc: u64) -> Option<u64> {
                     op::GE => (x >= y) as u64,
                     op::SLT | op::SLE | op::SGT | op::SGE => {
                         let w = r.num()? as u32;
-                        let (a, b) = (sx(x, w), sx(y, w));
+                        let (a, b) = (sext(x, w), sext(y, w));
                         (match o {
                             op::SLT => a < b,
                             op::SLE => a <= b,

@@ -100,6 +100,24 @@ pub enum Node {
 }
 
 impl Node {
+    /// The operand fields `n` reads, in tree order (repeats kept).
+    pub fn fields(&self, out: &mut Vec<u16>) {
+        match self {
+            Node::Field(k) => out.push(*k),
+            Node::Neg(a) | Node::Not(a) | Node::Sext(a, _) | Node::Zext(a) => a.fields(out),
+            Node::Bin(_, a, b) | Node::Concat(a, b, _) => {
+                a.fields(out);
+                b.fields(out);
+            }
+            Node::Cond(c, a, b) => {
+                c.fields(out);
+                a.fields(out);
+                b.fields(out);
+            }
+            Node::Const(_) | Node::Pc | Node::NextPc | Node::Ctx(_) | Node::Opaque => {}
+        }
+    }
+
     pub fn negate(a: Node) -> Node {
         Node::Neg(Box::new(a))
     }
@@ -215,11 +233,21 @@ pub struct AsmTable {
     pub disas_one: DisasOneFn,
 }
 
-fn ones(n: u32) -> u64 {
+/// A mask of the low `n` bits.
+pub(crate) fn ones(n: u32) -> u64 {
     if n >= 64 {
         u64::MAX
     } else {
         (1u64 << n) - 1
+    }
+}
+
+/// The low `w` bits of `v`, sign-extended (0 for a width of 0).
+pub(crate) fn sext(v: u64, w: u32) -> i64 {
+    match w {
+        0 => 0,
+        64.. => v as i64,
+        _ => ((v << (64 - w)) as i64) >> (64 - w),
     }
 }
 

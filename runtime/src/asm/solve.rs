@@ -5,15 +5,8 @@
 //! accepted when the instruction displays the operands it was given. Owns no syntax and no
 //! architecture.
 
-use super::form::{encode, fill_fixed, fill_unknown, BinOp, DecodedFn, Form, Kind, Node, Part};
-
-pub(super) fn ones(n: u32) -> u64 {
-    if n >= 64 {
-        u64::MAX
-    } else {
-        (1u64 << n) - 1
-    }
-}
+pub(super) use super::form::ones;
+use super::form::{encode, fill_fixed, fill_unknown, sext, BinOp, DecodedFn, Form, Kind, Node, Part};
 
 /// Why a form did not encode the operands.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,11 +41,7 @@ impl Cx<'_> {
             Node::NextPc => self.npc,
             Node::Neg(a) => self.eval(a)?.wrapping_neg(),
             Node::Not(a) => !self.eval(a)?,
-            Node::Sext(a, w) => {
-                let x = self.eval(a)?;
-                let s = 64 - (*w).clamp(1, 64);
-                (((x << s) as i64) >> s) as u64
-            }
+            Node::Sext(a, w) => sext(self.eval(a)?, *w) as u64,
             Node::Zext(a) => self.eval(a)?,
             Node::Concat(a, b, w) => (self.eval(a)? << (*w).min(63)) | (self.eval(b)? & ones(*w)),
             Node::Bin(op, a, b) => {
@@ -252,7 +241,7 @@ impl Cx<'_> {
         // code, with no address-size prefix).
         let saved = self.f.to_vec();
         let mut unknown = Vec::new();
-        unknown_fields(n, self, &mut unknown);
+        n.fields(&mut unknown);
         for k in unknown {
             if let Some(slot @ None) = self.f.get_mut(k as usize) {
                 *slot = Some(0);
@@ -320,24 +309,6 @@ impl Cx<'_> {
             },
             _ => {}
         }
-    }
-}
-
-/// The fields of `n` not known yet.
-fn unknown_fields(n: &Node, cx: &Cx, out: &mut Vec<u16>) {
-    match n {
-        Node::Field(k) if cx.f.get(*k as usize).is_some_and(|v| v.is_none()) => out.push(*k),
-        Node::Neg(a) | Node::Not(a) | Node::Sext(a, _) | Node::Zext(a) => unknown_fields(a, cx, out),
-        Node::Bin(_, a, b) | Node::Concat(a, b, _) => {
-            unknown_fields(a, cx, out);
-            unknown_fields(b, cx, out);
-        }
-        Node::Cond(c, a, b) => {
-            unknown_fields(c, cx, out);
-            unknown_fields(a, cx, out);
-            unknown_fields(b, cx, out);
-        }
-        _ => {}
     }
 }
 

@@ -314,7 +314,7 @@ impl Assembler<'_> {
                 Ok(Operand::Value(v.addend as u64))
             }
             (Some(sym), m) => {
-                let field = tree.and_then(one_field).map(|j| form.widths.get(j as usize).copied().unwrap_or(64));
+                let field = field_width(form, k);
                 let ask = RelocAsk {
                     insn: form.insn,
                     kind,
@@ -388,25 +388,9 @@ fn field_bytes(form: &Form, k: u16, big_endian: bool) -> Option<FieldAt> {
 }
 
 /// The field a value is, when its tree reads exactly one field (through extensions).
-pub(super) fn one_field(n: &Node) -> Option<u16> {
-    fn walk(n: &Node, out: &mut Vec<u16>) {
-        match n {
-            Node::Field(j) => out.push(*j),
-            Node::Neg(a) | Node::Not(a) | Node::Sext(a, _) | Node::Zext(a) => walk(a, out),
-            Node::Bin(_, a, b) | Node::Concat(a, b, _) => {
-                walk(a, out);
-                walk(b, out);
-            }
-            Node::Cond(c, a, b) => {
-                walk(c, out);
-                walk(a, out);
-                walk(b, out);
-            }
-            _ => {}
-        }
-    }
+fn one_field(n: &Node) -> Option<u16> {
     let mut v = Vec::new();
-    walk(n, &mut v);
+    n.fields(&mut v);
     v.dedup();
     match v.as_slice() {
         [j] => Some(*j),
@@ -414,30 +398,23 @@ pub(super) fn one_field(n: &Node) -> Option<u16> {
     }
 }
 
-/// What a value's tree is an offset from, if anything: the next instruction's address or
-/// this one's.
+/// The width of the one field value `k` of `form` is, if it is one field's value.
+pub(super) fn field_width(form: &Form, k: u16) -> Option<u32> {
+    let j = one_field(tree_of(form, k)?)?;
+    Some(form.widths.get(j as usize).copied().unwrap_or(64))
+}
+
+/// What a value's tree is an offset from, if it is one: the instruction's address (`pc +
+/// ...`) or the next one's.
 fn rel_base(n: &Node) -> Option<Node> {
-    pc_relative(n).then(|| if mentions_next_pc(n) { Node::NextPc } else { Node::Pc })
-}
-
-fn mentions_next_pc(n: &Node) -> bool {
-    match n {
-        Node::NextPc => true,
-        Node::Neg(a) | Node::Not(a) | Node::Sext(a, _) | Node::Zext(a) => mentions_next_pc(a),
-        Node::Bin(_, a, b) | Node::Concat(a, b, _) => mentions_next_pc(a) || mentions_next_pc(b),
-        _ => false,
-    }
-}
-
-/// Whether a value's tree is an offset from the instruction's address (`pc + ...`).
-fn pc_relative(n: &Node) -> bool {
     use crate::asm::form::BinOp;
     match n {
-        Node::Pc | Node::NextPc => true,
+        Node::Pc => Some(Node::Pc),
+        Node::NextPc => Some(Node::NextPc),
         // An aligned pc (Xtensa's `(pc + 3) & ~3`) is still the instruction's address.
-        Node::Bin(BinOp::And, a, b) if matches!(**b, Node::Const(_)) => pc_relative(a),
-        Node::Bin(BinOp::Add, a, b) => pc_relative(a) || pc_relative(b),
-        Node::Bin(BinOp::Sub, a, _) => pc_relative(a),
-        _ => false,
+        Node::Bin(BinOp::And, a, b) if matches!(**b, Node::Const(_)) => rel_base(a),
+        Node::Bin(BinOp::Add, a, b) => rel_base(a).or_else(|| rel_base(b)),
+        Node::Bin(BinOp::Sub, a, _) => rel_base(a),
+        _ => None,
     }
 }

@@ -6,10 +6,10 @@
 //! Sizes only grow, so this ends, with the smallest sizes that hold. Instructions whose
 //! forms are all one length (MIPS, Xtensa) are sized once: nothing is relaxed there.
 
-use super::second_pass::one_field;
+use super::second_pass::field_width;
 use super::{Args, Assembler, Candidates, Job, SymDef};
 use crate::asm::expr::{self, Expr, SymRef};
-use crate::asm::form::{Form, Kind};
+use crate::asm::form::Kind;
 use crate::asm::operands::Arg;
 use std::collections::HashMap;
 
@@ -81,7 +81,7 @@ impl<'a> Assembler<'a> {
             let narrowest = if wide {
                 exprs()
                     .filter(|(k, e)| unknown.contains(k) || expr::eval(e, &*self).is_ok_and(|v| v.sym.is_some()))
-                    .map(|(k, _)| field_width(form, k))
+                    .map(|(k, _)| field_width(form, k).unwrap_or(u32::MAX))
                     .min()
                     .unwrap_or(u32::MAX)
             } else {
@@ -146,14 +146,6 @@ impl<'a> Assembler<'a> {
         }
         a
     }
-}
-
-/// The width of the field value `k` of `form` is, or `u32::MAX` when it is not one field.
-fn field_width(form: &Form, k: u16) -> u32 {
-    crate::asm::solve::tree_of(form, k)
-        .and_then(one_field)
-        .and_then(|j| form.widths.get(j as usize).copied())
-        .unwrap_or(u32::MAX)
 }
 
 /// `args` with every value not known yet replaced by a stand-in: the address for an

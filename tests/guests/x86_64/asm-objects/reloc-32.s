@@ -5,7 +5,13 @@
     .text
     .globl _start
 _start:
-    mov $msg, %ecx                  # R_386_32 .data
+    leal (%esi,%edi), %ebp          # GNU as's spellings: no scale, size suffixes,
+    sall $3, %ebp                   # condition aliases, sal, rep bsf (tzcnt)
+    setnae %al
+    cmovnl %ebp, %esi
+    rep bsfl %ebp, %edi
+    jz 4f
+4:  mov $msg, %ecx                  # R_386_32 .data
     mov len, %edx                   # R_386_32 (moffs)
     call write_out                  # R_386_PC32 write_out, -4 in place
     mov $msg2, %ecx

@@ -8,7 +8,14 @@ _start:
     .space 130, 0x90
 2:  jmp 3f                          # a near one: rel8
     nop
-3:  lea msg(%rip), %rsi             # R_X86_64_PC32 .data-4
+3:  leal (%rsi,%rdi), %r8d          # GNU as's spellings: no scale, size suffixes,
+    sall $2, %r8d                   # condition aliases, sal, rep bsf (tzcnt)
+    sarl %cl, %r8d
+    setz %r9b
+    cmovnge %r8d, %r9d
+    rep bsfq %r8, %r9
+    jnb 4f
+4:  lea msg(%rip), %rsi             # R_X86_64_PC32 .data-4
     mov len, %edx                   # R_X86_64_32S (SIB, no base)
     call write_out                  # R_X86_64_PLT32 write_out-4
     mov $msg2, %esi                 # R_X86_64_32
