@@ -6,15 +6,18 @@
 # Every run's stdout must be byte-identical to the native run's, or the script fails.
 #
 # usage: bench/run.sh [-n N] [--no-interp] [--only W1,W2,...] [--loops K] [--no-build]
-#                     [--baseline BIN]
+#                     [--baseline BIN] [--callgrind]
 #   -n N          rounds (runs of each workload in each configuration), default 3; the table
 #                 shows the median
 #   --no-interp   skip specemu's interpreter (-accel interp); it is ~100x slower than the JIT
 #                 and would take about two hours (3 rounds) at the default sizes
 #   --only LIST   only these workloads (comma-separated): sha256 gzip bzip2 sort awk cbench
-#                 true hello
+#                 bash perl python true hello
 #   --loops K     start-up workloads (true, hello): invocations per timed run, default 50
 #   --no-build    use the existing release build instead of running `cargo build --release`
+#   --callgrind   also run bench/insns.sh (host instructions per guest instruction under
+#                 callgrind, at reduced input sizes) after the timed rounds, and add its
+#                 figures to the table (with --baseline, the baseline's too)
 #   --baseline BIN  also time another specemu binary (e.g. a release build of the commit
 #                 before a change, copied aside) in the same interleaved rounds, under each
 #                 specemu configuration timed (JIT, and the interpreter unless --no-interp);
@@ -29,7 +32,8 @@
 #
 # Needs: cargo, gcc, mipsel-linux-gnu-gcc (gcc-mipsel-linux-gnu), qemu-mipsel (qemu-user),
 # the host busybox (busybox), GNU time (time), apt-get and dpkg-deb for
-# tests/guests/fetch-debian.sh (Debian's busybox-static for mipsel).
+# tests/guests/fetch-debian.sh (Debian's busybox-static and a root for mipsel), the host's bash,
+# perl and python3; valgrind with --callgrind.
 set -euo pipefail
 export LC_ALL=C
 
@@ -45,6 +49,11 @@ log() {
     echo "bench/run.sh: $*" >&2
 }
 
+# Tools, specemu, the workloads' binaries and inputs, and `workload` (shared with
+# bench/insns.sh).
+# shellcheck source=bench/common.sh
+. "$ROOT/bench/common.sh"
+
 usage() {
     sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2
     exit "${1:-2}"
@@ -56,6 +65,7 @@ ONLY=""
 LOOPS=50
 BUILD=1
 BASELINE=""
+CALLGRIND=0
 while [ $# -gt 0 ]; do
     case $1 in
         -n) [ $# -ge 2 ] || usage; ROUNDS=$2; shift 2 ;;
@@ -64,6 +74,7 @@ while [ $# -gt 0 ]; do
         --loops) [ $# -ge 2 ] || usage; LOOPS=$2; shift 2 ;;
         --no-build) BUILD=0; shift ;;
         --baseline) [ $# -ge 2 ] || usage; BASELINE=$2; shift 2 ;;
+        --callgrind) CALLGRIND=1; shift ;;
         -h | --help) usage 0 ;;
         *) echo "bench/run.sh: unknown argument: $1" >&2; usage ;;
     esac
@@ -71,7 +82,6 @@ done
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "-n wants a positive integer, not '$ROUNDS'"
 [[ $LOOPS =~ ^[1-9][0-9]*$ ]] || die "--loops wants a positive integer, not '$LOOPS'"
 
-ALL_WORKLOADS=(sha256 gzip bzip2 sort awk cbench true hello)
 WORKLOADS=()
 if [ -n "$ONLY" ]; then
     IFS=, read -r -a want <<<"$ONLY"
@@ -93,110 +103,20 @@ for a in "${ACCELS[@]}"; do
 done
 CONFIGS+=(qemu)
 
-# ---- tools -------------------------------------------------------------------------------
-INSTALL_HINT="apt-get install gcc gcc-mipsel-linux-gnu libc6-dev-mipsel-cross qemu-user busybox time dpkg-dev debian-archive-keyring"
-need() {
-    command -v "$1" >/dev/null 2>&1 || die "'$1' is not installed (try: $INSTALL_HINT)"
-}
-if [ ! -x /usr/bin/time ]; then
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-        log "installing GNU time (package 'time')"
-        apt-get install -y time >/dev/null || die "apt-get install time failed"
-    fi
-    [ -x /usr/bin/time ] || die "GNU time (/usr/bin/time) is missing: apt-get install time"
-fi
+SIZE=full
+bench_setup
 QEMU=${QEMU_MIPSEL:-qemu-mipsel}
-for t in gcc mipsel-linux-gnu-gcc "$QEMU" busybox; do need "$t"; done
-HOST_BB=$(command -v busybox)
-
-# ---- specemu -----------------------------------------------------------------------------
-if [ -n "${SPECEMU_BIN:-}" ]; then
-    SPECEMU=$SPECEMU_BIN
-else
-    TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
-    if [ "$BUILD" = 1 ]; then
-        need cargo
-        log "cargo build --release (CARGO_TARGET_DIR=$TARGET)"
-        cargo build --release >&2 || die "cargo build --release failed"
-    fi
-    SPECEMU=$TARGET/release/specemu
-fi
-[ -x "$SPECEMU" ] || die "no specemu binary at $SPECEMU"
-if [ -n "$BASELINE" ]; then
-    [ -f "$BASELINE" ] && [ -x "$BASELINE" ] || die "--baseline: no executable at $BASELINE"
-    BASELINE=$(cd "$(dirname "$BASELINE")" && pwd)/$(basename "$BASELINE") # the runs happen in $IN
-    [ "$BASELINE" -ef "$SPECEMU" ] && log "warning: the baseline is the binary being measured ($SPECEMU)"
-fi
-
-# ---- workloads: binaries and inputs ------------------------------------------------------
-BENCH_DIR=$(realpath -m "${BENCH_DIR:-$ROOT/target/bench}")
-BIN=$BENCH_DIR/bin
-IN=$BENCH_DIR/in
-OUT=$BENCH_DIR/out
-mkdir -p "$BIN" "$IN" "$OUT"
-
-# Debian's busybox-static for mipsel, in the guest cache the conformance tests use (the
-# script does nothing when it is there already, and takes a lock while it fetches).
-DEBIAN=${CARGO_TARGET_DIR:-$ROOT/target}/guest-cache/debian
-bash tests/guests/fetch-debian.sh "$DEBIAN" mipsel busybox-static >&2 ||
-    die "fetching busybox-static:mipsel failed"
-BB=$DEBIAN/busybox-mipsel/bin/busybox
-[ -x "$BB" ] || die "$BB missing after fetch-debian.sh"
-
-CFLAGS=(-O2 -ffp-contract=off -Wall -Wextra)
-gcc -O2 -Wall -Wextra -o "$BIN/gen" bench/gen.c || die "building bench/gen.c failed"
-gcc "${CFLAGS[@]}" -o "$BIN/cbench-native" bench/cbench.c || die "building bench/cbench.c (native) failed"
-mipsel-linux-gnu-gcc "${CFLAGS[@]}" -static -o "$BIN/cbench-mipsel" bench/cbench.c ||
-    die "building bench/cbench.c (mipsel) failed"
-
-# Inputs: deterministic (fixed seed in gen.c); regenerated when gen.c changes.
-STAMP=$IN/.gen-$(sha256sum bench/gen.c | cut -c1-16)
-if [ ! -f "$STAMP" ]; then
-    log "generating inputs in $IN"
-    rm -f "$IN"/.gen-*
-    "$BIN/gen" random $((64 << 20)) >"$IN/random-64M.bin"
-    "$BIN/gen" text $((32 << 20)) >"$IN/text-32M.txt"
-    "$BIN/gen" text $((16 << 20)) >"$IN/text-16M.txt"
-    "$BIN/gen" numbers 1000000 >"$IN/numbers-1M.txt"
-    touch "$STAMP"
-fi
-
-AWK_PROG='BEGIN{s=0; for(i=1;i<=1000000;i++) s+=i*1.5/(i+0.25) - 1/i; printf "%.6f\n", s}'
-
-# Sets LABEL, KIND (time: seconds per run; startup: ms per invocation), GUEST and NATIVE
-# (argument vectors; GUEST runs under specemu and qemu).
-workload() {
-    KIND="time"
-    case $1 in
-        sha256) LABEL="sha256sum 64 MiB"
-            GUEST=("$BB" sha256sum random-64M.bin); NATIVE=("$HOST_BB" sha256sum random-64M.bin) ;;
-        gzip) LABEL="gzip -9 32 MiB"
-            GUEST=("$BB" gzip -9 -c text-32M.txt); NATIVE=("$HOST_BB" gzip -9 -c text-32M.txt) ;;
-        bzip2) LABEL="bzip2 16 MiB"
-            GUEST=("$BB" bzip2 -c text-16M.txt); NATIVE=("$HOST_BB" bzip2 -c text-16M.txt) ;;
-        sort) LABEL="sort -n 1M lines"
-            GUEST=("$BB" sort -n numbers-1M.txt); NATIVE=("$HOST_BB" sort -n numbers-1M.txt) ;;
-        awk) LABEL="awk FP loop (1M)"
-            GUEST=("$BB" awk "$AWK_PROG"); NATIVE=("$HOST_BB" awk "$AWK_PROG") ;;
-        cbench) LABEL="bench/cbench.c"
-            GUEST=("$BIN/cbench-mipsel"); NATIVE=("$BIN/cbench-native") ;;
-        true) LABEL="start-up: busybox true"; KIND=startup
-            GUEST=("$BB" true); NATIVE=("$HOST_BB" true) ;;
-        hello) LABEL="start-up: static hello"; KIND=startup
-            GUEST=("$ROOT/tests/guests/bin/hello-mipsel"); NATIVE=("$ROOT/tests/guests/bin/hello-x86_64") ;;
-        *) die "unknown workload $1" ;;
-    esac
-}
+need "$QEMU"
 
 # Sets CMD for configuration $1 of the current workload.
 command_for() {
     case $1 in
         native) CMD=("${NATIVE[@]}") ;;
-        jit) CMD=("$SPECEMU" run -accel jit "${GUEST[@]}") ;;
-        interp) CMD=("$SPECEMU" run -accel interp "${GUEST[@]}") ;;
-        base-jit) CMD=("$BASELINE" run -accel jit "${GUEST[@]}") ;;
-        base-interp) CMD=("$BASELINE" run -accel interp "${GUEST[@]}") ;;
-        qemu) CMD=("$QEMU" "${GUEST[@]}") ;;
+        jit) CMD=("$SPECEMU" run -accel jit "${GUEST_OPTS[@]}" "${GUEST[@]}") ;;
+        interp) CMD=("$SPECEMU" run -accel interp "${GUEST_OPTS[@]}" "${GUEST[@]}") ;;
+        base-jit) CMD=("$BASELINE" run -accel jit "${GUEST_OPTS[@]}" "${GUEST[@]}") ;;
+        base-interp) CMD=("$BASELINE" run -accel interp "${GUEST_OPTS[@]}" "${GUEST[@]}") ;;
+        qemu) CMD=("$QEMU" "${GUEST_OPTS[@]}" "${GUEST[@]}") ;;
     esac
 }
 
@@ -283,6 +203,23 @@ for ((r = 1; r <= ROUNDS; r++)); do
 done
 load_end=$(cut -d' ' -f1-3 /proc/loadavg)
 
+# Host instructions per guest instruction (bench/insns.sh), by workload: HG (this build),
+# HG_BASE (the baseline).
+declare -A HG HG_BASE
+if [ "$CALLGRIND" = 1 ]; then
+    cd "$ROOT"
+    only=$(IFS=,; echo "${WORKLOADS[*]}")
+    insns_args=(--no-build --only "$only")
+    [ -n "$BASELINE" ] && insns_args+=(--baseline "$BASELINE")
+    SPECEMU_BIN=$SPECEMU BENCH_DIR=$BENCH_DIR bash bench/insns.sh "${insns_args[@]}" >&2 ||
+        die "bench/insns.sh failed"
+    while IFS=$'\t' read -r w g total _ _ btotal _ _; do
+        HG[$w]=$(awk -v h="$total" -v g="$g" 'BEGIN { printf "%.2f", h / g }')
+        [ -n "$btotal" ] && HG_BASE[$w]=$(awk -v h="$btotal" -v g="$g" 'BEGIN { printf "%.2f", h / g }')
+    done <"$OUT/insns.tsv"
+    cd "$IN"
+fi
+
 median() { # numbers...
     printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
@@ -333,8 +270,18 @@ SLOWER=()
         hdr="$hdr max RSS baseline JIT |"
         sep="$sep---:|"
     fi
-    echo "$hdr max RSS qemu |"
-    echo "$sep---:|"
+    hdr="$hdr max RSS qemu |"
+    sep="$sep---:|"
+    if [ "$CALLGRIND" = 1 ]; then
+        hdr="$hdr host insns / guest insn |"
+        sep="$sep---:|"
+        if [ -n "$BASELINE" ]; then
+            hdr="$hdr baseline host / guest |"
+            sep="$sep---:|"
+        fi
+    fi
+    echo "$hdr"
+    echo "$sep"
     logsum=0
     declare -A baselog=()
     nw=0
@@ -374,6 +321,10 @@ SLOWER=()
             row="$row $(awk -v k="${RSS[$w,base-jit]}" 'BEGIN { printf "%.1f MiB", k / 1024 }') |"
         fi
         row="$row $(awk -v k="${RSS[$w,qemu]}" 'BEGIN { printf "%.1f MiB", k / 1024 }') |"
+        if [ "$CALLGRIND" = 1 ]; then
+            row="$row ${HG[$w]:-?} |"
+            [ -n "$BASELINE" ] && row="$row ${HG_BASE[$w]:-?} |"
+        fi
         echo "$row"
         logsum=$(awk -v s="$logsum" -v a="${med[jit]}" -v q="${med[qemu]}" 'BEGIN { printf "%.12f", s + log(a / q) }')
         nw=$((nw + 1))
@@ -394,6 +345,12 @@ SLOWER=()
     fi
     echo
     echo "×qemu = time / qemu-mipsel's time in the same run$([ -n "$BASELINE" ] && echo "; ÷ baseline = the current build's time / the baseline's in the same run"). Every run's output was byte-identical to native's."
+    if [ "$CALLGRIND" = 1 ]; then
+        echo
+        echo "Host instructions per guest instruction, from bench/insns.sh (reduced inputs; its own table, with translation and compilation apart):"
+        echo
+        cat "$OUT/insns.md"
+    fi
 } >"$REPORT"
 cat "$REPORT"
 log "report written to $REPORT"

@@ -117,12 +117,16 @@ pub fn parse_args(args: &[String]) -> anyhow::Result<RunArgs> {
             "op_opt" => opts.log_op_opt = true,
             "out_asm" => opts.log_out_asm = true,
             "exec" => opts.log_exec = true,
-            other => anyhow::bail!("unknown -d item `{other}` (known: in_asm, op, op_opt, out_asm, exec)"),
+            "insns" => opts.log_insns = true,
+            other => anyhow::bail!("unknown -d item `{other}` (known: in_asm, op, op_opt, out_asm, exec, insns)"),
         }
     }
     if let Some(v) = c.accel {
         opts.accel =
             Accel::parse(&v).with_context(|| format!("unknown accelerator `{v}` (known: jit, interp, check)"))?;
+    }
+    if opts.log_insns && opts.accel != Accel::Interp {
+        anyhow::bail!("-d insns counts guest instructions in the interpreter: add -accel interp");
     }
     let gdb_port = match c.gdb_port {
         Some(v) => Some(v.parse::<u16>().map_err(|_| anyhow::anyhow!("-g {v}: not a port number"))?),

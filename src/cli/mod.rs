@@ -141,24 +141,37 @@ pub enum LogMode {
     Both,
 }
 
-/// `-d` items: name, what is logged, and whether user mode (`run`) has it (system mode has
-/// every item).
-pub const LOG_ITEMS: &[(&str, &str, bool)] = &[
-    ("in_asm", "the guest instructions of each block when it is translated", true),
-    ("op", "each block's IR as translated", true),
-    ("op_opt", "each block's IR after optimization", true),
-    ("out_asm", "the host code the JIT generated for each block", true),
-    ("exec", "the guest address of each block as it runs (much output)", true),
-    ("int", "each interrupt and exception taken", false),
+/// Which commands have a `-d` item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemModes {
+    Both,
+    UserOnly,
+    SystemOnly,
+}
+
+/// `-d` items: name, what is logged, and which commands have it.
+pub const LOG_ITEMS: &[(&str, &str, ItemModes)] = &[
+    ("in_asm", "the guest instructions of each block when it is translated", ItemModes::Both),
+    ("op", "each block's IR as translated", ItemModes::Both),
+    ("op_opt", "each block's IR after optimization", ItemModes::Both),
+    ("out_asm", "the host code the JIT generated for each block", ItemModes::Both),
+    ("exec", "the guest address of each block as it runs (much output)", ItemModes::Both),
+    ("int", "each interrupt and exception taken", ItemModes::SystemOnly),
+    (
+        "insns",
+        "the number of guest instructions each program executed, when it ends (-accel interp)",
+        ItemModes::UserOnly,
+    ),
 ];
 
 /// `-d help`: the log items, one a line, as QEMU lists them.
 pub fn log_help(mode: LogMode) -> String {
     let mut s = String::from("Log items (comma separated):\n");
-    for (name, what, user) in LOG_ITEMS {
-        let note = match mode {
-            LogMode::User if !user => continue,
-            LogMode::Both if !user => " (system mode only)",
+    for (name, what, modes) in LOG_ITEMS {
+        let note = match (mode, modes) {
+            (LogMode::User, ItemModes::SystemOnly) | (LogMode::System, ItemModes::UserOnly) => continue,
+            (LogMode::Both, ItemModes::SystemOnly) => " (system mode only)",
+            (LogMode::Both, ItemModes::UserOnly) => " (user mode only)",
             _ => "",
         };
         s.push_str(&format!("{name:<10} {what}{note}\n"));

@@ -5,6 +5,7 @@
 # under OUTDIR, a private sources list and an empty dpkg status file.
 #
 # usage: tests/guests/fetch-debian.sh OUTDIR [ARCH] [PACKAGE]
+#        tests/guests/fetch-debian.sh --root NAME OUTDIR ARCH PACKAGE...
 #   ARCH     Debian architecture, default mipsel
 #   PACKAGE  binary package name, default busybox-static
 #
@@ -12,6 +13,9 @@
 # package (e.g. OUTDIR/busybox-mipsel/bin/busybox), plus a .fetched stamp file
 # naming the .deb, its version, its sha256 and the inputs (this script's sha256, mirror,
 # suite). The .deb itself stays in OUTDIR.
+# With --root, every PACKAGE is unpacked into one tree, OUTDIR/NAME-ARCH/: a root for
+# `specemu run -L` (name each library a program needs: dependencies are not followed). Its
+# .fetched stamp names every .deb.
 # Idempotent: does nothing when the stamp exists with the same inputs (a changed script,
 # mirror or suite fetches again). Safe to run concurrently on the same OUTDIR (the test
 # binaries and bench/run.sh share target/guest-cache/debian): an flock(1) lock on
@@ -30,11 +34,20 @@ die() {
     exit 1
 }
 
-[ $# -ge 1 ] && [ $# -le 3 ] || die "usage: $0 OUTDIR [ARCH] [PACKAGE]"
-
-OUTDIR=$1
-ARCH=${2:-mipsel}
-PACKAGE=${3:-busybox-static}
+ROOTNAME=""
+if [ "${1:-}" = --root ]; then
+    [ $# -ge 5 ] || die "usage: $0 --root NAME OUTDIR ARCH PACKAGE..."
+    ROOTNAME=$2
+    OUTDIR=$3
+    ARCH=$4
+    shift 4
+    PACKAGES=("$@")
+else
+    [ $# -ge 1 ] && [ $# -le 3 ] || die "usage: $0 OUTDIR [ARCH] [PACKAGE]"
+    OUTDIR=$1
+    ARCH=${2:-mipsel}
+    PACKAGES=("${3:-busybox-static}")
+fi
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
 SUITE=${DEBIAN_SUITE:-bookworm}
 KEYRING=${DEBIAN_KEYRING:-/usr/share/keyrings/debian-archive-keyring.gpg}
@@ -44,9 +57,13 @@ command -v dpkg-deb >/dev/null || die "dpkg-deb not found"
 
 mkdir -p "$OUTDIR"
 OUTDIR=$(cd "$OUTDIR" && pwd)
-DEST="$OUTDIR/${PACKAGE%-static}-$ARCH"
+if [ -n "$ROOTNAME" ]; then
+    DEST="$OUTDIR/$ROOTNAME-$ARCH"
+else
+    DEST="$OUTDIR/${PACKAGES[0]%-static}-$ARCH"
+fi
 STAMP="$DEST/.fetched"
-INPUTS="script $(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16) mirror $MIRROR suite $SUITE"
+INPUTS="script $(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16) mirror $MIRROR suite $SUITE packages ${PACKAGES[*]}"
 
 # One fetch per architecture at a time (they share OUTDIR/apt-ARCH); held until exit.
 if command -v flock >/dev/null 2>&1; then
@@ -116,29 +133,37 @@ echo "fetch-debian.sh: apt-get update for $ARCH ($MIRROR $SUITE)"
 apt-get -q "${APT_OPTS[@]}" update \
     || die "apt-get update for $ARCH failed (is $MIRROR reachable?)"
 
-echo "fetch-debian.sh: downloading $PACKAGE:$ARCH"
-(cd "$OUTDIR" && apt-get -q "${APT_OPTS[@]}" download "$PACKAGE:$ARCH") \
-    || die "apt-get download $PACKAGE:$ARCH failed"
-
-VERSION=$(apt-cache "${APT_OPTS[@]}" show --no-all-versions "$PACKAGE:$ARCH" \
-    | sed -n 's/^Version: //p' | head -n1)
-[ -n "$VERSION" ] || die "could not determine the version of $PACKAGE:$ARCH"
-# .deb file names escape the epoch colon as %3a.
-DEB="$OUTDIR/${PACKAGE}_${VERSION//:/%3a}_$ARCH.deb"
-[ -f "$DEB" ] || die "expected $DEB after download, not found"
-dpkg-deb --info "$DEB" >/dev/null || die "$DEB is not a valid .deb"
-
 TMP="$DEST.tmp.$$"
 rm -rf "$TMP"
 trap 'rm -rf "$TMP"' EXIT
-dpkg-deb -x "$DEB" "$TMP" || die "dpkg-deb -x $DEB failed"
+mkdir -p "$TMP"
+: >"$TMP/.fetched.debs"
+for PACKAGE in "${PACKAGES[@]}"; do
+    echo "fetch-debian.sh: downloading $PACKAGE:$ARCH"
+    (cd "$OUTDIR" && apt-get -q "${APT_OPTS[@]}" download "$PACKAGE:$ARCH") \
+        || die "apt-get download $PACKAGE:$ARCH failed"
+
+    VERSION=$(apt-cache "${APT_OPTS[@]}" show --no-all-versions "$PACKAGE:$ARCH" \
+        | sed -n 's/^Version: //p' | head -n1)
+    [ -n "$VERSION" ] || die "could not determine the version of $PACKAGE:$ARCH"
+    # .deb file names escape the epoch colon as %3a; an Architecture: all package is _all.
+    DEB="$OUTDIR/${PACKAGE}_${VERSION//:/%3a}_$ARCH.deb"
+    [ -f "$DEB" ] || DEB="$OUTDIR/${PACKAGE}_${VERSION//:/%3a}_all.deb"
+    [ -f "$DEB" ] || die "expected $DEB after download, not found"
+    dpkg-deb --info "$DEB" >/dev/null || die "$DEB is not a valid .deb"
+    dpkg-deb -x "$DEB" "$TMP" || die "dpkg-deb -x $DEB failed"
+    {
+        echo "$(basename "$DEB")"
+        echo "version $VERSION"
+        echo "sha256 $(sha256sum "$DEB" | cut -d' ' -f1)"
+    } >>"$TMP/.fetched.debs"
+done
 {
-    echo "$(basename "$DEB")"
-    echo "version $VERSION"
-    echo "sha256 $(sha256sum "$DEB" | cut -d' ' -f1)"
+    cat "$TMP/.fetched.debs"
     echo "inputs $INPUTS"
 } >"$TMP/.fetched"
+rm -f "$TMP/.fetched.debs"
 rm -rf "$DEST"
 mv "$TMP" "$DEST"
 trap - EXIT
-echo "fetch-debian.sh: unpacked $(basename "$DEB") into $DEST"
+echo "fetch-debian.sh: unpacked ${PACKAGES[*]} into $DEST"

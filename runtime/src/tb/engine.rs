@@ -256,7 +256,9 @@ impl<K: BlockKey> Engine<K> {
         b
     }
 
-    /// Optimize `blk` and compile it (or keep it for the interpreter).
+    /// Optimize `blk` and compile it (or keep it for the interpreter). Never inlined:
+    /// `bench/insns.sh` finds compile time under this name in a profile.
+    #[inline(never)]
     fn compile(&mut self, key: K, mut blk: Block, pages: Pages) -> Arc<Tb> {
         crate::opt::optimize(&mut blk);
         if self.cfg.log_op_opt {

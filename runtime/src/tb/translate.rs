@@ -129,6 +129,8 @@ pub fn translate(
 /// first, is only a raise of [`EXC_DEBUG_STOP`] at its address, so the CPU stops with its
 /// state exactly as before that instruction. (Delay slots are not checked: debuggers place
 /// no breakpoints there.) Single stepping is `Limits { max_insns: 1, .. }`.
+/// Never inlined: `bench/insns.sh` finds translation time under this name in a profile.
+#[inline(never)]
 pub fn translate_debug(
     f: &dyn Frontend,
     pc: u64,

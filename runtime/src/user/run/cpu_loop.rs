@@ -166,6 +166,9 @@ pub fn run_as<A: LinuxTarget>(
         cpu_loop.debug_attach(link);
     }
     let out = cpu_loop.run();
+    if opts.log_insns {
+        eprintln!("specemu: {} guest instructions executed by {path}", cpu_loop.engine.interp.insns);
+    }
     match out {
         Outcome::End(end) => cpu_loop.debug_finish(match end {
             super::GuestEnd::Exited(c) => crate::debug::StopReason::Exited(c),

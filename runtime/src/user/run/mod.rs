@@ -25,12 +25,15 @@ pub struct RunOptions {
     pub strace: bool,
     /// argv[0] for the guest when it differs from the program path (`-0`).
     pub argv0: Option<String>,
-    /// `-d` items: in_asm, op, exec.
+    /// `-d` items: in_asm, op, op_opt, out_asm, exec, insns.
     pub log_in_asm: bool,
     pub log_op: bool,
     pub log_op_opt: bool,
     pub log_out_asm: bool,
     pub log_exec: bool,
+    /// `-d insns`: print the guest instructions a program executed when it ends (counted by
+    /// the interpreter, so only with `-accel interp`).
+    pub log_insns: bool,
     /// The execution backend (`-accel`).
     pub accel: Accel,
     /// `-cpu MODEL[,PROP=VALUE...]` as given; the program's architecture parses it.
