@@ -6,7 +6,9 @@
 //! - a flag tested against 0 (`setcond c d,a,b; ...; setcond eq e,d,0`) is computed from
 //!   the comparison itself (`setcond !c e,a,b`), so `d` may die (see [`flags_of_flags`]);
 //! - a temporary computed and then only copied into the next op's destination is computed
-//!   straight into that destination.
+//!   straight into that destination;
+//! - a narrow load whose value is only extended by the next op (`ld t,u8; ext8s d,t`) loads
+//!   with that extension straight into the extension's destination.
 //!
 //! Each rewrite keeps the block's meaning exactly (checked by runtime/tests/opt_equivalence.rs).
 //! Knows no guest architecture.
@@ -118,6 +120,36 @@ pub fn fuse(b: &mut Block) {
     }
     setcond_branches(b, &c);
     coalesce_copies(b, &c);
+    extending_loads(b, &c);
+}
+
+/// `load t,addr,uN; ext d,t,N,signed` (t a temporary read only there) → `load d,addr,sN|uN`:
+/// the load extends (x86-64 `movsx`/`movzx` from memory) instead of a load, a copy and an
+/// extension.
+fn extending_loads(b: &mut Block, c: &Counts) {
+    let mut ops = std::mem::take(&mut b.ops);
+    let mut out: Vec<Op> = Vec::with_capacity(ops.len());
+    let mut i = 0;
+    while i < ops.len() {
+        if let [Op::Load { dst: t, addr, mem }, Op::Ext { dst, src, bits, signed }, ..] = &ops[i..] {
+            if src == t
+                && !mem.signed
+                && mem.size < 8
+                && u32::from(*bits) == u32::from(mem.size) * 8
+                && is_temp(b, *t)
+                && c.uses(t) == 1
+                && c.defs[t.0 as usize] == 1
+            {
+                let mem = crate::ir::MemOp { signed: *signed, ..*mem };
+                out.push(Op::Load { dst: *dst, addr: *addr, mem });
+                i += 2;
+                continue;
+            }
+        }
+        out.push(take(&mut ops[i]));
+        i += 1;
+    }
+    b.ops = out;
 }
 
 /// `mov t,0; setcond c d,a,b; brcond eq d,0 L; mov t,1; L:` → `setcond c t,a,b`.

@@ -262,6 +262,7 @@ pub fn fold_and_propagate(b: &mut Block) {
             targets[l.0 as usize] += 1;
         }
     }
+    let flags = flag_temps(b, &ops);
     let mut at_branch: Vec<Option<Snapshot>> = vec![None; b.labels as usize];
     // False after an unconditional jump, exit or raise, until a label that is jumped to.
     let mut reachable = true;
@@ -336,7 +337,9 @@ pub fn fold_and_propagate(b: &mut Block) {
             Op::Raise { arg, .. } => sub(arg, &known),
             _ => {}
         }
-        let folded = fold(b, &mut consts, &op).or_else(|| fold_nonzero(b, &known, &op));
+        let folded = fold(b, &mut consts, &op)
+            .or_else(|| fold_nonzero(b, &known, &op))
+            .or_else(|| fold_flag_mask(b, &flags, &op));
         let op = folded.unwrap_or(op);
         if let Op::InsnStart { pc: u64::MAX, flags: u32::MAX } = op {
             continue;
@@ -403,6 +406,31 @@ pub fn fold_and_propagate(b: &mut Block) {
     out.retain(|op| !matches!(op, Op::Label(l) if !used[l.0 as usize]));
     b.ops = out;
     KNOWN.with(|k| *k.borrow_mut() = Some(known));
+}
+
+/// The temporaries that only ever hold 0 or 1: every op that defines them is a `setcond`.
+fn flag_temps(b: &Block, ops: &[Op]) -> Vec<bool> {
+    let mut flag = vec![None::<bool>; b.vals.len()];
+    for op in ops {
+        let is_setcond = matches!(op, Op::Setcond { .. });
+        visit_defs(op, |d| {
+            let f = &mut flag[d.0 as usize];
+            *f = Some(f.unwrap_or(true) && is_setcond && is_temp(b, d));
+        });
+    }
+    flag.into_iter().map(|f| f == Some(true)).collect()
+}
+
+/// `x & 1` (either order) of a flag `x` (see [`flag_temps`]) is `x`: the mask a
+/// condition such as `a && b` leaves when one side folded to a constant 1.
+fn fold_flag_mask(b: &Block, flags: &[bool], op: &Op) -> Option<Op> {
+    let Op::Bin { op: BinOp::And, dst, a, b: y } = op else { return None };
+    let is_flag = |v: Val| flags.get(v.0 as usize).copied().unwrap_or(false) && b.ty(v) == b.ty(*dst);
+    match (b.const_of(*a), b.const_of(*y)) {
+        (Some(1), None) if is_flag(*y) => Some(Op::Mov { dst: *dst, src: *y }),
+        (None, Some(1)) if is_flag(*a) => Some(Op::Mov { dst: *dst, src: *a }),
+        _ => None,
+    }
 }
 
 /// A branch on `x == 0` / `x != 0` decided by `x` being known non-zero.

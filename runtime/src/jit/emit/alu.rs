@@ -126,6 +126,9 @@ impl Em<'_> {
         }
         let commutative = matches!(op, BinOp::Add | BinOp::Mul | BinOp::And | BinOp::Or | BinOp::Xor);
         let mut d = self.dst_reg(dst);
+        if self.lea(op, d, a, b) {
+            return self.store(dst, d);
+        }
         let (a, b) =
             if commutative && self.reg_of(b) == Some(d) && self.reg_of(a) != Some(d) { (b, a) } else { (a, b) };
         if self.reg_of(b) == Some(d) && self.reg_of(a) != Some(d) {
@@ -156,6 +159,37 @@ impl Em<'_> {
             _ => unreachable!(),
         }
         self.store(dst, d);
+    }
+
+    /// `d = a + b` or `a - imm` as one `lea` when `a` is in another register and `b` is an
+    /// immediate or a register: no copy of `a` into `d` first. (A 32-bit `lea` takes the low
+    /// 32 bits of the sum, whatever the upper halves of its inputs hold.) Says whether it did.
+    fn lea(&mut self, op: BinOp, d: u8, a: Val, b: Val) -> bool {
+        let w64 = self.w64(a);
+        let (a, b) = match (op, self.reg_of(a), self.reg_of(b)) {
+            (BinOp::Add, None, Some(_)) => (b, a),
+            _ => (a, b),
+        };
+        let Some(ra) = self.reg_of(a).filter(|&r| r != d) else { return false };
+        let imm = match (op, self.opnd(b)) {
+            (BinOp::Add, Some(Opnd::I(i))) => Some(i),
+            (BinOp::Sub, Some(Opnd::I(i))) if i != i32::MIN => Some(-i),
+            (BinOp::Add, Some(Opnd::R(_))) => None,
+            _ => return false,
+        };
+        match (imm, w64) {
+            (Some(i), false) => dynasm!(self.ops ; .arch x64 ; lea Rd(d), [Rq(ra) + i]),
+            (Some(i), true) => dynasm!(self.ops ; .arch x64 ; lea Rq(d), [Rq(ra) + i]),
+            (None, w) => {
+                let Some(Opnd::R(rb)) = self.opnd(b) else { return false };
+                if w {
+                    dynasm!(self.ops ; .arch x64 ; lea Rq(d), [Rq(ra) + Rq(rb)]);
+                } else {
+                    dynasm!(self.ops ; .arch x64 ; lea Rd(d), [Rq(ra) + Rq(rb)]);
+                }
+            }
+        }
+        true
     }
 
     fn shift(&mut self, op: BinOp, dst: Val, a: Val, b: Val) {

@@ -70,11 +70,12 @@ impl Em<'_> {
         k + 1
     }
 
-    /// The op at `k` as `(source, mask, destination)` when it only masks low bits.
+    /// The op at `k` as `(source, mask, destination)` when it only masks bits (below bit 31:
+    /// `test`'s immediate is sign-extended).
     fn test_operands(&self, k: usize) -> Option<(Val, i32, Val)> {
         match &self.b.ops[k] {
-            Op::Extract { dst, src, ofs: 0, len, signed: false } if *len < 31 => {
-                Some((*src, ((1u32 << len) - 1) as i32, *dst))
+            Op::Extract { dst, src, ofs, len, signed: false } if u32::from(*ofs) + u32::from(*len) < 32 => {
+                Some((*src, (((1u32 << len) - 1) << ofs) as i32, *dst))
             }
             Op::Bin { op: BinOp::And, dst, a, b } => {
                 let c = self.b.const_of(*b)?;

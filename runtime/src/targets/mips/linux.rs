@@ -115,6 +115,9 @@ impl LinuxTarget for MipsLinux {
             cpu.status |= 1 << 26;
         }
         cpu.fir = fpu::FIR_VALUE;
+        // HWREna as Linux sets it on a CPU with UserLocal: CPUNum, SYNCI_Step, CC, CCRes and
+        // UserLocal readable by rdhwr in user mode.
+        cpu.hwrena = 0x2000_000f;
         cpu
     }
     fn direct_helpers() -> &'static [Option<usize>] {

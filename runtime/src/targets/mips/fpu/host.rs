@@ -90,7 +90,8 @@ fn sum_error32(a: f32, b: f32, s: f32) -> f32 {
 }
 
 /// `a op b` in round-to-nearest: the result bits and whether it is inexact, or `None` when
-/// SoftFloat must decide.
+/// SoftFloat must decide. Always inlined: callers pass a constant format and operation.
+#[inline(always)]
 pub fn arith(f: Fmt, op: Arith, a: u64, b: u64) -> Option<(u64, bool)> {
     if !plain(f, a) || !plain(f, b) {
         return None;

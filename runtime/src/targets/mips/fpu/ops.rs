@@ -260,13 +260,22 @@ impl Op {
         r
     }
 
-    /// fs OP ft.
+    /// fs OP ft. Inlined, so that a caller with a constant format and operation (the JIT's
+    /// direct helpers) gets the host fast path for just that operation; SoftFloat's path
+    /// stays out of line.
+    #[inline(always)]
     pub fn arith(&mut self, f: Fmt, op: Arith, a: u64, b: u64) -> u64 {
         if self.host_ok() {
             if let Some(r) = super::host::arith(f, op, a, b) {
                 return self.host_result(r);
             }
         }
+        self.arith_soft(f, op, a, b)
+    }
+
+    /// fs OP ft through SoftFloat.
+    #[inline(never)]
+    fn arith_soft(&mut self, f: Fmt, op: Arith, a: u64, b: u64) -> u64 {
         if f.is_nan(a) || f.is_nan(b) {
             return self.nan_result(f, &[a, b]);
         }

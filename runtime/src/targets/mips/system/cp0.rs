@@ -87,7 +87,6 @@ pub struct Cp0 {
     pub context: u32,
     pub pagemask: u32,
     pub wired: u32,
-    pub hwrena: u32,
     pub entryhi: u32,
     pub compare: u32,
     /// Count = cycles / 2 + count_offset while counting.
@@ -124,7 +123,6 @@ impl Cp0 {
             context: 0,
             pagemask: 0,
             wired: 0,
-            hwrena: 0,
             entryhi: 0,
             compare: 0,
             count_offset: 0,
@@ -235,7 +233,7 @@ impl Cp0 {
             (5, 1) => 0, // PageGrain
             (6, 0) => self.wired,
             (6, 1..=5) => 0, // SRSConf0-4
-            (7, 0) => self.hwrena,
+            (7, 0) => cpu.hwrena,
             (8, 0) => cpu.badvaddr,
             (9, 0) => self.count(cpu, cycles),
             (10, 0) => self.entryhi,
@@ -289,7 +287,7 @@ impl Cp0 {
                 }
             }
             (6, 0) => self.wired = v % tlb::ENTRIES as u32,
-            (7, 0) => self.hwrena = v & 0xf,
+            (7, 0) => cpu.hwrena = v & 0xf,
             (9, 0) => self.set_count(cpu, v, cycles),
             (10, 0) => {
                 let nv = v & 0xffff_e0ff;

@@ -75,7 +75,7 @@ impl Helpers for SysHelpers {
     }
     fn rdhwr(&mut self, cpu: &mut CpuState, reg: u8) -> u32 {
         let kernel = matches!(mmu::mode(cpu), mmu::Mode::Kernel | mmu::Mode::KernelErl) || cpu.status & (1 << 28) != 0;
-        let allowed = kernel || (reg < 32 && self.cp0.hwrena & (1 << reg) != 0);
+        let allowed = kernel || (reg < 32 && cpu.hwrena & (1 << reg) != 0);
         match reg {
             0..=3 if allowed => match reg {
                 0 => self.cp0.ebase & 0x3ff,

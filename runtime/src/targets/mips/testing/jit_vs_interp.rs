@@ -1,7 +1,7 @@
 //! The JIT against the interpreter on one block, for the `jit_vs_interp` fuzz target and the
 //! regression test that replays what it found. Arbitrary bytes become MIPS code (the first
-//! byte chooses the byte order, and whether the FPU is enabled (Status.CU1) and in which
-//! register model (Status.FR), so that floating-point code runs rather than raising
+//! byte chooses the byte order, whether the FPU is enabled (Status.CU1) and in which
+//! register model (Status.FR), and whether HWREna lets `rdhwr` read UserLocal, so that floating-point code runs rather than raising
 //! Coprocessor Unusable); the code is translated and optimized into one block, which then
 //! runs twice from the same state: compiled by the x86-64 JIT and interpreted. Guest memory
 //! is real (a `GuestMem` with one mapped data page, so the JIT's inline accesses and its
@@ -104,6 +104,9 @@ pub fn jit_matches_interp(data: &[u8]) {
     // Status.CU1 (bit 29) and Status.FR (bit 26) from the first byte; FCSR (rounding mode,
     // enables, FS, condition codes) from the input's hash.
     cpu.status = (if data[0] & 2 != 0 { 1 << 29 } else { 0 }) | (if data[0] & 4 != 0 { 1 << 26 } else { 0 });
+    // HWREna as Linux sets it (rdhwr $29 reads UserLocal inline) or clear (the helper).
+    cpu.hwrena = if data[0] & 8 != 0 { 0x2000_000f } else { 0 };
+    cpu.userlocal = mix(data.len() as u64) as u32;
     cpu.fcsr = mix(data.iter().fold(0, |h, &b| mix(h ^ b as u64))) as u32 & 0xff80_0fff;
     for (i, chunk) in data.chunks(8).enumerate().take(32) {
         cpu.fpr[i] = chunk.iter().fold(i as u64, |h, &b| mix(h ^ b as u64));
