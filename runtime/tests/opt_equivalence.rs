@@ -233,3 +233,20 @@ fn optimized_random_ir_behaves_like_unoptimized_ir() {
     }
     assert!(folded_some > 2000, "the optimizer should shrink most random blocks: {folded_some}");
 }
+
+/// A delay slot that overwrites the register its branch tests (`andi v0,v0,m; bnez v0,L;
+/// li v0,45`, as gcc schedules it): the value tested is kept in a temporary, and the branch
+/// tests it directly instead of a flag computed before the slot.
+#[test]
+fn delay_slot_overwriting_the_tested_register() {
+    let mut rng = Rng(0x0de1_a950_7000);
+    for round in 0..200 {
+        let be = round % 2 == 1;
+        let m = 1u32 << (rng.next() % 16);
+        let br = [0x1440_0003u32, 0x1040_0003][(rng.next() % 2) as usize];
+        let words = [0x3042_0000 | m, br, 0x2402_002d];
+        let (_, opt) = check_words(&words, be, &mut rng, &format!("round {round} words {words:08x?}"));
+        let dump = specemu_runtime::ir::dump_block(&opt);
+        assert!(!dump.contains("setcond"), "the branch should test the masked value itself:\n{dump}");
+    }
+}

@@ -2,7 +2,9 @@
 //! - a 0/1 flag built with a branch (`mov t,0; setcond d; brcond d==0 L; mov t,1; L:`, or
 //!   `mov t,0; brcond !c L; mov t,1; L:`) becomes one `setcond t`;
 //! - a `setcond` read only by a later `brcond` against 0 (with nothing between that changes
-//!   its operands, such as a delay slot) becomes that branch's condition;
+//!   its operands, such as a delay slot) becomes that branch's condition; when a delay slot
+//!   does overwrite the guest register it compares, the value it compared is kept in a new
+//!   temporary first ([`branch_operands_renamed`]);
 //! - a flag tested against 0 (`setcond c d,a,b; ...; setcond eq e,d,0`) is computed from
 //!   the comparison itself (`setcond !c e,a,b`), so `d` may die (see [`flags_of_flags`]);
 //! - a temporary computed and then only copied into the next op's destination is computed
@@ -109,6 +111,95 @@ fn flags_of_flags(b: &mut Block) -> bool {
     changed
 }
 
+/// Ops that compute their outputs from their inputs only: they cannot fault, raise, call or
+/// leave, so no exit observes the guest registers while they run.
+fn computes_only(op: &Op) -> bool {
+    matches!(
+        op,
+        Op::InsnStart { .. }
+            | Op::Mov { .. }
+            | Op::Bin { .. }
+            | Op::Un { .. }
+            | Op::Ext { .. }
+            | Op::Extract { .. }
+            | Op::Deposit { .. }
+            | Op::Setcond { .. }
+            | Op::Movcond { .. }
+            | Op::Mul2 { .. }
+    )
+}
+
+/// `op g,...; setcond f,g,x; op' g,...; ...; brcond f,0` where `g` is a guest register and
+/// nothing between the two writes of `g` can leave the block (so no exit sees `g`'s first
+/// value): the first value goes to a new temporary `t` instead (`op t,...; setcond f,t,x;
+/// op' g,...` with `op'` reading `t` for `g`). The flag's operands then survive to the branch,
+/// and [`setcond_branches`] gives the branch the comparison. This is a delay slot that
+/// overwrites the register its branch tests (`andi v0,v0,m; bnez v0,L; li v0,45`). Says
+/// whether it rewrote anything.
+fn branch_operands_renamed(b: &mut Block) -> bool {
+    let mut changed = false;
+    let n = b.ops.len();
+    for i in 0..n {
+        // (Before `coalesce_copies`, a computed guest register is still `op t,..; mov g,t`.)
+        let def = match &b.ops[i] {
+            Op::Mov { dst, .. } => Some(*dst),
+            op => single_dst_of(op),
+        };
+        let Some(g) = def else { continue };
+        if !matches!(b.kind(g), ValKind::Global { .. }) || !computes_only(&b.ops[i]) {
+            continue;
+        }
+        // The flag computed from g, then the next write of g, within straight-line code.
+        let mut flag = None;
+        let mut redef = None;
+        for j in i + 1..n.min(i + 12) {
+            let op = &b.ops[j];
+            if !computes_only(op) {
+                break;
+            }
+            let mut writes_g = false;
+            super::visit_defs(op, |d| writes_g |= d == g);
+            if writes_g {
+                redef = Some(j);
+                break;
+            }
+            if let Op::Setcond { dst, a, b: y, .. } = *op {
+                if (a == g || y == g) && is_temp(b, dst) && flag.is_none() {
+                    flag = Some((j, dst));
+                }
+            }
+        }
+        let (Some((_, f)), Some(k)) = (flag, redef) else { continue };
+        // The flag must be read by a branch against 0 later (what the rename is for).
+        let tested = b.ops[k + 1..n.min(k + 12)]
+            .iter()
+            .any(|op| matches!(op, Op::Brcond { a, b: z, .. } if *a == f && is_const(b, *z, 0)));
+        if !tested {
+            continue;
+        }
+        let ty = b.ty(g);
+        b.vals.push(crate::ir::ValInfo { ty, kind: ValKind::Temp });
+        let t = Val(b.vals.len() as u32 - 1);
+        match &mut b.ops[i] {
+            Op::Mov { dst, .. } => *dst = t,
+            op => {
+                if let Some(d) = single_dst(op) {
+                    *d = t;
+                }
+            }
+        }
+        for op in &mut b.ops[i + 1..=k] {
+            super::map_uses(op, |v| {
+                if *v == g {
+                    *v = t;
+                }
+            });
+        }
+        changed = true;
+    }
+    changed
+}
+
 /// Run every rewrite once.
 pub fn fuse(b: &mut Block) {
     let mut c = counts(b);
@@ -116,6 +207,9 @@ pub fn fuse(b: &mut Block) {
     if flags_of_flags(b) {
         // The flags only tested are dead now.
         super::eliminate_dead(b);
+        c = counts(b);
+    }
+    if branch_operands_renamed(b) {
         c = counts(b);
     }
     setcond_branches(b, &c);

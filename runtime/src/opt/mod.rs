@@ -59,6 +59,42 @@ pub fn visit_uses(op: &Op, mut f: impl FnMut(Val)) {
     }
 }
 
+/// Call `f` on each value an op reads, to change it.
+pub fn map_uses(op: &mut Op, mut f: impl FnMut(&mut Val)) {
+    match op {
+        Op::Mov { src, .. } => f(src),
+        Op::Bin { a, b, .. } | Op::Setcond { a, b, .. } | Op::Brcond { a, b, .. } | Op::Mul2 { a, b, .. } => {
+            f(a);
+            f(b)
+        }
+        Op::Un { a, .. } => f(a),
+        Op::Ext { src, .. } | Op::Extract { src, .. } => f(src),
+        Op::Deposit { base, val, .. } => {
+            f(base);
+            f(val)
+        }
+        Op::Movcond { a, b, t, f: e, .. } => {
+            f(a);
+            f(b);
+            f(t);
+            f(e)
+        }
+        Op::Load { addr, .. } => f(addr),
+        Op::Store { val, addr, .. } => {
+            f(val);
+            f(addr)
+        }
+        Op::LoadState { index, .. } => f(index),
+        Op::StoreState { val, index, .. } => {
+            f(val);
+            f(index)
+        }
+        Op::Call { args, .. } => args.iter_mut().for_each(f),
+        Op::Raise { arg, .. } => f(arg),
+        Op::InsnStart { .. } | Op::Label(_) | Op::Br(_) | Op::Exit(_) => {}
+    }
+}
+
 /// Call `f` on each value an op writes.
 #[inline]
 pub fn visit_defs(op: &Op, mut f: impl FnMut(Val)) {
@@ -296,47 +332,11 @@ pub fn fold_and_propagate(b: &mut Block) {
             reachable = false;
         }
         // Substitute known values in uses.
-        let sub = |v: &mut Val, known: &Known| {
+        map_uses(&mut op, |v| {
             if let Some(k) = known.get(*v) {
                 *v = k;
             }
-        };
-        match &mut op {
-            Op::Mov { src, .. } => sub(src, &known),
-            Op::Bin { a, b: y, .. } | Op::Setcond { a, b: y, .. } | Op::Brcond { a, b: y, .. } => {
-                sub(a, &known);
-                sub(y, &known);
-            }
-            Op::Mul2 { a, b: y, .. } => {
-                sub(a, &known);
-                sub(y, &known);
-            }
-            Op::Un { a, .. } => sub(a, &known),
-            Op::Ext { src, .. } | Op::Extract { src, .. } => sub(src, &known),
-            Op::Deposit { base, val, .. } => {
-                sub(base, &known);
-                sub(val, &known);
-            }
-            Op::Movcond { a, b: y, t, f, .. } => {
-                sub(a, &known);
-                sub(y, &known);
-                sub(t, &known);
-                sub(f, &known);
-            }
-            Op::Load { addr, .. } => sub(addr, &known),
-            Op::Store { val, addr, .. } => {
-                sub(val, &known);
-                sub(addr, &known);
-            }
-            Op::LoadState { index, .. } => sub(index, &known),
-            Op::StoreState { val, index, .. } => {
-                sub(val, &known);
-                sub(index, &known);
-            }
-            Op::Call { args, .. } => args.iter_mut().for_each(|a| sub(a, &known)),
-            Op::Raise { arg, .. } => sub(arg, &known),
-            _ => {}
-        }
+        });
         let folded = fold(b, &mut consts, &op)
             .or_else(|| fold_nonzero(b, &known, &op))
             .or_else(|| fold_flag_mask(b, &flags, &op));

@@ -19,6 +19,9 @@ pub(super) enum Cold {
         slow: DynamicLabel,
         resume: DynamicLabel,
         code: u32,
+        /// The register the hot path indexed guest memory with (the slow path takes the
+        /// address in `rcx`; `None`: it is there).
+        addr_reg: Option<u8>,
         dst: Val,
         save: u16,
         pc: u64,
@@ -29,6 +32,7 @@ pub(super) enum Cold {
         slow: DynamicLabel,
         resume: DynamicLabel,
         code: u32,
+        addr_reg: Option<u8>,
         val: Val,
         save: u16,
         pc: u64,
@@ -88,6 +92,15 @@ impl Em<'_> {
         }
     }
 
+    /// A slow path's first step: the guest address into `rcx`, where the runtime call
+    /// takes it (the register that held it on the hot path still does: a faulting access
+    /// writes nothing).
+    fn address_to_rcx(&mut self, addr_reg: Option<u8>) {
+        if let Some(r) = addr_reg {
+            dynasm!(self.ops ; .arch x64 ; mov ecx, Rd(r));
+        }
+    }
+
     fn emit_cold_one(&mut self, c: Cold, block_id: u64) {
         {
             match c {
@@ -100,9 +113,10 @@ impl Em<'_> {
                         self.op(k);
                     }
                 }
-                Cold::Load { slow, resume, code, dst, save, pc, flags, k } => {
+                Cold::Load { slow, resume, code, dst, save, addr_reg, pc, flags, k } => {
                     self.cur = k;
                     dynasm!(self.ops ; .arch x64 ; =>slow);
+                    self.address_to_rcx(addr_reg);
                     self.save_regs(save);
                     let ctxp = self.t.ctx;
                     dynasm!(self.ops ; .arch x64 ; mov edi, ctxp ; mov rsi, rcx ; mov edx, code as i32);
@@ -121,9 +135,10 @@ impl Em<'_> {
                     );
                     self.exit_at_insn(exit::FAULT, pc, flags);
                 }
-                Cold::Store { slow, resume, code, val, save, pc, flags, k } => {
+                Cold::Store { slow, resume, code, val, save, addr_reg, pc, flags, k } => {
                     self.cur = k;
                     dynasm!(self.ops ; .arch x64 ; =>slow);
+                    self.address_to_rcx(addr_reg);
                     self.save_regs(save);
                     // The value first: it may live in rsi or rdi, which the arguments take.
                     self.load(RDX, val);

@@ -1,5 +1,5 @@
-//! Guest loads and stores in the hot path: the address into `rcx`, the memory model's inline
-//! check (`memory_softmmu` or `memory_user`), the access at `r15 + rcx` with sign or zero
+//! Guest loads and stores in the hot path: the address (in its own register in user mode,
+//! else into `rcx`), the memory model's inline check (`memory_softmmu` or `memory_user`), the access at `r15 + rcx` with sign or zero
 //! extension and the byte swap of a big-endian guest, and the slow path queued for `cold`.
 //! 64-bit addresses and the check mode (`Target::all_slow`) always take the slow path.
 //!
@@ -20,25 +20,27 @@ impl Em<'_> {
         // A temporary destination's old value is dead; a guest register's is written back if
         // the slow path faults, so it must survive the call.
         let save = self.a.caller_saved_live_at(k, &self.dead_across_fault(&[dst]));
-        self.load(RCX, addr);
         if self.w64(addr) || self.t.all_slow {
+            self.load(RCX, addr);
             dynasm!(self.ops ; .arch x64 ; jmp =>slow ; =>resume);
-            self.cold.push(Cold::Load { slow, resume, code, dst, save, pc: self.pc, flags: self.flags, k });
+            let addr_reg = None;
+            self.cold.push(Cold::Load { slow, resume, code, dst, save, addr_reg, pc: self.pc, flags: self.flags, k });
             return;
         }
-        self.inline_check(addr, mem.size, false, slow);
+        let (x, addr_reg) = self.address(addr);
+        self.inline_check(addr, x, mem.size, false, slow);
         // Straight into the destination's register when it has one.
         let d = self.dst_reg(dst);
         self.fault_site(slow);
         match (mem.size, mem.big_endian, mem.signed) {
-            (1, _, false) => dynasm!(self.ops ; .arch x64 ; movzx Rd(d), BYTE [r15 + rcx]),
-            (1, _, true) if dw64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), BYTE [r15 + rcx]),
-            (1, _, true) => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), BYTE [r15 + rcx]),
-            (2, false, false) => dynasm!(self.ops ; .arch x64 ; movzx Rd(d), WORD [r15 + rcx]),
-            (2, false, true) if dw64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), WORD [r15 + rcx]),
-            (2, false, true) => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), WORD [r15 + rcx]),
+            (1, _, false) => dynasm!(self.ops ; .arch x64 ; movzx Rd(d), BYTE [r15 + Rq(x)]),
+            (1, _, true) if dw64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), BYTE [r15 + Rq(x)]),
+            (1, _, true) => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), BYTE [r15 + Rq(x)]),
+            (2, false, false) => dynasm!(self.ops ; .arch x64 ; movzx Rd(d), WORD [r15 + Rq(x)]),
+            (2, false, true) if dw64 => dynasm!(self.ops ; .arch x64 ; movsx Rq(d), WORD [r15 + Rq(x)]),
+            (2, false, true) => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), WORD [r15 + Rq(x)]),
             (2, true, s) => {
-                dynasm!(self.ops ; .arch x64 ; movzx Rd(d), WORD [r15 + rcx] ; rol Rw(d), 8);
+                dynasm!(self.ops ; .arch x64 ; movzx Rd(d), WORD [r15 + Rq(x)] ; rol Rw(d), 8);
                 match (s, dw64) {
                     (false, _) => dynasm!(self.ops ; .arch x64 ; movzx Rd(d), Rw(d)),
                     (true, false) => dynasm!(self.ops ; .arch x64 ; movsx Rd(d), Rw(d)),
@@ -46,7 +48,7 @@ impl Em<'_> {
                 }
             }
             (4, be, s) => {
-                dynasm!(self.ops ; .arch x64 ; mov Rd(d), DWORD [r15 + rcx]);
+                dynasm!(self.ops ; .arch x64 ; mov Rd(d), DWORD [r15 + Rq(x)]);
                 if be {
                     dynasm!(self.ops ; .arch x64 ; bswap Rd(d));
                 }
@@ -55,7 +57,7 @@ impl Em<'_> {
                 }
             }
             (_, be, _) => {
-                dynasm!(self.ops ; .arch x64 ; mov Rq(d), QWORD [r15 + rcx]);
+                dynasm!(self.ops ; .arch x64 ; mov Rq(d), QWORD [r15 + Rq(x)]);
                 if be {
                     dynasm!(self.ops ; .arch x64 ; bswap Rq(d));
                 }
@@ -68,7 +70,7 @@ impl Em<'_> {
             self.store(dst, RAX);
         }
         dynasm!(self.ops ; .arch x64 ; =>resume);
-        self.cold.push(Cold::Load { slow, resume, code, dst, save, pc: self.pc, flags: self.flags, k });
+        self.cold.push(Cold::Load { slow, resume, code, dst, save, addr_reg, pc: self.pc, flags: self.flags, k });
     }
 
     pub(super) fn guest_store(&mut self, k: usize, val: Val, addr: Val, mem: MemOp) {
@@ -76,11 +78,29 @@ impl Em<'_> {
         let slow = self.ops.new_dynamic_label();
         let resume = self.ops.new_dynamic_label();
         let save = self.a.caller_saved_live_at(k, &[]);
-        self.load(RCX, addr);
+        let mut addr_reg = None;
         if self.w64(addr) || self.t.all_slow {
+            self.load(RCX, addr);
             dynasm!(self.ops ; .arch x64 ; jmp =>slow ; =>resume);
         } else {
-            self.inline_check(addr, mem.size, true, slow);
+            let (x, areg) = self.address(addr);
+            addr_reg = areg;
+            self.inline_check(addr, x, mem.size, true, slow);
+            if self.store_const(val, x, mem, slow) {
+                dynasm!(self.ops ; .arch x64 ; =>resume);
+                self.cold.push(Cold::Store {
+                    slow,
+                    resume,
+                    code,
+                    val,
+                    save,
+                    addr_reg,
+                    pc: self.pc,
+                    flags: self.flags,
+                    k,
+                });
+                return;
+            }
             let r = match (mem.size, mem.big_endian) {
                 (1, _) | (_, false) => self.reg_or(val, RAX),
                 _ => {
@@ -97,29 +117,66 @@ impl Em<'_> {
             }
             self.fault_site(slow);
             match (mem.size, mem.big_endian) {
-                (1, _) => dynasm!(self.ops ; .arch x64 ; mov BYTE [r15 + rcx], Rb(r)),
-                (2, false) => dynasm!(self.ops ; .arch x64 ; mov WORD [r15 + rcx], Rw(r)),
-                (2, true) => dynasm!(self.ops ; .arch x64 ; mov WORD [r15 + rcx], ax),
-                (4, false) => dynasm!(self.ops ; .arch x64 ; mov DWORD [r15 + rcx], Rd(r)),
-                (4, true) => dynasm!(self.ops ; .arch x64 ; mov DWORD [r15 + rcx], eax),
-                (_, false) => dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + rcx], Rq(r)),
-                (_, true) => dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + rcx], rax),
+                (1, _) => dynasm!(self.ops ; .arch x64 ; mov BYTE [r15 + Rq(x)], Rb(r)),
+                (2, false) => dynasm!(self.ops ; .arch x64 ; mov WORD [r15 + Rq(x)], Rw(r)),
+                (2, true) => dynasm!(self.ops ; .arch x64 ; mov WORD [r15 + Rq(x)], ax),
+                (4, false) => dynasm!(self.ops ; .arch x64 ; mov DWORD [r15 + Rq(x)], Rd(r)),
+                (4, true) => dynasm!(self.ops ; .arch x64 ; mov DWORD [r15 + Rq(x)], eax),
+                (_, false) => dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + Rq(x)], Rq(r)),
+                (_, true) => dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + Rq(x)], rax),
             }
             dynasm!(self.ops ; .arch x64 ; =>resume);
         }
-        self.cold.push(Cold::Store { slow, resume, code, val, save, pc: self.pc, flags: self.flags, k });
+        self.cold.push(Cold::Store { slow, resume, code, val, save, addr_reg, pc: self.pc, flags: self.flags, k });
+    }
+
+    /// The register that indexes guest memory for a 32-bit address, and the register the
+    /// slow path must copy it from (`None`: it is in `rcx` already). In user mode an address
+    /// held in a register is used in place (an i32 value's register is zero-extended, see
+    /// `values::load`); system mode's TLB lookup turns the address into a host one in `rcx`.
+    fn address(&mut self, addr: Val) -> (u8, Option<u8>) {
+        match self.reg_of(addr) {
+            Some(r) if !self.t.softmmu => (r, Some(r)),
+            _ => {
+                self.load(RCX, addr);
+                (RCX, None)
+            }
+        }
+    }
+
+    /// A constant stored with an immediate (byte-swapped here for a big-endian guest), when
+    /// it fits one; says whether it did.
+    fn store_const(&mut self, val: Val, x: u8, mem: MemOp, slow: DynamicLabel) -> bool {
+        let Some(c) = self.b.const_of(val) else { return false };
+        let c = match (mem.size, mem.big_endian) {
+            (2, true) => (c as u16).swap_bytes() as u64,
+            (4, true) => (c as u32).swap_bytes() as u64,
+            (8, true) => c.swap_bytes(),
+            _ => c,
+        };
+        if mem.size == 8 && c as i64 != c as i32 as i64 {
+            return false;
+        }
+        self.fault_site(slow);
+        match mem.size {
+            1 => dynasm!(self.ops ; .arch x64 ; mov BYTE [r15 + Rq(x)], c as u8 as i8),
+            2 => dynasm!(self.ops ; .arch x64 ; mov WORD [r15 + Rq(x)], c as u16 as i16),
+            4 => dynasm!(self.ops ; .arch x64 ; mov DWORD [r15 + Rq(x)], c as u32 as i32),
+            _ => dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + Rq(x)], c as i32),
+        }
+        true
     }
 
     /// The memory model's inline check of a direct access of `size` bytes at the guest
-    /// address in `ecx` (a `write` or a read): jumps to `slow` when the runtime must do it.
+    /// address in register `x` (`rcx` in system mode; a `write` or a read): jumps to `slow` when the runtime must do it.
     /// System mode looks the address up in the soft TLB (and leaves the host address in
     /// `rcx`); user mode tests the per-page table, or (`Target::guard`) emits nothing: the
     /// access itself faults on the host ([`Self::fault_site`]).
-    fn inline_check(&mut self, addr: Val, size: u8, write: bool, slow: DynamicLabel) {
+    fn inline_check(&mut self, addr: Val, x: u8, size: u8, write: bool, slow: DynamicLabel) {
         if self.t.softmmu {
             self.tlb_check(size, write, slow);
         } else if !self.t.guard {
-            self.fast_page_check(addr, size, write, slow);
+            self.fast_page_check(addr, x, size, write, slow);
         }
     }
 }

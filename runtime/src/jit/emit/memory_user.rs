@@ -17,20 +17,20 @@ impl Em<'_> {
         self.aligned.get(&addr).is_some_and(|m| m & need == need)
     }
 
-    /// The per-page fast-access table's test for the guest address in `ecx`: a page that
-    /// does not allow the access (`FAST_WRITE` for a `write`, else `FAST_READ`), or an
+    /// The per-page fast-access table's test for the guest address in register `x`: a page
+    /// that does not allow the access (`FAST_WRITE` for a `write`, else `FAST_READ`), or an
     /// access of `size` bytes that may be unaligned, jumps to `slow`. Uses `rdx`.
-    pub(super) fn fast_page_check(&mut self, addr: Val, size: u8, write: bool, slow: DynamicLabel) {
+    pub(super) fn fast_page_check(&mut self, addr: Val, x: u8, size: u8, write: bool, slow: DynamicLabel) {
         let fast = self.t.fast;
         let bit = if write { FAST_WRITE } else { FAST_READ };
         dynasm!(self.ops ; .arch x64
-            ; mov edx, ecx
+            ; mov edx, Rd(x)
             ; shr edx, 12
             ; test BYTE [rdx + fast], bit as i8
             ; jz =>slow
         );
         if size > 1 && !self.known_aligned(addr, size) {
-            dynasm!(self.ops ; .arch x64 ; test cl, (size - 1) as i8 ; jnz =>slow);
+            dynasm!(self.ops ; .arch x64 ; test Rd(x), (size - 1) as i32 ; jnz =>slow);
         }
     }
 
