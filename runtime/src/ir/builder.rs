@@ -12,10 +12,19 @@ pub struct Builder {
     consts: FxHashMap<(u64, Ty), Val>,
 }
 
+type Tables = (FxHashMap<(u32, Ty), Val>, FxHashMap<(u64, Ty), Val>);
+
+thread_local! {
+    /// The sharing tables of the last finished block, emptied, for the next one: every
+    /// block would otherwise allocate and grow two hash tables.
+    static TABLES: std::cell::RefCell<Option<Tables>> = const { std::cell::RefCell::new(None) };
+}
+
 impl Builder {
     pub fn new(pc: u64) -> Self {
         let block = Block { pc, ops: Vec::with_capacity(128), vals: Vec::with_capacity(128), ..Block::default() };
-        Builder { block, ..Builder::default() }
+        let (globals, consts) = TABLES.with(|t| t.borrow_mut().take()).unwrap_or_default();
+        Builder { block, globals, consts }
     }
 
     /// The block, its vectors cut to their length: a block may live long in the
@@ -23,6 +32,10 @@ impl Builder {
     pub fn finish(mut self) -> Block {
         self.block.ops.shrink_to_fit();
         self.block.vals.shrink_to_fit();
+        let (mut globals, mut consts) = (std::mem::take(&mut self.globals), std::mem::take(&mut self.consts));
+        globals.clear();
+        consts.clear();
+        TABLES.with(|t| *t.borrow_mut() = Some((globals, consts)));
         self.block
     }
 

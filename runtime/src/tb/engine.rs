@@ -18,7 +18,7 @@ use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering::Relaxed};
 use std::sync::Arc;
 
 /// Runs of a tier-0 block before it is compiled (see [`Tb::tier0`]).
-pub const TIER_UP: u32 = 16;
+pub const TIER_UP: u32 = 8;
 
 /// Entries of the direct-mapped front of the block cache. The table is written whole when the
 /// engine starts, so it is sized for start-up as much as for hit rate: 4096 entries (32 KiB, a pointer each)
