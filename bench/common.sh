@@ -1,8 +1,9 @@
 # bench/common.sh: what bench/run.sh (wall-clock times) and bench/insns.sh (host instructions
 # per guest instruction) share: the tools they need, the specemu binary, the workloads'
 # binaries and inputs, and `workload NAME`, which sets a workload's label and command lines.
-# Sourced, not run; it defines functions and ALL_WORKLOADS. Before `bench_setup` the caller
-# defines die and log and sets ROOT (the checkout), BUILD (1: cargo build --release),
+# Sourced, not run; it defines functions (die, log and usage, named after the script that
+# sources it; select_workloads; bench_setup; workload) and ALL_WORKLOADS. Before
+# `bench_setup` the caller sets ROOT (the checkout), BUILD (1: cargo build --release),
 # BASELINE (another specemu binary, or empty) and, before `workload`, SIZE: `full` (the
 # timed inputs) or `small` (reduced inputs: callgrind runs about 50 times slower than the
 # JIT, and counting guest instructions takes the interpreter).
@@ -15,6 +16,38 @@ ALL_WORKLOADS=(sha256 gzip bzip2 sort awk cbench bash perl python true hello)
 # The Debian mipsel root of the bash, perl and python workloads (`-L`): bash-static, perl-base,
 # python3.11-minimal and the libraries they load.
 ROOT_PACKAGES=(libc6 libcrypt1 perl-base python3.11-minimal libpython3.11-minimal zlib1g libexpat1 bash-static)
+
+BENCH_SCRIPT="bench/$(basename "$0")"
+
+die() {
+    echo "$BENCH_SCRIPT: error: $*" >&2
+    exit 1
+}
+
+log() {
+    echo "$BENCH_SCRIPT: $*" >&2
+}
+
+# The script's header comment (from line 2 to `set -euo`) as its help; exits with $1 (2).
+usage() {
+    sed -n '2,/^set -euo/p' "$ROOT/$BENCH_SCRIPT" | sed '$d; s/^# \{0,1\}//' >&2
+    exit "${1:-2}"
+}
+
+# Sets WORKLOADS from a comma-separated list (every workload when it is empty).
+select_workloads() { # list
+    WORKLOADS=()
+    if [ -z "$1" ]; then
+        WORKLOADS=("${ALL_WORKLOADS[@]}")
+        return
+    fi
+    local want w
+    IFS=, read -r -a want <<<"$1"
+    for w in "${want[@]}"; do
+        [[ " ${ALL_WORKLOADS[*]} " == *" $w "* ]] || die "unknown workload '$w' (have: ${ALL_WORKLOADS[*]})"
+        WORKLOADS+=("$w")
+    done
+}
 
 INSTALL_HINT="apt-get install gcc gcc-mipsel-linux-gnu libc6-dev-mipsel-cross qemu-user busybox time dpkg-dev debian-archive-keyring bash perl python3 valgrind"
 need() {

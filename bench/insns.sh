@@ -30,22 +30,8 @@ export LC_ALL=C
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-die() {
-    echo "bench/insns.sh: error: $*" >&2
-    exit 1
-}
-
-log() {
-    echo "bench/insns.sh: $*" >&2
-}
-
 # shellcheck source=bench/common.sh
 . "$ROOT/bench/common.sh"
-
-usage() {
-    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2
-    exit "${1:-2}"
-}
 
 ONLY=""
 BUILD=1
@@ -59,16 +45,7 @@ while [ $# -gt 0 ]; do
         *) echo "bench/insns.sh: unknown argument: $1" >&2; usage ;;
     esac
 done
-WORKLOADS=()
-if [ -n "$ONLY" ]; then
-    IFS=, read -r -a want <<<"$ONLY"
-    for w in "${want[@]}"; do
-        [[ " ${ALL_WORKLOADS[*]} " == *" $w "* ]] || die "unknown workload '$w' (have: ${ALL_WORKLOADS[*]})"
-        WORKLOADS+=("$w")
-    done
-else
-    WORKLOADS=("${ALL_WORKLOADS[@]}")
-fi
+select_workloads "$ONLY"
 
 for t in valgrind callgrind_annotate; do need "$t"; done
 SIZE=small

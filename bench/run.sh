@@ -40,24 +40,10 @@ export LC_ALL=C
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$ROOT"
 
-die() {
-    echo "bench/run.sh: error: $*" >&2
-    exit 1
-}
-
-log() {
-    echo "bench/run.sh: $*" >&2
-}
-
 # Tools, specemu, the workloads' binaries and inputs, and `workload` (shared with
 # bench/insns.sh).
 # shellcheck source=bench/common.sh
 . "$ROOT/bench/common.sh"
-
-usage() {
-    sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//' >&2
-    exit "${1:-2}"
-}
 
 ROUNDS=3
 INTERP=1
@@ -82,16 +68,7 @@ done
 [[ $ROUNDS =~ ^[1-9][0-9]*$ ]] || die "-n wants a positive integer, not '$ROUNDS'"
 [[ $LOOPS =~ ^[1-9][0-9]*$ ]] || die "--loops wants a positive integer, not '$LOOPS'"
 
-WORKLOADS=()
-if [ -n "$ONLY" ]; then
-    IFS=, read -r -a want <<<"$ONLY"
-    for w in "${want[@]}"; do
-        [[ " ${ALL_WORKLOADS[*]} " == *" $w "* ]] || die "unknown workload '$w' (have: ${ALL_WORKLOADS[*]})"
-        WORKLOADS+=("$w")
-    done
-else
-    WORKLOADS=("${ALL_WORKLOADS[@]}")
-fi
+select_workloads "$ONLY"
 # The specemu configurations (accelerators) timed, and with --baseline the same for the
 # baseline binary (configurations base-jit, base-interp).
 ACCELS=(jit)

@@ -118,7 +118,13 @@ pub fn parse_args(args: &[String]) -> anyhow::Result<RunArgs> {
             "out_asm" => opts.log_out_asm = true,
             "exec" => opts.log_exec = true,
             "insns" => opts.log_insns = true,
-            other => anyhow::bail!("unknown -d item `{other}` (known: in_asm, op, op_opt, out_asm, exec, insns)"),
+            other => {
+                let known: Vec<&str> = (cli::LOG_ITEMS.iter())
+                    .filter(|(_, _, m)| *m != cli::ItemModes::SystemOnly)
+                    .map(|(n, _, _)| *n)
+                    .collect();
+                anyhow::bail!("unknown -d item `{other}` (known: {})", known.join(", "))
+            }
         }
     }
     if let Some(v) = c.accel {

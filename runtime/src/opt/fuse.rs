@@ -111,22 +111,10 @@ fn flags_of_flags(b: &mut Block) -> bool {
     changed
 }
 
-/// Ops that compute their outputs from their inputs only: they cannot fault, raise, call or
-/// leave, so no exit observes the guest registers while they run.
-fn computes_only(op: &Op) -> bool {
-    matches!(
-        op,
-        Op::InsnStart { .. }
-            | Op::Mov { .. }
-            | Op::Bin { .. }
-            | Op::Un { .. }
-            | Op::Ext { .. }
-            | Op::Extract { .. }
-            | Op::Deposit { .. }
-            | Op::Setcond { .. }
-            | Op::Movcond { .. }
-            | Op::Mul2 { .. }
-    )
+/// Ops between which no exit can observe the guest registers: instruction markers and ops
+/// that only compute (`opt::computes_only`).
+fn straight_line(op: &Op) -> bool {
+    matches!(op, Op::InsnStart { .. }) || super::computes_only(op)
 }
 
 /// `op g,...; setcond f,g,x; op' g,...; ...; brcond f,0` where `g` is a guest register and
@@ -146,7 +134,7 @@ fn branch_operands_renamed(b: &mut Block) -> bool {
             op => single_dst_of(op),
         };
         let Some(g) = def else { continue };
-        if !matches!(b.kind(g), ValKind::Global { .. }) || !computes_only(&b.ops[i]) {
+        if !matches!(b.kind(g), ValKind::Global { .. }) || !straight_line(&b.ops[i]) {
             continue;
         }
         // The flag computed from g, then the next write of g, within straight-line code.
@@ -154,7 +142,7 @@ fn branch_operands_renamed(b: &mut Block) -> bool {
         let mut redef = None;
         for j in i + 1..n.min(i + 12) {
             let op = &b.ops[j];
-            if !computes_only(op) {
+            if !straight_line(op) {
                 break;
             }
             let mut writes_g = false;

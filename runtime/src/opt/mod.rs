@@ -22,77 +22,58 @@ fn is_temp(b: &Block, v: Val) -> bool {
 /// A few values, inline (an op reads at most four, except helper calls).
 pub type Vals = smallvec::SmallVec<[Val; 4]>;
 
+/// The values an op reads, each passed to `$f` (by value with `*`, else by reference): one
+/// list of operands for [`visit_uses`] and [`map_uses`].
+macro_rules! each_use {
+    ($op:expr, $f:ident $(, $deref:tt)?) => {
+        match $op {
+            Op::Mov { src, .. } => $f($($deref)? src),
+            Op::Bin { a, b, .. } | Op::Setcond { a, b, .. } | Op::Brcond { a, b, .. } | Op::Mul2 { a, b, .. } => {
+                $f($($deref)? a);
+                $f($($deref)? b)
+            }
+            Op::Un { a, .. } => $f($($deref)? a),
+            Op::Ext { src, .. } | Op::Extract { src, .. } => $f($($deref)? src),
+            Op::Deposit { base, val, .. } => {
+                $f($($deref)? base);
+                $f($($deref)? val)
+            }
+            Op::Movcond { a, b, t, f: e, .. } => {
+                $f($($deref)? a);
+                $f($($deref)? b);
+                $f($($deref)? t);
+                $f($($deref)? e)
+            }
+            Op::Load { addr, .. } => $f($($deref)? addr),
+            Op::Store { val, addr, .. } => {
+                $f($($deref)? val);
+                $f($($deref)? addr)
+            }
+            Op::LoadState { index, .. } => $f($($deref)? index),
+            Op::StoreState { val, index, .. } => {
+                $f($($deref)? val);
+                $f($($deref)? index)
+            }
+            Op::Call { args, .. } => {
+                for a in args {
+                    $f($($deref)? a)
+                }
+            }
+            Op::Raise { arg, .. } => $f($($deref)? arg),
+            Op::InsnStart { .. } | Op::Label(_) | Op::Br(_) | Op::Exit(_) => {}
+        }
+    };
+}
+
 /// Call `f` on each value an op reads.
 #[inline]
 pub fn visit_uses(op: &Op, mut f: impl FnMut(Val)) {
-    match op {
-        Op::Mov { src, .. } => f(*src),
-        Op::Bin { a, b, .. } | Op::Setcond { a, b, .. } | Op::Brcond { a, b, .. } | Op::Mul2 { a, b, .. } => {
-            f(*a);
-            f(*b)
-        }
-        Op::Un { a, .. } => f(*a),
-        Op::Ext { src, .. } | Op::Extract { src, .. } => f(*src),
-        Op::Deposit { base, val, .. } => {
-            f(*base);
-            f(*val)
-        }
-        Op::Movcond { a, b, t, f: e, .. } => {
-            f(*a);
-            f(*b);
-            f(*t);
-            f(*e)
-        }
-        Op::Load { addr, .. } => f(*addr),
-        Op::Store { val, addr, .. } => {
-            f(*val);
-            f(*addr)
-        }
-        Op::LoadState { index, .. } => f(*index),
-        Op::StoreState { val, index, .. } => {
-            f(*val);
-            f(*index)
-        }
-        Op::Call { args, .. } => args.iter().for_each(|a| f(*a)),
-        Op::Raise { arg, .. } => f(*arg),
-        Op::InsnStart { .. } | Op::Label(_) | Op::Br(_) | Op::Exit(_) => {}
-    }
+    each_use!(op, f, *)
 }
 
 /// Call `f` on each value an op reads, to change it.
 pub fn map_uses(op: &mut Op, mut f: impl FnMut(&mut Val)) {
-    match op {
-        Op::Mov { src, .. } => f(src),
-        Op::Bin { a, b, .. } | Op::Setcond { a, b, .. } | Op::Brcond { a, b, .. } | Op::Mul2 { a, b, .. } => {
-            f(a);
-            f(b)
-        }
-        Op::Un { a, .. } => f(a),
-        Op::Ext { src, .. } | Op::Extract { src, .. } => f(src),
-        Op::Deposit { base, val, .. } => {
-            f(base);
-            f(val)
-        }
-        Op::Movcond { a, b, t, f: e, .. } => {
-            f(a);
-            f(b);
-            f(t);
-            f(e)
-        }
-        Op::Load { addr, .. } => f(addr),
-        Op::Store { val, addr, .. } => {
-            f(val);
-            f(addr)
-        }
-        Op::LoadState { index, .. } => f(index),
-        Op::StoreState { val, index, .. } => {
-            f(val);
-            f(index)
-        }
-        Op::Call { args, .. } => args.iter_mut().for_each(f),
-        Op::Raise { arg, .. } => f(arg),
-        Op::InsnStart { .. } | Op::Label(_) | Op::Br(_) | Op::Exit(_) => {}
-    }
+    each_use!(op, f)
 }
 
 /// Call `f` on each value an op writes.
@@ -132,8 +113,9 @@ pub fn defs(op: &Op) -> Vals {
     v
 }
 
-/// Ops that only compute their outputs (removable when nothing reads them).
-fn is_pure(op: &Op) -> bool {
+/// Ops that compute their outputs from their inputs only: they cannot fault, raise, call,
+/// branch or leave the block.
+fn computes_only(op: &Op) -> bool {
     matches!(
         op,
         Op::Mov { .. }
@@ -145,7 +127,12 @@ fn is_pure(op: &Op) -> bool {
             | Op::Setcond { .. }
             | Op::Movcond { .. }
             | Op::Mul2 { .. }
-    ) || matches!(op, Op::Call { flags, .. } if flags.pure)
+    )
+}
+
+/// Ops that only compute their outputs (removable when nothing reads them).
+fn is_pure(op: &Op) -> bool {
+    computes_only(op) || matches!(op, Op::Call { flags, .. } if flags.pure)
 }
 
 /// What is known about values during the forward pass: `known[v]` is a constant or another

@@ -171,25 +171,22 @@ impl Em<'_> {
             _ => (a, b),
         };
         let Some(ra) = self.reg_of(a).filter(|&r| r != d) else { return false };
-        let imm = match (op, self.opnd(b)) {
-            (BinOp::Add, Some(Opnd::I(i))) => Some(i),
-            (BinOp::Sub, Some(Opnd::I(i))) if i != i32::MIN => Some(-i),
-            (BinOp::Add, Some(Opnd::R(_))) => None,
+        match (op, self.opnd(b)) {
+            (BinOp::Add, Some(Opnd::I(i))) => self.lea_disp(d, ra, i, w64),
+            (BinOp::Sub, Some(Opnd::I(i))) if i != i32::MIN => self.lea_disp(d, ra, -i, w64),
+            (BinOp::Add, Some(Opnd::R(rb))) if w64 => dynasm!(self.ops ; .arch x64 ; lea Rq(d), [Rq(ra) + Rq(rb)]),
+            (BinOp::Add, Some(Opnd::R(rb))) => dynasm!(self.ops ; .arch x64 ; lea Rd(d), [Rq(ra) + Rq(rb)]),
             _ => return false,
-        };
-        match (imm, w64) {
-            (Some(i), false) => dynasm!(self.ops ; .arch x64 ; lea Rd(d), [Rq(ra) + i]),
-            (Some(i), true) => dynasm!(self.ops ; .arch x64 ; lea Rq(d), [Rq(ra) + i]),
-            (None, w) => {
-                let Some(Opnd::R(rb)) = self.opnd(b) else { return false };
-                if w {
-                    dynasm!(self.ops ; .arch x64 ; lea Rq(d), [Rq(ra) + Rq(rb)]);
-                } else {
-                    dynasm!(self.ops ; .arch x64 ; lea Rd(d), [Rq(ra) + Rq(rb)]);
-                }
-            }
         }
         true
+    }
+
+    fn lea_disp(&mut self, d: u8, ra: u8, disp: i32, w64: bool) {
+        if w64 {
+            dynasm!(self.ops ; .arch x64 ; lea Rq(d), [Rq(ra) + disp]);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; lea Rd(d), [Rq(ra) + disp]);
+        }
     }
 
     fn shift(&mut self, op: BinOp, dst: Val, a: Val, b: Val) {

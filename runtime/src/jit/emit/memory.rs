@@ -1,6 +1,7 @@
-//! Guest loads and stores in the hot path: the address (in its own register in user mode,
-//! else into `rcx`), the memory model's inline check (`memory_softmmu` or `memory_user`), the access at `r15 + rcx` with sign or zero
-//! extension and the byte swap of a big-endian guest, and the slow path queued for `cold`.
+//! Guest loads and stores in the hot path: the address register (the value's own in user
+//! mode, else `rcx`), the memory model's inline check (`memory_softmmu` or `memory_user`),
+//! the access at `r15` plus that register with sign or zero extension and the byte swap of a
+//! big-endian guest (constants stored as immediates), and the slow path queued for `cold`.
 //! 64-bit addresses and the check mode (`Target::all_slow`) always take the slow path.
 //!
 //! Must not emit the checks of a memory model itself or the slow path's call.
@@ -86,48 +87,40 @@ impl Em<'_> {
             let (x, areg) = self.address(addr);
             addr_reg = areg;
             self.inline_check(addr, x, mem.size, true, slow);
-            if self.store_const(val, x, mem, slow) {
-                dynasm!(self.ops ; .arch x64 ; =>resume);
-                self.cold.push(Cold::Store {
-                    slow,
-                    resume,
-                    code,
-                    val,
-                    save,
-                    addr_reg,
-                    pc: self.pc,
-                    flags: self.flags,
-                    k,
-                });
-                return;
-            }
-            let r = match (mem.size, mem.big_endian) {
-                (1, _) | (_, false) => self.reg_or(val, RAX),
-                _ => {
-                    self.load(RAX, val);
-                    RAX
-                }
-            };
-            // Big-endian: swap in rax first (the slow path reloads the value itself).
-            match (mem.size, mem.big_endian) {
-                (2, true) => dynasm!(self.ops ; .arch x64 ; rol ax, 8),
-                (4, true) => dynasm!(self.ops ; .arch x64 ; bswap eax),
-                (8, true) => dynasm!(self.ops ; .arch x64 ; bswap rax),
-                _ => {}
-            }
-            self.fault_site(slow);
-            match (mem.size, mem.big_endian) {
-                (1, _) => dynasm!(self.ops ; .arch x64 ; mov BYTE [r15 + Rq(x)], Rb(r)),
-                (2, false) => dynasm!(self.ops ; .arch x64 ; mov WORD [r15 + Rq(x)], Rw(r)),
-                (2, true) => dynasm!(self.ops ; .arch x64 ; mov WORD [r15 + Rq(x)], ax),
-                (4, false) => dynasm!(self.ops ; .arch x64 ; mov DWORD [r15 + Rq(x)], Rd(r)),
-                (4, true) => dynasm!(self.ops ; .arch x64 ; mov DWORD [r15 + Rq(x)], eax),
-                (_, false) => dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + Rq(x)], Rq(r)),
-                (_, true) => dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + Rq(x)], rax),
+            if !self.store_const(val, x, mem, slow) {
+                self.store_reg(val, x, mem, slow);
             }
             dynasm!(self.ops ; .arch x64 ; =>resume);
         }
         self.cold.push(Cold::Store { slow, resume, code, val, save, addr_reg, pc: self.pc, flags: self.flags, k });
+    }
+
+    /// The store of a value from a register (`rax` when it must be byte-swapped) at `r15 + x`.
+    fn store_reg(&mut self, val: Val, x: u8, mem: MemOp, slow: DynamicLabel) {
+        let r = match (mem.size, mem.big_endian) {
+            (1, _) | (_, false) => self.reg_or(val, RAX),
+            _ => {
+                self.load(RAX, val);
+                RAX
+            }
+        };
+        // Big-endian: swap in rax first (the slow path reloads the value itself).
+        match (mem.size, mem.big_endian) {
+            (2, true) => dynasm!(self.ops ; .arch x64 ; rol ax, 8),
+            (4, true) => dynasm!(self.ops ; .arch x64 ; bswap eax),
+            (8, true) => dynasm!(self.ops ; .arch x64 ; bswap rax),
+            _ => {}
+        }
+        self.fault_site(slow);
+        match (mem.size, mem.big_endian) {
+            (1, _) => dynasm!(self.ops ; .arch x64 ; mov BYTE [r15 + Rq(x)], Rb(r)),
+            (2, false) => dynasm!(self.ops ; .arch x64 ; mov WORD [r15 + Rq(x)], Rw(r)),
+            (2, true) => dynasm!(self.ops ; .arch x64 ; mov WORD [r15 + Rq(x)], ax),
+            (4, false) => dynasm!(self.ops ; .arch x64 ; mov DWORD [r15 + Rq(x)], Rd(r)),
+            (4, true) => dynasm!(self.ops ; .arch x64 ; mov DWORD [r15 + Rq(x)], eax),
+            (_, false) => dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + Rq(x)], Rq(r)),
+            (_, true) => dynasm!(self.ops ; .arch x64 ; mov QWORD [r15 + Rq(x)], rax),
+        }
     }
 
     /// The register that indexes guest memory for a 32-bit address, and the register the
@@ -168,7 +161,8 @@ impl Em<'_> {
     }
 
     /// The memory model's inline check of a direct access of `size` bytes at the guest
-    /// address in register `x` (`rcx` in system mode; a `write` or a read): jumps to `slow` when the runtime must do it.
+    /// address in register `x` (`rcx` in system mode; a `write` or a read): jumps to `slow`
+    /// when the runtime must do it.
     /// System mode looks the address up in the soft TLB (and leaves the host address in
     /// `rcx`); user mode tests the per-page table, or (`Target::guard`) emits nothing: the
     /// access itself faults on the host ([`Self::fault_site`]).

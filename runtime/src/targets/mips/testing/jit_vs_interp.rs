@@ -1,9 +1,10 @@
 //! The JIT against the interpreter on one block, for the `jit_vs_interp` fuzz target and the
 //! regression test that replays what it found. Arbitrary bytes become MIPS code (the first
 //! byte chooses the byte order, whether the FPU is enabled (Status.CU1) and in which
-//! register model (Status.FR), and whether HWREna lets `rdhwr` read UserLocal, so that floating-point code runs rather than raising
-//! Coprocessor Unusable); the code is translated and optimized into one block, which then
-//! runs twice from the same state: compiled by the x86-64 JIT and interpreted. Guest memory
+//! register model (Status.FR), so that floating-point code runs rather than raising
+//! Coprocessor Unusable, and whether HWREna lets `rdhwr` read UserLocal inline); the code is
+//! translated and optimized into one block, which then runs twice from the same state:
+//! compiled by the x86-64 JIT and interpreted. Guest memory
 //! is real (a `GuestMem` with one mapped data page, so the JIT's inline accesses and its
 //! slow paths both run; registers point into the page, near it, or anywhere), and helpers
 //! are the real user-mode ones, called through `Env` by both backends. Nothing may panic,
