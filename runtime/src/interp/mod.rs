@@ -190,7 +190,8 @@ impl Interp {
                     env.write_state(off as u32, self.vals[val.0 as usize]);
                     reload(&mut self.vals, env);
                 }
-                Op::Call { helper, args, ret, flags, .. } => {
+                Op::Call(c) => {
+                    let (helper, args, ret, flags) = (&c.helper, &c.args, &c.ret, &c.flags);
                     let mut a = std::mem::take(&mut self.args);
                     a.clear();
                     a.extend(args.iter().map(|v| self.vals[v.0 as usize]));

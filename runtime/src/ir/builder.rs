@@ -199,7 +199,7 @@ impl Builder {
         flags: HelperFlags,
     ) -> Option<Val> {
         let ret = ret.map(|t| self.temp(t));
-        self.emit(Op::Call { helper, name, args, ret, flags });
+        self.emit(Op::Call(Box::new(Call { helper, name, args, ret, flags })));
         ret
     }
 

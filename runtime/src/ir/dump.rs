@@ -71,7 +71,8 @@ fn one(b: &Block, op: &Op) -> String {
         Op::StoreState { val, base, index, scale } => {
             format!(" st_state_{} {}, env+{base:#x}[{}*{scale}]", ty(b.ty(*val)), v(b, *val), v(b, *index))
         }
-        Op::Call { name, args, ret, .. } => {
+        Op::Call(c) => {
+            let (name, args, ret) = (c.name, &c.args, &c.ret);
             let a: Vec<String> = args.iter().map(|x| v(b, *x)).collect();
             match ret {
                 Some(r) => format!(" call {name}, {}, {}", v(b, *r), a.join(", ")),

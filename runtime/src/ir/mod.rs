@@ -419,13 +419,8 @@ pub enum Op {
         index: Val,
         scale: u8,
     },
-    Call {
-        helper: u32,
-        name: &'static str,
-        args: Vec<Val>,
-        ret: Option<Val>,
-        flags: HelperFlags,
-    },
+    /// A helper call (boxed: calls are rare, and every op is as large as the largest).
+    Call(Box<Call>),
     /// Raise guest exception `code` (target-defined) with an argument; leaves the block.
     Raise {
         code: u32,
@@ -440,6 +435,16 @@ pub enum Op {
         label: Label,
     },
     Exit(Exit),
+}
+
+/// A helper call: helper `helper` (target-numbered) with `args`, its result in `ret`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Call {
+    pub helper: u32,
+    pub name: &'static str,
+    pub args: Vec<Val>,
+    pub ret: Option<Val>,
+    pub flags: HelperFlags,
 }
 
 /// A translated block of IR.
@@ -461,6 +466,18 @@ pub struct Block {
 }
 
 impl Block {
+    /// The heap bytes the block's ops and values hold (what keeping its IR costs).
+    pub fn heap_bytes(&self) -> usize {
+        let calls: usize = self
+            .ops
+            .iter()
+            .map(|op| match op {
+                Op::Call(c) => std::mem::size_of::<Call>() + c.args.capacity() * std::mem::size_of::<Val>(),
+                _ => 0,
+            })
+            .sum();
+        self.ops.capacity() * std::mem::size_of::<Op>() + self.vals.capacity() * std::mem::size_of::<ValInfo>() + calls
+    }
     pub fn ty(&self, v: Val) -> Ty {
         self.vals[v.0 as usize].ty
     }

@@ -91,7 +91,7 @@ fn flags_of_flags(b: &mut Block) -> bool {
                     names.push(g);
                 }
                 Op::Label(_) | Op::StoreState { .. } => break,
-                Op::Call { flags, .. } if flags.writes_state => break,
+                Op::Call(ref c) if c.flags.writes_state => break,
                 ref op => {
                     let mut clobbers = false;
                     super::visit_defs(op, |v| {
@@ -309,7 +309,7 @@ fn setcond_branches(b: &mut Block, c: &Counts) {
                 }
                 Op::Label(_) | Op::Br(_) | Op::Brcond { .. } | Op::Exit(_) | Op::Raise { .. } => break,
                 Op::StoreState { .. } => break,
-                Op::Call { flags, .. } if flags.writes_state => break,
+                Op::Call(ref c) if c.flags.writes_state => break,
                 op => {
                     let mut clobbers = false;
                     super::visit_defs(op, |v| clobbers |= v == a || v == y || v == d);

@@ -23,9 +23,10 @@ fn is_temp(b: &Block, v: Val) -> bool {
 pub type Vals = smallvec::SmallVec<[Val; 4]>;
 
 /// The values an op reads, each passed to `$f` (by value with `*`, else by reference): one
-/// list of operands for [`visit_uses`] and [`map_uses`].
+/// list of operands for [`visit_uses`] and [`map_uses`] (`$iter`: how to walk a call's
+/// arguments, `iter` or `iter_mut`).
 macro_rules! each_use {
-    ($op:expr, $f:ident $(, $deref:tt)?) => {
+    ($op:expr, $f:ident $(, $deref:tt)?; $iter:ident) => {
         match $op {
             Op::Mov { src, .. } => $f($($deref)? src),
             Op::Bin { a, b, .. } | Op::Setcond { a, b, .. } | Op::Brcond { a, b, .. } | Op::Mul2 { a, b, .. } => {
@@ -54,8 +55,8 @@ macro_rules! each_use {
                 $f($($deref)? val);
                 $f($($deref)? index)
             }
-            Op::Call { args, .. } => {
-                for a in args {
+            Op::Call(c) => {
+                for a in c.args.$iter() {
                     $f($($deref)? a)
                 }
             }
@@ -68,12 +69,12 @@ macro_rules! each_use {
 /// Call `f` on each value an op reads.
 #[inline]
 pub fn visit_uses(op: &Op, mut f: impl FnMut(Val)) {
-    each_use!(op, f, *)
+    each_use!(op, f, *; iter)
 }
 
 /// Call `f` on each value an op reads, to change it.
 pub fn map_uses(op: &mut Op, mut f: impl FnMut(&mut Val)) {
-    each_use!(op, f)
+    each_use!(op, f; iter_mut)
 }
 
 /// Call `f` on each value an op writes.
@@ -94,7 +95,11 @@ pub fn visit_defs(op: &Op, mut f: impl FnMut(Val)) {
             f(*lo);
             f(*hi)
         }
-        Op::Call { ret: Some(r), .. } => f(*r),
+        Op::Call(c) => {
+            if let Some(r) = c.ret {
+                f(r)
+            }
+        }
         _ => {}
     }
 }
@@ -132,7 +137,7 @@ fn computes_only(op: &Op) -> bool {
 
 /// Ops that only compute their outputs (removable when nothing reads them).
 fn is_pure(op: &Op) -> bool {
-    computes_only(op) || matches!(op, Op::Call { flags, .. } if flags.pure)
+    computes_only(op) || matches!(op, Op::Call(c) if c.flags.pure)
 }
 
 /// What is known about values during the forward pass: `known[v]` is a constant or another
@@ -356,9 +361,9 @@ pub fn fold_and_propagate(b: &mut Block) {
         // helper or an indexed state store may change behind the IR's back.
         visit_defs(&op, |d| known.forget(d));
         match &op {
-            Op::Call { flags, .. } if flags.writes_state => {
+            Op::Call(c) if c.flags.writes_state => {
                 for &(g, off, size) in &globals {
-                    if flags.may_write(off, size) {
+                    if c.flags.may_write(off, size) {
                         known.forget(g);
                     }
                 }
@@ -549,7 +554,7 @@ pub fn eliminate_dead(b: &mut Block) {
         match op {
             Op::Exit(_) | Op::Raise { .. } | Op::Load { .. } | Op::Store { .. } => true,
             Op::LoadState { .. } | Op::StoreState { .. } => true,
-            Op::Call { flags, .. } => flags.reads_state || flags.writes_state || flags.may_raise,
+            Op::Call(c) => c.flags.reads_state || c.flags.writes_state || c.flags.may_raise,
             _ => false,
         }
     };

@@ -169,9 +169,9 @@ pub fn compile(b: &Block, base: usize, block_id: u64, t: Target) -> Result<Compi
         match op {
             Op::Label(l) => seen[l.0 as usize] = true,
             Op::Br(l) | Op::Brcond { label: l, .. } if seen[l.0 as usize] => return Err(Unsupported::BackwardBranch),
-            Op::Call { args, .. } => {
+            Op::Call(c) => {
                 has_calls = true;
-                if args.len() > MAX_ARGS {
+                if c.args.len() > MAX_ARGS {
                     return Err(Unsupported::TooManyArgs);
                 }
             }

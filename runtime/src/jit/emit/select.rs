@@ -232,8 +232,8 @@ impl Em<'_> {
                 }
                 self.load_globals(false);
             }
-            Op::Call { helper, args, ret, flags, .. } => {
-                let (helper, args, ret, flags) = (*helper, args.clone(), *ret, *flags);
+            Op::Call(c) => {
+                let (helper, args, ret, flags) = (c.helper, c.args.clone(), c.ret, c.flags);
                 self.call_helper(k, helper, &args, ret, flags);
             }
             Op::Raise { code, arg } => {
