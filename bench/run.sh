@@ -6,7 +6,7 @@
 # Every run's stdout must be byte-identical to the native run's, or the script fails.
 #
 # usage: bench/run.sh [-n N] [--no-interp] [--only W1,W2,...] [--loops K] [--no-build]
-#                     [--baseline BIN] [--callgrind]
+#                     [--baseline BIN] [--callgrind] [--qemu10]
 #   -n N          rounds (runs of each workload in each configuration), default 3; the table
 #                 shows the median
 #   --no-interp   skip specemu's interpreter (-accel interp); it is ~100x slower than the JIT
@@ -18,6 +18,10 @@
 #   --callgrind   also run bench/insns.sh (host instructions per guest instruction under
 #                 callgrind, at reduced input sizes) after the timed rounds, and add its
 #                 figures to the table (with --baseline, the baseline's too)
+#   --qemu10      also time QEMU 10's qemu-mipsel (Debian bookworm-backports' qemu-user,
+#                 statically linked, fetched once with tests/guests/fetch-debian.sh's private
+#                 apt configuration into the guest cache) in the same interleaved rounds; the
+#                 table gets its times, specemu JIT's ratio to it and its max RSS
 #   --baseline BIN  also time another specemu binary (e.g. a release build of the commit
 #                 before a change, copied aside) in the same interleaved rounds, under each
 #                 specemu configuration timed (JIT, and the interpreter unless --no-interp);
@@ -52,6 +56,7 @@ LOOPS=50
 BUILD=1
 BASELINE=""
 CALLGRIND=0
+QEMU10=0
 while [ $# -gt 0 ]; do
     case $1 in
         -n) [ $# -ge 2 ] || usage; ROUNDS=$2; shift 2 ;;
@@ -61,6 +66,7 @@ while [ $# -gt 0 ]; do
         --no-build) BUILD=0; shift ;;
         --baseline) [ $# -ge 2 ] || usage; BASELINE=$2; shift 2 ;;
         --callgrind) CALLGRIND=1; shift ;;
+        --qemu10) QEMU10=1; shift ;;
         -h | --help) usage 0 ;;
         *) echo "bench/run.sh: unknown argument: $1" >&2; usage ;;
     esac
@@ -79,11 +85,18 @@ for a in "${ACCELS[@]}"; do
     [ -n "$BASELINE" ] && CONFIGS+=("base-$a")
 done
 CONFIGS+=(qemu)
+[ "$QEMU10" = 1 ] && CONFIGS+=(qemu10)
 
 SIZE=full
 bench_setup
 QEMU=${QEMU_MIPSEL:-qemu-mipsel}
 need "$QEMU"
+if [ "$QEMU10" = 1 ]; then
+    DEBIAN_SUITE=bookworm-backports bash tests/guests/fetch-debian.sh "$DEBIAN" "$(dpkg --print-architecture)" qemu-user >&2 ||
+        die "fetching qemu-user from bookworm-backports failed"
+    QEMU10_BIN=$DEBIAN/qemu-user-$(dpkg --print-architecture)/usr/bin/qemu-mipsel
+    [ -x "$QEMU10_BIN" ] || die "$QEMU10_BIN missing after fetch-debian.sh"
+fi
 
 # Sets CMD for configuration $1 of the current workload.
 command_for() {
@@ -94,6 +107,7 @@ command_for() {
         base-jit) CMD=("$BASELINE" run -accel jit "${GUEST_OPTS[@]}" "${GUEST[@]}") ;;
         base-interp) CMD=("$BASELINE" run -accel interp "${GUEST_OPTS[@]}" "${GUEST[@]}") ;;
         qemu) CMD=("$QEMU" "${GUEST_OPTS[@]}" "${GUEST[@]}") ;;
+        qemu10) CMD=("$QEMU10_BIN" "${GUEST_OPTS[@]}" "${GUEST[@]}") ;;
     esac
 }
 
@@ -204,6 +218,7 @@ median() { # numbers...
 # ---- report ------------------------------------------------------------------------------
 cpu=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 qemu_version=$("$QEMU" --version | head -n1)
+[ "$QEMU10" = 1 ] && qemu_version="$qemu_version; $("$QEMU10_BIN" --version | head -n1) ($QEMU10_BIN, $(sed -n 2p "$(dirname "$(dirname "$(dirname "$QEMU10_BIN")")")/.fetched" 2>/dev/null))"
 bb_version=$(sed -n 2p "$DEBIAN/busybox-mipsel/.fetched" 2>/dev/null || echo "?")
 REPORT=$OUT/report.md
 config_label() {
@@ -214,6 +229,7 @@ config_label() {
         base-jit) echo "baseline JIT" ;;
         base-interp) echo "baseline interp" ;;
         qemu) echo "qemu-mipsel" ;;
+        qemu10) echo "qemu-mipsel 10" ;;
     esac
 }
 order_note=$(for c in "${CONFIGS[@]}"; do config_label "$c"; done | paste -sd, - | sed 's/,/, /g')
@@ -232,7 +248,10 @@ SLOWER=()
     for c in "${CONFIGS[@]}"; do
         hdr="$hdr $(config_label "$c") |"
         sep="$sep---:|"
-        if [ "$c" != qemu ]; then
+        if [ "$c" = qemu10 ]; then
+            hdr="$hdr specemu JIT ×qemu 10 |"
+            sep="$sep---:|"
+        elif [ "$c" != qemu ]; then
             hdr="$hdr ×qemu |"
             sep="$sep---:|"
         fi
@@ -249,6 +268,10 @@ SLOWER=()
     fi
     hdr="$hdr max RSS qemu |"
     sep="$sep---:|"
+    if [ "$QEMU10" = 1 ]; then
+        hdr="$hdr max RSS qemu 10 |"
+        sep="$sep---:|"
+    fi
     if [ "$CALLGRIND" = 1 ]; then
         hdr="$hdr host insns / guest insn |"
         sep="$sep---:|"
@@ -277,7 +300,9 @@ SLOWER=()
                 cell=$(awk -v t="${med[$c]}" 'BEGIN { printf "%.2f s", t }')
             fi
             row="$row $cell |"
-            if [ "$c" != qemu ]; then
+            if [ "$c" = qemu10 ]; then
+                row="$row $(awk -v a="${med[jit]}" -v q="${med[qemu10]}" 'BEGIN { printf "%.2f", a / q }') |"
+            elif [ "$c" != qemu ]; then
                 row="$row $(awk -v a="${med[$c]}" -v q="${med[qemu]}" 'BEGIN { printf "%.2f", a / q }') |"
             fi
             if [[ $c == base-* ]]; then
@@ -298,17 +323,26 @@ SLOWER=()
             row="$row $(awk -v k="${RSS[$w,base-jit]}" 'BEGIN { printf "%.1f MiB", k / 1024 }') |"
         fi
         row="$row $(awk -v k="${RSS[$w,qemu]}" 'BEGIN { printf "%.1f MiB", k / 1024 }') |"
+        if [ "$QEMU10" = 1 ]; then
+            row="$row $(awk -v k="${RSS[$w,qemu10]}" 'BEGIN { printf "%.1f MiB", k / 1024 }') |"
+            logsum10=$(awk -v s="${logsum10:-0}" -v a="${med[jit]}" -v q="${med[qemu10]}" 'BEGIN { printf "%.12f", s + log(a / q) }')
+            max10=$(awk -v m="${max10:-0}" -v a="${med[jit]}" -v q="${med[qemu10]}" 'BEGIN { r = a / q; printf "%.4f", (r > m ? r : m) }')
+        fi
         if [ "$CALLGRIND" = 1 ]; then
             row="$row ${HG[$w]:-?} |"
             [ -n "$BASELINE" ] && row="$row ${HG_BASE[$w]:-?} |"
         fi
         echo "$row"
         logsum=$(awk -v s="$logsum" -v a="${med[jit]}" -v q="${med[qemu]}" 'BEGIN { printf "%.12f", s + log(a / q) }')
+        maxq=$(awk -v m="${maxq:-0}" -v a="${med[jit]}" -v q="${med[qemu]}" 'BEGIN { r = a / q; printf "%.4f", (r > m ? r : m) }')
         nw=$((nw + 1))
         unset med
     done
     echo
-    awk -v s="$logsum" -v n="$nw" 'BEGIN { printf "Geometric mean of specemu-JIT / qemu-mipsel over %d workloads: **%.2f** (below 1: faster than QEMU)\n", n, exp(s / n) }'
+    awk -v s="$logsum" -v n="$nw" -v m="$maxq" 'BEGIN { printf "Geometric mean of specemu-JIT / qemu-mipsel over %d workloads: **%.2f** (below 1: faster than QEMU); highest ratio %.2f\n", n, exp(s / n), m }'
+    if [ "$QEMU10" = 1 ]; then
+        awk -v s="$logsum10" -v n="$nw" -v m="$max10" 'BEGIN { printf "Geometric mean of specemu-JIT / qemu-mipsel 10 over %d workloads: **%.2f**; highest ratio %.2f\n", n, exp(s / n), m }'
+    fi
     if [ -n "$BASELINE" ]; then
         for a in "${ACCELS[@]}"; do
             awk -v s="${baselog[$a]}" -v n="$nw" -v what="$(config_label "$a")" 'BEGIN { printf "Geometric mean of %s / baseline over %d workloads: **%.3f** (above 1: slower than the baseline)\n", what, n, exp(s / n) }'
@@ -321,7 +355,7 @@ SLOWER=()
         fi
     fi
     echo
-    echo "×qemu = time / qemu-mipsel's time in the same run$([ -n "$BASELINE" ] && echo "; ÷ baseline = the current build's time / the baseline's in the same run"). Every run's output was byte-identical to native's."
+    echo "×qemu = time / qemu-mipsel's time in the same run$([ "$QEMU10" = 1 ] && echo "; ×qemu 10 = specemu JIT's time / QEMU 10's")$([ -n "$BASELINE" ] && echo "; ÷ baseline = the current build's time / the baseline's in the same run"). Every run's output was byte-identical to native's."
     if [ "$CALLGRIND" = 1 ]; then
         echo
         echo "Host instructions per guest instruction, from bench/insns.sh (reduced inputs; its own table, with translation and compilation apart):"
