@@ -21,6 +21,15 @@ fn read_only_helper_then_raise() {
     jit_matches_interp(&[0x23, 0x40, 0x00, 0x40, 0x00, 0x45, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]);
 }
 
+/// `lw t9,1(v0); addu v1,t9,t9` (little-endian) with `v0` even: the load raises AdEL at its
+/// alignment check. t9 is written first after that check's branch, so the JIT does not load
+/// it at block entry; the raise must leave the guest's t9 as it was, not write back the host
+/// register that never held it.
+#[test]
+fn unaligned_load_into_a_register_not_loaded_at_entry() {
+    jit_matches_interp(&[0x00, 0x01, 0x00, 0x59, 0x8c, 0x21, 0x18, 0x39, 0x03]);
+}
+
 /// A block whose translation goes on past a side exit beyond the end of the input (the
 /// harness's fetch used to panic there).
 #[test]

@@ -101,6 +101,21 @@ fn live_across(locs: &[Loc], first: &[usize], last: &[usize], n: usize) -> Vec<u
     m
 }
 
+/// Whether the ops after the branch at `k` to `label` (forward) reach that label only by
+/// the branch: they hold no label or branch, and the last before the label leaves the block.
+fn skips_exit(b: &Block, k: usize, label: crate::ir::Label) -> bool {
+    use crate::ir::Op;
+    let mut prev = &b.ops[k];
+    for op in &b.ops[k + 1..] {
+        match op {
+            Op::Label(l) if *l == label => return matches!(prev, Op::Raise { .. } | Op::Exit(_)),
+            Op::Label(_) | Op::Br(_) | Op::Brcond { .. } => return false,
+            _ => prev = op,
+        }
+    }
+    false
+}
+
 /// Allocate `b`. `slot_base` is the frame offset of the first spill slot; at most
 /// `max_slots` slots exist (`None` when the block needs more).
 pub fn allocate(b: &Block, slot_base: i32, max_slots: usize, has_calls: bool) -> Option<Alloc> {
@@ -109,19 +124,30 @@ pub fn allocate(b: &Block, slot_base: i32, max_slots: usize, has_calls: bool) ->
     let mut last = vec![usize::MAX; n];
     let mut count = vec![0u32; n];
     let mut written = vec![false; n];
-    // Whether the first mention is a write in straight-line code from the block start.
+    // Whether the first mention is a write in straight-line code from the block start. A
+    // branch over a path that leaves the block (an alignment check's raise) keeps the code
+    // straight: every path that goes on passes its label. Writes on such a side path do not
+    // count (the main path has not written the value).
     let mut def_first = vec![false; n];
     let mut straight = true;
+    let mut side_until: Option<crate::ir::Label> = None;
     for (k, op) in b.ops.iter().enumerate() {
         let u = uses(op);
-        visit_defs(op, |v| {
-            let i = v.0 as usize;
-            if first[i] == usize::MAX && straight && !u.contains(&v) {
-                def_first[i] = true;
+        if side_until.is_none() {
+            visit_defs(op, |v| {
+                let i = v.0 as usize;
+                if first[i] == usize::MAX && straight && !u.contains(&v) {
+                    def_first[i] = true;
+                }
+            });
+        }
+        match op {
+            crate::ir::Op::Label(l) if side_until == Some(*l) => side_until = None,
+            crate::ir::Op::Brcond { label, .. } if straight && side_until.is_none() && skips_exit(b, k, *label) => {
+                side_until = Some(*label)
             }
-        });
-        if matches!(op, crate::ir::Op::Label(_) | crate::ir::Op::Br(_) | crate::ir::Op::Brcond { .. }) {
-            straight = false;
+            crate::ir::Op::Label(_) | crate::ir::Op::Br(_) | crate::ir::Op::Brcond { .. } => straight = false,
+            _ => {}
         }
         let mut mention = |v: Val| {
             let i = v.0 as usize;

@@ -7,7 +7,7 @@
 //! queue is emitted by `cold`.
 
 use super::{Cold, Em};
-use crate::ir::{Val, ValKind};
+use crate::ir::{Op, Val, ValKind};
 use crate::jit::ctx::{self, exit, JitCtx};
 use crate::jit::regalloc::RAX;
 use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
@@ -66,10 +66,22 @@ impl Em<'_> {
         dynasm!(self.ops ; .arch x64 ; jmp =>l);
     }
 
+    /// The inline probe of the indirect-jump table. The PC comes from the value the op before
+    /// moved into it when there is one (a register, usually: no reload of the store just
+    /// made), else from the state.
     pub(super) fn lookup_and_goto(&mut self) {
         let miss = self.ops.new_dynamic_label();
         let off = self.t.pc_offset as i32;
-        if self.t.pc_size == 8 {
+        let moved = match self.cur.checked_sub(1).map(|k| &self.b.ops[k]) {
+            Some(&Op::Mov { dst, src }) => match self.b.vals[dst.0 as usize].kind {
+                ValKind::Global { offset, .. } if offset == self.t.pc_offset => Some(src),
+                _ => None,
+            },
+            _ => None,
+        };
+        if let Some(src) = moved {
+            self.load(RAX, src);
+        } else if self.t.pc_size == 8 {
             dynasm!(self.ops ; .arch x64 ; mov rax, QWORD [rbp + off]);
         } else {
             dynasm!(self.ops ; .arch x64 ; mov eax, DWORD [rbp + off]);
