@@ -61,7 +61,8 @@ struct HostBlock {
     pc: u64,
     entry: usize,
     len: usize,
-    gotos: Vec<emit::GotoSite>,
+    /// Its `goto_tb` exits (boxed: exactly as many as it has, kept for the block's life).
+    gotos: Box<[emit::GotoSite]>,
     /// (block, goto index) whose jump is patched to this block.
     incoming: Vec<(usize, usize)>,
     live: bool,
@@ -300,7 +301,7 @@ impl Jit {
                         pc: b.pc,
                         entry,
                         len: c.code.len(),
-                        gotos: c.gotos,
+                        gotos: c.gotos.into_boxed_slice(),
                         incoming: Vec::new(),
                         live: true,
                     });
@@ -389,7 +390,12 @@ impl Jit {
         let site = self.blocks[from].entry + g.disp_off;
         let rel = self.blocks[to].entry as i64 - (site as i64 + 4);
         self.buf.patch_u32(site, rel as i32 as u32);
-        self.blocks[to].incoming.push((from, gi));
+        let incoming = &mut self.blocks[to].incoming;
+        if incoming.capacity() == 0 {
+            // Most blocks are chained to from one or two places: no room for four.
+            incoming.reserve_exact(1);
+        }
+        incoming.push((from, gi));
     }
 
     /// Make `pc` → block `id` known to indirect jumps. Only blocks of persistent context 0
