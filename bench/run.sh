@@ -92,9 +92,11 @@ bench_setup
 QEMU=${QEMU_MIPSEL:-qemu-mipsel}
 need "$QEMU"
 if [ "$QEMU10" = 1 ]; then
-    DEBIAN_SUITE=bookworm-backports bash tests/guests/fetch-debian.sh "$DEBIAN" "$(dpkg --print-architecture)" qemu-user >&2 ||
+    host_arch=$(dpkg --print-architecture)
+    DEBIAN_SUITE=bookworm-backports bash tests/guests/fetch-debian.sh "$DEBIAN" "$host_arch" qemu-user >&2 ||
         die "fetching qemu-user from bookworm-backports failed"
-    QEMU10_BIN=$DEBIAN/qemu-user-$(dpkg --print-architecture)/usr/bin/qemu-mipsel
+    QEMU10_DIR=$DEBIAN/qemu-user-$host_arch
+    QEMU10_BIN=$QEMU10_DIR/usr/bin/qemu-mipsel
     [ -x "$QEMU10_BIN" ] || die "$QEMU10_BIN missing after fetch-debian.sh"
 fi
 
@@ -218,7 +220,7 @@ median() { # numbers...
 # ---- report ------------------------------------------------------------------------------
 cpu=$(grep -m1 '^model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ *//')
 qemu_version=$("$QEMU" --version | head -n1)
-[ "$QEMU10" = 1 ] && qemu_version="$qemu_version; $("$QEMU10_BIN" --version | head -n1) ($QEMU10_BIN, $(sed -n 2p "$(dirname "$(dirname "$(dirname "$QEMU10_BIN")")")/.fetched" 2>/dev/null))"
+[ "$QEMU10" = 1 ] && qemu_version="$qemu_version; $("$QEMU10_BIN" --version | head -n1) ($QEMU10_BIN, $(sed -n 2p "$QEMU10_DIR/.fetched" 2>/dev/null))"
 bb_version=$(sed -n 2p "$DEBIAN/busybox-mipsel/.fetched" 2>/dev/null || echo "?")
 REPORT=$OUT/report.md
 config_label() {

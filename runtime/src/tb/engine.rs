@@ -259,11 +259,7 @@ impl<K: BlockKey> Engine<K> {
                 self.tier0_bytes += n;
                 continue;
             }
-            if let Some(tb) = self.cache.remove(&old) {
-                let slot = slot_of(old.pc());
-                if matches!(&self.fast[slot], Some(b) if b.key == old.words()) {
-                    self.fast[slot] = None;
-                }
+            if let Some(tb) = self.forget(old) {
                 for p in tb.pages.as_slice() {
                     if let Some(keys) = self.by_page.get_mut(p) {
                         keys.retain(|&k| k != old);
@@ -299,11 +295,6 @@ impl<K: BlockKey> Engine<K> {
             tb.runs.store(runs + 1, Relaxed);
             return tb;
         }
-        self.promote(key, &tb)
-    }
-
-    /// Optimize and compile tier-0 block `tb` (for `key`), in its place.
-    fn promote(&mut self, key: K, tb: &Tb) -> Arc<Tb> {
         let b = self.compile(key, tb.ir.clone(), tb.pages.clone());
         if let Some(e) = self.cache.get_mut(&key) {
             *e = b.clone();
@@ -324,21 +315,11 @@ impl<K: BlockKey> Engine<K> {
             let t = crate::ir::dump_block(&blk).replacen("OP:", "OP after optimization:", 1);
             let _ = self.log.write_all(t.as_bytes());
         }
-        let mut host = None;
+        let (mut host, mut flushed) = (None, false);
         if let Some(jit) = self.jit.as_mut() {
             match jit.compile(&blk) {
-                Ok((id, flushed)) => {
-                    if flushed {
-                        // Every compiled block is gone (and compiled blocks keep no IR to
-                        // interpret): forget them all; they are translated again when run.
-                        self.cache.clear();
-                        self.fast.iter_mut().for_each(|e| *e = None);
-                        self.by_page.clear();
-                        self.crossing.clear();
-                        self.tier0.clear();
-                        self.tier0_bytes = 0;
-                        self.chain_from = None;
-                    }
+                Ok((id, f)) => {
+                    flushed = f;
                     if self.cfg.log_out_asm {
                         if let Some((addr, code)) = jit.code_of(id) {
                             let t =
@@ -354,6 +335,11 @@ impl<K: BlockKey> Engine<K> {
                     }
                 }
             }
+        }
+        if flushed {
+            // Every compiled block is gone (and compiled blocks keep no IR to interpret):
+            // forget them all; they are translated again when run.
+            self.forget_all();
         }
         if host.is_some() && !self.cfg.keep_ir {
             // Only the interpreter and the check mode read the IR again: keep the block's
@@ -421,15 +407,21 @@ impl<K: BlockKey> Engine<K> {
 
     /// Forget the block for `key` (and its compiled code).
     pub fn drop_block(&mut self, key: K) {
-        if let Some(tb) = self.cache.remove(&key) {
+        if let Some(tb) = self.forget(key) {
             if let (Some(id), Some(jit)) = (tb.host(), self.jit.as_mut()) {
                 jit.invalidate(id);
             }
-            let slot = slot_of(key.pc());
-            if matches!(&self.fast[slot], Some(b) if b.key == key.words()) {
-                self.fast[slot] = None;
-            }
         }
+    }
+
+    /// Take the block for `key` out of the cache and its direct-mapped front.
+    fn forget(&mut self, key: K) -> Option<Arc<Tb>> {
+        let tb = self.cache.remove(&key)?;
+        let slot = slot_of(key.pc());
+        if matches!(&self.fast[slot], Some(b) if b.key == key.words()) {
+            self.fast[slot] = None;
+        }
+        Some(tb)
     }
 
     /// Forget the blocks on `pages` (their code was written); compiled code must not chain
@@ -457,6 +449,14 @@ impl<K: BlockKey> Engine<K> {
 
     /// Forget every block.
     pub fn flush(&mut self) {
+        self.forget_all();
+        if let Some(j) = self.jit.as_mut() {
+            j.flush();
+        }
+    }
+
+    /// Forget every block and what refers to blocks (the JIT's code is the caller's).
+    fn forget_all(&mut self) {
         self.cache.clear();
         self.fast.iter_mut().for_each(|e| *e = None);
         self.by_page.clear();
@@ -464,9 +464,6 @@ impl<K: BlockKey> Engine<K> {
         self.tier0.clear();
         self.tier0_bytes = 0;
         self.chain_from = None;
-        if let Some(j) = self.jit.as_mut() {
-            j.flush();
-        }
     }
 
     /// Do not chain from the last block (the loop must see the next block boundary).
