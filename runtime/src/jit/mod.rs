@@ -14,12 +14,13 @@ mod emit;
 pub mod fault;
 pub mod out_asm;
 mod regalloc;
+mod slow_site;
 
 use crate::interp::{Env, MemFault};
 use crate::ir::Block;
 use buffer::CodeBuffer;
 use ctx::{exit, JitCtx, LookupEntry, EMPTY_ENTRY, LOOKUP_ENTRIES};
-use dynasmrt::{dynasm, x64::X64Relocation, DynasmApi, VecAssembler};
+use dynasmrt::{dynasm, x64::X64Relocation, DynasmApi, DynasmLabelApi, VecAssembler};
 pub use emit::Unsupported;
 /// The most arguments compiled code passes to a helper (the spec checker's limit must match).
 pub const MAX_HELPER_ARGS: usize = emit::MAX_ARGS;
@@ -61,6 +62,8 @@ struct HostBlock {
     pc: u64,
     entry: usize,
     len: usize,
+    /// Bytes of data at the end of its code (`emit::Compiled::data`).
+    data: u32,
     /// Its `goto_tb` exits (boxed: exactly as many as it has, kept for the block's life).
     gotos: Box<[emit::GotoSite]>,
     /// (block, goto index) whose jump is patched to this block.
@@ -105,6 +108,8 @@ pub struct Jit {
     fast: usize,
     trampoline: usize,
     epilogue: usize,
+    /// The shared slow path of guest memory accesses (`slow_site`).
+    slow_stub: usize,
     tramp_len: usize,
     blocks: Vec<HostBlock>,
     cfg: JitConfig,
@@ -155,9 +160,35 @@ impl Jit {
         );
         let ep_off = ops.offset().0;
         dynasm!(ops ; .arch x64
+            ; ->epilogue:
             ; add rsp, frame
             ; pop r15 ; pop r14 ; pop r13 ; pop r12 ; pop rbx ; pop rbp
             ; ret
+        );
+        // The slow-path stub (`slow_site`): called from a site with its descriptor in rax
+        // and rsp 16-byte aligned; saves every register as the image, calls the handler with
+        // the context (the frame's first word) and the image, then resumes at the site or
+        // leaves through the epilogue with the handler's exit kind.
+        let stub_off = ops.offset().0;
+        let handler = slow_site::slow_site as *const () as usize as i64;
+        let to_frame = slow_site::FRAME_FROM_IMAGE as i32;
+        dynasm!(ops ; .arch x64
+            ; push r15 ; push r14 ; push r13 ; push r12 ; push r11 ; push r10 ; push r9 ; push r8
+            ; push rdi ; push rsi ; push rbp ; push rsp ; push rbx ; push rdx ; push rcx ; push rax
+            ; mov rsi, rsp
+            ; mov rdi, QWORD [rsp + to_frame]
+            ; sub rsp, 8
+            ; mov rax, QWORD handler
+            ; call rax
+            ; add rsp, 8
+            ; test rax, rax
+            ; jnz >leave
+            ; pop rax ; pop rcx ; pop rdx ; pop rbx ; add rsp, 8 ; pop rbp ; pop rsi ; pop rdi
+            ; pop r8 ; pop r9 ; pop r10 ; pop r11 ; pop r12 ; pop r13 ; pop r14 ; pop r15
+            ; ret
+            ; leave:
+            ; add rsp, to_frame
+            ; jmp ->epilogue
         );
         let code = ops.finalize().map_err(|e| std::io::Error::other(format!("{e:?}")))?;
         let at = buf.push(&code).ok_or_else(|| std::io::Error::other("code buffer too small"))?;
@@ -188,6 +219,7 @@ impl Jit {
             fast: 0,
             trampoline: at,
             epilogue: at + ep_off,
+            slow_stub: at + stub_off,
             tramp_len,
             blocks: Vec::new(),
             cfg,
@@ -277,6 +309,7 @@ impl Jit {
             guard: self.cfg.guard,
             direct: self.cfg.direct,
             self_loops: self.cfg.self_loops,
+            slow_stub: self.slow_stub,
         }
     }
 
@@ -301,6 +334,7 @@ impl Jit {
                         pc: b.pc,
                         entry,
                         len: c.code.len(),
+                        data: c.data as u32,
                         gotos: c.gotos.into_boxed_slice(),
                         incoming: Vec::new(),
                         live: true,
@@ -433,10 +467,11 @@ impl Jit {
         }
     }
 
-    /// The host code of block `id` (for `-d out_asm`): address and bytes.
-    pub fn code_of(&self, id: usize) -> Option<(usize, &[u8])> {
+    /// The host code of block `id` (for `-d out_asm`): address, bytes, and how many of
+    /// those at the end are data.
+    pub fn code_of(&self, id: usize) -> Option<(usize, &[u8], usize)> {
         let b = self.blocks.get(id)?;
-        Some((b.entry, self.buf.bytes(b.entry, b.len)))
+        Some((b.entry, self.buf.bytes(b.entry, b.len), b.data as usize))
     }
 
     /// Turn on the memory-write log (check mode) and take what it holds.

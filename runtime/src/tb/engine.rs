@@ -321,9 +321,12 @@ impl<K: BlockKey> Engine<K> {
                 Ok((id, f)) => {
                     flushed = f;
                     if self.cfg.log_out_asm {
-                        if let Some((addr, code)) = jit.code_of(id) {
-                            let t =
-                                format!("OUT: [size={}]\n{}\n", code.len(), crate::jit::out_asm::format(addr, code));
+                        if let Some((addr, code, data)) = jit.code_of(id) {
+                            let t = format!(
+                                "OUT: [size={}]\n{}\n",
+                                code.len(),
+                                crate::jit::out_asm::format(addr, code, data)
+                            );
                             let _ = self.log.write_all(t.as_bytes());
                         }
                     }

@@ -8,8 +8,9 @@
 
 use super::Em;
 use crate::ir::Val;
-use crate::jit::ctx::{self, exit, JitCtx};
-use crate::jit::regalloc::{RAX, RDX};
+use crate::jit::ctx::{exit, JitCtx};
+use crate::jit::regalloc::RCX;
+use crate::jit::slow_site::Site;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
 use std::mem::offset_of;
 
@@ -19,11 +20,12 @@ pub(super) enum Cold {
         slow: DynamicLabel,
         resume: DynamicLabel,
         code: u32,
-        /// The register the hot path indexed guest memory with (the slow path takes the
-        /// address in `rcx`; `None`: it is there).
+        /// The exception of a fused alignment check (`select`).
+        align: Option<u32>,
+        /// The register the hot path indexed guest memory with (its low 32 bits are the
+        /// address; `None`: all of `rcx` is).
         addr_reg: Option<u8>,
         dst: Val,
-        save: u16,
         pc: u64,
         flags: u32,
         k: usize,
@@ -32,9 +34,9 @@ pub(super) enum Cold {
         slow: DynamicLabel,
         resume: DynamicLabel,
         code: u32,
+        align: Option<u32>,
         addr_reg: Option<u8>,
         val: Val,
-        save: u16,
         pc: u64,
         flags: u32,
         k: usize,
@@ -92,13 +94,69 @@ impl Em<'_> {
         }
     }
 
-    /// A slow path's first step: the guest address into `rcx`, where the runtime call
-    /// takes it (the register that held it on the hot path still does: a faulting access
-    /// writes nothing).
-    fn address_to_rcx(&mut self, addr_reg: Option<u8>) {
-        if let Some(r) = addr_reg {
-            dynasm!(self.ops ; .arch x64 ; mov ecx, Rd(r));
+    /// The descriptor of the slow path of the access at op `k` (`v`: a load's destination or
+    /// a store's value). The register that held the address on the hot path still does: a
+    /// faulting access writes nothing.
+    #[allow(clippy::too_many_arguments)]
+    fn site(
+        &mut self,
+        store: bool,
+        code: u32,
+        align_raise: Option<u32>,
+        addr_reg: Option<u8>,
+        v: Val,
+        pc: u64,
+        flags: u32,
+        k: usize,
+    ) -> Site {
+        self.cur = k;
+        let set = self.sync_set();
+        let sync = (0..self.a.globals.len().min(64))
+            .filter(|i| set & (1 << i) != 0)
+            .map(|i| {
+                let g = self.a.globals[i];
+                (g.reg, g.off, g.size)
+            })
+            .collect();
+        Site {
+            store,
+            code,
+            align_raise,
+            addr_reg: addr_reg.unwrap_or(RCX),
+            addr64: addr_reg.is_none(),
+            loc: self.loc(v),
+            w64: self.w64(v),
+            pc,
+            flags,
+            sync,
         }
+    }
+
+    /// The slow path at `slow`: a site of the shared stub (`jit::slow_site`) whose
+    /// descriptor goes to the block's data; it resumes at `resume`.
+    fn slow_site(&mut self, slow: DynamicLabel, resume: DynamicLabel, site: Site) {
+        let desc = self.ops.new_dynamic_label();
+        let mut bytes = Vec::new();
+        site.encode(&mut bytes);
+        self.data.push((desc, bytes));
+        let stub = self.t.slow_stub;
+        dynasm!(self.ops ; .arch x64
+            ; =>slow
+            ; lea rax, [=>desc]
+            ; call extern stub
+            ; jmp =>resume
+        );
+    }
+
+    /// The descriptors of the block's slow-path sites, after all its code. Returns where
+    /// they start.
+    pub(super) fn emit_data(&mut self) -> usize {
+        let at = self.ops.offset().0;
+        for (l, bytes) in std::mem::take(&mut self.data) {
+            dynasm!(self.ops ; .arch x64 ; =>l);
+            self.ops.extend(bytes);
+        }
+        at
     }
 
     fn emit_cold_one(&mut self, c: Cold, block_id: u64) {
@@ -113,48 +171,13 @@ impl Em<'_> {
                         self.op(k);
                     }
                 }
-                Cold::Load { slow, resume, code, dst, save, addr_reg, pc, flags, k } => {
-                    self.cur = k;
-                    dynasm!(self.ops ; .arch x64 ; =>slow);
-                    self.address_to_rcx(addr_reg);
-                    self.save_regs(save);
-                    let ctxp = self.t.ctx;
-                    dynasm!(self.ops ; .arch x64 ; mov edi, ctxp ; mov rsi, rcx ; mov edx, code as i32);
-                    self.call_abs(ctx::load_slow as *const () as usize);
-                    self.restore_regs(save);
-                    let fault = self.ops.new_dynamic_label();
-                    let rs = cx!(self.t, raised);
-                    dynasm!(self.ops ; .arch x64
-                        ; cmp BYTE [rs], 0
-                        ; jne =>fault
-                    );
-                    self.store(dst, RAX);
-                    dynasm!(self.ops ; .arch x64
-                        ; jmp =>resume
-                        ; =>fault
-                    );
-                    self.exit_at_insn(exit::FAULT, pc, flags);
+                Cold::Load { slow, resume, code, align, dst, addr_reg, pc, flags, k } => {
+                    let site = self.site(false, code, align, addr_reg, dst, pc, flags, k);
+                    self.slow_site(slow, resume, site);
                 }
-                Cold::Store { slow, resume, code, val, save, addr_reg, pc, flags, k } => {
-                    self.cur = k;
-                    dynasm!(self.ops ; .arch x64 ; =>slow);
-                    self.address_to_rcx(addr_reg);
-                    self.save_regs(save);
-                    // The value first: it may live in rsi or rdi, which the arguments take.
-                    self.load(RDX, val);
-                    let ctxp = self.t.ctx;
-                    dynasm!(self.ops ; .arch x64 ; mov rsi, rcx ; mov edi, ctxp ; mov ecx, code as i32);
-                    self.call_abs(ctx::store_slow as *const () as usize);
-                    self.restore_regs(save);
-                    let fault = self.ops.new_dynamic_label();
-                    let rs = cx!(self.t, raised);
-                    dynasm!(self.ops ; .arch x64
-                        ; cmp BYTE [rs], 0
-                        ; jne =>fault
-                        ; jmp =>resume
-                        ; =>fault
-                    );
-                    self.exit_at_insn(exit::FAULT, pc, flags);
+                Cold::Store { slow, resume, code, align, val, addr_reg, pc, flags, k } => {
+                    let site = self.site(true, code, align, addr_reg, val, pc, flags, k);
+                    self.slow_site(slow, resume, site);
                 }
                 Cold::Raised { label, kind, pc, flags, k } => {
                     self.cur = k;

@@ -16,16 +16,13 @@ impl Em<'_> {
     pub(super) fn guest_load(&mut self, k: usize, dst: Val, addr: Val, mem: MemOp) {
         let dw64 = self.w64(dst);
         let code = memop_code(mem, dw64);
-        let slow = self.ops.new_dynamic_label();
+        let (slow, align) = self.slow_label(k);
         let resume = self.ops.new_dynamic_label();
-        // A temporary destination's old value is dead; a guest register's is written back if
-        // the slow path faults, so it must survive the call.
-        let save = self.a.caller_saved_live_at(k, &self.dead_across_fault(&[dst]));
         if self.w64(addr) || self.t.all_slow {
             self.load(RCX, addr);
             dynasm!(self.ops ; .arch x64 ; jmp =>slow ; =>resume);
             let addr_reg = None;
-            self.cold.push(Cold::Load { slow, resume, code, dst, save, addr_reg, pc: self.pc, flags: self.flags, k });
+            self.cold.push(Cold::Load { slow, resume, code, align, dst, addr_reg, pc: self.pc, flags: self.flags, k });
             return;
         }
         let (x, addr_reg) = self.address(addr);
@@ -71,14 +68,13 @@ impl Em<'_> {
             self.store(dst, RAX);
         }
         dynasm!(self.ops ; .arch x64 ; =>resume);
-        self.cold.push(Cold::Load { slow, resume, code, dst, save, addr_reg, pc: self.pc, flags: self.flags, k });
+        self.cold.push(Cold::Load { slow, resume, code, align, dst, addr_reg, pc: self.pc, flags: self.flags, k });
     }
 
     pub(super) fn guest_store(&mut self, k: usize, val: Val, addr: Val, mem: MemOp) {
         let code = memop_code(mem, self.w64(val));
-        let slow = self.ops.new_dynamic_label();
+        let (slow, align) = self.slow_label(k);
         let resume = self.ops.new_dynamic_label();
-        let save = self.a.caller_saved_live_at(k, &[]);
         let mut addr_reg = None;
         if self.w64(addr) || self.t.all_slow {
             self.load(RCX, addr);
@@ -92,7 +88,17 @@ impl Em<'_> {
             }
             dynasm!(self.ops ; .arch x64 ; =>resume);
         }
-        self.cold.push(Cold::Store { slow, resume, code, val, save, addr_reg, pc: self.pc, flags: self.flags, k });
+        self.cold.push(Cold::Store { slow, resume, code, align, val, addr_reg, pc: self.pc, flags: self.flags, k });
+    }
+
+    /// The slow-path label of the access at op `k`, and the exception an unaligned address
+    /// raises there when the block's alignment check was fused into it (its `jne` already
+    /// jumps to that label; see `select`).
+    fn slow_label(&mut self, k: usize) -> (DynamicLabel, Option<u32>) {
+        match self.fused_align.take() {
+            Some((l, code, at)) if at == k => (l, Some(code)),
+            _ => (self.ops.new_dynamic_label(), None),
+        }
     }
 
     /// The store of a value from a register (`rax` when it must be byte-swapped) at `r15 + x`.

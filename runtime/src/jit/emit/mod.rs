@@ -24,7 +24,8 @@
 //!   lookup);
 //! - `helper_call`: the helper-call ABI;
 //! - `exits`: block entry and the exits to the dispatcher;
-//! - `cold`: the out-of-line code after the body (slow paths, raise and fault exits).
+//! - `cold`: the out-of-line code after the body (slow-path sites, raise and fault exits)
+//!   and, after all code, the slow-path descriptors (`jit::slow_site`).
 
 // dynasm's register macros (`Rq(r)`) expand to `.into()` on our `u8` register numbers.
 #![allow(clippy::useless_conversion)]
@@ -72,6 +73,8 @@ pub struct Target {
     /// A `goto_tb` to the block's own start jumps back inside the block, guest registers
     /// staying in host registers (see `JitConfig::self_loops`).
     pub self_loops: bool,
+    /// Address of the shared slow-path stub (`jit::slow_site`).
+    pub slow_stub: usize,
 }
 
 /// Offset of a `JitCtx` field as an absolute displacement.
@@ -112,6 +115,8 @@ pub struct Compiled {
     /// Direct guest memory accesses (`Target::guard`): (offset of the access instruction,
     /// offset of its slow path), in code order.
     pub faults: Vec<(u32, u32)>,
+    /// Bytes of data (slow-path descriptors) at the end of `code`, after the instructions.
+    pub data: usize,
 }
 
 /// Why a block cannot be compiled (the interpreter runs it instead).
@@ -158,6 +163,11 @@ struct Em<'a> {
     /// The shared exits of raises and faults, one per set of guest registers to write back
     /// (bit i: `a.globals[i]`).
     sync_exits: Vec<(u64, DynamicLabel)>,
+    /// The slow-path descriptors, placed after the code.
+    data: Vec<(DynamicLabel, Vec<u8>)>,
+    /// An alignment check fused into the access at an op index: the access's slow-path
+    /// label (the check jumps there) and the exception it raises.
+    fused_align: Option<(DynamicLabel, u32, usize)>,
 }
 
 /// Compile `b` as block number `block_id` for address `base`.
@@ -211,6 +221,8 @@ pub fn compile(b: &Block, base: usize, block_id: u64, t: Target) -> Result<Compi
         faults: Vec::new(),
         loop_head: None,
         sync_exits: Vec::new(),
+        data: Vec::new(),
+        fused_align: None,
     };
     let self_loop = t.self_loops
         && !t.all_slow
@@ -234,6 +246,7 @@ pub fn compile(b: &Block, base: usize, block_id: u64, t: Target) -> Result<Compi
         em.exit_with(exit::EXIT);
     }
     em.emit_cold(block_id);
+    let data_at = em.emit_data();
     let mut faults = Vec::with_capacity(em.faults.len());
     for &(at, slow) in &em.faults {
         let to = em.ops.labels().resolve_dynamic(slow).map_err(|e| Unsupported::Assembler(format!("{e:?}")))?;
@@ -250,5 +263,6 @@ pub fn compile(b: &Block, base: usize, block_id: u64, t: Target) -> Result<Compi
         g.stub_off = (g.disp_off as i64 + 4 + d as i64) as usize;
         gotos.push(g);
     }
-    Ok(Compiled { code, gotos, faults })
+    let data = code.len() - data_at;
+    Ok(Compiled { code, gotos, faults, data })
 }

@@ -1,6 +1,7 @@
 //! Instruction selection: one IR op (or a fused pair) at a time. Fuses a mask with the zero
-//! test of the next branch (`test`) and a quotient with its remainder (one `div`), moves a
-//! branch's raise-only path out of line, and dispatches every op to its emitter: moves,
+//! test of the next branch (`test`), an alignment check with the access it guards (its
+//! raise happens in the access's slow path) and a quotient with its remainder (one `div`),
+//! moves a branch's raise-only path out of line, and dispatches every op to its emitter: moves,
 //! state accesses, control flow and block exits here; arithmetic in `alu`, guest memory in
 //! `memory`, helper calls in `helper_call`.
 //!
@@ -16,6 +17,9 @@ use std::mem::offset_of;
 impl Em<'_> {
     /// Emit the op at `k` (with what it fuses with); returns the index of the next op.
     pub(super) fn step(&mut self, k: usize) -> usize {
+        if let Some(next) = self.fused_alignment(k) {
+            return next;
+        }
         let ops = &self.b.ops;
         // `x & mask` (or its low bits) compared with zero by the next branch: `test`.
         if let (Some((src, mask, dst)), Some(Op::Brcond { cond: cond @ (Cond::Eq | Cond::Ne), a, b, label })) =
@@ -68,6 +72,63 @@ impl Em<'_> {
         }
         self.op(k);
         k + 1
+    }
+
+    /// An alignment check of the next access, `extract t, A, 0, n; brcond t == 0, L;
+    /// [zero-extend T, A;] raise K, T (or A); L: load or store of 2^n bytes at A`: a `test`
+    /// whose `jne` goes to the access's slow path, which raises K with the address (see
+    /// `jit::slow_site`). Returns the index of the label when it fused.
+    fn fused_alignment(&mut self, k: usize) -> Option<usize> {
+        let ops = &self.b.ops;
+        let Op::Extract { dst: t, src: a, ofs: 0, len, signed: false } = ops[k] else { return None };
+        if !(1..=3).contains(&len) || self.uses[t.0 as usize] != 1 {
+            return None;
+        }
+        let Some(&Op::Brcond { cond: Cond::Eq, a: ca, b: cb, label }) = ops.get(k + 1) else { return None };
+        if ca != t || self.b.const_of(cb) != Some(0) {
+            return None;
+        }
+        let target = self.label_at[label.0 as usize];
+        if target == usize::MAX || target <= k + 1 {
+            return None;
+        }
+        let width = if self.w64(a) { 64 } else { 32 };
+        let code = match &ops[k + 2..target] {
+            [Op::Raise { code, arg }] if *arg == a => *code,
+            [Op::Ext { dst, src, bits, signed: false }, Op::Raise { code, arg }]
+                if *src == a && arg == dst && u32::from(*bits) >= width && self.uses[dst.0 as usize] == 1 =>
+            {
+                *code
+            }
+            _ => return None,
+        };
+        match ops.get(target + 1) {
+            Some(Op::Load { addr, mem, .. } | Op::Store { addr, mem, .. })
+                if *addr == a && u32::from(mem.size) == 1 << len => {}
+            _ => return None,
+        }
+        self.cur = k;
+        let mask = (1i32 << len) - 1;
+        // The register the access's slow path takes the address from (see `memory`), which
+        // must hold it when the check jumps there.
+        let r = match self.reg_of(a) {
+            Some(r) if !(self.w64(a) || self.t.all_slow || self.t.softmmu) => r,
+            _ => {
+                self.load(RCX, a);
+                RCX
+            }
+        };
+        if self.w64(a) {
+            dynasm!(self.ops ; .arch x64 ; test Rq(r), mask);
+        } else {
+            dynasm!(self.ops ; .arch x64 ; test Rd(r), mask);
+        }
+        let slow = self.ops.new_dynamic_label();
+        self.jcc(Cond::Ne, slow);
+        self.fused_align = Some((slow, code, target + 1));
+        self.keep_facts_at = target;
+        *self.aligned.entry(a).or_insert(0) |= mask;
+        Some(target)
     }
 
     /// The op at `k` as `(source, mask, destination)` when it only masks bits (below bit 31:

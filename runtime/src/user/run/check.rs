@@ -73,8 +73,8 @@ impl<A: LinuxTarget> Loop<A> {
             }
             log_in_asm::<A>(&self.mem, tb.ir.pc, tb.ir.guest_len, self.be);
             eprint!("{}", crate::ir::dump_block(&tb.ir));
-            if let Some((addr, code)) = self.engine.jit.as_ref().and_then(|j| j.code_of(id)) {
-                eprintln!("{}", crate::jit::out_asm::format(addr, code));
+            if let Some((addr, code, data)) = self.engine.jit.as_ref().and_then(|j| j.code_of(id)) {
+                eprintln!("{}", crate::jit::out_asm::format(addr, code, data));
             }
             std::process::exit(CHECK_FAILED);
         }

@@ -82,8 +82,8 @@ fn page(mem: &GuestMem) -> Vec<u8> {
     (0..PAGE as u64).map(|i| mem.load_quiet(DATA + i, 1, false).unwrap_or(0) as u8).collect()
 }
 
-/// Run `data` (as the fuzz target defines it) compiled and interpreted; panic on any
-/// difference.
+/// Run `data` (as the fuzz target defines it) compiled, in both code shapes, and
+/// interpreted; panic on any difference.
 pub fn jit_matches_interp(data: &[u8]) {
     let Some(mut block) = block_from_input(data) else { return };
     let base = FUZZ_BASE;
@@ -113,38 +113,43 @@ pub fn jit_matches_interp(data: &[u8]) {
         cpu.fpr[i] = chunk.iter().fold(i as u64, |h, &b| mix(h ^ b as u64));
     }
     let init: Vec<u8> = (0..PAGE).map(|i| mix(i as u64 ^ data.len() as u64) as u8).collect();
-    WORLD.with(|w| {
-        let w = &mut *w.borrow_mut();
-        w.jit.flush();
-        let Ok((id, _)) = w.jit.compile(&block) else { return };
-        w.mem.poke(DATA, &init).expect("data page");
-        let mut cpu_jit = cpu.clone();
-        let jit_exit = {
-            let p: *mut mips::CpuState = &mut cpu_jit;
-            let mut env = FuzzEnv { cpu: &mut cpu_jit, mem: &mut w.mem, helpers: UserHelpers::default() };
-            w.jit.run(id, p.cast(), &mut env)
-        };
-        w.jit.clear_exit_request();
-        let mem_jit = page(&w.mem);
-        w.mem.poke(DATA, &init).expect("data page");
-        let mut cpu_int = cpu.clone();
-        let int_exit = {
-            let mut env = FuzzEnv { cpu: &mut cpu_int, mem: &mut w.mem, helpers: UserHelpers::default() };
-            Interp::default().run(&block, &mut env)
-        };
-        let mem_int = page(&w.mem);
-        let as_interp = match jit_exit {
-            JitExit::Goto { slot, .. } => BlockExit::Goto { pc: cpu_jit.pc as u64, slot },
-            JitExit::Lookup => BlockExit::Lookup,
-            JitExit::Exit | JitExit::Request => BlockExit::Exit,
-            JitExit::Raise { code, arg, pc, flags } => BlockExit::Raise { code, arg, pc, flags },
-            JitExit::Fault { fault, pc, flags } => BlockExit::Fault { fault, pc, flags },
-        };
-        if let BlockExit::Goto { pc, .. } = int_exit {
-            cpu_int.pc = pc as u32;
-        }
-        assert_eq!(as_interp, int_exit, "exits differ");
-        assert_eq!(cpu_jit, cpu_int, "registers differ");
-        assert!(mem_jit == mem_int, "memory differs");
-    });
+    // Both code shapes: accesses inline with slow paths for what they cannot do, and every
+    // access through its slow path (as `-accel check` and gdb watchpoints compile).
+    for all_slow in [false, true] {
+        WORLD.with(|w| {
+            let w = &mut *w.borrow_mut();
+            w.jit.set_all_slow(all_slow);
+            w.jit.flush();
+            let Ok((id, _)) = w.jit.compile(&block) else { return };
+            w.mem.poke(DATA, &init).expect("data page");
+            let mut cpu_jit = cpu.clone();
+            let jit_exit = {
+                let p: *mut mips::CpuState = &mut cpu_jit;
+                let mut env = FuzzEnv { cpu: &mut cpu_jit, mem: &mut w.mem, helpers: UserHelpers::default() };
+                w.jit.run(id, p.cast(), &mut env)
+            };
+            w.jit.clear_exit_request();
+            let mem_jit = page(&w.mem);
+            w.mem.poke(DATA, &init).expect("data page");
+            let mut cpu_int = cpu.clone();
+            let int_exit = {
+                let mut env = FuzzEnv { cpu: &mut cpu_int, mem: &mut w.mem, helpers: UserHelpers::default() };
+                Interp::default().run(&block, &mut env)
+            };
+            let mem_int = page(&w.mem);
+            let as_interp = match jit_exit {
+                JitExit::Goto { slot, .. } => BlockExit::Goto { pc: cpu_jit.pc as u64, slot },
+                JitExit::Lookup => BlockExit::Lookup,
+                JitExit::Exit | JitExit::Request => BlockExit::Exit,
+                JitExit::Raise { code, arg, pc, flags } => BlockExit::Raise { code, arg, pc, flags },
+                JitExit::Fault { fault, pc, flags } => BlockExit::Fault { fault, pc, flags },
+            };
+            if let BlockExit::Goto { pc, .. } = int_exit {
+                cpu_int.pc = pc as u32;
+            }
+            assert_eq!(as_interp, int_exit, "exits differ (all_slow {all_slow})");
+            assert_eq!(cpu_jit, cpu_int, "registers differ (all_slow {all_slow})");
+            assert!(mem_jit == mem_int, "memory differs (all_slow {all_slow})");
+        });
+    }
 }
