@@ -22,10 +22,16 @@ pub struct LookupEntry {
 
 pub const EMPTY_ENTRY: LookupEntry = LookupEntry { pc: u64::MAX, host: 0 };
 
-/// How compiled code returned to the dispatcher (the value in `rax`).
+/// How compiled code returned to the dispatcher (the value in `rax`; its low byte is the
+/// kind).
 pub mod exit {
-    /// Left through `goto_tb` slot `ctx.slot` of block `ctx.block`; the PC is in the state.
+    /// Left through an unchained `goto_tb` exit; the PC is in the state, the block and the
+    /// slot in the rest of `rax` ([`goto`]).
     pub const GOTO: u64 = 1;
+    /// The exit value of `goto_tb` slot `slot` of block `block`.
+    pub const fn goto(block: u64, slot: u8) -> u64 {
+        GOTO | (slot as u64) << 8 | block << 16
+    }
     /// An indirect jump whose target was not in the lookup table; the PC is in the state.
     pub const LOOKUP: u64 = 2;
     /// `exit_tb`: back to the dispatcher; the PC is in the state.
@@ -52,8 +58,6 @@ pub struct JitCtx {
     /// System mode: the soft TLB's fast table of the current MMU mode.
     pub tlb: *const u8,
     /// Exit details.
-    pub block: u64,
-    pub slot: u64,
     pub code: u64,
     pub arg: u64,
     pub insn_pc: u64,
@@ -77,8 +81,6 @@ impl JitCtx {
             fast_pages: std::ptr::null(),
             lookup: std::ptr::null_mut(),
             tlb: std::ptr::null(),
-            block: 0,
-            slot: 0,
             code: 0,
             arg: 0,
             insn_pc: 0,

@@ -377,8 +377,8 @@ impl Jit {
         };
         let c = self.ctx();
         c.env = None;
-        match kind {
-            exit::GOTO => JitExit::Goto { from: c.block as usize, slot: c.slot as u8 },
+        match kind & 0xff {
+            exit::GOTO => JitExit::Goto { from: (kind >> 16) as usize, slot: (kind >> 8) as u8 },
             exit::LOOKUP => JitExit::Lookup,
             exit::EXIT => JitExit::Exit,
             exit::REQUEST => {

@@ -8,11 +8,10 @@
 
 use super::Em;
 use crate::ir::Val;
-use crate::jit::ctx::{exit, JitCtx};
-use crate::jit::regalloc::RCX;
+use crate::jit::ctx::exit;
+use crate::jit::regalloc::{RAX, RCX};
 use crate::jit::slow_site::Site;
 use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
-use std::mem::offset_of;
 
 /// Out-of-line code emitted after the block body.
 pub(super) enum Cold {
@@ -187,13 +186,11 @@ impl Em<'_> {
                 Cold::Goto { stub, site, pc } => {
                     dynasm!(self.ops ; .arch x64 ; =>stub);
                     self.write_pc_imm(pc);
+                    // The exit kind carries the block and the slot (`ctx::exit::goto`).
                     let slot = self.gotos[site].0.slot;
-                    let (blk_at, slot_at) = (cx!(self.t, block), cx!(self.t, slot));
-                    dynasm!(self.ops ; .arch x64
-                        ; mov QWORD [blk_at], block_id as i32
-                        ; mov QWORD [slot_at], slot as i32
-                    );
-                    self.exit_with(exit::GOTO);
+                    self.mov_imm(RAX, exit::goto(block_id, slot), true);
+                    let ep = self.t.epilogue;
+                    dynasm!(self.ops ; .arch x64 ; jmp extern ep);
                 }
                 Cold::Request { label, pc } => {
                     dynasm!(self.ops ; .arch x64 ; =>label);

@@ -11,7 +11,7 @@ use super::{Cold, Em, GotoSite, Opnd};
 use crate::ir::{BinOp, Cond, Exit, Op, Ty, Val};
 use crate::jit::ctx::{exit, JitCtx};
 use crate::jit::regalloc::{Loc, RAX, RCX, RDX};
-use dynasmrt::{dynasm, DynasmApi, DynasmLabelApi};
+use dynasmrt::{dynasm, DynamicLabel, DynasmApi, DynasmLabelApi};
 use std::mem::offset_of;
 
 impl Em<'_> {
@@ -149,6 +149,9 @@ impl Em<'_> {
     /// The jump of the branch at `k` (flags already set): when the not-taken path only
     /// raises, it moves out of line and the taken path falls through.
     fn branch_tail(&mut self, k: usize, cond: Cond, label: crate::ir::Label) -> usize {
+        if let Some(next) = self.two_way_exit(k, cond, label) {
+            return next;
+        }
         let target = self.label_at[label.0 as usize];
         if target != usize::MAX && target > k {
             let body = &self.b.ops[k + 1..target];
@@ -176,6 +179,46 @@ impl Em<'_> {
         let l = self.labels[label.0 as usize];
         self.jcc(cond, l);
         k + 1
+    }
+
+    /// A block that ends `brcond L; goto_tb A; L: goto_tb B` (a conditional branch's two
+    /// exits): the guest registers are written back before the jump (`mov` leaves the flags
+    /// alone), and the taken exit is the conditional jump itself, patched like any `goto_tb`
+    /// jump (its last four bytes are the displacement): one jump on either path, not two.
+    /// Returns the index after the block when it applies.
+    fn two_way_exit(&mut self, k: usize, cond: Cond, label: crate::ir::Label) -> Option<usize> {
+        let ops = &self.b.ops;
+        let (Some(Op::Exit(Exit::GotoTb { slot: s1, pc: p1, ctx: c1 })), Some(Op::Label(l)), Some(Op::Exit(Exit::GotoTb { slot: s2, pc: p2, ctx: c2 }))) =
+            (ops.get(k + 1), ops.get(k + 2), ops.get(k + 3))
+        else {
+            return None;
+        };
+        let self_loop = |pc: u64, ctx: u64| pc == self.b.pc && ctx == self.b.context && self.loop_head.is_some();
+        let only_ref = ops.iter().filter(|o| matches!(o, Op::Br(x) | Op::Brcond { label: x, .. } if *x == label)).count() == 1;
+        if *l != label || k + 4 != ops.len() || self_loop(*p1, *c1) || self_loop(*p2, *c2) || !only_ref {
+            return None;
+        }
+        let ((s1, p1, c1), (s2, p2, c2)) = ((*s1, *p1, *c1), (*s2, *p2, *c2));
+        self.cur = k + 1;
+        self.sync_globals();
+        let taken = self.ops.new_dynamic_label();
+        self.jcc(cond, taken);
+        self.goto_site(taken, s2, p2, c2);
+        let fall = self.ops.new_dynamic_label();
+        dynasm!(self.ops ; .arch x64 ; jmp =>fall);
+        self.goto_site(fall, s1, p1, c1);
+        let l = self.labels[label.0 as usize];
+        dynasm!(self.ops ; .arch x64 ; =>l);
+        Some(k + 4)
+    }
+
+    /// Record the `goto_tb` jump just emitted (to `stub`, its unchained exit; its last four
+    /// bytes are the displacement the JIT patches) and queue that stub.
+    fn goto_site(&mut self, stub: DynamicLabel, slot: u8, pc: u64, ctx: u64) {
+        let disp_off = self.ops.offset().0 - 4;
+        let site = self.gotos.len();
+        self.gotos.push((GotoSite { slot, disp_off, stub_off: 0, target_pc: pc, target_ctx: ctx }, stub));
+        self.cold.push(Cold::Goto { stub, site, pc });
     }
 
     pub(super) fn op(&mut self, k: usize) {
@@ -342,11 +385,7 @@ impl Em<'_> {
                     Exit::GotoTb { slot, pc, ctx } => {
                         let stub = self.ops.new_dynamic_label();
                         dynasm!(self.ops ; .arch x64 ; jmp =>stub);
-                        let disp_off = self.ops.offset().0 - 4;
-                        let site = self.gotos.len();
-                        self.gotos
-                            .push((GotoSite { slot, disp_off, stub_off: 0, target_pc: pc, target_ctx: ctx }, stub));
-                        self.cold.push(Cold::Goto { stub, site, pc });
+                        self.goto_site(stub, slot, pc, ctx);
                     }
                     // The indirect-jump table holds blocks of context 0 only (see
                     // `Jit::set_lookup`): other contexts ask the dispatcher.
