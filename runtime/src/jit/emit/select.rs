@@ -188,13 +188,17 @@ impl Em<'_> {
     /// Returns the index after the block when it applies.
     fn two_way_exit(&mut self, k: usize, cond: Cond, label: crate::ir::Label) -> Option<usize> {
         let ops = &self.b.ops;
-        let (Some(Op::Exit(Exit::GotoTb { slot: s1, pc: p1, ctx: c1 })), Some(Op::Label(l)), Some(Op::Exit(Exit::GotoTb { slot: s2, pc: p2, ctx: c2 }))) =
-            (ops.get(k + 1), ops.get(k + 2), ops.get(k + 3))
+        let (
+            Some(Op::Exit(Exit::GotoTb { slot: s1, pc: p1, ctx: c1 })),
+            Some(Op::Label(l)),
+            Some(Op::Exit(Exit::GotoTb { slot: s2, pc: p2, ctx: c2 })),
+        ) = (ops.get(k + 1), ops.get(k + 2), ops.get(k + 3))
         else {
             return None;
         };
         let self_loop = |pc: u64, ctx: u64| pc == self.b.pc && ctx == self.b.context && self.loop_head.is_some();
-        let only_ref = ops.iter().filter(|o| matches!(o, Op::Br(x) | Op::Brcond { label: x, .. } if *x == label)).count() == 1;
+        let only_ref =
+            ops.iter().filter(|o| matches!(o, Op::Br(x) | Op::Brcond { label: x, .. } if *x == label)).count() == 1;
         if *l != label || k + 4 != ops.len() || self_loop(*p1, *c1) || self_loop(*p2, *c2) || !only_ref {
             return None;
         }
