@@ -113,7 +113,7 @@ pub fn memop_code(m: MemOp, dst_i64: bool) -> u32 {
     m.size as u32 | (m.signed as u32) << 8 | (m.big_endian as u32) << 9 | (dst_i64 as u32) << 10
 }
 
-fn memop_decode(code: u32) -> (MemOp, bool) {
+pub(super) fn memop_decode(code: u32) -> (MemOp, bool) {
     (MemOp { size: code as u8, signed: code & 0x100 != 0, big_endian: code & 0x200 != 0 }, code & 0x400 != 0)
 }
 
@@ -150,14 +150,9 @@ pub unsafe fn raise_from_helper(ctx: *mut JitCtx, code: u32, arg: u64) {
     ctx.arg = arg;
 }
 
-/// A load that the inline path did not do: returns the value extended to the destination
-/// type, or sets `ctx.raised` and the fault details.
-///
-/// # Safety
-/// Only compiled code calls it, with its live context.
-pub unsafe extern "sysv64" fn load_slow(ctx: *mut JitCtx, addr: u64, code: u32) -> u64 {
-    // SAFETY: compiled code passes its own live context.
-    let ctx = unsafe { &mut *ctx };
+/// A load that the inline path did not do (`slow_site`): returns the value extended to the
+/// destination type, or sets `ctx.raised` and the fault details.
+pub(super) fn load_slow(ctx: &mut JitCtx, addr: u64, code: u32) -> u64 {
     let (m, i64dst) = memop_decode(code);
     match ctx.env().load(addr, m) {
         Ok(v) => {
@@ -175,13 +170,8 @@ pub unsafe extern "sysv64" fn load_slow(ctx: *mut JitCtx, addr: u64, code: u32) 
     }
 }
 
-/// A store that the inline path did not do (or every store in check mode).
-///
-/// # Safety
-/// Only compiled code calls it, with its live context.
-pub unsafe extern "sysv64" fn store_slow(ctx: *mut JitCtx, addr: u64, val: u64, code: u32) {
-    // SAFETY: compiled code passes its own live context.
-    let ctx = unsafe { &mut *ctx };
+/// A store that the inline path did not do, or every store in check mode (`slow_site`).
+pub(super) fn store_slow(ctx: &mut JitCtx, addr: u64, val: u64, code: u32) {
     let (m, _) = memop_decode(code);
     if ctx.undo.is_some() {
         let old = ctx.env().load(addr, m);

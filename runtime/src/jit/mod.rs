@@ -182,11 +182,11 @@ impl Jit {
             ; call rax
             ; add rsp, 8
             ; test rax, rax
-            ; jnz >leave
+            ; jnz >out
             ; pop rax ; pop rcx ; pop rdx ; pop rbx ; add rsp, 8 ; pop rbp ; pop rsi ; pop rdi
             ; pop r8 ; pop r9 ; pop r10 ; pop r11 ; pop r12 ; pop r13 ; pop r14 ; pop r15
             ; ret
-            ; leave:
+            ; out:
             ; add rsp, to_frame
             ; jmp ->epilogue
         );

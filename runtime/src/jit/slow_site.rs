@@ -19,7 +19,7 @@
 //! descriptor and the JIT assembles the stub) or know any guest architecture.
 
 use super::ctx::{self, exit, JitCtx};
-use super::regalloc::{Loc, RBP, RCX};
+use super::regalloc::{Loc, RBP};
 
 /// The register image the stub saves: `[rsp + 8 * n]` holds host register `n` (the slot of
 /// `rsp` itself is not restored); above it the return address to the site, then the
@@ -37,8 +37,8 @@ pub struct Site {
     /// The guest exception an unaligned address raises (with the address as its argument),
     /// when the block's alignment check was fused into the access.
     pub align_raise: Option<u32>,
-    /// The register holding the guest address, and whether all 64 bits are the address
-    /// (else the low 32).
+    /// The register holding the guest address (`rcx` when it was loaded there for the slow
+    /// path), and whether all 64 bits are the address (else the low 32).
     pub addr_reg: u8,
     pub addr64: bool,
     /// A load's destination, or a store's value.
@@ -197,18 +197,19 @@ pub unsafe extern "sysv64" fn slow_site(ctx: *mut JitCtx, image: *mut u64) -> u6
     let s = Site::decode(&mut Reader(img[0] as *const u8));
     let frame = image as usize + FRAME_FROM_IMAGE;
     let state = img[RBP as usize] as *mut u8;
-    let raw = img[if s.addr64 { RCX } else { s.addr_reg } as usize];
+    let raw = img[s.addr_reg as usize];
     let addr = if s.addr64 { raw } else { raw as u32 as u64 };
     let mask = if s.w64 { u64::MAX } else { u32::MAX as u64 };
-    let size = (s.code & 0xff) as u64;
+    let size = ctx::memop_decode(s.code).0.size.max(1) as u64;
+    // SAFETY: the stub passes the live context of the compiled code that called it.
+    let cx = unsafe { &mut *ctx };
     // SAFETY: frame slots and CPU-state fields named by the descriptor are the block's own
-    // (the allocator gave them), valid while its code runs; `ctx` is the live context.
+    // (the allocator gave them), valid while its code runs.
     unsafe {
-        if let Some(code) = s.align_raise.filter(|_| addr & (size.max(1) - 1) != 0) {
-            let c = &mut *ctx;
-            c.code = code as u64;
-            c.arg = addr;
-            return leave(c, &s, img, state, exit::RAISE);
+        if let Some(code) = s.align_raise.filter(|_| addr & (size - 1) != 0) {
+            cx.code = code as u64;
+            cx.arg = addr;
+            return leave(cx, &s, img, state, exit::RAISE);
         }
         if s.store {
             let val = match s.loc {
@@ -218,10 +219,10 @@ pub unsafe extern "sysv64" fn slow_site(ctx: *mut JitCtx, image: *mut u64) -> u6
                 Loc::Const(c) => c,
                 Loc::None => 0,
             };
-            ctx::store_slow(ctx, addr, val, s.code);
+            ctx::store_slow(cx, addr, val, s.code);
         } else {
-            let v = ctx::load_slow(ctx, addr, s.code);
-            if (*ctx).raised == 0 {
+            let v = ctx::load_slow(cx, addr, s.code);
+            if cx.raised == 0 {
                 match s.loc {
                     Loc::Reg(r) => img[r as usize] = v,
                     Loc::Slot(d) => ((frame as isize + d as isize) as *mut u64).write(v),
@@ -230,11 +231,10 @@ pub unsafe extern "sysv64" fn slow_site(ctx: *mut JitCtx, image: *mut u64) -> u6
                 }
             }
         }
-        let c = &mut *ctx;
-        if c.raised == 0 {
+        if cx.raised == 0 {
             return 0;
         }
-        leave(c, &s, img, state, exit::FAULT)
+        leave(cx, &s, img, state, exit::FAULT)
     }
 }
 
