@@ -250,3 +250,63 @@ fn delay_slot_overwriting_the_tested_register() {
         assert!(!dump.contains("setcond"), "the branch should test the masked value itself:\n{dump}");
     }
 }
+
+/// Loads and stores through the same base register with aligned offsets, sometimes with the
+/// base moved by a constant in between: an access whose alignment check cannot fail (an
+/// earlier check of the same base at least as strict passed) loses its check, and every
+/// block still raises the same Address Error at the same instruction as the unoptimized one.
+#[test]
+fn alignment_checks_that_cannot_fail_go() {
+    let mut rng = Rng(0xa11_9e0d_c4ec);
+    let (mut raw_checks, mut opt_checks) = (0, 0);
+    for round in 0..3000 {
+        let be = round % 2 == 1;
+        let base = [4u32, 29][(rng.next() % 2) as usize];
+        let words: Vec<u32> = (0..6)
+            .map(|_| {
+                if rng.next().is_multiple_of(6) {
+                    // addiu base, base, imm
+                    let imm = [4u32, 8, 0xfff0, 2, 1][(rng.next() % 5) as usize];
+                    return (0x09 << 26) | (base << 21) | (base << 16) | imm;
+                }
+                // lw, lh, lhu, lb, sw, sh, sb
+                let op = [0x23u32, 0x21, 0x25, 0x20, 0x2b, 0x29, 0x28][(rng.next() % 7) as usize];
+                let off = [0u32, 2, 4, 8, 16, 6, 1, 3, 0xfffc, 0xfff8][(rng.next() % 10) as usize];
+                let rt = 8 + (rng.next() % 8) as u32;
+                (op << 26) | (base << 21) | (rt << 16) | off
+            })
+            .collect();
+        let raw_dump = {
+            let fe = MipsFrontend { big_endian: be };
+            let code: Vec<u8> = words.iter().flat_map(|w| if be { w.to_be_bytes() } else { w.to_le_bytes() }).collect();
+            let mut fetch = fetch_from(&code, 0x1000);
+            let raw = translate(&fe, 0x1000, 0, &mut fetch, Limits { max_insns: 6, page_size: 4096, side_exits: 2 });
+            specemu_runtime::ir::dump_block(&raw)
+        };
+        let (_, opt) = check_words(&words, be, &mut rng, &format!("round {round}"));
+        raw_checks += raw_dump.matches(" raise ").count();
+        opt_checks += specemu_runtime::ir::dump_block(&opt).matches(" raise ").count();
+    }
+    assert!(opt_checks * 10 < raw_checks * 8, "checks: {raw_checks} unoptimized, {opt_checks} optimized");
+}
+
+/// `sllv`, `srlv` and `srav` by the same register: the IR masks the amount to 5 bits, which a
+/// 32-bit shift does anyway, so the shifts take the register itself and no mask is left.
+#[test]
+fn variable_shifts_take_the_register_unmasked() {
+    let mut rng = Rng(0x5417_7000_0001);
+    for round in 0..300 {
+        let be = round % 2 == 1;
+        let s = 2 + (rng.next() % 6) as u32;
+        let words: Vec<u32> = (0..3)
+            .map(|_| {
+                let funct = [0x04u32, 0x06, 0x07][(rng.next() % 3) as usize];
+                let (t, d) = (8 + (rng.next() % 8) as u32, 8 + (rng.next() % 8) as u32);
+                (s << 21) | (t << 16) | (d << 11) | funct
+            })
+            .collect();
+        let (_, opt) = check_words(&words, be, &mut rng, &format!("round {round}"));
+        let dump = specemu_runtime::ir::dump_block(&opt);
+        assert!(!dump.contains("extract"), "the shift amount should not be masked:\n{dump}");
+    }
+}

@@ -1,12 +1,15 @@
 //! The optimizer: constant folding and copy propagation (forward, forgetting at labels, where
-//! control flow merges), then dead-code elimination driven by liveness over the block's
+//! control flow merges; alignment checks that an earlier check implies fold away, see
+//! `known`), then dead-code elimination driven by liveness over the block's
 //! control-flow graph (a flag computation that the next instruction overwrites disappears),
 //! then the local rewrites of `fuse` (branch flags, setcond into branches, copies into their
 //! destinations). Works on any block; knows no guest architecture.
 
 mod fuse;
+mod known;
 
 use crate::ir::{ext_bits, BinOp, Block, Cond, Op, Ty, Val, ValInfo, ValKind};
+use known::{Derived, Fact, Known, Snapshot};
 
 /// Run every pass.
 pub fn optimize(b: &mut Block) {
@@ -140,107 +143,6 @@ fn is_pure(op: &Op) -> bool {
     computes_only(op) || matches!(op, Op::Call(c) if c.flags.pure)
 }
 
-/// What is known about values during the forward pass: `known[v]` is a constant or another
-/// value `v` equals, valid while that value has not been redefined since (each definition
-/// bumps the value's generation, so redefining a value needs no search for its copies).
-struct Known {
-    known: Vec<Option<(Val, u32)>>,
-    generation: Vec<u32>,
-    /// Values known to be non-zero (a branch on `v != 0` got here), while the generation
-    /// recorded is current.
-    nonzero: Vec<Option<u32>>,
-    /// Values with an entry in `known` or `nonzero`, to clear quickly.
-    set: Vec<Val>,
-}
-
-type Snapshot = smallvec::SmallVec<[(Val, Val, u32); 8]>;
-
-impl Known {
-    fn new(n: usize) -> Self {
-        Known { known: vec![None; n], generation: vec![0; n], nonzero: vec![None; n], set: Vec::new() }
-    }
-    fn grow(&mut self, n: usize) {
-        if self.known.len() < n {
-            self.known.resize(n, None);
-            self.generation.resize(n, 0);
-            self.nonzero.resize(n, None);
-        }
-    }
-    fn get(&self, v: Val) -> Option<Val> {
-        match self.known.get(v.0 as usize).copied().flatten() {
-            Some((s, g)) if self.generation[s.0 as usize] == g => Some(s),
-            _ => None,
-        }
-    }
-    fn insert(&mut self, d: Val, src: Val) {
-        self.grow(d.0.max(src.0) as usize + 1);
-        self.known[d.0 as usize] = Some((src, self.generation[src.0 as usize]));
-        self.set.push(d);
-    }
-    fn is_nonzero(&self, v: Val) -> bool {
-        matches!(self.nonzero.get(v.0 as usize), Some(Some(g)) if *g == self.generation[v.0 as usize])
-    }
-    fn set_nonzero(&mut self, v: Val) {
-        self.grow(v.0 as usize + 1);
-        self.nonzero[v.0 as usize] = Some(self.generation[v.0 as usize]);
-        self.set.push(v);
-    }
-    /// `d` is redefined: forget what it equals and what equals it.
-    fn forget(&mut self, d: Val) {
-        let i = d.0 as usize;
-        if i < self.known.len() {
-            self.known[i] = None;
-            self.generation[i] = self.generation[i].wrapping_add(1);
-        }
-    }
-    fn clear(&mut self) {
-        for v in self.set.drain(..) {
-            self.known[v.0 as usize] = None;
-            self.nonzero[v.0 as usize] = None;
-        }
-    }
-    /// The current facts, to restore at a label only one branch reaches: `(v, s, g)` is
-    /// "v equals s" (s of generation g), or with `v == s` "v is non-zero".
-    fn snapshot(&self) -> Snapshot {
-        let mut out = Snapshot::new();
-        for &v in &self.set {
-            match self.known[v.0 as usize] {
-                Some((s, g)) if self.generation[s.0 as usize] == g => out.push((v, s, g)),
-                _ => {}
-            }
-            if self.is_nonzero(v) && !out.iter().any(|&(x, y, _)| x == v && y == v) {
-                out.push((v, v, self.generation[v.0 as usize]));
-            }
-        }
-        out
-    }
-    fn holds(&self, (v, s, _): (Val, Val, u32)) -> bool {
-        if v == s {
-            self.is_nonzero(v)
-        } else {
-            self.get(v) == Some(s)
-        }
-    }
-    /// Keep only the facts that also hold in `snap`.
-    fn intersect(&mut self, snap: &Snapshot) {
-        let keep: Snapshot = snap.iter().copied().filter(|&f| self.holds(f)).collect();
-        self.restore(&keep);
-    }
-    fn restore(&mut self, snap: &Snapshot) {
-        self.clear();
-        for &(v, s, g) in snap {
-            if self.generation[s.0 as usize] == g {
-                if v == s {
-                    self.nonzero[v.0 as usize] = Some(g);
-                } else {
-                    self.known[v.0 as usize] = Some((s, g));
-                }
-                self.set.push(v);
-            }
-        }
-    }
-}
-
 /// Constants that folding created in this block, to share them (constants the block had
 /// already are not looked up: a duplicate constant costs nothing downstream).
 struct Consts(smallvec::SmallVec<[(u64, Ty, Val); 8]>);
@@ -291,12 +193,30 @@ pub fn fold_and_propagate(b: &mut Block) {
         }
     }
     let flags = flag_temps(b, &ops);
+    let skips_dead_end = branches_over_dead_ends(&ops, &targets);
     let mut at_branch: Vec<Option<Snapshot>> = vec![None; b.labels as usize];
+    // A branch over a dead end (see `branches_over_dead_ends`) takes no snapshot: at its
+    // label, what the dead end defined is forgotten and what the branch being taken tells
+    // is added.
+    let mut over_dead_end: Option<(u32, Snapshot, Vals)> = None;
     // False after an unconditional jump, exit or raise, until a label that is jumped to.
     let mut reachable = true;
     for mut op in ops {
         if let Op::Label(l) = op {
             let li = l.0 as usize;
+            if let Some((_, taken, dead_defs)) = over_dead_end.take_if(|(x, ..)| *x == l.0) {
+                dead_defs.iter().for_each(|&d| known.forget(d));
+                for f in taken {
+                    match f {
+                        Fact::NonZero(v, g) if known.gen(v) == g => known.set_nonzero(v),
+                        Fact::Aligned(v, k, g) if known.gen(v) == g => known.set_aligned(v, k),
+                        _ => {}
+                    }
+                }
+                reachable = true;
+                out.push(op);
+                continue;
+            }
             match (targets[li], at_branch[li].take()) {
                 (0, _) => {}
                 (1, Some(snap)) => {
@@ -331,6 +251,7 @@ pub fn fold_and_propagate(b: &mut Block) {
         });
         let folded = fold(b, &mut consts, &op)
             .or_else(|| fold_nonzero(b, &known, &op))
+            .or_else(|| fold_known_bits(b, &known, &mut consts, &op))
             .or_else(|| fold_flag_mask(b, &flags, &op));
         let op = folded.unwrap_or(op);
         if let Op::InsnStart { pc: u64::MAX, flags: u32::MAX } = op {
@@ -339,24 +260,68 @@ pub fn fold_and_propagate(b: &mut Block) {
         if let Op::Br(_) = op {
             reachable = false;
         }
+        if let Some((_, _, dead_defs)) = &mut over_dead_end {
+            visit_defs(&op, |d| dead_defs.push(d));
+            if let Op::Call(c) = &op {
+                if c.flags.writes_state {
+                    dead_defs.extend(globals.iter().map(|&(g, ..)| g));
+                }
+            }
+            if let Op::StoreState { .. } = op {
+                dead_defs.extend(globals.iter().map(|&(g, ..)| g));
+            }
+        }
+        let dead_end = match op {
+            Op::Brcond { label, .. } if skips_dead_end[label.0 as usize] => {
+                over_dead_end = Some((label.0, Snapshot::new(), Vals::new()));
+                true
+            }
+            _ => false,
+        };
         if let Op::Br(l) | Op::Brcond { label: l, .. } = op {
             if targets[l.0 as usize] == 1 {
-                let mut snap = known.snapshot();
+                let mut snap = match &mut over_dead_end {
+                    Some((_, taken, _)) if dead_end => std::mem::take(taken),
+                    _ => known.snapshot(),
+                };
                 // Taken `x != 0`: x is non-zero at the label.
                 if let Op::Brcond { cond: Cond::Ne, a, b: z, .. } = op {
                     if b.const_of(z) == Some(0) && b.const_of(a).is_none() {
-                        snap.push((a, a, known.generation.get(a.0 as usize).copied().unwrap_or(0)));
+                        snap.push(Fact::NonZero(a, known.gen(a)));
                     }
                 }
-                at_branch[l.0 as usize] = Some(snap);
+                // Taken `low_bits(x) == 0`: x is aligned at the label.
+                if let Op::Brcond { cond: Cond::Eq, a, b: z, .. } = op {
+                    if b.const_of(z) == Some(0) {
+                        for (v, k) in known.alignment_of_zero_low_bits(a) {
+                            snap.retain(|f| !matches!(*f, Fact::Aligned(x, ..) if x == v));
+                            snap.push(Fact::Aligned(v, k.max(known.aligned(v)), known.gen(v)));
+                        }
+                    }
+                }
+                match &mut over_dead_end {
+                    Some((_, taken, _)) if dead_end => *taken = snap,
+                    _ => at_branch[l.0 as usize] = Some(snap),
+                }
             }
         }
+        // What the branch not being taken tells holds only on the dead end.
+        let refine = !dead_end;
         // Not taken `x == 0`: x is non-zero from here on.
         if let Op::Brcond { cond: Cond::Eq, a, b: z, .. } = op {
-            if b.const_of(z) == Some(0) && b.const_of(a).is_none() {
+            if refine && b.const_of(z) == Some(0) && b.const_of(a).is_none() {
                 known.set_nonzero(a);
             }
         }
+        // Not taken `low_bits(x) != 0`: x is aligned from here on.
+        if let Op::Brcond { cond: Cond::Ne, a, b: z, .. } = op {
+            if refine && b.const_of(z) == Some(0) {
+                for (v, k) in known.alignment_of_zero_low_bits(a) {
+                    known.set_aligned(v, k);
+                }
+            }
+        }
+        let facts = facts_of(b, &known, &op);
         // Update knowledge with what this op defines, including guest registers that a
         // helper or an indexed state store may change behind the IR's back.
         visit_defs(&op, |d| known.forget(d));
@@ -370,6 +335,15 @@ pub fn fold_and_propagate(b: &mut Block) {
             }
             Op::StoreState { .. } => globals.iter().for_each(|&(g, _, _)| known.forget(g)),
             _ => {}
+        }
+        if let Some((d, k, derived)) = facts {
+            if k > 0 {
+                known.set_aligned(d, k);
+            }
+            if let Some(derived) = derived {
+                let r = derived.record(&known, d);
+                known.set_derived(d, r);
+            }
         }
         if let Op::Mov { dst, src } = op {
             if dst != src && b.ty(dst) == b.ty(src) && (is_temp(b, dst) || b.const_of(src).is_some()) {
@@ -398,6 +372,117 @@ pub fn fold_and_propagate(b: &mut Block) {
     out.retain(|op| !matches!(op, Op::Label(l) if !used[l.0 as usize]));
     b.ops = out;
     KNOWN.with(|k| *k.borrow_mut() = Some(known));
+}
+
+/// The labels that one conditional branch jumps to over a dead end: straight-line ops that
+/// end in a raise or an exit, so that the label is reached only from the branch (the check
+/// before an access and its raise, the two exits at a block's end). What is known at such a
+/// label is what was known at the branch, less what the dead end redefined.
+fn branches_over_dead_ends(ops: &[Op], targets: &[u32]) -> Vec<bool> {
+    let mut out = vec![false; targets.len()];
+    for (i, op) in ops.iter().enumerate() {
+        let Op::Brcond { label, .. } = op else { continue };
+        if targets[label.0 as usize] != 1 {
+            continue;
+        }
+        let mut last: Option<&Op> = None;
+        for next in &ops[i + 1..] {
+            match next {
+                Op::Label(l) if l == label => {
+                    out[label.0 as usize] = matches!(last, Some(Op::Raise { .. } | Op::Exit(_)));
+                    break;
+                }
+                Op::Label(_) | Op::Br(_) | Op::Brcond { .. } => break,
+                _ => last = Some(next),
+            }
+        }
+    }
+    out
+}
+
+/// How many low bits of `v` are zero: known, or those of a constant.
+fn low_zero_bits(b: &Block, known: &Known, v: Val) -> u8 {
+    match b.const_of(v) {
+        Some(c) => (c & b.ty(v).mask()).trailing_zeros().min(b.ty(v).bits()) as u8,
+        None => known.aligned(v),
+    }
+}
+
+/// How a definition was derived, recorded once its destination has been forgotten.
+#[derive(Clone, Copy)]
+enum NewDerived {
+    LowBits { src: Val, k: u8 },
+    AddConst { base: Val, c: u64 },
+}
+
+impl NewDerived {
+    fn record(self, known: &Known, dst: Val) -> Derived {
+        match self {
+            NewDerived::LowBits { src, k } => Derived::LowBits { src, src_gen: known.gen(src), k, gen: known.gen(dst) },
+            NewDerived::AddConst { base, c } => {
+                Derived::AddConst { base, base_gen: known.gen(base), c, gen: known.gen(dst) }
+            }
+        }
+    }
+}
+
+/// What `op` tells of the value it defines: how many of its low bits are zero (from its
+/// operands, before the op redefines anything), and, for `extract(x, 0, k)` and `x + c`,
+/// how it was derived.
+fn facts_of(b: &Block, known: &Known, op: &Op) -> Option<(Val, u8, Option<NewDerived>)> {
+    let z = |v: Val| low_zero_bits(b, known, v);
+    let (dst, k, derived) = match *op {
+        Op::Mov { dst, src } => (dst, z(src), None),
+        Op::Bin { op: bop, dst, a, b: y } => {
+            let k = match bop {
+                BinOp::Add | BinOp::Sub | BinOp::Or | BinOp::Xor => z(a).min(z(y)),
+                BinOp::And => z(a).max(z(y)),
+                BinOp::Mul => z(a).saturating_add(z(y)),
+                BinOp::Shl => match b.const_of(y) {
+                    Some(c) => z(a).saturating_add((c % b.ty(dst).bits() as u64) as u8),
+                    None => z(a),
+                },
+                _ => 0,
+            };
+            let derived = match (bop, b.const_of(a), b.const_of(y)) {
+                (BinOp::Add, None, Some(c)) if a != dst => Some(NewDerived::AddConst { base: a, c }),
+                (BinOp::Add, Some(c), None) if y != dst => Some(NewDerived::AddConst { base: y, c }),
+                (BinOp::Sub, None, Some(c)) if a != dst => Some(NewDerived::AddConst { base: a, c: c.wrapping_neg() }),
+                _ => None,
+            };
+            (dst, k, derived)
+        }
+        Op::Ext { dst, src, bits, .. } => (dst, z(src).min(bits), None),
+        Op::Extract { dst, src, ofs: 0, len, signed } => {
+            let derived = (!signed && src != dst).then_some(NewDerived::LowBits { src, k: len });
+            (dst, z(src).min(len), derived)
+        }
+        _ => return None,
+    };
+    Some((dst, k.min(b.ty(dst).bits() as u8), derived))
+}
+
+/// Rewrites from known bits: `extract(x, ofs, len)` of bits known to be zero is 0; a shift
+/// or rotate by `extract(x, 0, k)`, when `2^k` is at least the width, shifts by `x` (the IR
+/// takes shift amounts modulo the width).
+fn fold_known_bits(b: &mut Block, known: &Known, consts: &mut Consts, op: &Op) -> Option<Op> {
+    match *op {
+        Op::Extract { dst, src, ofs, len, .. } if ofs as u32 + len as u32 <= known.aligned(src) as u32 => {
+            let k = consts.get(b, b.ty(dst), 0);
+            Some(Op::Mov { dst, src: k })
+        }
+        Op::Bin { op: bop @ (BinOp::Shl | BinOp::Shr | BinOp::Sar | BinOp::Rotl | BinOp::Rotr), dst, a, b: y } => {
+            match known.derived(y) {
+                Some(Derived::LowBits { src, k, .. })
+                    if (k as u32) < 64 && 1u64 << k >= b.ty(dst).bits() as u64 && b.ty(src) == b.ty(y) =>
+                {
+                    Some(Op::Bin { op: bop, dst, a, b: src })
+                }
+                _ => None,
+            }
+        }
+        _ => None,
+    }
 }
 
 /// The temporaries that only ever hold 0 or 1: every op that defines them is a `setcond`.
