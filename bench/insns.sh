@@ -7,8 +7,8 @@
 #   (`specemu run -accel interp -d insns`), cached under BENCH_DIR/insns/ (the count depends
 #   on the guest program and its input only).
 # - Host instructions: `valgrind --tool=callgrind` of `specemu run` (the JIT, as users run
-#   it), split by function: translation (`translate_debug`) plus optimization and compilation
-#   (`Engine::compile`), inclusive, is "compile"; everything else (compiled code, tier-0
+#   it), split by function: translation (`translate_debug`, and `translate_region` for loops)
+#   plus optimization and compilation (`Engine::compile`), inclusive, is "compile"; everything else (compiled code, tier-0
 #   interpretation, helpers, the dispatch loop, system calls, loading) is "run".
 #
 # Every run's output must equal the native run's, or the script fails.
@@ -114,7 +114,7 @@ host_insns() { # binary workload ref tag
     # Inclusive costs, "1,234,567 (12.3%)  ???:path::name [binary]"; the figures are summed
     # over every instance (a generic function has one per CPU type).
     HOST_COMPILE=$(printf '%s\n' "$ann" |
-        awk '/tb::translate::translate_debug[ <]|tb::engine::Engine<[^>]*>::compile[ <]/ {
+        awk '/tb::translate::translate_(debug|region)[ <]|tb::engine::Engine<[^>]*>::compile[ <]/ {
                  gsub(",", "", $1); s += $1 } END { printf "%d", s }')
     HOST_RUN=$((HOST_TOTAL - HOST_COMPILE))
 }

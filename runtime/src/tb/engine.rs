@@ -15,7 +15,7 @@ use crate::ir::Block;
 use crate::jit::{Jit, JitExit};
 use std::collections::VecDeque;
 use std::io::Write;
-use std::sync::atomic::{AtomicU32, AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicU16, AtomicU32, AtomicUsize, Ordering::Relaxed};
 use std::sync::Arc;
 
 /// Runs of a tier-0 block before it is compiled (see [`Tb::tier0`]).
@@ -97,6 +97,12 @@ pub struct Tb {
     /// and interpreting them costs less than optimizing and compiling them.
     tier0: bool,
     runs: AtomicU32,
+    /// How often its runs at tier 0 left through `goto_tb` slots 0 and 1 (kept when it is
+    /// compiled): which way its branch goes, for regions (see [`Engine::hot_exit`]).
+    exits: [AtomicU16; 2],
+    /// A region (a loop of guest blocks, see `Engine::replace`): its `goto_tb` slots are
+    /// not a guest block's.
+    region: bool,
     /// The pages the block's code lies on (writes to them invalidate it).
     pages: Pages,
 }
@@ -230,6 +236,8 @@ impl<K: BlockKey> Engine<K> {
                 host: AtomicUsize::new(NO_HOST),
                 tier0: true,
                 runs: AtomicU32::new(0),
+                exits: Default::default(),
+                region: false,
                 pages,
             })
         } else {
@@ -295,7 +303,47 @@ impl<K: BlockKey> Engine<K> {
             tb.runs.store(runs + 1, Relaxed);
             return tb;
         }
-        let b = self.compile(key, tb.ir.clone(), tb.pages.clone());
+        let b = self.replace(key, &tb, tb.ir.clone(), false);
+        // The same exits, compiled: what the runs showed still holds.
+        for (to, from) in b.exits.iter().zip(&tb.exits) {
+            to.store(from.load(Relaxed), Relaxed);
+        }
+        b
+    }
+
+    /// Whether `tb` (tier 0) is compiled the next time it runs: the moment to translate it
+    /// again as a region instead ([`replace`](Self::replace); [`exits`](Self::exits) tells what
+    /// the runs at tier 0 showed).
+    pub fn tiers_up_next(&self, tb: &Tb) -> bool {
+        tb.tier0 && tb.runs.load(Relaxed) >= TIER_UP
+    }
+
+    /// The `goto_tb` exits 0 and 1 of block `key`: how often its runs at tier 0 took each,
+    /// and the guest PC and context each leads to.
+    pub fn exits(&self, key: K) -> [Option<(u32, u64, u64)>; 2] {
+        let Some(tb) = self.cache.get(&key).filter(|tb| !tb.region) else { return [None, None] };
+        let mut targets = [None; 2];
+        match (tb.host(), self.jit.as_ref()) {
+            (Some(id), Some(jit)) => targets = [0, 1].map(|s| jit.goto_target(id, s)),
+            // A block's exits are its last ops.
+            _ => {
+                for op in tb.ir.ops.iter().rev().take(8) {
+                    if let crate::ir::Op::Exit(crate::ir::Exit::GotoTb { slot: s @ 0..=1, pc, ctx }) = *op {
+                        targets[s as usize] = Some((pc, ctx));
+                    }
+                }
+            }
+        }
+        [0usize, 1].map(|s| targets[s].map(|(pc, ctx)| (tb.exits[s].load(Relaxed) as u32, pc, ctx)))
+    }
+
+    /// Compile `blk` (a translation of the block for `key`, as `tb` is, on the same pages) in
+    /// place of `tb`; with `region`, `blk` is a region (`translate::translate_region`).
+    pub fn replace(&mut self, key: K, tb: &Tb, blk: Block, region: bool) -> Arc<Tb> {
+        let mut b = self.compile(key, blk, tb.pages.clone());
+        if let Some(new) = Arc::get_mut(&mut b) {
+            new.region = region;
+        }
         if let Some(e) = self.cache.get_mut(&key) {
             *e = b.clone();
             self.fast[slot_of(key.pc())] = Some(b.clone());
@@ -356,6 +404,8 @@ impl<K: BlockKey> Engine<K> {
             host: AtomicUsize::new(host.unwrap_or(NO_HOST)),
             tier0: false,
             runs: AtomicU32::new(0),
+            exits: Default::default(),
+            region: false,
             pages,
         })
     }
@@ -383,7 +433,14 @@ impl<K: BlockKey> Engine<K> {
                 }
                 self.run_compiled(id, env, cpu, pc_off)
             }
-            _ => self.interp.run(&tb.ir, env),
+            _ => {
+                let exit = self.interp.run(&tb.ir, env);
+                if let BlockExit::Goto { slot: slot @ 0..=1, .. } = exit {
+                    let n = &tb.exits[slot as usize];
+                    n.store(n.load(Relaxed).saturating_add(1), Relaxed);
+                }
+                exit
+            }
         }
     }
 

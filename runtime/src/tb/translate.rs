@@ -139,6 +139,42 @@ pub fn translate_debug(
     lim: Limits,
     stop_at: &dyn Fn(u64) -> bool,
 ) -> Block {
+    translate_path(f, pc, context, fetch, lim, stop_at, None)
+}
+
+/// Translate a loop that starts at `pc` as one block (a region): at the branch that ends each
+/// guest block on the way (the first at `pc`), `hot(start of that guest block)` says which
+/// way the program goes (`Some(true)`: taken, `Some(false)`: not taken), and translation goes
+/// on that way; the other way leaves through a `goto_tb` side exit. The region ends with a
+/// `goto_tb` back to `pc` when the path comes back there (the backend keeps such a loop in
+/// the block). Everything stays on `pc`'s page, within `lim.max_insns` and
+/// `lim.side_exits` side exits; where the path cannot go on, the block leaves as a block
+/// does. Needs a next-PC model without a next-PC register (the continuation would have to
+/// set it); with one, this is [`translate`]. Never inlined: `bench/insns.sh` finds
+/// translation time under this name in a profile.
+#[inline(never)]
+pub fn translate_region(
+    f: &dyn Frontend,
+    pc: u64,
+    context: u64,
+    fetch: &mut dyn FnMut(u64, &mut [u8]) -> usize,
+    lim: Limits,
+    hot: &dyn Fn(u64) -> Option<bool>,
+) -> Block {
+    let hot = next_pc::register(f).is_none().then_some(hot);
+    translate_path(f, pc, context, fetch, lim, &|_| false, hot)
+}
+
+#[allow(clippy::too_many_arguments)]
+fn translate_path(
+    f: &dyn Frontend,
+    pc: u64,
+    context: u64,
+    fetch: &mut dyn FnMut(u64, &mut [u8]) -> usize,
+    lim: Limits,
+    stop_at: &dyn Fn(u64) -> bool,
+    hot: Option<&dyn Fn(u64) -> Option<bool>>,
+) -> Block {
     if let NextPcModel::Register { key_bit, .. } = f.next_pc() {
         if (context >> key_bit) & 1 != 0 {
             return next_pc::translate_step(f, pc, context, fetch);
@@ -153,6 +189,9 @@ pub fn translate_debug(
     let mut n = 0u32;
     // The next free `goto_tb` slot, and how many more side exits the block may take.
     let (mut slot, mut side_exits) = (0u8, lim.side_exits.min(64));
+    // A region: where the current guest block started, the guest blocks it went through,
+    // and the end of the furthest instruction translated.
+    let (mut seg_start, mut visited, mut furthest) = (pc, vec![pc], pc);
     loop {
         if stop_at(cur) {
             if cur == pc {
@@ -174,7 +213,7 @@ pub fn translate_debug(
             Lowered::Illegal => {
                 let z = b.konst(Ty::I64, 0);
                 b.raise(f.illegal_insn_code(), z);
-                b.block.guest_len = cur - pc + 1;
+                b.block.guest_len = furthest.max(cur + 1) - pc;
                 return b.finish();
             }
         };
@@ -185,7 +224,7 @@ pub fn translate_debug(
             write_pc(f, &mut b, np);
             next_pc::sync(f, &mut b, np);
             b.exit(Exit::ExitTb);
-            b.block.guest_len = next - pc;
+            b.block.guest_len = furthest.max(next) - pc;
             return b.finish();
         }
         let mut end_after = cx.end_after;
@@ -229,7 +268,48 @@ pub fn translate_debug(
                     ctx = slot_cx.1.context;
                 }
             }
-            let go_on = side_exits > 0
+            furthest = furthest.max(after);
+            if let Some(hot) = hot {
+                let same_page = |a: u64| a & !(lim.page_size - 1) == page;
+                let way = match (hot(seg_start), br.taken, br.static_target) {
+                    _ if end_after || cx.annul.is_some() || n >= lim.max_insns || side_exits == 0 => None,
+                    (Some(true), _, Some(t)) if same_page(t) => Some((t, true)),
+                    (Some(false), Some(_), _) if same_page(after) => Some((after, false)),
+                    _ => None,
+                };
+                if let Some((to, taken)) = way.filter(|&(to, _)| to == pc || !visited.contains(&to)) {
+                    match br.taken {
+                        // An unconditional jump: nothing leaves.
+                        None => {}
+                        Some(t) if taken => {
+                            let l = b.new_label();
+                            let z = b.konst(Ty::I32, 0);
+                            b.brcond(Cond::Ne, t, z, l);
+                            exit_to(f, &mut b, after, slot, ctx, false);
+                            b.set_label(l);
+                            slot += 1;
+                            side_exits -= 1;
+                        }
+                        Some(_) => {
+                            emit_branch_exit(f, &mut b, &br, after, slot, true, ctx, false);
+                            slot += 1;
+                            side_exits -= 1;
+                        }
+                    }
+                    n += br.delayed as u32;
+                    if to == pc {
+                        // Back at the top: the loop closes.
+                        exit_to(f, &mut b, pc, slot, ctx, false);
+                        b.block.guest_len = furthest - pc;
+                        return b.finish();
+                    }
+                    (cur, seg_start) = (to, to);
+                    visited.push(to);
+                    continue;
+                }
+            }
+            let go_on = hot.is_none()
+                && side_exits > 0
                 && !end_after
                 && br.taken.is_some()
                 && br.static_target.is_some()
@@ -245,13 +325,14 @@ pub fn translate_debug(
                 cur = after;
                 continue;
             }
-            b.block.guest_len = after - pc;
+            b.block.guest_len = furthest.max(after) - pc;
             return b.finish();
         }
         cur = next;
+        furthest = furthest.max(cur);
         if end_after || n >= lim.max_insns || cur & !(lim.page_size - 1) != page {
             exit_to(f, &mut b, cur, slot, ctx, end_after);
-            b.block.guest_len = cur - pc;
+            b.block.guest_len = furthest - pc;
             return b.finish();
         }
     }

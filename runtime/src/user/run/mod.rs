@@ -14,6 +14,7 @@ mod check;
 pub mod cpu_loop;
 mod debugger;
 pub mod exec;
+mod regions;
 mod signals;
 
 /// Options of `specemu run`.
