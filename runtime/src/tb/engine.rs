@@ -435,7 +435,7 @@ impl<K: BlockKey> Engine<K> {
             }
             _ => {
                 let exit = self.interp.run(&tb.ir, env);
-                if let BlockExit::Goto { slot: slot @ 0..=1, .. } = exit {
+                if let (true, BlockExit::Goto { slot: slot @ 0..=1, .. }) = (tb.tier0, exit) {
                     let n = &tb.exits[slot as usize];
                     n.store(n.load(Relaxed).saturating_add(1), Relaxed);
                 }

@@ -191,7 +191,7 @@ fn translate_path(
     let (mut slot, mut side_exits) = (0u8, lim.side_exits.min(64));
     // A region: where the current guest block started, the guest blocks it went through,
     // and the end of the furthest instruction translated.
-    let (mut seg_start, mut visited, mut furthest) = (pc, vec![pc], pc);
+    let (mut seg_start, mut visited, mut furthest) = (pc, Vec::new(), pc);
     loop {
         if stop_at(cur) {
             if cur == pc {
@@ -278,23 +278,19 @@ fn translate_path(
                     _ => None,
                 };
                 if let Some((to, taken)) = way.filter(|&(to, _)| to == pc || !visited.contains(&to)) {
-                    match br.taken {
-                        // An unconditional jump: nothing leaves.
-                        None => {}
-                        Some(t) if taken => {
+                    // An unconditional jump leaves no other way.
+                    if let Some(t) = br.taken {
+                        if taken {
                             let l = b.new_label();
                             let z = b.konst(Ty::I32, 0);
                             b.brcond(Cond::Ne, t, z, l);
                             exit_to(f, &mut b, after, slot, ctx, false);
                             b.set_label(l);
-                            slot += 1;
-                            side_exits -= 1;
-                        }
-                        Some(_) => {
+                        } else {
                             emit_branch_exit(f, &mut b, &br, after, slot, true, ctx, false);
-                            slot += 1;
-                            side_exits -= 1;
                         }
+                        slot += 1;
+                        side_exits -= 1;
                     }
                     n += br.delayed as u32;
                     if to == pc {

@@ -265,12 +265,13 @@ impl<A: LinuxTarget> Loop<A> {
                     self.translate(key)
                 }
             };
-            let block = match self.regions() && self.engine.tiers_up_next(&block) {
-                true => match self.compile_loop(key, &block) {
-                    Some(region) => region,
-                    None => self.engine.tier_up(key, block),
-                },
-                false => self.engine.tier_up(key, block),
+            let region = match self.engine.tiers_up_next(&block) && self.regions() {
+                true => self.compile_loop(key, &block),
+                false => None,
+            };
+            let block = match region {
+                Some(region) => region,
+                None => self.engine.tier_up(key, block),
             };
             if self.opts.log_exec {
                 eprintln!("Trace: [{pc:08x}]");
