@@ -69,6 +69,10 @@ struct HostBlock {
     /// (block, goto index) whose jump is patched to this block.
     incoming: Vec<(usize, usize)>,
     live: bool,
+    /// Offset of the code after its entry's exit-request check (`emit::Compiled::body_off`).
+    body: u32,
+    /// Nothing it does asks for an exit (`emit::Compiled::quiet`).
+    quiet: bool,
 }
 
 /// Fixed parameters of the machine the code runs in.
@@ -290,6 +294,13 @@ impl Jit {
         true
     }
 
+    /// The exit-request byte itself, for a test that sets it from another thread while
+    /// compiled code runs (as a signal handler does through [`request_exit`]).
+    #[cfg(test)]
+    pub(crate) fn exit_request_byte(&mut self) -> *mut u8 {
+        &mut self.ctx().exit_request
+    }
+
     /// Set the exit request (the next block entry returns to the dispatcher).
     pub fn request_exit(&mut self) {
         self.ctx().exit_request = 1;
@@ -338,6 +349,8 @@ impl Jit {
                         gotos: c.gotos.into_boxed_slice(),
                         incoming: Vec::new(),
                         live: true,
+                        body: c.body_off as u32,
+                        quiet: c.quiet,
                     });
                     return Ok((id, flushed));
                 }
@@ -422,7 +435,13 @@ impl Jit {
         let Some(gi) = self.blocks[from].gotos.iter().position(|g| g.slot == slot) else { return };
         let g = self.blocks[from].gotos[gi];
         let site = self.blocks[from].entry + g.disp_off;
-        let rel = self.blocks[to].entry as i64 - (site as i64 + 4);
+        // A chained jump from a block that cannot ask for an exit itself, to a block further
+        // on in guest memory, skips the target's exit-request check: a cycle of chained
+        // blocks must go back somewhere, and there (or in a block that stores or calls) the
+        // check is made, so a request is still seen within a bounded number of blocks.
+        let (fb, tb) = (&self.blocks[from], &self.blocks[to]);
+        let target = if fb.quiet && tb.pc > fb.pc { tb.entry + tb.body as usize } else { tb.entry };
+        let rel = target as i64 - (site as i64 + 4);
         self.buf.patch_u32(site, rel as i32 as u32);
         let incoming = &mut self.blocks[to].incoming;
         if incoming.capacity() == 0 {

@@ -26,6 +26,7 @@ impl Em<'_> {
             ; cmp BYTE [er], 0
             ; jne =>req
         );
+        self.body_off = self.ops.offset().0;
         self.cold.push(Cold::Request { label: req, pc: self.b.pc });
         self.load_globals(true);
         if let Some(h) = self.loop_head {

@@ -117,6 +117,11 @@ pub struct Compiled {
     pub faults: Vec<(u32, u32)>,
     /// Bytes of data (slow-path descriptors) at the end of `code`, after the instructions.
     pub data: usize,
+    /// Offset of the code after the entry's exit-request check (see `Jit::chain`).
+    pub body_off: usize,
+    /// The block neither stores to guest memory nor calls a helper: nothing it does can
+    /// ask for an exit (a write to translated code does, through the store's slow path).
+    pub quiet: bool,
 }
 
 /// Why a block cannot be compiled (the interpreter runs it instead).
@@ -168,6 +173,8 @@ struct Em<'a> {
     /// An alignment check fused into the access at an op index: the access's slow-path
     /// label (the check jumps there) and the exception it raises.
     fused_align: Option<(DynamicLabel, u32, usize)>,
+    /// Offset of the code after the entry's exit-request check.
+    body_off: usize,
 }
 
 /// Compile `b` as block number `block_id` for address `base`.
@@ -175,18 +182,24 @@ pub fn compile(b: &Block, base: usize, block_id: u64, t: Target) -> Result<Compi
     // Forward branches only.
     let mut seen = vec![false; b.labels as usize];
     let mut has_calls = false;
+    let mut quiet = true;
     for op in &b.ops {
         match op {
             Op::Label(l) => seen[l.0 as usize] = true,
             Op::Br(l) | Op::Brcond { label: l, .. } if seen[l.0 as usize] => return Err(Unsupported::BackwardBranch),
             Op::Call(c) => {
                 has_calls = true;
+                quiet = false;
                 if c.args.len() > MAX_ARGS {
                     return Err(Unsupported::TooManyArgs);
                 }
             }
             Op::Un { op: UnOp::Ctpop, .. } if !t.has_popcnt => return Err(Unsupported::NoPopcnt),
-            Op::Load { .. } | Op::Store { .. } => has_calls = true,
+            Op::Load { .. } => has_calls = true,
+            Op::Store { .. } => {
+                has_calls = true;
+                quiet = false;
+            }
             _ => {}
         }
     }
@@ -223,6 +236,7 @@ pub fn compile(b: &Block, base: usize, block_id: u64, t: Target) -> Result<Compi
         sync_exits: Vec::new(),
         data: Vec::new(),
         fused_align: None,
+        body_off: 0,
     };
     let self_loop = t.self_loops
         && !t.all_slow
@@ -264,5 +278,5 @@ pub fn compile(b: &Block, base: usize, block_id: u64, t: Target) -> Result<Compi
         gotos.push(g);
     }
     let data = code.len() - data_at;
-    Ok(Compiled { code, gotos, faults, data })
+    Ok(Compiled { code, gotos, faults, data, body_off: em.body_off, quiet })
 }
