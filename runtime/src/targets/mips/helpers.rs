@@ -63,37 +63,61 @@ impl Helpers for UserHelpers {
     fn synci(&mut self, _cpu: &mut CpuState, _addr: u32) {}
     fn wait_for_interrupt(&mut self, _cpu: &mut CpuState) {}
     fn fadd_s(&mut self, cpu: &mut CpuState, a: u32, b: u32) -> u32 {
-        self.fp(cpu, |op| op.arith(S, Add, a as u64, b as u64) as u32)
+        match fpu::arith_fast(cpu, S, Add, a as u64, b as u64) {
+            Some(r) => r as u32,
+            None => self.fp(cpu, |op| op.arith(S, Add, a as u64, b as u64) as u32),
+        }
     }
     fn fadd_d(&mut self, cpu: &mut CpuState, a: u64, b: u64) -> u64 {
-        self.fp(cpu, |op| op.arith(D, Add, a, b))
+        match fpu::arith_fast(cpu, D, Add, a, b) {
+            Some(r) => r,
+            None => self.fp(cpu, |op| op.arith(D, Add, a, b)),
+        }
     }
     fn fadd_ps(&mut self, cpu: &mut CpuState, a: u64, b: u64) -> u64 {
         self.fp(cpu, |op| ps2(a, b, |x, y| op.arith(S, Add, x, y)))
     }
     fn fsub_s(&mut self, cpu: &mut CpuState, a: u32, b: u32) -> u32 {
-        self.fp(cpu, |op| op.arith(S, Sub, a as u64, b as u64) as u32)
+        match fpu::arith_fast(cpu, S, Sub, a as u64, b as u64) {
+            Some(r) => r as u32,
+            None => self.fp(cpu, |op| op.arith(S, Sub, a as u64, b as u64) as u32),
+        }
     }
     fn fsub_d(&mut self, cpu: &mut CpuState, a: u64, b: u64) -> u64 {
-        self.fp(cpu, |op| op.arith(D, Sub, a, b))
+        match fpu::arith_fast(cpu, D, Sub, a, b) {
+            Some(r) => r,
+            None => self.fp(cpu, |op| op.arith(D, Sub, a, b)),
+        }
     }
     fn fsub_ps(&mut self, cpu: &mut CpuState, a: u64, b: u64) -> u64 {
         self.fp(cpu, |op| ps2(a, b, |x, y| op.arith(S, Sub, x, y)))
     }
     fn fmul_s(&mut self, cpu: &mut CpuState, a: u32, b: u32) -> u32 {
-        self.fp(cpu, |op| op.arith(S, Mul, a as u64, b as u64) as u32)
+        match fpu::arith_fast(cpu, S, Mul, a as u64, b as u64) {
+            Some(r) => r as u32,
+            None => self.fp(cpu, |op| op.arith(S, Mul, a as u64, b as u64) as u32),
+        }
     }
     fn fmul_d(&mut self, cpu: &mut CpuState, a: u64, b: u64) -> u64 {
-        self.fp(cpu, |op| op.arith(D, Mul, a, b))
+        match fpu::arith_fast(cpu, D, Mul, a, b) {
+            Some(r) => r,
+            None => self.fp(cpu, |op| op.arith(D, Mul, a, b)),
+        }
     }
     fn fmul_ps(&mut self, cpu: &mut CpuState, a: u64, b: u64) -> u64 {
         self.fp(cpu, |op| ps2(a, b, |x, y| op.arith(S, Mul, x, y)))
     }
     fn fdiv_s(&mut self, cpu: &mut CpuState, a: u32, b: u32) -> u32 {
-        self.fp(cpu, |op| op.arith(S, Div, a as u64, b as u64) as u32)
+        match fpu::arith_fast(cpu, S, Div, a as u64, b as u64) {
+            Some(r) => r as u32,
+            None => self.fp(cpu, |op| op.arith(S, Div, a as u64, b as u64) as u32),
+        }
     }
     fn fdiv_d(&mut self, cpu: &mut CpuState, a: u64, b: u64) -> u64 {
-        self.fp(cpu, |op| op.arith(D, Div, a, b))
+        match fpu::arith_fast(cpu, D, Div, a, b) {
+            Some(r) => r,
+            None => self.fp(cpu, |op| op.arith(D, Div, a, b)),
+        }
     }
     fn fsqrt_s(&mut self, cpu: &mut CpuState, a: u32) -> u32 {
         self.fp(cpu, |op| op.sqrt(S, a as u64) as u32)

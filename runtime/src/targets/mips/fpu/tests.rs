@@ -453,3 +453,35 @@ fn host_fast_conversions_match_softfloat() {
         }
     }
 }
+
+/// `arith_fast` leaves the guest in the state the full path (`begin`, `Op::arith`, `finish`)
+/// does, or declines and leaves FCSR alone: same result, Cause and Flags, for every format
+/// and operation, across rounding modes, flush to zero, enables and flags already set.
+#[test]
+fn arith_fast_matches_the_full_path() {
+    let mut rng = Rng(0x0fa5_7f00d);
+    let fcsrs =
+        [0, 0x7c, 1, 3, FCSR_FS, (I as u32) << FCSR_ENABLES_SHIFT, (O as u32) << FCSR_ENABLES_SHIFT, 0x3f << 12];
+    let mut fast = 0;
+    for k in 0..40_000 {
+        let f = if k % 2 == 0 { Fmt::D } else { Fmt::S };
+        let op = [Arith::Add, Arith::Sub, Arith::Mul, Arith::Div][k / 2 % 4];
+        let (a, b) = match f {
+            Fmt::D => (rng.f64_bits(), rng.f64_bits()),
+            Fmt::S => (rng.f32_bits() as u64, rng.f32_bits() as u64),
+        };
+        let fcsr = fcsrs[k / 8 % fcsrs.len()];
+        let mut cpu = CpuState { fcsr, ..CpuState::default() };
+        let Some(r) = arith_fast(&mut cpu, f, op, a, b) else {
+            assert_eq!(cpu.fcsr, fcsr, "declined, FCSR untouched");
+            continue;
+        };
+        fast += 1;
+        let mut full = CpuState { fcsr, ..CpuState::default() };
+        let mut o = begin(&full);
+        let want = o.arith(f, op, a, b);
+        assert!(!finish(&mut full, &o), "{f:?} {op:?} {a:#x} {b:#x}: the fast path took a trapping case");
+        assert_eq!((r, cpu.fcsr), (want, full.fcsr), "{f:?} {op:?} {a:#x} {b:#x} fcsr {fcsr:#x}");
+    }
+    assert!(fast > 10_000, "the fast path decided only {fast} cases");
+}
