@@ -5,11 +5,17 @@ use super::*;
 use crate::ir::{Builder, Exit, Ty};
 use crate::jit::JitConfig;
 
+/// A tiered engine whose JIT has no guest memory (accesses would go to the runtime).
 fn engine() -> Engine<PcKey> {
+    engine_with(true, false)
+}
+
+/// `tiered`: new blocks start at tier 0; `all_slow`: guest memory only through the runtime.
+fn engine_with(tiered: bool, all_slow: bool) -> Engine<PcKey> {
     let jit = Jit::new(JitConfig {
         pc_offset: 0,
         pc_size: 4,
-        all_slow: false,
+        all_slow,
         buffer_size: 1 << 20,
         softmmu: false,
         guard: false,
@@ -17,7 +23,7 @@ fn engine() -> Engine<PcKey> {
         self_loops: false,
     })
     .expect("code buffer");
-    let cfg = EngineConfig { tiered: true, chain: true, ..EngineConfig::default() };
+    let cfg = EngineConfig { tiered, chain: true, ..EngineConfig::default() };
     Engine::new(Some(jit), cfg, Box::new(std::io::sink()))
 }
 
@@ -98,19 +104,7 @@ fn add_block(pc: u64, add: u64, store_at: Option<u64>, next: u64) -> Block {
 
 /// Compiling every block at once; guest memory only through the runtime (no fast table).
 fn compiled_engine() -> Engine<PcKey> {
-    let jit = Jit::new(JitConfig {
-        pc_offset: 0,
-        pc_size: 4,
-        all_slow: true,
-        buffer_size: 1 << 20,
-        softmmu: false,
-        guard: false,
-        direct: &[],
-        self_loops: false,
-    })
-    .expect("code buffer");
-    let cfg = EngineConfig { tiered: false, chain: true, ..EngineConfig::default() };
-    Engine::new(Some(jit), cfg, Box::new(std::io::sink()))
+    engine_with(false, true)
 }
 
 fn run_at(e: &mut Engine<PcKey>, env: &mut ChainEnv, pc: u64) -> BlockExit {
