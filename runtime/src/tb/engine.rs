@@ -98,7 +98,7 @@ pub struct Tb {
     tier0: bool,
     runs: AtomicU32,
     /// How often its runs at tier 0 left through `goto_tb` slots 0 and 1 (kept when it is
-    /// compiled): which way its branch goes, for regions (see [`Engine::hot_exit`]).
+    /// compiled): which way its branch goes, for regions (see [`Engine::exits`]).
     exits: [AtomicU16; 2],
     /// A region (a loop of guest blocks, see `Engine::replace`): its `goto_tb` slots are
     /// not a guest block's.

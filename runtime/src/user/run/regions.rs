@@ -36,7 +36,7 @@ impl<A: LinuxTarget> Loop<A> {
     /// its block ran at least 4 times at tier 0 and took it at least a quarter of the time.
     fn loop_path(&self, key: PcKey) -> Option<Vec<(u64, u8)>> {
         let page = |pc: u64| pc & !(Limits::default().page_size - 1);
-        // Breadth first; `from[i]` is how node i was reached (its parent and the slot).
+        // Breadth first; `nodes[i].1` is how node i was reached (its parent and the slot).
         let mut nodes: Vec<(u64, Option<(usize, u8)>)> = vec![(key.pc, None)];
         let mut i = 0;
         while i < nodes.len() && nodes.len() <= SEARCH_BLOCKS {
