@@ -100,16 +100,18 @@ pub fn parse_args(args: &[String]) -> anyhow::Result<RunArgs> {
         let msg = "the following required arguments were not provided:\n  PROG";
         return Err(cli::usage_error(command(), ErrorKind::MissingRequiredArgument, msg).into());
     };
-    let mut opts = RunOptions::default();
-    // The guest inherits the host environment unless -E/-U change it.
-    let host = std::env::vars_os().map(|(k, v)| format!("{}={}", k.to_string_lossy(), v.to_string_lossy()));
-    opts.env = guest_env(host.collect(), &env_changes);
-    opts.sysroot = c.sysroot;
-    opts.argv0 = c.argv0;
-    // The program's architecture parses it (its ELF header says which).
-    opts.cpu = c.cpu;
-    opts.strace = c.strace;
-    opts.perfmap = c.perfmap;
+    let mut opts = RunOptions {
+        // The guest inherits the host environment unless -E/-U change it.
+        env: guest_env(host_env(), &env_changes),
+        sysroot: c.sysroot,
+        argv0: c.argv0,
+        // The program's architecture parses it (its ELF header says which).
+        cpu: c.cpu,
+        strace: c.strace,
+        perfmap: c.perfmap,
+        exit_with_guest: true,
+        ..RunOptions::default()
+    };
     for item in c.log.iter().flat_map(|d| d.split(',')) {
         match item {
             "in_asm" => opts.log_in_asm = true,
@@ -190,6 +192,21 @@ fn quick_parse(args: &[String]) -> Option<(RunCli, Vec<(&'static str, String)>)>
 
 /// The guest's environment: `host` (`VAR=VALUE` strings), then each `-E VAR=VALUE`
 /// (`("set_env", ..)`) and `-U VAR` (`("unset_env", ..)`) in command-line order.
+/// The host environment as `KEY=VALUE` strings (without `format!`, which costs a small
+/// program's start-up several times more).
+fn host_env() -> Vec<String> {
+    (std::env::vars_os())
+        .map(|(k, v)| {
+            let (k, v) = (k.to_string_lossy(), v.to_string_lossy());
+            let mut e = String::with_capacity(k.len() + 1 + v.len());
+            e.push_str(&k);
+            e.push('=');
+            e.push_str(&v);
+            e
+        })
+        .collect()
+}
+
 pub fn guest_env(mut env: Vec<String>, changes: &[(&str, String)]) -> Vec<String> {
     for (what, v) in changes {
         let key = v.split('=').next().unwrap_or("");

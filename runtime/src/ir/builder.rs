@@ -2,29 +2,29 @@
 //! Generated lowering code and hand-written target support call this; it folds nothing
 //! itself (the optimizer does), except that constants and globals are shared.
 
+use super::intern::Interner;
 use super::*;
-use crate::fxhash::FxHashMap;
 
 #[derive(Debug, Default)]
 pub struct Builder {
     pub block: Block,
-    globals: FxHashMap<(u32, Ty), Val>,
-    consts: FxHashMap<(u64, Ty), Val>,
+    globals: Interner,
+    consts: Interner,
 }
 
 /// What one block's building needs and the next can reuse: the sharing tables and the
 /// growing op and value lists.
 #[derive(Default)]
 struct Scratch {
-    globals: FxHashMap<(u32, Ty), Val>,
-    consts: FxHashMap<(u64, Ty), Val>,
+    globals: Interner,
+    consts: Interner,
     ops: Vec<Op>,
     vals: Vec<ValInfo>,
 }
 
 thread_local! {
-    /// The scratch of the last finished block, emptied, for the next one: every block would
-    /// otherwise allocate and grow two hash tables and two lists (and then cut the lists to
+    /// The scratch of the last dropped builder, emptied, for the next one: every block would
+    /// otherwise allocate and grow two sharing tables and two lists (and then cut the lists to
     /// their length), about a tenth of a short program's translation time.
     static SCRATCH: std::cell::RefCell<Option<Scratch>> = const { std::cell::RefCell::new(None) };
 }
@@ -42,18 +42,16 @@ impl Builder {
 
     /// The block, its lists allocated at their length: a block may live long in the
     /// translation cache as IR (tier 0), and most blocks are far below the scratch's
-    /// capacity, which goes back for the next block.
+    /// capacity, which goes back for the next block (when `self` drops).
     pub fn finish(mut self) -> Block {
-        let (mut ops, mut vals) = (std::mem::take(&mut self.block.ops), std::mem::take(&mut self.block.vals));
-        self.block.ops = Vec::with_capacity(ops.len());
-        self.block.ops.append(&mut ops);
-        self.block.vals = Vec::with_capacity(vals.len());
-        self.block.vals.append(&mut vals);
-        let (mut globals, mut consts) = (std::mem::take(&mut self.globals), std::mem::take(&mut self.consts));
-        globals.clear();
-        consts.clear();
-        SCRATCH.with(|t| *t.borrow_mut() = Some(Scratch { globals, consts, ops, vals }));
-        std::mem::take(&mut self.block)
+        let mut block = std::mem::take(&mut self.block);
+        let mut ops = Vec::with_capacity(block.ops.len());
+        ops.append(&mut block.ops);
+        let mut vals = Vec::with_capacity(block.vals.len());
+        vals.append(&mut block.vals);
+        self.block.ops = std::mem::replace(&mut block.ops, ops);
+        self.block.vals = std::mem::replace(&mut block.vals, vals);
+        block
     }
 
     fn val(&mut self, ty: Ty, kind: ValKind) -> Val {
@@ -69,12 +67,12 @@ impl Builder {
     /// A constant (masked to the type).
     pub fn konst(&mut self, ty: Ty, v: u64) -> Val {
         let v = v & ty.mask();
-        if let Some(&x) = self.consts.get(&(v, ty)) {
-            return x;
-        }
-        let x = self.val(ty, ValKind::Const(v));
-        self.consts.insert((v, ty), x);
-        x
+        // One probe whether the constant is new or not (`get` then `insert` took two).
+        let vals = &mut self.block.vals;
+        Val(self.consts.get_or_insert(v, ty == Ty::I64, || {
+            vals.push(ValInfo { ty, kind: ValKind::Const(v) });
+            vals.len() as u32 - 1
+        }))
     }
 
     /// The guest register of type `ty` at byte `offset` of the CPU state, stored in as many
@@ -85,12 +83,11 @@ impl Builder {
 
     /// The guest register of type `ty` at byte `offset`, stored in `size` bytes.
     pub fn global_sized(&mut self, ty: Ty, offset: u32, size: u8, name: &'static str) -> Val {
-        if let Some(&x) = self.globals.get(&(offset, ty)) {
-            return x;
-        }
-        let x = self.val(ty, ValKind::Global { offset, size, name });
-        self.globals.insert((offset, ty), x);
-        x
+        let vals = &mut self.block.vals;
+        Val(self.globals.get_or_insert(offset as u64, ty == Ty::I64, || {
+            vals.push(ValInfo { ty, kind: ValKind::Global { offset, size, name } });
+            vals.len() as u32 - 1
+        }))
     }
 
     pub fn ty(&self, v: Val) -> Ty {
@@ -234,5 +231,20 @@ impl Builder {
 
     pub fn exit(&mut self, e: Exit) {
         self.emit(Op::Exit(e));
+    }
+}
+
+impl Drop for Builder {
+    /// Give the tables and lists back for the next builder, finished or not (a scratch block
+    /// that only asks what an instruction does is dropped unfinished).
+    fn drop(&mut self) {
+        let (mut globals, mut consts) = (std::mem::take(&mut self.globals), std::mem::take(&mut self.consts));
+        globals.clear();
+        consts.clear();
+        let (mut ops, mut vals) = (std::mem::take(&mut self.block.ops), std::mem::take(&mut self.block.vals));
+        ops.clear();
+        vals.clear();
+        // (`try_with`: a builder dropped while the thread exits just frees its scratch.)
+        let _ = SCRATCH.try_with(|t| *t.borrow_mut() = Some(Scratch { globals, consts, ops, vals }));
     }
 }

@@ -4,6 +4,7 @@
 
 mod builder;
 mod dump;
+mod intern;
 
 pub use builder::Builder;
 pub use dump::dump_block;

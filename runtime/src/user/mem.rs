@@ -73,6 +73,18 @@ const HOST_R: u8 = libc::PROT_READ as u8;
 const HOST_RW: u8 = (libc::PROT_READ | libc::PROT_WRITE) as u8;
 
 /// The host protection a page with guest flags `f` gets.
+/// The `FAST_*` bits compiled code may use for a page with guest flags `f`.
+fn fast_bits(f: u8) -> u8 {
+    let mut fast = 0;
+    if f & (MAPPED | PROT_READ) == MAPPED | PROT_READ {
+        fast |= FAST_READ;
+    }
+    if f & (MAPPED | PROT_WRITE | HAS_CODE) == MAPPED | PROT_WRITE {
+        fast |= FAST_WRITE;
+    }
+    fast
+}
+
 fn host_prot(f: u8) -> u8 {
     if f & MAPPED == 0 {
         return HOST_NONE;
@@ -114,17 +126,21 @@ impl GuestMem {
     /// Give the pages `[start, end)` (page-aligned addresses) the host protection their
     /// guest flags call for, one `mprotect` per run of pages that change alike.
     fn commit_prot(&mut self, start: u64, end: u64) {
-        let (mut p, last) = ((start / PAGE) as usize, (end.div_ceil(PAGE) as usize).min(self.flags.len()));
+        let (first, last) = ((start / PAGE) as usize, (end.div_ceil(PAGE) as usize).min(self.flags.len()));
+        let mut p = first.min(last);
         while p < last {
-            let want = host_prot(self.flags[p]);
-            if self.hprot[p] == want {
-                p += 1;
-                continue;
+            // Skip the pages whose host protection is already right (most of a fresh mapping's
+            // pages after the first run), without bounds checks per page.
+            p += (self.flags[p..last].iter().zip(&self.hprot[p..last]))
+                .position(|(&f, &h)| host_prot(f) != h)
+                .unwrap_or(last - p);
+            if p == last {
+                break;
             }
-            let run = p;
-            while p < last && self.hprot[p] != host_prot(self.flags[p]) && host_prot(self.flags[p]) == want {
-                p += 1;
-            }
+            let (run, want) = (p, host_prot(self.flags[p]));
+            p += (self.flags[p..last].iter().zip(&self.hprot[p..last]))
+                .position(|(&f, &h)| host_prot(f) != want || h == want)
+                .unwrap_or(last - p);
             self.set_host_prot(run, p, want);
         }
     }
@@ -159,14 +175,7 @@ impl GuestMem {
     /// Set page `p`'s flags, keeping its `fast` bits in step.
     fn set_flags(&mut self, p: usize, f: u8) {
         self.flags[p] = f;
-        let mut fast = 0;
-        if f & (MAPPED | PROT_READ) == MAPPED | PROT_READ {
-            fast |= FAST_READ;
-        }
-        if f & (MAPPED | PROT_WRITE | HAS_CODE) == MAPPED | PROT_WRITE {
-            fast |= FAST_WRITE;
-        }
-        self.fast.as_mut_slice()[p] = fast;
+        self.fast.as_mut_slice()[p] = fast_bits(f);
     }
 
     /// For compiled code: the host address of guest address 0 and the per-page table of
@@ -218,11 +227,11 @@ impl GuestMem {
     /// Map `[addr, addr+len)` with `prot` (page-aligned outward). Newly mapped pages read as zero.
     pub fn map(&mut self, addr: u64, len: u64, prot: u8) {
         let r = self.page_range(addr, len);
-        let mut a = r.start;
-        while a < r.end {
-            let p = (a / PAGE) as usize;
-            self.set_flags(p, MAPPED | (prot & 7) | (self.flags[p] & HAS_CODE));
-            a += PAGE;
+        let pages = (r.start / PAGE) as usize..(r.end / PAGE) as usize;
+        let fast = &mut self.fast.as_mut_slice()[pages.clone()];
+        for (f, fast) in self.flags[pages].iter_mut().zip(fast) {
+            *f = MAPPED | (prot & 7) | (*f & HAS_CODE);
+            *fast = fast_bits(*f);
         }
         self.commit_prot(r.start, r.end);
     }
@@ -572,6 +581,16 @@ impl GuestMem {
     /// Copy code bytes for translation; marks the pages as holding code. Returns the number of
     /// bytes copied (stops at the first non-executable page).
     pub fn fetch(&mut self, addr: u64, buf: &mut [u8]) -> usize {
+        // The usual case, once per guest instruction translated: all of `buf` on one page
+        // already marked as holding code.
+        const CODE: u8 = MAPPED | PROT_EXEC | HAS_CODE;
+        if addr % PAGE + buf.len() as u64 <= PAGE && self.page(addr).is_some_and(|p| self.flags[p] & CODE == CODE) {
+            match buf.len() {
+                4 => buf.copy_from_slice(self.slice(addr, 4)),
+                n => buf.copy_from_slice(self.slice(addr, n)),
+            }
+            return buf.len();
+        }
         let mut n = 0;
         while n < buf.len() {
             let a = addr + n as u64;

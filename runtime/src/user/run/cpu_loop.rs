@@ -170,10 +170,15 @@ pub fn run_as<A: LinuxTarget>(
         eprintln!("specemu: {} guest instructions executed by {path}", cpu_loop.engine.interp.insns);
     }
     match out {
-        Outcome::End(end) => cpu_loop.debug_finish(match end {
-            super::GuestEnd::Exited(c) => crate::debug::StopReason::Exited(c),
-            super::GuestEnd::Signaled(s) => crate::debug::StopReason::Terminated(s),
-        }),
+        Outcome::End(end) => {
+            cpu_loop.debug_finish(match end {
+                super::GuestEnd::Exited(c) => crate::debug::StopReason::Exited(c),
+                super::GuestEnd::Signaled(s) => crate::debug::StopReason::Terminated(s),
+            });
+            if opts.exit_with_guest {
+                cpu_loop.engine.forget_blocks();
+            }
+        }
         Outcome::Exec(_) => *debugger = cpu_loop.gdb.take(),
     }
     Ok(out)

@@ -41,6 +41,9 @@ pub struct RunOptions {
     pub cpu: Option<String>,
     /// `-perfmap`: write `/tmp/perf-PID.map` naming each compiled block, for `perf report`.
     pub perfmap: bool,
+    /// The process exits when the guest does (the `specemu` binary, not a test running
+    /// many guests): the translated blocks are left for the exit to free.
+    pub exit_with_guest: bool,
 }
 
 /// Which backend runs translated blocks (`-accel jit|interp|check`).
