@@ -96,6 +96,10 @@ pub struct Tb {
     /// (then it is optimized and compiled). Most blocks of a program run a few times only,
     /// and interpreting them costs less than optimizing and compiling them.
     tier0: bool,
+    /// For a tier-0 block: which addition it was (its entry in the tier-0 queue names it)
+    /// and the bytes of IR it counts against [`TIER0_BUDGET`] while it stays at tier 0.
+    serial: u64,
+    ir_bytes: usize,
     runs: AtomicU32,
     /// How often its runs at tier 0 left through `goto_tb` slots 0 and 1 (kept when it is
     /// compiled): which way its branch goes, for regions (see [`Engine::exits`]).
@@ -155,6 +159,15 @@ pub struct EngineConfig {
     pub log_out_asm: bool,
 }
 
+/// A tier-0 block in the eviction queue: its key, its run count when it was queued, and
+/// which addition it was (a later block for the same key is another).
+#[derive(Debug, Clone, Copy)]
+struct Queued<K> {
+    key: K,
+    runs: u32,
+    serial: u64,
+}
+
 /// The blocks of one CPU and the backends that run them.
 pub struct Engine<K: BlockKey> {
     cache: HashMap<K, Arc<Tb>>,
@@ -166,8 +179,12 @@ pub struct Engine<K: BlockKey> {
     crossing: Vec<K>,
     /// Tier-0 blocks in the order they were added, with their IR's bytes (those that have
     /// been compiled or dropped since still count until they leave the queue), and the sum.
-    tier0: VecDeque<(K, usize, u32)>,
+    tier0: VecDeque<Queued<K>>,
+    /// The IR bytes of the blocks at tier 0 now (a block leaves the count when it is
+    /// compiled or forgotten, not when its queue entry comes up).
     tier0_bytes: usize,
+    /// The serial number of the next tier-0 block.
+    next_serial: u64,
     pub interp: Interp,
     pub jit: Option<Jit>,
     /// The compiled block and `goto_tb` slot the last block left through, to chain from.
@@ -204,6 +221,7 @@ impl<K: BlockKey> Engine<K> {
             crossing: Vec::new(),
             tier0: VecDeque::new(),
             tier0_bytes: 0,
+            next_serial: 0,
             interp: Interp::default(),
             jit,
             chain_from: None,
@@ -244,12 +262,16 @@ impl<K: BlockKey> Engine<K> {
         let pages = Pages::new(pages);
         let tiered = self.cfg.tiered && self.jit.is_some();
         let b = if tiered {
-            self.queue_tier0(key, blk.heap_bytes());
+            let (bytes, serial) = (blk.heap_bytes(), self.next_serial);
+            self.next_serial += 1;
+            self.queue_tier0(key, bytes, serial);
             Arc::new(Tb {
                 key: key.words(),
                 ir: blk,
                 host: AtomicUsize::new(NO_HOST),
                 tier0: true,
+                serial,
+                ir_bytes: bytes,
                 runs: AtomicU32::new(0),
                 exits: Default::default(),
                 region: false,
@@ -265,33 +287,40 @@ impl<K: BlockKey> Engine<K> {
     /// Queue a new tier-0 block of `bytes` of IR; past [`TIER0_BUDGET`], forget the oldest
     /// tier-0 blocks that have not run since they were queued (one that has goes to the back
     /// again, so blocks that keep running stay until they are compiled). A tier-0 block is
-    /// not compiled: no compiled code, chained exit or lookup entry leads to it.
-    fn queue_tier0(&mut self, key: K, bytes: usize) {
-        self.tier0.push_back((key, bytes, 0));
+    /// not compiled: no compiled code, chained exit or lookup entry leads to it. Entries of
+    /// blocks that left tier 0 since (compiled or forgotten) are dropped as they come up.
+    fn queue_tier0(&mut self, key: K, bytes: usize, serial: u64) {
+        self.tier0.push_back(Queued { key, runs: 0, serial });
         self.tier0_bytes += bytes;
         while self.tier0_bytes > TIER0_BUDGET {
-            let Some((old, n, runs)) = self.tier0.pop_front() else { break };
-            self.tier0_bytes -= n;
-            let now = match self.cache.get(&old) {
-                Some(tb) if tb.tier0 => tb.runs.load(Relaxed),
+            let Some(q) = self.tier0.pop_front() else { break };
+            let now = match self.cache.get(&q.key) {
+                Some(tb) if tb.tier0 && tb.serial == q.serial => tb.runs.load(Relaxed),
                 _ => continue,
             };
-            if now > runs {
+            if now > q.runs {
                 // It ran since it was queued: a second chance at the back.
-                self.tier0.push_back((old, n, now));
-                self.tier0_bytes += n;
+                self.tier0.push_back(Queued { runs: now, ..q });
                 continue;
             }
-            if let Some(tb) = self.forget(old) {
+            if let Some(tb) = self.forget(q.key) {
                 for p in tb.pages.as_slice() {
                     if let Some(keys) = self.by_page.get_mut(p) {
-                        keys.retain(|&k| k != old);
+                        keys.retain(|&k| k != q.key);
                     }
                 }
                 if tb.pages.as_slice().len() > 1 {
-                    self.crossing.retain(|&k| k != old);
+                    self.crossing.retain(|&k| k != q.key);
                 }
             }
+        }
+    }
+
+    /// `tb` is no longer in the cache: a tier-0 block's IR leaves the budget's count.
+    fn left(&mut self, tb: &Tb) {
+        if tb.tier0 {
+            debug_assert!(self.tier0_bytes >= tb.ir_bytes);
+            self.tier0_bytes -= tb.ir_bytes;
         }
     }
 
@@ -302,7 +331,9 @@ impl<K: BlockKey> Engine<K> {
         if b.pages.as_slice().len() > 1 {
             self.crossing.push(key);
         }
-        self.cache.insert(key, b.clone());
+        if let Some(old) = self.cache.insert(key, b.clone()) {
+            self.left(&old);
+        }
         self.fast[slot_of(key.pc())] = Some(b);
     }
 
@@ -360,7 +391,8 @@ impl<K: BlockKey> Engine<K> {
             new.region = region;
         }
         if let Some(e) = self.cache.get_mut(&key) {
-            *e = b.clone();
+            let old = std::mem::replace(e, b.clone());
+            self.left(&old);
             self.fast[slot_of(key.pc())] = Some(b.clone());
         } else {
             // Compiling flushed everything, page lists included.
@@ -418,6 +450,8 @@ impl<K: BlockKey> Engine<K> {
             ir: blk,
             host: AtomicUsize::new(host.unwrap_or(NO_HOST)),
             tier0: false,
+            serial: 0,
+            ir_bytes: 0,
             runs: AtomicU32::new(0),
             exits: Default::default(),
             region: false,
@@ -492,6 +526,7 @@ impl<K: BlockKey> Engine<K> {
     /// Take the block for `key` out of the cache and its direct-mapped front.
     fn forget(&mut self, key: K) -> Option<Arc<Tb>> {
         let tb = self.cache.remove(&key)?;
+        self.left(&tb);
         let slot = slot_of(key.pc());
         if matches!(&self.fast[slot], Some(b) if b.key == key.words()) {
             self.fast[slot] = None;

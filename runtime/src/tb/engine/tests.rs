@@ -201,3 +201,37 @@ fn tier0_ir_stays_within_its_budget() {
     e.add(key(1), block(key(1).pc), &[key(1).pc >> 12]);
     assert!(e.lookup(key(1)).is_some());
 }
+
+/// A block compiled or forgotten leaves the tier-0 count at once, not when its queue entry
+/// comes up: the budget holds as many tier-0 blocks as it can.
+#[test]
+fn blocks_that_leave_tier0_leave_the_budget() {
+    let mut e = engine();
+    let bytes = block(0).heap_bytes();
+    let key = |i: usize| PcKey { pc: 0x1000 + 4 * i as u64, ctx: 0 };
+    for i in 0..4 {
+        e.add(key(i), block(key(i).pc), &[key(i).pc >> 12]);
+    }
+    assert_eq!(e.tier0_bytes, 4 * bytes);
+    // Compile block 0 by running it often enough.
+    let mut tb = e.lookup(key(0)).unwrap();
+    for _ in 0..=TIER_UP {
+        tb = e.tier_up(key(0), tb);
+    }
+    assert!(!tb.tier0, "compiled");
+    assert_eq!(e.tier0_bytes, 3 * bytes, "the compiled block's IR no longer counts");
+    e.drop_block(key(1));
+    assert_eq!(e.tier0_bytes, 2 * bytes, "nor does a forgotten block's");
+    // Fill the budget: blocks 2 and 3, queued before the new ones, go first, and the stale
+    // entries of blocks 0 and 1 forget nothing (block 0 stays compiled).
+    let fit = TIER0_BUDGET / bytes;
+    for i in 4..fit + 4 {
+        e.add(key(i), block(key(i).pc), &[key(i).pc >> 12]);
+    }
+    assert!(e.tier0_bytes <= TIER0_BUDGET);
+    assert!(e.lookup(key(0)).is_some_and(|tb| !tb.tier0), "the compiled block stays");
+    assert!(e.lookup(key(2)).is_none() && e.lookup(key(3)).is_none(), "the oldest tier-0 blocks go");
+    assert!(e.lookup(key(4)).is_some(), "the next ones stay: the budget counts only tier 0");
+    let live: usize = e.cache.values().filter(|tb| tb.tier0).map(|tb| tb.ir.heap_bytes()).sum();
+    assert_eq!(live, e.tier0_bytes);
+}
