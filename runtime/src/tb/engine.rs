@@ -303,12 +303,9 @@ impl<K: BlockKey> Engine<K> {
                 self.tier0.push_back(Queued { runs: now, ..q });
                 continue;
             }
+            // Its key stays in its pages' lists until `insert` compacts them (removing it
+            // now meant a scan of the page's list per block forgotten).
             if let Some(tb) = self.forget(q.key) {
-                for p in tb.pages.as_slice() {
-                    if let Some(keys) = self.by_page.get_mut(p) {
-                        keys.retain(|&k| k != q.key);
-                    }
-                }
                 if tb.pages.as_slice().len() > 1 {
                     self.crossing.retain(|&k| k != q.key);
                 }
@@ -325,14 +322,23 @@ impl<K: BlockKey> Engine<K> {
     }
 
     fn insert(&mut self, key: K, b: Arc<Tb>) {
+        if let Some(old) = self.cache.insert(key, b.clone()) {
+            self.left(&old);
+        }
         for &p in b.pages.as_slice() {
-            self.by_page.entry(p).or_default().push(key);
+            let keys = self.by_page.entry(p).or_default();
+            keys.push(key);
+            if keys.len() >= 32 && keys.len().is_power_of_two() {
+                // Drop the keys of blocks forgotten since (evicted tier-0 blocks leave theirs)
+                // and repeats: a page's list stays within twice its live blocks or 32.
+                let cache = &self.cache;
+                keys.retain(|k| cache.get(k).is_some_and(|tb| tb.pages.as_slice().contains(&p)));
+                keys.sort_unstable_by_key(|k| k.words());
+                keys.dedup();
+            }
         }
         if b.pages.as_slice().len() > 1 {
             self.crossing.push(key);
-        }
-        if let Some(old) = self.cache.insert(key, b.clone()) {
-            self.left(&old);
         }
         self.fast[slot_of(key.pc())] = Some(b);
     }
