@@ -72,7 +72,6 @@ const HOST_NONE: u8 = libc::PROT_NONE as u8;
 const HOST_R: u8 = libc::PROT_READ as u8;
 const HOST_RW: u8 = (libc::PROT_READ | libc::PROT_WRITE) as u8;
 
-/// The host protection a page with guest flags `f` gets.
 /// The `FAST_*` bits compiled code may use for a page with guest flags `f`.
 fn fast_bits(f: u8) -> u8 {
     let mut fast = 0;
@@ -85,6 +84,7 @@ fn fast_bits(f: u8) -> u8 {
     fast
 }
 
+/// The host protection a page with guest flags `f` gets.
 fn host_prot(f: u8) -> u8 {
     if f & MAPPED == 0 {
         return HOST_NONE;
@@ -585,6 +585,7 @@ impl GuestMem {
         // already marked as holding code.
         const CODE: u8 = MAPPED | PROT_EXEC | HAS_CODE;
         if addr % PAGE + buf.len() as u64 <= PAGE && self.page(addr).is_some_and(|p| self.flags[p] & CODE == CODE) {
+            // A fixed-length copy for the usual 4-byte instruction instead of a memcpy call.
             match buf.len() {
                 4 => buf.copy_from_slice(self.slice(addr, 4)),
                 n => buf.copy_from_slice(self.slice(addr, n)),
